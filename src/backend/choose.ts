@@ -1,0 +1,41 @@
+import type { SignatureAlgorithm, SignatureFamily } from '../algorithms.js';
+import { NotSupportedError } from '../errors.js';
+import type { Backend, BackendName } from './types.js';
+
+export type Preference = Readonly<Record<SignatureFamily, BackendName>>;
+
+/**
+ * Picks the backend for an algorithm: the preferred one when it supports the algorithm, else any
+ * other that does. A forced backend (JWTKIT_BACKEND) is the only one considered.
+ */
+export function chooseBackend(
+  alg: SignatureAlgorithm,
+  backends: readonly Backend[],
+  preference: Preference,
+  forced: BackendName | undefined,
+): Backend {
+  const candidates = forced === undefined ? backends : backends.filter((backend) => backend.name === forced);
+  const preferred = candidates.find((backend) => backend.name === preference[alg.family]);
+  if (preferred?.supports(alg)) return preferred;
+  const other = candidates.find((backend) => backend.supports(alg));
+  if (other !== undefined) return other;
+  const where = forced === undefined ? 'this runtime' : `the ${forced} backend`;
+  throw new NotSupportedError(`${alg.name} is not supported on ${where}`);
+}
+
+/** Reads JWTKIT_BACKEND from the environment of Node, Bun or Deno; unset or "auto" means no forcing. */
+export function forcedBackend(): BackendName | undefined {
+  let value: string | undefined;
+  try {
+    const scope = globalThis as {
+      process?: { env?: Record<string, string | undefined> };
+      Deno?: { env: { get(name: string): string | undefined } };
+    };
+    value = scope.process?.env?.JWTKIT_BACKEND ?? scope.Deno?.env.get('JWTKIT_BACKEND');
+  } catch {
+    // Deno without --allow-env: behave as if unset.
+  }
+  if (value === undefined || value === '' || value === 'auto') return undefined;
+  if (value === 'node' || value === 'web') return value;
+  throw new NotSupportedError(`JWTKIT_BACKEND must be "node", "web" or "auto"`);
+}

@@ -1,0 +1,41 @@
+/**
+ * Backend selection for Node, Deno and Bun (the node-capable build, through package.json "imports").
+ * Which backend serves which family per runtime comes from `npm run bench` (docs/benchmarks.md).
+ */
+import type { SignatureAlgorithm } from '../algorithms.js';
+import { chooseBackend, forcedBackend, type Preference } from './choose.js';
+import { nodeBackend } from './node.js';
+import type { Backend, BackendName, BuildInfo } from './types.js';
+import { webBackend } from './web.js';
+
+type Runtime = 'node' | 'deno' | 'bun';
+const scope = globalThis as { Deno?: unknown; Bun?: unknown };
+const runtime: Runtime = scope.Deno !== undefined ? 'deno' : scope.Bun !== undefined ? 'bun' : 'node';
+
+const NODE_EVERYWHERE: Preference = {
+  HMAC: 'node',
+  'RSASSA-PKCS1-v1_5': 'node',
+  'RSA-PSS': 'node',
+  ECDSA: 'node',
+  EdDSA: 'node',
+};
+const PREFERENCE: Readonly<Record<Runtime, Preference>> = {
+  node: NODE_EVERYWHERE,
+  bun: NODE_EVERYWHERE,
+  // Deno's node:crypto is a layer over its own WebCrypto-grade Rust code for the elliptic curves.
+  deno: { ...NODE_EVERYWHERE, ECDSA: 'web', EdDSA: 'web' },
+};
+
+const backends: readonly Backend[] = [nodeBackend, webBackend];
+const forced: BackendName | undefined = forcedBackend();
+
+/** The backend that serves `alg` here. */
+export function backendFor(alg: SignatureAlgorithm): Backend {
+  return chooseBackend(alg, backends, PREFERENCE[runtime], forced);
+}
+
+/** Every backend of this build, for wrapping native key objects (KeyObject, CryptoKey). */
+export const allBackends: readonly Backend[] = backends;
+
+/** Describes the build and the runtime, for diagnostics and the support table. */
+export const buildInfo: BuildInfo = { build: 'node', runtime: runtime, forced: forced ?? 'auto' };

@@ -1,0 +1,87 @@
+/**
+ * Strict base64url (RFC 4648 §5, as JOSE uses it): URL-safe alphabet only, no padding, no
+ * whitespace, length never 1 mod 4, and the unused trailing bits must be zero so that every
+ * byte string has exactly one encoding.
+ */
+
+// Node and Bun expose Buffer globally; its base64url codec is native and several times faster than
+// any loop we can write. We feature-test the global rather than import node:buffer so that the web
+// build stays free of node: modules.
+interface BufferLike {
+  from(input: string, encoding: 'base64url' | 'utf8' | 'latin1'): Uint8Array;
+  from(
+    input: ArrayBufferLike,
+    offset: number,
+    length: number,
+  ): Uint8Array & {
+    toString(encoding: 'base64url'): string;
+  };
+}
+const NativeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const char = (index: number): string => ALPHABET[index] as string;
+const DECODE = new Int16Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
+
+const ALPHABET_ONLY = /^[A-Za-z0-9_-]*$/;
+
+/** Whether `text` is a canonical unpadded base64url string (the check, without decoding). */
+export function isBase64url(text: string): boolean {
+  const rest = text.length & 3;
+  if (rest === 1 || !ALPHABET_ONLY.test(text)) return false;
+  if (rest === 0) return true;
+  // 2 trailing chars carry 1 byte (4 spare bits), 3 carry 2 bytes (2 spare bits): spare bits must be 0.
+  const last = DECODE[text.charCodeAt(text.length - 1)] as number;
+  return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
+}
+
+/** Decodes canonical base64url; returns `undefined` for anything else. */
+export function decodeBase64url(text: string): Uint8Array | undefined {
+  if (!isBase64url(text)) return undefined;
+  if (NativeBuffer !== undefined) return NativeBuffer.from(text, 'base64url');
+  const out = new Uint8Array((text.length * 3) >> 2);
+  let bits = 0;
+  let acc = 0;
+  let o = 0;
+  for (let i = 0; i < text.length; i++) {
+    acc = (acc << 6) | (DECODE[text.charCodeAt(i)] as number);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
+/** Encodes bytes as unpadded base64url. */
+export function encodeBase64url(bytes: Uint8Array): string {
+  if (NativeBuffer !== undefined) {
+    return NativeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+  }
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    out += char(n >> 18) + char((n >> 12) & 63) + char((n >> 6) & 63) + char(n & 63);
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = (bytes[i] as number) << 16;
+    out += char(n >> 18) + char((n >> 12) & 63);
+  } else if (rest === 2) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8);
+    out += char(n >> 18) + char((n >> 12) & 63) + char((n >> 6) & 63);
+  }
+  return out;
+}
+
+/** Encodes the UTF-8 bytes of a string as base64url. */
+export function encodeBase64urlString(text: string): string {
+  if (NativeBuffer !== undefined) {
+    const bytes = NativeBuffer.from(text, 'utf8');
+    return NativeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+  }
+  return encodeBase64url(new TextEncoder().encode(text));
+}

@@ -1,0 +1,194 @@
+/**
+ * Every error jwtkit throws is a {@link JWTKitError} with a stable `code`.
+ * Messages describe what was wrong and never contain a key, a secret or a whole token.
+ * The list of codes is in docs/errors.md.
+ */
+
+/** All error codes jwtkit can produce; switch on `error.code`. */
+export type ErrorCode =
+  | 'ERR_INVALID_OPTION'
+  | 'ERR_NOT_SUPPORTED'
+  | 'ERR_SYNC_UNAVAILABLE'
+  | 'ERR_ALG_NOT_ALLOWED'
+  | 'ERR_KEY_INVALID'
+  | 'ERR_KEY_WEAK'
+  | 'ERR_KEY_MISMATCH'
+  | 'ERR_KEY_NOT_EXTRACTABLE'
+  | 'ERR_TOKEN_TOO_LARGE'
+  | 'ERR_JWS_MALFORMED'
+  | 'ERR_JWS_SIGNATURE_INVALID'
+  | 'ERR_CRIT_UNSUPPORTED'
+  | 'ERR_JWT_MALFORMED'
+  | 'ERR_JWT_EXPIRED'
+  | 'ERR_JWT_NOT_YET_VALID'
+  | 'ERR_JWT_CLAIM_INVALID'
+  | 'ERR_JWKS_INVALID'
+  | 'ERR_JWKS_NO_MATCHING_KEY'
+  | 'ERR_JWKS_MULTIPLE_MATCHING_KEYS';
+
+/**
+ * Base class of every jwtkit error.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await verifyJWT(token, key);
+ * } catch (error) {
+ *   if (error instanceof JWTKitError && error.code === 'ERR_JWT_EXPIRED') refresh();
+ * }
+ * ```
+ */
+export class JWTKitError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** An option passed to a jwtkit function is invalid (refused when the signer or verifier is created). */
+export class InvalidOptionError extends JWTKitError {
+  /** The name of the option at fault. */
+  readonly option: string;
+  constructor(option: string, message: string) {
+    super('ERR_INVALID_OPTION', `option "${option}": ${message}`);
+    this.option = option;
+  }
+}
+
+/** The algorithm or key type is not available on this runtime or backend. */
+export class NotSupportedError extends JWTKitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_NOT_SUPPORTED', message, options);
+  }
+}
+
+/** A synchronous call was made where only an asynchronous backend can serve the key. */
+export class SyncUnavailableError extends JWTKitError {
+  constructor(message: string) {
+    super('ERR_SYNC_UNAVAILABLE', message);
+  }
+}
+
+/** The token's algorithm is not one the caller or the key allows. */
+export class AlgorithmNotAllowedError extends JWTKitError {
+  constructor(message: string) {
+    super('ERR_ALG_NOT_ALLOWED', message);
+  }
+}
+
+/** Key material could not be used: empty, unparsable, of an unknown type. */
+export class KeyInvalidError extends JWTKitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_KEY_INVALID', message, options);
+  }
+}
+
+/** Key material is well formed but too weak (RSA under 2048 bits, HMAC secret shorter than the hash). */
+export class KeyWeakError extends JWTKitError {
+  constructor(message: string) {
+    super('ERR_KEY_WEAK', message);
+  }
+}
+
+/** The key does not fit the algorithm or the operation (wrong type, curve, `use`, `key_ops`, `alg`). */
+export class KeyMismatchError extends JWTKitError {
+  constructor(message: string) {
+    super('ERR_KEY_MISMATCH', message);
+  }
+}
+
+/** The key was created non-extractable and cannot be exported. */
+export class KeyNotExtractableError extends JWTKitError {
+  constructor(message: string) {
+    super('ERR_KEY_NOT_EXTRACTABLE', message);
+  }
+}
+
+/** The token is longer than `maxTokenLength`; nothing was decoded. */
+export class TokenTooLargeError extends JWTKitError {
+  constructor(length: number, max: number) {
+    super('ERR_TOKEN_TOO_LARGE', `token is ${length} characters, over the limit of ${max}`);
+  }
+}
+
+/** The JWS is not well formed (segments, base64url, header JSON, `crit`, `b64`). */
+export class JWSMalformedError extends JWTKitError {
+  constructor(message: string) {
+    super('ERR_JWS_MALFORMED', message);
+  }
+}
+
+/** The signature does not verify with the key. */
+export class JWSSignatureInvalidError extends JWTKitError {
+  constructor(message = 'signature verification failed') {
+    super('ERR_JWS_SIGNATURE_INVALID', message);
+  }
+}
+
+/** The header lists in `crit` an extension the caller did not declare as understood. */
+export class CritUnsupportedError extends JWTKitError {
+  /** The header parameter that is not understood. */
+  readonly parameter: string;
+  constructor(parameter: string) {
+    super('ERR_CRIT_UNSUPPORTED', `critical header parameter "${parameter}" is not understood`);
+    this.parameter = parameter;
+  }
+}
+
+/** The JWT is not well formed (payload not a JSON object, not compact, `b64:false`). */
+export class JWTMalformedError extends JWTKitError {
+  constructor(message: string) {
+    super('ERR_JWT_MALFORMED', message);
+  }
+}
+
+/** Why a claim failed. */
+export type ClaimReason = 'expired' | 'not_yet_valid' | 'invalid' | 'missing' | 'mismatch';
+
+/** A claim check failed; `claim` names the claim (or `typ` for the header), `reason` says why. */
+export class JWTClaimError extends JWTKitError {
+  readonly claim: string;
+  readonly reason: ClaimReason;
+  constructor(claim: string, reason: ClaimReason, message: string, code: ErrorCode = 'ERR_JWT_CLAIM_INVALID') {
+    super(code, message);
+    this.claim = claim;
+    this.reason = reason;
+  }
+}
+
+/** The token has expired (`exp`, or `iat` older than `maxAge`). */
+export class JWTExpiredError extends JWTClaimError {
+  constructor(claim: 'exp' | 'iat', message: string) {
+    super(claim, 'expired', message, 'ERR_JWT_EXPIRED');
+  }
+}
+
+/** The token is not valid yet (`nbf` in the future). */
+export class JWTNotYetValidError extends JWTClaimError {
+  constructor(message: string) {
+    super('nbf', 'not_yet_valid', message, 'ERR_JWT_NOT_YET_VALID');
+  }
+}
+
+/** A JWKS document is not well formed. */
+export class JWKSInvalidError extends JWTKitError {
+  constructor(message: string) {
+    super('ERR_JWKS_INVALID', message);
+  }
+}
+
+/** No key in the JWKS matches the token's header. */
+export class JWKSNoMatchingKeyError extends JWTKitError {
+  constructor(message = 'no key in the JWKS matches the token header') {
+    super('ERR_JWKS_NO_MATCHING_KEY', message);
+  }
+}
+
+/** More than one key in the JWKS matches and the header does not tell them apart. */
+export class JWKSMultipleMatchingKeysError extends JWTKitError {
+  constructor(message = 'several keys in the JWKS match the token header; give each key a distinct kid') {
+    super('ERR_JWKS_MULTIPLE_MATCHING_KEYS', message);
+  }
+}

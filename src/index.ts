@@ -1,0 +1,45 @@
+/**
+ * jwtkit: JWT and JOSE for every JavaScript runtime.
+ *
+ * @example
+ * ```ts
+ * import { generateKeyPair, signJWT, verifyJWT } from 'jwtkit';
+ *
+ * const { privateKey, publicKey } = await generateKeyPair('EdDSA');
+ * const token = await signJWT({ sub: 'ada' }, privateKey, { expiresIn: '15m' });
+ * const { payload } = await verifyJWT(token, publicKey);
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+export { buildInfo } from '#backend';
+export { JWS_ALGORITHMS, type JWSAlgorithm } from './algorithms.js';
+export type { BuildInfo } from './backend/types.js';
+export * from './errors.js';
+export type { JWSHeader } from './jws/header.js';
+export type { KeyOrResolver, KeyResolver } from './jws/key-source.js';
+export type { HeaderOptions } from './jws/protected-header.js';
+export { type JWSSigner, type JWSSignerOptions, type SignJWSOptions, signJWS } from './jws/sign.js';
+export type { FlattenedJWS, GeneralJWS, JWSSerialization, JWSSignatureEntry } from './jws/types.js';
+export { type VerifiedJWS, type VerifyJWSOptions, verifyJWS } from './jws/verify.js';
+export type { ClaimOptions } from './jwt/claims.js';
+export { decodeJWT } from './jwt/decode.js';
+export { createSigner, type Signer, type SignerOptions, type SignJWTOptions, signJWT, signJWTSync } from './jwt/sign.js';
+export type { JWTPayload, VerifiedJWT } from './jwt/types.js';
+export {
+  createVerifier,
+  type Verifier,
+  type VerifierOptions,
+  type VerifyJWTOptions,
+  verifyJWT,
+  verifyJWTSync,
+} from './jwt/verify.js';
+export { type ExportFormat, exportKey } from './keys/export.js';
+export { type GenerateKeyPairOptions, generateKeyPair, generateSecret } from './keys/generate.js';
+export { type ImportKeyOptions, importKey, importKeySync } from './keys/import.js';
+export type { JWK, JWKS } from './keys/jwk.js';
+export { createLocalJWKS, type LocalJWKS } from './keys/jwks-local.js';
+export { Key } from './keys/key.js';
+export type { KeyMaterial } from './keys/material.js';
+export { jwkThumbprint, jwkThumbprintURI, type ThumbprintHash } from './keys/thumbprint.js';

@@ -1,0 +1,137 @@
+/**
+ * Where a verifier's key comes from, and the algorithm policy (RFC 8725 §3.1, DESIGN rule 1): the
+ * algorithm comes from the caller's `algorithms` list or from a key bound to one algorithm, never
+ * from the token alone. Static material is imported once per algorithm and cached.
+ */
+import { type JWSAlgorithm, sameAlgorithm, signatureAlgorithm } from '../algorithms.js';
+import { AlgorithmNotAllowedError, InvalidOptionError, KeyInvalidError, SyncUnavailableError } from '../errors.js';
+import { importKey, importKeySync } from '../keys/import.js';
+import { Key } from '../keys/key.js';
+import type { KeyMaterial } from '../keys/material.js';
+import type { JWSHeader } from './header.js';
+
+/** Returns the key for a token from its header: a JWKS, a key per `kid`, ... */
+export type KeyResolver = (header: JWSHeader, token: unknown) => KeyMaterial | Promise<KeyMaterial>;
+/** A key, key material, or a resolver function. */
+export type KeyOrResolver = KeyMaterial | KeyResolver;
+
+/** Validates an `algorithms` option once. */
+export function checkAlgorithmsOption(algorithms: unknown): ReadonlySet<string> | undefined {
+  if (algorithms === undefined) return undefined;
+  if (!Array.isArray(algorithms) || algorithms.length === 0) {
+    throw new InvalidOptionError('algorithms', 'must be a non-empty array of algorithm names');
+  }
+  for (const alg of algorithms) {
+    if (typeof alg === 'string' && alg.toLowerCase() === 'none') {
+      throw new InvalidOptionError('algorithms', '"none" can never be allowed by a verify API');
+    }
+    if (signatureAlgorithm(alg) === undefined)
+      throw new InvalidOptionError('algorithms', `unknown algorithm "${String(alg).slice(0, 32)}"`);
+  }
+  return new Set(algorithms as string[]);
+}
+
+/** Refuses a header `alg` the policy does not allow, before any key is touched. */
+export function checkHeaderAlgorithm(alg: string, allowed: ReadonlySet<string> | undefined): JWSAlgorithm {
+  const entry = signatureAlgorithm(alg);
+  if (entry === undefined) {
+    if (alg.toLowerCase() === 'none') throw new AlgorithmNotAllowedError('unsecured tokens (alg "none") are never accepted');
+    throw new AlgorithmNotAllowedError(`algorithm "${alg.slice(0, 32)}" is not supported`);
+  }
+  if (allowed !== undefined && !allowed.has(alg))
+    throw new AlgorithmNotAllowedError(`algorithm ${alg} is not in the allowed list`);
+  return entry.name;
+}
+
+function bound(key: Key, alg: JWSAlgorithm): Key {
+  if (!sameAlgorithm(key.alg, alg))
+    throw new AlgorithmNotAllowedError(`the token says ${alg} but the key is bound to ${key.alg}`);
+  return key;
+}
+
+export interface KeySource {
+  get(alg: JWSAlgorithm, header: JWSHeader, token: unknown): Key | Promise<Key>;
+  getSync(alg: JWSAlgorithm, header: JWSHeader, token: unknown): Key;
+}
+
+/**
+ * Makes the key source of a verify call or a verifier. With an allowlist, material is imported
+ * for the token's algorithm (asymmetric material still never becomes a secret); without one, it is
+ * imported with its default binding and the token must use exactly that algorithm.
+ */
+export function createKeySource(input: KeyOrResolver, allowed: ReadonlySet<string> | undefined): KeySource {
+  if (input === undefined || input === null || input === '') throw new KeyInvalidError('no key was given');
+  if (typeof input === 'function') {
+    const resolver = input as KeyResolver;
+    // Resolvers such as createLocalJWKS return the same JWK object for the same key: import it once.
+    const imported = new WeakMap<object, Map<string, Key>>();
+    const remember = (material: KeyMaterial, alg: JWSAlgorithm, key: Key): Key => {
+      if (typeof material === 'object' && material !== null && !(material instanceof Key)) {
+        const perAlg = imported.get(material) ?? new Map<string, Key>();
+        imported.set(material, perAlg);
+        perAlg.set(allowed === undefined ? '' : alg, key);
+      }
+      return key;
+    };
+    const recall = (material: KeyMaterial, alg: JWSAlgorithm): Key | undefined =>
+      typeof material === 'object' && material !== null
+        ? imported.get(material)?.get(allowed === undefined ? '' : alg)
+        : undefined;
+    return {
+      async get(alg, header, token) {
+        const material = await resolver(header, token);
+        const known = recall(material, alg);
+        return known ? bound(known, alg) : remember(material, alg, await fromMaterial(material, alg, allowed));
+      },
+      getSync(alg, header, token) {
+        const material = resolver(header, token);
+        if (material instanceof Promise) throw new SyncUnavailableError('the key resolver returned a promise');
+        const known = recall(material, alg);
+        return known ? bound(known, alg) : remember(material, alg, fromMaterialSync(material, alg, allowed));
+      },
+    };
+  }
+  if (input instanceof Key) {
+    return { get: (alg) => bound(input, alg), getSync: (alg) => bound(input, alg) };
+  }
+  const cache = new Map<string, Key | Promise<Key>>();
+  const cacheKey = (alg: JWSAlgorithm) => (allowed === undefined ? '' : alg);
+  return {
+    get(alg) {
+      const slot = cacheKey(alg);
+      let entry = cache.get(slot);
+      if (entry === undefined) {
+        entry = fromMaterial(input, alg, allowed);
+        cache.set(slot, entry);
+        // A failed import is not cached: the next call reports the error again.
+        entry.then(
+          (key) => cache.set(slot, key),
+          () => cache.delete(slot),
+        );
+      }
+      return entry instanceof Key ? bound(entry, alg) : entry.then((key) => bound(key, alg));
+    },
+    getSync(alg) {
+      const slot = cacheKey(alg);
+      let entry = cache.get(slot);
+      if (entry instanceof Promise) throw new SyncUnavailableError('the key is being imported asynchronously');
+      if (entry === undefined) {
+        entry = fromMaterialSync(input, alg, allowed);
+        cache.set(slot, entry);
+      }
+      return bound(entry, alg);
+    },
+  };
+}
+
+async function fromMaterial(material: KeyMaterial, alg: JWSAlgorithm, allowed: ReadonlySet<string> | undefined): Promise<Key> {
+  if (material === undefined || material === null || material === '')
+    throw new KeyInvalidError('the key resolver returned no key');
+  return bound(await importKey(material, allowed === undefined ? {} : { alg }), alg);
+}
+
+function fromMaterialSync(material: KeyMaterial, alg: JWSAlgorithm, allowed: ReadonlySet<string> | undefined): Key {
+  if (material === undefined || material === null || material === '')
+    throw new KeyInvalidError('the key resolver returned no key');
+  return bound(importKeySync(material, allowed === undefined ? {} : { alg }), alg);
+}

@@ -1,0 +1,219 @@
+/**
+ * signJWT, createSigner and their sync forms. A compiled signer holds the imported key and the
+ * encoded header; per call it only builds the claims, encodes them and signs.
+ */
+import type { Awaitable } from '../backend/types.js';
+import { encodeBase64url, encodeBase64urlString } from '../encoding/base64url.js';
+import { InvalidOptionError, SyncUnavailableError } from '../errors.js';
+import { buildProtectedHeader, encodeHeader, type HeaderOptions } from '../jws/protected-header.js';
+import { signWith } from '../jws/signature.js';
+import { importKey, importKeySync } from '../keys/import.js';
+import type { Key } from '../keys/key.js';
+import type { KeyMaterial } from '../keys/material.js';
+import { parseDuration, parseNow } from './duration.js';
+import type { JWTPayload } from './types.js';
+
+export interface SignJWTOptions extends HeaderOptions {
+  /** The algorithm; defaults to the key's (HS256 for a bare secret, RS256 for a bare RSA key, by curve for EC). */
+  alg?: string;
+  /** Lifetime: `exp` = `iat` (or now) + this, in seconds or a duration string ('15m', '1h', '7d'). */
+  expiresIn?: number | string;
+  /** `nbf` = now + this, in seconds or a duration string. */
+  notBefore?: number | string;
+  /** The `iss` claim. */
+  issuer?: string;
+  /** The `sub` claim. */
+  subject?: string;
+  /** The `aud` claim. */
+  audience?: string | string[];
+  /** The `jti` claim. */
+  jwtId?: string;
+  /** The current time (NumericDate seconds, or a Date); defaults to the clock. */
+  now?: number | Date;
+  /** Leave out the `iat` claim that is otherwise added. */
+  noTimestamp?: boolean;
+}
+
+export interface SignerOptions extends SignJWTOptions {
+  /** The signing key: a Key, or material importKey accepts. */
+  key: KeyMaterial;
+}
+
+interface ClaimPlan {
+  readonly expiresIn: number | undefined;
+  readonly notBefore: number | undefined;
+  readonly fixed: Readonly<JWTPayload>;
+  readonly now: number | undefined;
+  readonly noTimestamp: boolean;
+}
+
+const REGISTERED_OPTIONS = [
+  ['issuer', 'iss'],
+  ['subject', 'sub'],
+  ['audience', 'aud'],
+  ['jwtId', 'jti'],
+] as const;
+
+function planClaims(options: SignJWTOptions): ClaimPlan {
+  const fixed: JWTPayload = {};
+  for (const [option, claim] of REGISTERED_OPTIONS) {
+    const value = options[option];
+    if (value === undefined) continue;
+    const ok =
+      typeof value === 'string' || (option === 'audience' && Array.isArray(value) && value.every((v) => typeof v === 'string'));
+    if (!ok)
+      throw new InvalidOptionError(
+        option,
+        option === 'audience' ? 'must be a string or an array of strings' : 'must be a string',
+      );
+    (fixed as Record<string, unknown>)[claim] = value;
+  }
+  return {
+    expiresIn:
+      options.expiresIn === undefined ? undefined : parseDuration(options.expiresIn, 'expiresIn', { allowNegative: true }),
+    notBefore:
+      options.notBefore === undefined ? undefined : parseDuration(options.notBefore, 'notBefore', { allowNegative: true }),
+    fixed,
+    now: options.now === undefined ? undefined : parseNow(options.now),
+    noTimestamp: options.noTimestamp === true,
+  };
+}
+
+function checkNumeric(claims: JWTPayload, claim: 'exp' | 'nbf' | 'iat'): void {
+  const value = claims[claim];
+  if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
+    throw new InvalidOptionError(`claims.${claim}`, 'must be a finite NumericDate in seconds');
+  }
+}
+
+function buildClaims(claims: object, plan: ClaimPlan): string {
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
+    throw new InvalidOptionError('claims', 'must be a plain object');
+  }
+  const payload: JWTPayload = { ...claims };
+  const now = Math.floor(plan.now ?? Date.now() / 1000);
+  if (payload.iat === undefined && !plan.noTimestamp) payload.iat = now;
+  for (const [name, value] of Object.entries(plan.fixed)) {
+    if (payload[name] !== undefined) throw new InvalidOptionError(name, `"${name}" is set both in the claims and in the options`);
+    payload[name] = value;
+  }
+  if (plan.expiresIn !== undefined) {
+    if (payload.exp !== undefined) throw new InvalidOptionError('expiresIn', '"exp" is set both in the claims and by expiresIn');
+    payload.exp = Math.floor((typeof payload.iat === 'number' ? payload.iat : now) + plan.expiresIn);
+  }
+  if (plan.notBefore !== undefined) {
+    if (payload.nbf !== undefined) throw new InvalidOptionError('notBefore', '"nbf" is set both in the claims and by notBefore');
+    payload.nbf = Math.floor(now + plan.notBefore);
+  }
+  checkNumeric(payload, 'exp');
+  checkNumeric(payload, 'nbf');
+  checkNumeric(payload, 'iat');
+  try {
+    return JSON.stringify(payload);
+  } catch (cause) {
+    throw new InvalidOptionError('claims', `cannot be serialized as JSON (${(cause as Error).message})`);
+  }
+}
+
+interface CompiledSigner {
+  readonly key: Key;
+  readonly headerSegment: string;
+  readonly plan: ClaimPlan;
+}
+
+function compileSigner(key: Key, options: SignJWTOptions, plan: ClaimPlan): CompiledSigner {
+  const header = buildProtectedHeader(key, { typ: 'JWT', ...options }, true, false);
+  return { key, headerSegment: encodeHeader(header), plan };
+}
+
+function signingInput(signer: CompiledSigner, claims: object): string {
+  return `${signer.headerSegment}.${encodeBase64urlString(buildClaims(claims, signer.plan))}`;
+}
+
+async function sign(signer: CompiledSigner, claims: object): Promise<string> {
+  const input = signingInput(signer, claims);
+  return `${input}.${encodeBase64url(await signWith(signer.key, input))}`;
+}
+
+function signSync(signer: CompiledSigner, claims: object): string {
+  const input = signingInput(signer, claims);
+  const signature: Awaitable<Uint8Array> = signWith(signer.key, input);
+  if (signature instanceof Promise) {
+    throw new SyncUnavailableError(`${signer.key.alg} is served by the asynchronous ${signer.key.backend} backend here`);
+  }
+  return `${input}.${encodeBase64url(signature)}`;
+}
+
+const importOptions = (options: SignJWTOptions) => (options.alg === undefined ? {} : { alg: options.alg });
+
+/**
+ * Signs claims as a compact JWT. Adds `iat` (unless `noTimestamp`), and `exp`, `nbf`, `iss`,
+ * `sub`, `aud`, `jti` from the options. The header is `{ alg, typ: 'JWT' }` plus `kid` when the key
+ * has one.
+ *
+ * @example
+ * ```ts
+ * const token = await signJWT({ sub: 'user-42', scope: 'read' }, privateKey, { expiresIn: '15m', issuer: 'auth' });
+ * ```
+ */
+export async function signJWT(claims: JWTPayload, key: KeyMaterial, options: SignJWTOptions = {}): Promise<string> {
+  const plan = planClaims(options);
+  return sign(compileSigner(await importKey(key, importOptions(options)), options, plan), claims);
+}
+
+/**
+ * The synchronous form of {@link signJWT}, for keys the node:crypto backend serves.
+ *
+ * @example
+ * ```ts
+ * const token = signJWTSync({ sub: 'user-42' }, secret, { alg: 'HS256', expiresIn: '1h' });
+ * ```
+ */
+export function signJWTSync(claims: JWTPayload, key: KeyMaterial, options: SignJWTOptions = {}): string {
+  const plan = planClaims(options);
+  return signSync(compileSigner(importKeySync(key, importOptions(options)), options, plan), claims);
+}
+
+/** A signer made by {@link createSigner}. */
+export interface Signer {
+  (claims: JWTPayload): Promise<string>;
+  /** Signs synchronously; throws `ERR_SYNC_UNAVAILABLE` where the key needs WebCrypto. */
+  sync(claims: JWTPayload): string;
+}
+
+/**
+ * Creates a signer: options are validated, the key imported and the header encoded once. The fast
+ * path for issuing many tokens with one key.
+ *
+ * @example
+ * ```ts
+ * const sign = createSigner({ key: privateKey, alg: 'ES256', issuer: 'auth', expiresIn: '15m' });
+ * const token = await sign({ sub: 'user-42' });
+ * ```
+ */
+export function createSigner(options: SignerOptions): Signer {
+  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'must be an object');
+  const { key: material, ...rest } = options;
+  const plan = planClaims(rest);
+  let compiled: CompiledSigner | undefined;
+  let pending: Promise<CompiledSigner> | undefined;
+  // Import now when the backend allows it synchronously, so that option and key errors surface at creation.
+  try {
+    compiled = compileSigner(importKeySync(material, importOptions(rest)), rest, plan);
+  } catch (error) {
+    if (!(error instanceof SyncUnavailableError)) throw error;
+  }
+  const ready = (): Promise<CompiledSigner> => {
+    pending ??= importKey(material, importOptions(rest)).then((key) => {
+      compiled = compileSigner(key, rest, plan);
+      return compiled;
+    });
+    return pending;
+  };
+  const signer = (async (claims: JWTPayload) => sign(compiled ?? (await ready()), claims)) as Signer;
+  signer.sync = (claims) => {
+    if (compiled === undefined) throw new SyncUnavailableError('the key is served by an asynchronous backend here');
+    return signSync(compiled, claims);
+  };
+  return signer;
+}

@@ -1,0 +1,185 @@
+/**
+ * verifyJWT, createVerifier and their sync forms. One compiled verifier serves all of them: options
+ * are checked and keys imported once, headers parsed once per distinct header, and per token the
+ * work is split, check, verify, decode, check claims, in that order.
+ */
+
+import type { JWSAlgorithm } from '../algorithms.js';
+import { isBase64url } from '../encoding/base64url.js';
+import type { JSONObject } from '../encoding/json.js';
+import { InvalidOptionError, JWTMalformedError, SyncUnavailableError } from '../errors.js';
+import { createHeaderReader, decodeJSONSegment, decodeSignature, type ParsedHeader, splitCompact } from '../jws/compact.js';
+import { headerRules } from '../jws/header.js';
+import {
+  checkAlgorithmsOption,
+  checkHeaderAlgorithm,
+  createKeySource,
+  type KeyOrResolver,
+  type KeySource,
+} from '../jws/key-source.js';
+import { assertVerified, verifyWith } from '../jws/signature.js';
+import { type ClaimOptions, type ClaimPolicy, checkClaims, compileClaimPolicy } from './claims.js';
+import { DEFAULT_MAX_JWT_LENGTH, type JWTPayload, type VerifiedJWT } from './types.js';
+
+export interface VerifyJWTOptions extends ClaimOptions {
+  /** Algorithms accepted. Without it, only the key's own algorithm (RS256 for a bare RSA key, HS256 for a bare secret, ...). */
+  algorithms?: string[];
+  /** Extension header parameters this application understands (`crit`). */
+  crit?: string[];
+  /** Largest token accepted, in characters (default 8192); checked before anything is decoded. */
+  maxTokenLength?: number;
+}
+
+export interface VerifierOptions extends VerifyJWTOptions {
+  /** The key, key material, JWKS resolver or function returning the key for a header. */
+  key: KeyOrResolver;
+}
+
+const malformed = (message: string) => new JWTMalformedError(message);
+
+interface Compiled {
+  readonly readHeader: (segment: string) => ParsedHeader;
+  readonly allowed: ReadonlySet<string> | undefined;
+  readonly source: KeySource;
+  readonly policy: ClaimPolicy;
+  readonly maxLength: number;
+}
+
+interface Split {
+  readonly parsed: ParsedHeader;
+  readonly alg: JWSAlgorithm;
+  readonly input: string;
+  readonly payloadSegment: string;
+  readonly signature: Uint8Array;
+}
+
+function compile(key: KeyOrResolver, options: VerifyJWTOptions, headerCacheSize: number): Compiled {
+  const maxLength = options.maxTokenLength ?? DEFAULT_MAX_JWT_LENGTH;
+  if (!Number.isSafeInteger(maxLength) || maxLength <= 0)
+    throw new InvalidOptionError('maxTokenLength', 'must be a positive integer');
+  if (options.crit !== undefined && (!Array.isArray(options.crit) || !options.crit.every((name) => typeof name === 'string'))) {
+    throw new InvalidOptionError('crit', 'must be an array of header parameter names');
+  }
+  const allowed = checkAlgorithmsOption(options.algorithms);
+  return {
+    readHeader: createHeaderReader(headerRules(options.crit, false), malformed, headerCacheSize),
+    allowed,
+    source: createKeySource(key, allowed),
+    policy: compileClaimPolicy(options),
+    maxLength,
+  };
+}
+
+function split(compiled: Compiled, token: unknown): Split {
+  const parts = splitCompact(token, compiled.maxLength, malformed);
+  const parsed = compiled.readHeader(parts.protectedSegment);
+  const alg = checkHeaderAlgorithm(parsed.alg, compiled.allowed);
+  if (!isBase64url(parts.payloadSegment) || parts.payloadSegment.length === 0) {
+    throw malformed('the payload is not canonical base64url');
+  }
+  const signature = decodeSignature(parts.signatureSegment, malformed);
+  return {
+    parsed,
+    alg,
+    input: `${parts.protectedSegment}.${parts.payloadSegment}`,
+    payloadSegment: parts.payloadSegment,
+    signature,
+  };
+}
+
+function finish<P extends object>(compiled: Compiled, token: Split): VerifiedJWT<P> {
+  const payload = decodeJSONSegment(token.payloadSegment, 'payload', malformed) as JSONObject;
+  checkClaims(payload, token.parsed.header, compiled.policy);
+  return { payload: payload as P & JWTPayload, header: token.parsed.header };
+}
+
+async function run<P extends object>(compiled: Compiled, token: unknown): Promise<VerifiedJWT<P>> {
+  const parts = split(compiled, token);
+  const key = await compiled.source.get(parts.alg, parts.parsed.header, token);
+  assertVerified(await verifyWith(key, parts.input, parts.signature));
+  return finish<P>(compiled, parts);
+}
+
+function runSync<P extends object>(compiled: Compiled, token: unknown): VerifiedJWT<P> {
+  const parts = split(compiled, token);
+  const key = compiled.source.getSync(parts.alg, parts.parsed.header, token);
+  const ok = verifyWith(key, parts.input, parts.signature);
+  if (ok instanceof Promise)
+    throw new SyncUnavailableError(`${key.alg} is served by the asynchronous ${key.backend} backend here`);
+  assertVerified(ok);
+  return finish<P>(compiled, parts);
+}
+
+/**
+ * Verifies a compact JWT: signature, algorithm policy, and claims. Rejects with a typed error whose
+ * `code` says why (`ERR_JWT_EXPIRED`, `ERR_JWS_SIGNATURE_INVALID`, `ERR_ALG_NOT_ALLOWED`, ...).
+ *
+ * @example
+ * ```ts
+ * const { payload } = await verifyJWT(token, publicKey, {
+ *   algorithms: ['ES256'],
+ *   issuer: 'https://auth.example.com',
+ *   audience: 'api',
+ * });
+ * ```
+ */
+export function verifyJWT<P extends object = JWTPayload>(
+  token: string,
+  keyOrResolver: KeyOrResolver,
+  options: VerifyJWTOptions = {},
+): Promise<VerifiedJWT<P>> {
+  try {
+    return run<P>(compile(keyOrResolver, options, 0), token);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * The synchronous form of {@link verifyJWT}, for keys the node:crypto backend serves. Throws
+ * `ERR_SYNC_UNAVAILABLE` where the key needs WebCrypto.
+ *
+ * @example
+ * ```ts
+ * const { payload } = verifyJWTSync(token, secret, { algorithms: ['HS256'] });
+ * ```
+ */
+export function verifyJWTSync<P extends object = JWTPayload>(
+  token: string,
+  keyOrResolver: KeyOrResolver,
+  options: VerifyJWTOptions = {},
+): VerifiedJWT<P> {
+  return runSync<P>(compile(keyOrResolver, options, 0), token);
+}
+
+/** A verifier made by {@link createVerifier}. */
+export interface Verifier<P extends object = JWTPayload> {
+  (token: string): Promise<VerifiedJWT<P>>;
+  /** Verifies synchronously; throws `ERR_SYNC_UNAVAILABLE` where the key needs WebCrypto. */
+  sync(token: string): VerifiedJWT<P>;
+}
+
+/**
+ * Creates a verifier: options are validated and keys imported once, so each call does only the
+ * per-token work. The fast path for servers.
+ *
+ * @example
+ * ```ts
+ * const verify = createVerifier({ key: publicKey, algorithms: ['EdDSA'], audience: 'api' });
+ * const { payload } = await verify(token);
+ * ```
+ */
+export function createVerifier<P extends object = JWTPayload>(options: VerifierOptions): Verifier<P> {
+  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'must be an object');
+  const { key, ...rest } = options;
+  const compiled = compile(key, rest, 32);
+  const verifier = ((token: string) => {
+    try {
+      return run<P>(compiled, token);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }) as Verifier<P>;
+  verifier.sync = (token) => runSync<P>(compiled, token);
+  return verifier;
+}

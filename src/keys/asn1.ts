@@ -1,0 +1,218 @@
+/**
+ * Just enough DER (X.690) to recognise key containers and convert them: SPKI, PKCS#8, PKCS#1 RSA,
+ * SEC1 EC and X.509 certificates. Both backends import only SPKI and PKCS#8, so every other form is
+ * rewritten into one of those here. Definite lengths only; anything else is not DER.
+ */
+import type { KeyType } from '../algorithms.js';
+import { concatBytes } from '../encoding/utf8.js';
+
+interface TLV {
+  readonly tag: number;
+  /** Offset of the tag byte. */
+  readonly start: number;
+  /** Offset of the first content byte. */
+  readonly body: number;
+  /** Offset just past the content. */
+  readonly end: number;
+}
+
+const SEQUENCE = 0x30;
+const INTEGER = 0x02;
+const BIT_STRING = 0x03;
+const OCTET_STRING = 0x04;
+const NULL = 0x05;
+const OID = 0x06;
+
+class NotDER extends Error {}
+
+function readTLV(bytes: Uint8Array, start: number, limit: number): TLV {
+  if (start + 2 > limit) throw new NotDER();
+  const tag = bytes[start] as number;
+  if ((tag & 0x1f) === 0x1f) throw new NotDER();
+  let length = bytes[start + 1] as number;
+  let body = start + 2;
+  if (length & 0x80) {
+    const count = length & 0x7f;
+    if (count === 0 || count > 4 || body + count > limit) throw new NotDER();
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + (bytes[body + i] as number);
+    body += count;
+    // DER: minimal length encoding.
+    if (length < 0x80 || (count > 1 && bytes[start + 2] === 0)) throw new NotDER();
+  }
+  const end = body + length;
+  if (end > limit) throw new NotDER();
+  return { tag, start, body, end };
+}
+
+function children(bytes: Uint8Array, parent: TLV): TLV[] {
+  const out: TLV[] = [];
+  for (let offset = parent.body; offset < parent.end; ) {
+    const child = readTLV(bytes, offset, parent.end);
+    out.push(child);
+    offset = child.end;
+  }
+  return out;
+}
+
+function whole(bytes: Uint8Array): TLV {
+  const top = readTLV(bytes, 0, bytes.length);
+  if (top.end !== bytes.length || top.tag !== SEQUENCE) throw new NotDER();
+  return top;
+}
+
+const hex = (bytes: Uint8Array, node: TLV): string => {
+  let out = '';
+  for (let i = node.body; i < node.end; i++) out += (bytes[i] as number).toString(16).padStart(2, '0');
+  return out;
+};
+
+const OIDS = {
+  rsaEncryption: '2a864886f70d010101',
+  rsassaPss: '2a864886f70d01010a',
+  ecPublicKey: '2a8648ce3d0201',
+  ed25519: '2b6570',
+  x25519: '2b656e',
+} as const;
+const CURVES: Readonly<Record<string, string>> = {
+  '2a8648ce3d030107': 'P-256',
+  '2b81040022': 'P-384',
+  '2b81040023': 'P-521',
+  '2b8104000a': 'secp256k1',
+};
+
+export interface KeyContainer {
+  readonly format: 'spki' | 'pkcs8';
+  readonly der: Uint8Array;
+  readonly kty: KeyType;
+  readonly crv?: string;
+}
+
+/** Reads an AlgorithmIdentifier into a key type and curve. */
+function algorithmOf(bytes: Uint8Array, identifier: TLV): { kty: KeyType; crv?: string } | undefined {
+  const [oid, params] = children(bytes, identifier);
+  if (oid === undefined || oid.tag !== OID) return undefined;
+  switch (hex(bytes, oid)) {
+    case OIDS.rsaEncryption:
+      return { kty: 'RSA' };
+    case OIDS.ecPublicKey: {
+      const crv = params?.tag === OID ? CURVES[hex(bytes, params)] : undefined;
+      return crv === undefined ? undefined : { kty: 'EC', crv };
+    }
+    case OIDS.ed25519:
+      return { kty: 'OKP', crv: 'Ed25519' };
+    case OIDS.x25519:
+      return { kty: 'OKP', crv: 'X25519' };
+    default:
+      return undefined;
+  }
+}
+
+function encode(tag: number, ...content: Uint8Array[]): Uint8Array {
+  const body = concatBytes(...content);
+  const n = body.length;
+  const header =
+    n < 0x80
+      ? [tag, n]
+      : n < 0x100
+        ? [tag, 0x81, n]
+        : n < 0x10000
+          ? [tag, 0x82, n >> 8, n & 0xff]
+          : [tag, 0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
+  return concatBytes(new Uint8Array(header), body);
+}
+
+const oidBytes = (value: string): Uint8Array =>
+  encode(
+    OID,
+    Uint8Array.from(value.match(/../g) ?? [], (h) => parseInt(h, 16)),
+  );
+const RSA_IDENTIFIER = (): Uint8Array => encode(SEQUENCE, oidBytes(OIDS.rsaEncryption), new Uint8Array([NULL, 0]));
+const VERSION_0 = new Uint8Array([INTEGER, 1, 0]);
+
+function trySPKI(bytes: Uint8Array, top: TLV): KeyContainer | undefined {
+  const parts = children(bytes, top);
+  if (parts.length !== 2 || parts[0]?.tag !== SEQUENCE || parts[1]?.tag !== BIT_STRING) return undefined;
+  const algorithm = algorithmOf(bytes, parts[0]);
+  return algorithm && { format: 'spki', der: bytes, ...algorithm };
+}
+
+function tryPKCS8(bytes: Uint8Array, top: TLV): KeyContainer | undefined {
+  const parts = children(bytes, top);
+  if (parts.length < 3 || parts[0]?.tag !== INTEGER || parts[1]?.tag !== SEQUENCE || parts[2]?.tag !== OCTET_STRING) {
+    return undefined;
+  }
+  const algorithm = algorithmOf(bytes, parts[1]);
+  return algorithm && { format: 'pkcs8', der: bytes, ...algorithm };
+}
+
+function tryPKCS1(bytes: Uint8Array, top: TLV): KeyContainer | undefined {
+  const parts = children(bytes, top);
+  if (!parts.every((part) => part.tag === INTEGER)) return undefined;
+  // RSAPublicKey ::= SEQUENCE { modulus, publicExponent }
+  if (parts.length === 2) {
+    return {
+      format: 'spki',
+      kty: 'RSA',
+      der: encode(SEQUENCE, RSA_IDENTIFIER(), encode(BIT_STRING, new Uint8Array([0]), bytes)),
+    };
+  }
+  // RSAPrivateKey ::= SEQUENCE { version, n, e, d, p, q, dp, dq, qi, ... }
+  if (parts.length >= 9) {
+    return { format: 'pkcs8', kty: 'RSA', der: encode(SEQUENCE, VERSION_0, RSA_IDENTIFIER(), encode(OCTET_STRING, bytes)) };
+  }
+  return undefined;
+}
+
+function trySEC1(bytes: Uint8Array, top: TLV): KeyContainer | undefined {
+  // ECPrivateKey ::= SEQUENCE { version 1, privateKey OCTET STRING, [0] parameters, [1] publicKey }
+  const parts = children(bytes, top);
+  if (parts[0]?.tag !== INTEGER || hex(bytes, parts[0]) !== '01' || parts[1]?.tag !== OCTET_STRING) return undefined;
+  const params = parts.find((part) => part.tag === 0xa0);
+  const curveOid = params && children(bytes, params)[0];
+  const crv = curveOid?.tag === OID ? CURVES[hex(bytes, curveOid)] : undefined;
+  if (curveOid === undefined || crv === undefined) return undefined;
+  const identifier = encode(SEQUENCE, oidBytes(OIDS.ecPublicKey), bytes.subarray(curveOid.start, curveOid.end));
+  return { format: 'pkcs8', kty: 'EC', crv, der: encode(SEQUENCE, VERSION_0, identifier, encode(OCTET_STRING, bytes)) };
+}
+
+function tryCertificate(bytes: Uint8Array, top: TLV): KeyContainer | undefined {
+  // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }; the SPKI is the
+  // 7th field of tbsCertificate when the explicit [0] version is present, the 6th otherwise.
+  const parts = children(bytes, top);
+  if (parts.length !== 3 || parts[0]?.tag !== SEQUENCE || parts[2]?.tag !== BIT_STRING) return undefined;
+  const fields = children(bytes, parts[0]);
+  const spki = fields[fields[0]?.tag === 0xa0 ? 6 : 5];
+  if (spki?.tag !== SEQUENCE) return undefined;
+  const der = bytes.slice(spki.start, spki.end);
+  return trySPKI(der, whole(der));
+}
+
+export type ContainerKind = 'spki' | 'pkcs8' | 'pkcs1' | 'sec1' | 'certificate';
+const READERS: Record<ContainerKind, (bytes: Uint8Array, top: TLV) => KeyContainer | undefined> = {
+  spki: trySPKI,
+  pkcs8: tryPKCS8,
+  pkcs1: tryPKCS1,
+  sec1: trySEC1,
+  certificate: tryCertificate,
+};
+
+/**
+ * Recognises a DER key container and returns it as SPKI or PKCS#8 with its key type, or
+ * `undefined` when the bytes are not one. `kinds` narrows what is tried (a PEM label says which).
+ */
+export function readKeyContainer(
+  bytes: Uint8Array,
+  kinds: readonly ContainerKind[] = ['spki', 'pkcs8', 'certificate', 'sec1', 'pkcs1'],
+): KeyContainer | undefined {
+  try {
+    const top = whole(bytes);
+    for (const kind of kinds) {
+      const found = READERS[kind](bytes, top);
+      if (found !== undefined) return found;
+    }
+  } catch (error) {
+    if (!(error instanceof NotDER)) throw error;
+  }
+  return undefined;
+}

@@ -1,0 +1,62 @@
+/** exportKey: a Key out as JWK, SPKI or PKCS#8 PEM, or raw bytes. */
+import { decodeBase64url } from '../encoding/base64url.js';
+import { concatBytes } from '../encoding/utf8.js';
+import { KeyMismatchError, KeyNotExtractableError } from '../errors.js';
+import type { JWK } from './jwk.js';
+import type { Key } from './key.js';
+
+export type ExportFormat = 'jwk' | 'spki' | 'pkcs8' | 'raw';
+
+function pem(label: string, der: Uint8Array): string {
+  let binary = '';
+  for (const byte of der) binary += String.fromCharCode(byte);
+  const lines = btoa(binary).match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+}
+
+async function exportJWK(key: Key): Promise<JWK> {
+  const { backend, native } = key.internals;
+  const jwk: JWK = { ...(await backend.exportJWK(native)), alg: key.alg };
+  if (key.kid !== undefined) jwk.kid = key.kid;
+  return jwk;
+}
+
+/**
+ * Exports a key: `jwk` (with `alg` and `kid`), `spki` (public key PEM), `pkcs8` (private key PEM),
+ * or `raw` (secret bytes; the point of an EC or Ed25519 public key).
+ *
+ * @example
+ * ```ts
+ * const { publicKey } = await generateKeyPair('ES256');
+ * const jwk = await exportKey(publicKey, 'jwk');
+ * const pemText = await exportKey(publicKey, 'spki');
+ * ```
+ */
+export async function exportKey(key: Key, format: 'jwk'): Promise<JWK>;
+export async function exportKey(key: Key, format: 'spki' | 'pkcs8'): Promise<string>;
+export async function exportKey(key: Key, format: 'raw'): Promise<Uint8Array>;
+export async function exportKey(key: Key, format: ExportFormat): Promise<JWK | string | Uint8Array> {
+  if (key.type !== 'public' && !key.extractable) throw new KeyNotExtractableError('the key was created non-extractable');
+  const { backend, native } = key.internals;
+  switch (format) {
+    case 'jwk':
+      return exportJWK(key);
+    case 'spki':
+      if (key.type !== 'public') throw new KeyMismatchError('SPKI holds public keys; export the public key');
+      return pem('PUBLIC KEY', await backend.exportDER(native, 'spki'));
+    case 'pkcs8':
+      if (key.type !== 'private') throw new KeyMismatchError('PKCS#8 holds private keys');
+      return pem('PRIVATE KEY', await backend.exportDER(native, 'pkcs8'));
+    case 'raw': {
+      const jwk = await backend.exportJWK(native);
+      if (key.type === 'secret') return decodeBase64url(jwk.k ?? '') as Uint8Array;
+      if (key.type !== 'public') throw new KeyMismatchError('raw export holds secrets and public points only');
+      const x = decodeBase64url(jwk.x ?? '') as Uint8Array;
+      if (key.kty === 'OKP') return x;
+      if (key.kty === 'EC') return concatBytes(new Uint8Array([4]), x, decodeBase64url(jwk.y ?? '') as Uint8Array);
+      throw new KeyMismatchError('RSA keys have no raw form; use jwk or spki');
+    }
+    default:
+      throw new KeyMismatchError(`unknown export format "${String(format).slice(0, 16)}"`);
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * importKey / importKeySync: every key format in, one `Key` bound to one algorithm out. The work is
+ * split in a synchronous plan (classify, choose algorithm and backend, check the JWK) and a finish
+ * (check what the backend imported), so the async and sync forms share every rule.
+ */
+
+import { allBackends, backendFor } from '#backend';
+import {
+  defaultAlgorithmFor,
+  type JWSAlgorithm,
+  type SignatureAlgorithm,
+  sameAlgorithm,
+  signatureAlgorithm,
+} from '../algorithms.js';
+import type { Backend, NativeKey } from '../backend/types.js';
+import { decodeBase64url, isBase64url } from '../encoding/base64url.js';
+import {
+  AlgorithmNotAllowedError,
+  KeyInvalidError,
+  KeyMismatchError,
+  KeyWeakError,
+  NotSupportedError,
+  SyncUnavailableError,
+} from '../errors.js';
+import { type JWK, jwkMaterial } from './jwk.js';
+import { Key } from './key.js';
+import { classifyMaterial, type KeyMaterial } from './material.js';
+
+export interface ImportKeyOptions {
+  /** The algorithm to bind the key to. Defaults to the JWK's `alg`, else the key type's default. */
+  alg?: JWSAlgorithm | string;
+  /** Key id, copied into the `kid` header of tokens signed with the key. Defaults to the JWK's `kid`. */
+  kid?: string;
+  /** Whether `exportKey` may export the key (default true: the caller already holds the material). */
+  extractable?: boolean;
+  /**
+   * Accept an HMAC secret shorter than the hash (RFC 7518 §3.2 requires at least as many bytes as
+   * the hash output). Unsafe: a short secret can be brute-forced offline from one token. Warns once.
+   */
+  unsafeAllowShortSecret?: boolean;
+}
+
+interface Plan {
+  readonly alg: SignatureAlgorithm;
+  readonly backend: Backend;
+  readonly kid: string | undefined;
+  readonly extractable: boolean;
+  readonly allowShort: boolean;
+  readonly ops: readonly string[] | undefined;
+  readonly run: () => NativeKey | Promise<NativeKey>;
+}
+
+function algorithmNamed(name: string): SignatureAlgorithm {
+  const alg = signatureAlgorithm(name);
+  if (alg !== undefined) return alg;
+  if (name.toLowerCase() === 'none') throw new AlgorithmNotAllowedError('"none" is not a signing algorithm; keys never serve it');
+  throw new NotSupportedError(`unknown JWS algorithm "${name.slice(0, 32)}"`);
+}
+
+function checkJWK(jwk: JWK, requested: SignatureAlgorithm | undefined): { alg: SignatureAlgorithm; ops?: string[] } {
+  if (typeof jwk.kty !== 'string') throw new KeyInvalidError('JWK has no "kty"');
+  const material = jwkMaterial(jwk);
+  if (material === undefined)
+    throw new KeyInvalidError(`JWK kty "${jwk.kty.slice(0, 16)}" is not supported or has non-string members`);
+  for (const [name, value] of Object.entries(material)) {
+    if (name !== 'kty' && name !== 'crv' && !isBase64url(value as string)) {
+      throw new KeyInvalidError(`JWK member "${name}" is not base64url`);
+    }
+  }
+  if (jwk.alg !== undefined && typeof jwk.alg !== 'string') throw new KeyInvalidError('JWK "alg" is not a string');
+  const own = jwk.alg === undefined ? undefined : algorithmNamed(jwk.alg);
+  if (requested && own && !sameAlgorithm(requested.name, own.name)) {
+    throw new KeyMismatchError(`JWK is for ${own.name}, not ${requested.name}`);
+  }
+  const chosen = requested ?? own ?? signatureAlgorithm(defaultAlgorithmFor(material.kty as 'oct', material.crv));
+  if (chosen === undefined) throw new NotSupportedError(`JWK with crv "${String(jwk.crv).slice(0, 16)}" cannot sign`);
+  if (jwk.use !== undefined && jwk.use !== 'sig')
+    throw new KeyMismatchError(`JWK "use" is "${String(jwk.use).slice(0, 16)}", not "sig"`);
+  if (jwk.key_ops !== undefined) {
+    if (!Array.isArray(jwk.key_ops) || !jwk.key_ops.every((op) => typeof op === 'string')) {
+      throw new KeyInvalidError('JWK "key_ops" is not an array of strings');
+    }
+    return { alg: chosen, ops: jwk.key_ops };
+  }
+  return { alg: chosen };
+}
+
+function plan(input: KeyMaterial, options: ImportKeyOptions): Plan | Key {
+  const requested = options.alg === undefined ? undefined : algorithmNamed(options.alg);
+  const material = classifyMaterial(input, requested && requested.kty === 'oct');
+  const extractable = options.extractable ?? true;
+  const common = { extractable, allowShort: options.unsafeAllowShortSecret === true };
+
+  switch (material.kind) {
+    case 'key': {
+      const { key } = material;
+      if (requested && !sameAlgorithm(key.alg, requested.name)) {
+        throw new KeyMismatchError(`the key is bound to ${key.alg}, not ${requested.name}`);
+      }
+      return key;
+    }
+    case 'secret': {
+      const alg = requested ?? algorithmNamed('HS256');
+      if (alg.kty !== 'oct') throw new KeyMismatchError(`a secret cannot serve ${alg.name}`);
+      const backend = backendFor(alg);
+      const bytes = material.bytes;
+      return {
+        ...common,
+        alg,
+        backend,
+        kid: options.kid,
+        ops: undefined,
+        run: () => backend.importSecret(bytes, alg, extractable),
+      };
+    }
+    case 'container': {
+      const { container } = material;
+      const alg = requested ?? signatureAlgorithm(defaultAlgorithmFor(container.kty, container.crv));
+      if (alg === undefined) throw new NotSupportedError(`a ${container.crv ?? container.kty} key cannot sign`);
+      if (alg.kty !== container.kty || (alg.crv !== undefined && alg.crv !== container.crv)) {
+        throw new KeyMismatchError(`a ${container.crv ?? container.kty} key cannot serve ${alg.name}`);
+      }
+      const backend = backendFor(alg);
+      return {
+        ...common,
+        alg,
+        backend,
+        kid: options.kid,
+        ops: undefined,
+        run: () => backend.importDER(container.der, container.format, alg, extractable),
+      };
+    }
+    case 'jwk': {
+      const { jwk } = material;
+      const { alg, ops } = checkJWK(jwk, requested);
+      if (alg.kty !== jwk.kty || (alg.crv !== undefined && alg.crv !== jwk.crv)) {
+        throw new KeyMismatchError(`a JWK of kty "${jwk.kty}"${jwk.crv ? ` crv "${jwk.crv}"` : ''} cannot serve ${alg.name}`);
+      }
+      const backend = backendFor(alg);
+      const kid = options.kid ?? (typeof jwk.kid === 'string' ? jwk.kid : undefined);
+      if (jwk.kty === 'oct') {
+        const bytes = decodeBase64url(jwk.k ?? '');
+        if (bytes === undefined || bytes.length === 0) throw new KeyInvalidError('JWK "k" is empty');
+        return { ...common, alg, backend, kid, ops, run: () => backend.importSecret(bytes, alg, extractable) };
+      }
+      return { ...common, alg, backend, kid, ops, run: () => backend.importJWK(jwk, alg, extractable) };
+    }
+    case 'native': {
+      for (const backend of allBackends) {
+        const native = backend.importNative(material.object);
+        if (native === undefined) continue;
+        const alg = requested ?? signatureAlgorithm(native.facts.alg ?? defaultAlgorithmFor(native.facts.kty, native.facts.crv));
+        if (alg === undefined) throw new NotSupportedError('this key type cannot sign');
+        return { ...common, alg, backend, kid: options.kid, ops: undefined, run: () => native };
+      }
+      throw new KeyInvalidError('unrecognised key object: expected a Key, CryptoKey, KeyObject, JWK, PEM string or bytes');
+    }
+  }
+}
+
+let warnedShortSecret = false;
+
+function finish(plan: Plan, native: NativeKey): Key {
+  const { alg, backend } = plan;
+  const facts = native.facts;
+  if (facts.kty !== alg.kty || (alg.crv !== undefined && facts.crv !== alg.crv)) {
+    throw new KeyMismatchError(`a ${facts.crv ?? facts.kty} key cannot serve ${alg.name}`);
+  }
+  if (facts.alg !== undefined && !sameAlgorithm(facts.alg, alg.name)) {
+    throw new KeyMismatchError(`the key is bound to ${facts.alg}, not ${alg.name}`);
+  }
+  if (alg.kty === 'RSA') {
+    if ((facts.bits ?? 0) < (alg.minKeyBits ?? 2048)) {
+      throw new KeyWeakError(`RSA keys must be at least ${alg.minKeyBits} bits; this one has ${facts.bits}`);
+    }
+    const e = facts.publicExponent;
+    if (e !== undefined && (e < 3n || e % 2n === 0n)) throw new KeyWeakError('RSA public exponent must be odd and at least 3');
+  }
+  if (alg.kty === 'oct') {
+    const bytes = (facts.bits ?? 0) / 8;
+    if (bytes === 0) throw new KeyInvalidError('the key is empty');
+    if (bytes < alg.hashLength) {
+      if (!plan.allowShort) {
+        throw new KeyWeakError(`${alg.name} needs a secret of at least ${alg.hashLength} bytes; this one has ${bytes}`);
+      }
+      if (!warnedShortSecret) {
+        warnedShortSecret = true;
+        console.warn(
+          `jwtkit: unsafeAllowShortSecret is set: a ${bytes}-byte secret for ${alg.name} (RFC 7518 §3.2 requires ${alg.hashLength}) can be brute-forced from a single token`,
+        );
+      }
+    }
+  }
+  const ops = plan.ops;
+  const may = (op: 'sign' | 'verify') => ops === undefined || ops.includes(op);
+  const canSign = facts.type !== 'public' && may('sign');
+  const canVerify = facts.type !== 'private' && may('verify');
+  const signatureLength = alg.kty === 'RSA' ? Math.ceil((facts.bits ?? 0) / 8) : alg.signatureLength;
+  return new Key(alg.name, plan.kid, {
+    algorithm: alg,
+    backend,
+    native,
+    extractable: plan.extractable,
+    sign: canSign ? backend.signer(native, alg) : undefined,
+    verify: canVerify ? backend.verifier(native, alg) : undefined,
+    signatureLength,
+  });
+}
+
+/**
+ * Imports key material once and binds it to one algorithm: a JWK, PEM text (SPKI, PKCS#8, PKCS#1,
+ * SEC1, X.509 certificate), DER bytes, an HMAC secret (string or bytes), a CryptoKey or a
+ * node:crypto KeyObject. Asymmetric material never becomes an HMAC secret.
+ *
+ * @example
+ * ```ts
+ * const publicKey = await importKey(pemText, { alg: 'RS256' });
+ * const secret = await importKey(process.env.JWT_SECRET, { alg: 'HS256', kid: '2024-06' });
+ * ```
+ */
+export async function importKey(material: KeyMaterial, options: ImportKeyOptions = {}): Promise<Key> {
+  const planned = plan(material, options);
+  if (planned instanceof Key) return planned;
+  return finish(planned, await planned.run());
+}
+
+/**
+ * The synchronous form of {@link importKey}, for keys served by the node:crypto backend (Node,
+ * Bun, Deno). Throws `ERR_SYNC_UNAVAILABLE` where only WebCrypto can serve the algorithm.
+ *
+ * @example
+ * ```ts
+ * const key = importKeySync('a-32-byte-or-longer-secret-.....', { alg: 'HS256' });
+ * ```
+ */
+export function importKeySync(material: KeyMaterial, options: ImportKeyOptions = {}): Key {
+  const planned = plan(material, options);
+  if (planned instanceof Key) return planned;
+  if (!planned.backend.synchronous) {
+    throw new SyncUnavailableError(`${planned.alg.name} is served by the asynchronous ${planned.backend.name} backend here`);
+  }
+  return finish(planned, planned.run() as NativeKey);
+}
+
+/** @internal Turns a freshly generated native key into a Key, through the same checks as an import. */
+export function adoptNativeKey(
+  native: NativeKey,
+  alg: SignatureAlgorithm,
+  backend: Backend,
+  options: { kid?: string | undefined; extractable: boolean },
+): Key {
+  return finish(
+    { alg, backend, kid: options.kid, extractable: options.extractable, allowShort: false, ops: undefined, run: () => native },
+    native,
+  );
+}

@@ -1,0 +1,57 @@
+/** A JSON Web Key (RFC 7517) as jwtkit reads and writes it. */
+export interface JWK {
+  kty?: string;
+  alg?: string;
+  kid?: string;
+  use?: string;
+  key_ops?: string[];
+  crv?: string;
+  x?: string;
+  y?: string;
+  d?: string;
+  n?: string;
+  e?: string;
+  p?: string;
+  q?: string;
+  dp?: string;
+  dq?: string;
+  qi?: string;
+  k?: string;
+  x5c?: string[];
+  x5t?: string;
+  'x5t#S256'?: string;
+  ext?: boolean;
+  [parameter: string]: unknown;
+}
+
+/** A JSON Web Key Set (RFC 7517 §5). */
+export interface JWKS {
+  keys: JWK[];
+}
+
+/** The members that carry key material per `kty`; everything else is metadata. */
+const MATERIAL: Readonly<Record<string, readonly string[]>> = {
+  oct: ['k'],
+  RSA: ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'],
+  EC: ['crv', 'x', 'y', 'd'],
+  OKP: ['crv', 'x', 'd'],
+};
+
+/** A copy of the JWK with only `kty` and its key-material members, all strings. */
+export function jwkMaterial(jwk: JWK): JWK | undefined {
+  const members = typeof jwk.kty === 'string' ? MATERIAL[jwk.kty] : undefined;
+  if (members === undefined) return undefined;
+  const out: JWK = { kty: jwk.kty };
+  for (const name of members) {
+    const value = jwk[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') return undefined;
+    out[name] = value;
+  }
+  return out;
+}
+
+/** Whether the JWK holds private material. */
+export function isPrivateJWK(jwk: JWK): boolean {
+  return jwk.d !== undefined;
+}

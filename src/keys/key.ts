@@ -1,0 +1,54 @@
+import type { JWSAlgorithm, KeyType, SignatureAlgorithm } from '../algorithms.js';
+import type { Backend, NativeKey, SignFunction, VerifyFunction } from '../backend/types.js';
+
+/** @internal What a Key carries besides its public description. */
+export interface KeyInternals {
+  readonly algorithm: SignatureAlgorithm;
+  readonly backend: Backend;
+  readonly native: NativeKey;
+  readonly extractable: boolean;
+  readonly sign: SignFunction | undefined;
+  readonly verify: VerifyFunction | undefined;
+  /** Expected RSA signature length in bytes (the modulus length). */
+  readonly signatureLength: number | undefined;
+}
+
+/**
+ * A key imported once and bound to exactly one algorithm (RFC 8725 §3.1). Create one with
+ * `importKey`, `generateKeyPair` or `generateSecret`; reuse it for every token.
+ *
+ * @example
+ * ```ts
+ * const key = await importKey(process.env.JWT_SECRET, { alg: 'HS256' });
+ * const token = await signJWT({ sub: 'ada' }, key, { expiresIn: '15m' });
+ * ```
+ */
+export class Key {
+  /** The one algorithm this key serves. */
+  readonly alg: JWSAlgorithm;
+  /** `secret` for HMAC, `public` (verify only) or `private` (sign only). */
+  readonly type: 'secret' | 'public' | 'private';
+  /** The JWK key type. */
+  readonly kty: KeyType;
+  /** The key id, from the JWK or the import options; copied into signed headers. */
+  readonly kid: string | undefined;
+  /** Which crypto backend holds the key (`node` or `web`). */
+  readonly backend: 'node' | 'web';
+  /** @internal */
+  readonly internals: KeyInternals;
+
+  /** @internal Keys are made by importKey, generateKeyPair and generateSecret. */
+  constructor(alg: JWSAlgorithm, kid: string | undefined, internals: KeyInternals) {
+    this.alg = alg;
+    this.type = internals.native.facts.type;
+    this.kty = internals.native.facts.kty;
+    this.kid = kid;
+    this.backend = internals.backend.name;
+    this.internals = internals;
+  }
+
+  /** Whether the key material may be exported with `exportKey`. */
+  get extractable(): boolean {
+    return this.internals.extractable;
+  }
+}
