@@ -21,10 +21,24 @@ export interface HeaderOptions {
 
 const invalid = (message: string) => new InvalidOptionError('header', message);
 
-/** The protected header for a key and options, checked with the same rules a verifier applies. */
-export function buildProtectedHeader(key: Key, options: HeaderOptions, b64: boolean, allowB64: boolean): JWSHeader {
-  const header: JWSHeader = { alg: key.alg };
-  const kid = options.kid ?? key.kid;
+/**
+ * The protected header for a key and options, checked with the same rules a verifier applies.
+ * `alg` and the key's `kid` go in it unless the caller placed them in the unprotected header
+ * (RFC 7520 §4.6, §4.7); with `b64: false` the result may then be empty.
+ */
+export function buildProtectedHeader(
+  key: Key,
+  options: HeaderOptions,
+  b64: boolean,
+  allowB64: boolean,
+  unprotected?: JWSHeader,
+): JWSHeader {
+  const header: JWSHeader = {};
+  const outside = (name: string) => unprotected !== undefined && Object.hasOwn(unprotected, name);
+  if (outside('alg')) {
+    if (unprotected?.alg !== key.alg) throw invalid(`"alg" comes from the key (${key.alg})`);
+  } else header.alg = key.alg;
+  const kid = options.kid ?? (outside('kid') ? undefined : key.kid);
   if (options.typ !== undefined) header.typ = options.typ;
   if (kid !== undefined) header.kid = kid;
   if (options.cty !== undefined) header.cty = options.cty;
@@ -36,11 +50,11 @@ export function buildProtectedHeader(key: Key, options: HeaderOptions, b64: bool
   const crit = [...(options.crit ?? []), ...(b64 ? [] : ['b64'])];
   if (!b64) header.b64 = false;
   if (crit.length > 0) header.crit = crit;
-  checkHeaders(header as JSONObject, undefined, headerRules(options.crit, allowB64), invalid);
+  checkHeaders(header as JSONObject, unprotected as JSONObject | undefined, headerRules(options.crit, allowB64), invalid);
   return header;
 }
 
-/** Encodes a header object as its base64url segment. */
+/** Encodes a header object as its base64url segment; an empty header is an empty segment. */
 export function encodeHeader(header: JWSHeader): string {
-  return encodeBase64urlString(JSON.stringify(header));
+  return Object.keys(header).length === 0 ? '' : encodeBase64urlString(JSON.stringify(header));
 }

@@ -1,11 +1,10 @@
 /** signJWS: compact, flattened and general serializations, detached content, RFC 7797 `b64:false`. */
 import { encodeBase64url } from '../encoding/base64url.js';
-import type { JSONObject } from '../encoding/json.js';
 import { asciiBytes, concatBytes, utf8Decode, utf8Encode } from '../encoding/utf8.js';
 import { InvalidOptionError } from '../errors.js';
 import { importKey } from '../keys/import.js';
 import type { KeyMaterial } from '../keys/material.js';
-import { checkHeaders, headerRules, type JWSHeader } from './header.js';
+import type { JWSHeader } from './header.js';
 import { buildProtectedHeader, encodeHeader, type HeaderOptions } from './protected-header.js';
 import { signWith } from './signature.js';
 import type { FlattenedJWS, GeneralJWS, JWSSerialization, JWSSignatureEntry } from './types.js';
@@ -32,21 +31,16 @@ export interface SignJWSOptions extends JWSSignerOptions {
 }
 
 interface Signed {
-  entry: JWSSignatureEntry & { protected: string };
+  entry: JWSSignatureEntry;
 }
 
 async function signOne(signer: JWSSigner, payload: Uint8Array, payloadSegment: string, b64: boolean): Promise<Signed> {
   const key = await importKey(signer.key, signer.alg === undefined ? {} : { alg: signer.alg });
-  const header = buildProtectedHeader(key, signer, b64, true);
-  if (signer.unprotectedHeader !== undefined) {
-    checkHeaders(header as JSONObject, signer.unprotectedHeader as JSONObject, headerRules(signer.crit, true), (message) => {
-      return new InvalidOptionError('unprotectedHeader', message);
-    });
-  }
+  const header = buildProtectedHeader(key, signer, b64, true, signer.unprotectedHeader);
   const protectedSegment = encodeHeader(header);
   const input = b64 ? `${protectedSegment}.${payloadSegment}` : concatBytes(asciiBytes(`${protectedSegment}.`), payload);
   const signature = encodeBase64url(await signWith(key, input));
-  const entry: Signed['entry'] = { protected: protectedSegment, signature };
+  const entry: JWSSignatureEntry = protectedSegment === '' ? { signature } : { protected: protectedSegment, signature };
   if (signer.unprotectedHeader !== undefined) entry.header = signer.unprotectedHeader;
   return { entry };
 }
@@ -116,7 +110,7 @@ export async function signJWS(
 
   if (serialization === 'compact') {
     const { entry } = signed[0] as Signed;
-    return `${entry.protected}.${options.detached ? '' : payloadText}.${entry.signature}`;
+    return `${entry.protected ?? ''}.${options.detached ? '' : payloadText}.${entry.signature}`;
   }
   if (serialization === 'flattened') {
     const { entry } = signed[0] as Signed;

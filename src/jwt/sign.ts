@@ -156,7 +156,11 @@ const importOptions = (options: SignJWTOptions) => (options.alg === undefined ? 
  * const token = await signJWT({ sub: 'user-42', scope: 'read' }, privateKey, { expiresIn: '15m', issuer: 'auth' });
  * ```
  */
-export async function signJWT(claims: JWTPayload, key: KeyMaterial, options: SignJWTOptions = {}): Promise<string> {
+export async function signJWT<C extends object = JWTPayload>(
+  claims: C,
+  key: KeyMaterial,
+  options: SignJWTOptions = {},
+): Promise<string> {
   const plan = planClaims(options);
   return sign(compileSigner(await importKey(key, importOptions(options)), options, plan), claims);
 }
@@ -169,16 +173,16 @@ export async function signJWT(claims: JWTPayload, key: KeyMaterial, options: Sig
  * const token = signJWTSync({ sub: 'user-42' }, secret, { alg: 'HS256', expiresIn: '1h' });
  * ```
  */
-export function signJWTSync(claims: JWTPayload, key: KeyMaterial, options: SignJWTOptions = {}): string {
+export function signJWTSync<C extends object = JWTPayload>(claims: C, key: KeyMaterial, options: SignJWTOptions = {}): string {
   const plan = planClaims(options);
   return signSync(compileSigner(importKeySync(key, importOptions(options)), options, plan), claims);
 }
 
 /** A signer made by {@link createSigner}. */
-export interface Signer {
-  (claims: JWTPayload): Promise<string>;
+export interface Signer<C extends object = JWTPayload> {
+  (claims: C): Promise<string>;
   /** Signs synchronously; throws `ERR_SYNC_UNAVAILABLE` where the key needs WebCrypto. */
-  sync(claims: JWTPayload): string;
+  sync(claims: C): string;
 }
 
 /**
@@ -191,7 +195,7 @@ export interface Signer {
  * const token = await sign({ sub: 'user-42' });
  * ```
  */
-export function createSigner(options: SignerOptions): Signer {
+export function createSigner<C extends object = JWTPayload>(options: SignerOptions): Signer<C> {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'must be an object');
   const { key: material, ...rest } = options;
   const plan = planClaims(rest);
@@ -210,7 +214,7 @@ export function createSigner(options: SignerOptions): Signer {
     });
     return pending;
   };
-  const signer = (async (claims: JWTPayload) => sign(compiled ?? (await ready()), claims)) as Signer;
+  const signer = (async (claims: C) => sign(compiled ?? (await ready()), claims)) as Signer<C>;
   signer.sync = (claims) => {
     if (compiled === undefined) throw new SyncUnavailableError('the key is served by an asynchronous backend here');
     return signSync(compiled, claims);
