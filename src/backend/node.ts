@@ -41,6 +41,21 @@ function hasCurve(name: string): boolean {
   return curves.has(name);
 }
 
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
+/**
+ * (r, s) verifies exactly when (r, n - s) does. RFC 7518 accepts both (catalogue entry 9), but
+ * Deno's node:crypto enforces low-S for secp256k1 as Bitcoin does, so we hand it the low-S twin.
+ */
+function lowS(signature: Uint8Array): Uint8Array {
+  if (signature.length !== 64) return signature;
+  const s = BigInt(`0x${Buffer.from(signature.subarray(32)).toString('hex')}`);
+  if (s <= SECP256K1_N / 2n || s >= SECP256K1_N) return signature;
+  const out = new Uint8Array(signature);
+  out.set(Buffer.from((SECP256K1_N - s).toString(16).padStart(64, '0'), 'hex'), 32);
+  return out;
+}
+
 function facts(key: KeyObject): KeyFacts {
   if (key.type === 'secret') return { kty: 'oct', type: 'secret', bits: (key.symmetricKeySize ?? 0) * 8 };
   const details = key.asymmetricKeyDetails ?? {};
@@ -154,6 +169,7 @@ export const nodeBackend: Backend = {
       }
       case 'ECDSA': {
         const options = { key, dsaEncoding: 'ieee-p1363' as const };
+        if (alg.crv === 'secp256k1') return (data, signature) => verify(hash, bytes(data), options, lowS(signature));
         return (data, signature) => verify(hash, bytes(data), options, signature);
       }
       case 'EdDSA':
