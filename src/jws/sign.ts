@@ -58,6 +58,11 @@ async function signOne(signer: JWSSigner, payload: Uint8Array, payloadSegment: s
  */
 export async function signJWS(
   payload: string | Uint8Array,
+  signers: JWSSigner[],
+  options?: SignJWSOptions & { serialization?: 'general' },
+): Promise<GeneralJWS>;
+export async function signJWS(
+  payload: string | Uint8Array,
   key: KeyMaterial,
   options?: SignJWSOptions & { serialization?: 'compact' },
 ): Promise<string>;
@@ -66,11 +71,6 @@ export async function signJWS(
   key: KeyMaterial,
   options: SignJWSOptions & { serialization: 'flattened' },
 ): Promise<FlattenedJWS>;
-export async function signJWS(
-  payload: string | Uint8Array,
-  signers: JWSSigner[],
-  options?: SignJWSOptions & { serialization?: 'general' },
-): Promise<GeneralJWS>;
 export async function signJWS(
   payload: string | Uint8Array,
   keyOrSigners: KeyMaterial | JWSSigner[],

@@ -11,6 +11,11 @@ export function b64u(input: string | Uint8Array): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/** Bytes from base64url (lenient: for reading test output only). */
+export function fromB64u(text: string): Uint8Array {
+  return Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+}
+
 /** base64url of JSON.stringify(value), or of raw JSON text when a string is given. */
 export function segment(value: unknown): string {
   return b64u(typeof value === 'string' ? value : JSON.stringify(value));
