@@ -32,7 +32,11 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 
 function tamper(token: string): string {
   const [header, payload, signature] = token.split('.');
-  const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob((payload ?? '').replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))));
+  const claims = JSON.parse(
+    new TextDecoder().decode(
+      Uint8Array.from(atob((payload ?? '').replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)),
+    ),
+  );
   claims.role = 'admin';
   const forged = btoa(JSON.stringify(claims)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
   return `${header}.${forged}.${signature}`;
@@ -79,10 +83,16 @@ function table(rows: Row[]): string {
   ];
   const widths = columns.map(([key, title]) => Math.max(title.length, ...rows.map((row) => row[key].length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
-  return [line(columns.map(([, title]) => title)), line(widths.map((w) => '-'.repeat(w))), ...rows.map((row) => line(columns.map(([key]) => row[key])))].join('\n');
+  return [
+    line(columns.map(([, title]) => title)),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((row) => line(columns.map(([key]) => row[key]))),
+  ].join('\n');
 }
 
-console.log(`jwtkit tour: ${buildInfo.build} build on ${buildInfo.runtime}, backend ${buildInfo.forced === 'auto' ? 'chosen per algorithm' : buildInfo.forced}\n`);
+console.log(
+  `jwtkit tour: ${buildInfo.build} build on ${buildInfo.runtime}, backend ${buildInfo.forced === 'auto' ? 'chosen per algorithm' : buildInfo.forced}\n`,
+);
 const rows: Row[] = [];
 for (const alg of JWS_ALGORITHMS) rows.push(await tour(alg));
 console.log(table(rows));

@@ -79,7 +79,8 @@ export function checkHeaders(
       if (REGISTERED.has(name)) throw malformed(`"crit" must not list the registered parameter "${name}"`);
       if (!Object.hasOwn(protectedHeader as JSONObject, name))
         throw malformed(`"crit" lists "${name.slice(0, 32)}" but the protected header lacks it`);
-      if (!(name === 'b64' && rules.allowB64) && !rules.understood.has(name)) throw new CritUnsupportedError(name.slice(0, 32));
+      if (name === 'b64' && !rules.allowB64) throw malformed('"b64" is not allowed in a JWT');
+      if (name !== 'b64' && !rules.understood.has(name)) throw new CritUnsupportedError(name.slice(0, 32));
       critical.add(name);
     }
   }
