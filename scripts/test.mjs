@@ -69,6 +69,7 @@ for (const backend of ['node', 'web']) {
       `--test-reporter-destination=${file('node')}`,
       ...SUITES,
       'dist/test/interop',
+      'dist/test/node',
     ],
     env,
   });

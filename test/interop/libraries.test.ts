@@ -1,0 +1,175 @@
+// Interop both ways with jose, jsonwebtoken and fast-jwt, for every algorithm each supports, with
+// keys in every format. Node only: these libraries are Node packages (jose also runs elsewhere, but
+// one runtime proves the wire format).
+import assert from 'node:assert/strict';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { createSigner as fastSigner, createVerifier as fastVerifier } from 'fast-jwt';
+import * as jose from 'jose';
+import jsonwebtoken from 'jsonwebtoken';
+import { importKey, type JWSAlgorithm, signJWT, verifyJWT } from 'jwtkit';
+import { SECRET } from '../support/craft.js';
+import { KEYS } from '../support/key-fixtures.js';
+import { mustSupport } from '../support/runtime.js';
+
+type Fixture = (typeof KEYS)[keyof typeof KEYS];
+const SECRETS: Record<string, string> = { HS256: SECRET, HS384: SECRET.repeat(2), HS512: SECRET.repeat(2) };
+const FIXTURE: Partial<Record<JWSAlgorithm, Fixture>> = {
+  RS256: KEYS.rsa,
+  RS384: KEYS.rsa,
+  RS512: KEYS.rsa,
+  PS256: KEYS.rsa,
+  PS384: KEYS.rsa,
+  PS512: KEYS.rsa,
+  ES256: KEYS.p256,
+  ES384: KEYS.p384,
+  ES512: KEYS.p521,
+  ES256K: KEYS.secp256k1,
+  EdDSA: KEYS.ed25519,
+  Ed25519: KEYS.ed25519,
+};
+
+const der = (pem: string) => Buffer.from(pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+
+/** Every public form jwtkit accepts for this fixture. */
+function publicForms(fixture: Fixture): unknown[] {
+  const forms: unknown[] = [fixture.spki, der(fixture.spki), fixture.publicJwk, createPublicKey(fixture.spki)];
+  if ('pkcs1Public' in fixture) forms.push(fixture.pkcs1Public);
+  if ('certificate' in fixture) forms.push(fixture.certificate);
+  return forms;
+}
+
+/** Every private form jwtkit accepts for this fixture. */
+function privateForms(fixture: Fixture): unknown[] {
+  const forms: unknown[] = [fixture.pkcs8, der(fixture.pkcs8), fixture.privateJwk, createPrivateKey(fixture.pkcs8)];
+  if ('pkcs1Private' in fixture) forms.push(fixture.pkcs1Private);
+  if ('sec1' in fixture) forms.push(fixture.sec1);
+  return forms;
+}
+
+interface Library {
+  name: string;
+  algorithms: JWSAlgorithm[];
+  sign(alg: JWSAlgorithm, claims: Record<string, unknown>): Promise<string>;
+  verify(alg: JWSAlgorithm, token: string): Promise<Record<string, unknown>>;
+}
+
+const signingKey = (alg: JWSAlgorithm) => SECRETS[alg] ?? (FIXTURE[alg] as Fixture).pkcs8;
+const verifyingKey = (alg: JWSAlgorithm) => SECRETS[alg] ?? (FIXTURE[alg] as Fixture).spki;
+
+const LIBRARIES: Library[] = [
+  {
+    name: 'jose',
+    algorithms: [
+      'HS256',
+      'HS384',
+      'HS512',
+      'RS256',
+      'RS384',
+      'RS512',
+      'PS256',
+      'PS384',
+      'PS512',
+      'ES256',
+      'ES384',
+      'ES512',
+      'EdDSA',
+      'Ed25519',
+    ],
+    async sign(alg, claims) {
+      const key = SECRETS[alg] ? new TextEncoder().encode(SECRETS[alg]) : await jose.importPKCS8(signingKey(alg), alg);
+      return new jose.SignJWT(claims).setProtectedHeader({ alg }).setIssuedAt().setExpirationTime('5m').sign(key);
+    },
+    async verify(alg, token) {
+      const key = SECRETS[alg] ? new TextEncoder().encode(SECRETS[alg]) : await jose.importSPKI(verifyingKey(alg), alg);
+      return (await jose.jwtVerify(token, key, { algorithms: [alg] })).payload;
+    },
+  },
+  {
+    name: 'jsonwebtoken',
+    algorithms: ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'],
+    async sign(alg, claims) {
+      return jsonwebtoken.sign(claims, signingKey(alg), { algorithm: alg as jsonwebtoken.Algorithm, expiresIn: '5m' });
+    },
+    async verify(alg, token) {
+      return jsonwebtoken.verify(token, verifyingKey(alg), { algorithms: [alg as jsonwebtoken.Algorithm] }) as Record<
+        string,
+        unknown
+      >;
+    },
+  },
+  {
+    name: 'fast-jwt',
+    algorithms: [
+      'HS256',
+      'HS384',
+      'HS512',
+      'RS256',
+      'RS384',
+      'RS512',
+      'PS256',
+      'PS384',
+      'PS512',
+      'ES256',
+      'ES384',
+      'ES512',
+      'EdDSA',
+    ],
+    async sign(alg, claims) {
+      return fastSigner({ key: signingKey(alg), algorithm: alg as 'HS256', expiresIn: 300_000 })(claims);
+    },
+    async verify(alg, token) {
+      return fastVerifier({ key: verifyingKey(alg), algorithms: [alg as 'HS256'] })(token);
+    },
+  },
+];
+
+for (const library of LIBRARIES) {
+  describe(`interop with ${library.name}`, () => {
+    for (const alg of library.algorithms) {
+      it(`${alg}: jwtkit tokens verify with ${library.name}, from every private key form`, async () => {
+        const forms = SECRETS[alg] ? [SECRETS[alg]] : privateForms(FIXTURE[alg] as Fixture);
+        for (const form of forms) {
+          const token = await signJWT({ sub: 'from-jwtkit', n: 1 }, form as string, { alg, expiresIn: '5m', issuer: 'jwtkit' });
+          const payload = await library.verify(alg, token);
+          assert.equal(payload.sub, 'from-jwtkit');
+          assert.equal(payload.iss, 'jwtkit');
+        }
+      });
+
+      it(`${alg}: ${library.name} tokens verify with jwtkit, through every public key form`, async () => {
+        const token = await library.sign(alg, { sub: `from-${library.name}` });
+        const forms = SECRETS[alg] ? [SECRETS[alg]] : publicForms(FIXTURE[alg] as Fixture);
+        for (const form of forms) {
+          const { payload } = await verifyJWT(token, form as string, { algorithms: [alg] });
+          assert.equal(payload.sub, `from-${library.name}`);
+          const key = await importKey(form as string, { alg });
+          assert.equal((await verifyJWT(token, key)).payload.sub, `from-${library.name}`);
+        }
+      });
+    }
+  });
+}
+
+describe('interop with raw node:crypto', () => {
+  it('ES256K tokens verify both ways with node:crypto directly', async () => {
+    if (!mustSupport('ES256K')) return;
+    const { sign, verify } = await import('node:crypto');
+    const token = await signJWT({ sub: 'k1' }, KEYS.secp256k1.pkcs8, { alg: 'ES256K' });
+    const [h, p, s] = token.split('.') as [string, string, string];
+    assert.ok(
+      verify(
+        'sha256',
+        Buffer.from(`${h}.${p}`),
+        { key: KEYS.secp256k1.spki, dsaEncoding: 'ieee-p1363' },
+        Buffer.from(s, 'base64url'),
+      ),
+    );
+    const header = Buffer.from(JSON.stringify({ alg: 'ES256K' })).toString('base64url');
+    const input = `${header}.${p}`;
+    const signature = sign('sha256', Buffer.from(input), { key: KEYS.secp256k1.pkcs8, dsaEncoding: 'ieee-p1363' }).toString(
+      'base64url',
+    );
+    assert.equal((await verifyJWT(`${input}.${signature}`, KEYS.secp256k1.spki)).payload.sub, 'k1');
+  });
+});
