@@ -15,6 +15,5 @@ export function mustSupport(alg: JWSAlgorithm): boolean {
 /** Whether the synchronous API must work for `alg` in this run. */
 export function mustBeSync(alg: JWSAlgorithm): boolean {
   if (backend === 'web' || runtime === 'web') return false;
-  // Deno serves ECDSA and EdDSA through WebCrypto unless the node backend is forced.
   return mustSupport(alg);
 }
