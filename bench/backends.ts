@@ -1,7 +1,6 @@
 // `npm run bench:backends`: the node:crypto and WebCrypto backends side by side on this runtime, per
 // algorithm family, through the same backend interface jwtkit uses. Run on Node, Deno and Bun; the
 // faster backend per family is what src/backend/select.node.ts prefers. `--write` records the table.
-import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { do_not_optimize, measure } from 'mitata';
 import { signatureAlgorithm } from '../src/algorithms.js';
@@ -9,18 +8,14 @@ import { nodeBackend } from '../src/backend/node.js';
 import { buildInfo } from '../src/backend/select.node.js';
 import type { Backend, NativeKey } from '../src/backend/types.js';
 import { webBackend } from '../src/backend/web.js';
+import { BENCH_SECRET, benchKeyPair } from './contenders.js';
 
 const ALGS = ['HS256', 'RS256', 'PS256', 'ES256', 'EdDSA'] as const;
 const input = `${'eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9'}.${'eyJzdWIiOiJ1c2VyLTEyMzQiLCJzY29wZSI6InJlYWQgd3JpdGUiLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6MTcwMDAwMzYwMH0'}`;
 
 function material(alg: (typeof ALGS)[number]): { pkcs8: Uint8Array; spki: Uint8Array } | Uint8Array {
-  if (alg === 'HS256') return new TextEncoder().encode('a-secret-of-at-least-32-bytes-for-hs256');
-  const pair =
-    alg === 'ES256'
-      ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
-      : alg === 'EdDSA'
-        ? generateKeyPairSync('ed25519')
-        : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  if (alg === 'HS256') return new TextEncoder().encode(BENCH_SECRET);
+  const pair = benchKeyPair(alg);
   return {
     pkcs8: new Uint8Array(pair.privateKey.export({ format: 'der', type: 'pkcs8' })),
     spki: new Uint8Array(pair.publicKey.export({ format: 'der', type: 'spki' })),

@@ -8,6 +8,7 @@ import {
   createPrivateKey,
   createPublicKey,
   createSecretKey,
+  generateKeyPairSync,
   type KeyObject,
   sign as nodeSign,
   verify as nodeVerify,
@@ -20,6 +21,16 @@ import { createSigner, createVerifier, importKey } from 'jwtkit';
 
 export type BenchAlg = 'HS256' | 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
 export const BENCH_ALGS: BenchAlg[] = ['HS256', 'RS256', 'PS256', 'ES256', 'EdDSA'];
+
+/** A fresh key pair for a benchmark algorithm (2048-bit RSA, P-256, Ed25519). */
+export function benchKeyPair(alg: Exclude<BenchAlg, 'HS256'>): { privateKey: KeyObject; publicKey: KeyObject } {
+  if (alg === 'ES256') return generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  if (alg === 'EdDSA') return generateKeyPairSync('ed25519');
+  return generateKeyPairSync('rsa', { modulusLength: 2048 });
+}
+
+/** The HMAC secret the benchmarks use. */
+export const BENCH_SECRET = 'a-secret-of-at-least-32-bytes-for-hs256';
 
 export interface KeyPairText {
   signing: string;

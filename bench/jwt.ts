@@ -1,24 +1,25 @@
 // `npm run bench`: sign and verify ops/s for jwtkit next to jose, jsonwebtoken, fast-jwt and the raw
 // node:crypto floor, in one process, with ratios. `--write` puts the tables into docs/benchmarks.md.
 // Not a test: speed targets live here, never in timed tests.
-import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { do_not_optimize, measure } from 'mitata';
-import { BENCH_ALGS, type BenchAlg, type Contender, contenders, type KeyPairText } from './contenders.js';
+import {
+  BENCH_ALGS,
+  BENCH_SECRET,
+  type BenchAlg,
+  benchKeyPair,
+  type Contender,
+  contenders,
+  type KeyPairText,
+} from './contenders.js';
 
 const write = process.argv.includes('--write');
 const claims = { sub: 'user-1234', scope: 'read write', iss: 'https://auth.example.com', aud: 'api' };
 
 function keysFor(alg: BenchAlg): KeyPairText {
-  if (alg === 'HS256')
-    return { signing: 'a-secret-of-at-least-32-bytes-for-hs256', verifying: 'a-secret-of-at-least-32-bytes-for-hs256' };
-  const pair =
-    alg === 'ES256'
-      ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
-      : alg === 'EdDSA'
-        ? generateKeyPairSync('ed25519')
-        : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  if (alg === 'HS256') return { signing: BENCH_SECRET, verifying: BENCH_SECRET };
+  const pair = benchKeyPair(alg);
   return {
     signing: pair.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string,
     verifying: pair.publicKey.export({ format: 'pem', type: 'spki' }) as string,

@@ -89,7 +89,14 @@ function plan(input: KeyMaterial, options: ImportKeyOptions): Plan | Key {
   const requested = options.alg === undefined ? undefined : algorithmNamed(options.alg);
   const material = classifyMaterial(input, requested && requested.kty === 'oct');
   const extractable = options.extractable ?? true;
-  const common = { extractable, allowShort: options.unsafeAllowShortSecret === true };
+  const allowShort = options.unsafeAllowShortSecret === true;
+  const planFor = (
+    alg: SignatureAlgorithm,
+    run: (backend: Backend) => NativeKey | Promise<NativeKey>,
+    kid = options.kid,
+    ops?: readonly string[],
+    backend = backendFor(alg),
+  ): Plan => ({ alg, backend, kid, extractable, allowShort, ops, run: () => run(backend) });
 
   switch (material.kind) {
     case 'key': {
@@ -102,16 +109,7 @@ function plan(input: KeyMaterial, options: ImportKeyOptions): Plan | Key {
     case 'secret': {
       const alg = requested ?? algorithmNamed('HS256');
       if (alg.kty !== 'oct') throw new KeyMismatchError(`a secret cannot serve ${alg.name}`);
-      const backend = backendFor(alg);
-      const bytes = material.bytes;
-      return {
-        ...common,
-        alg,
-        backend,
-        kid: options.kid,
-        ops: undefined,
-        run: () => backend.importSecret(bytes, alg, extractable),
-      };
+      return planFor(alg, (backend) => backend.importSecret(material.bytes, alg, extractable));
     }
     case 'container': {
       const { container } = material;
@@ -120,15 +118,7 @@ function plan(input: KeyMaterial, options: ImportKeyOptions): Plan | Key {
       if (alg.kty !== container.kty || (alg.crv !== undefined && alg.crv !== container.crv)) {
         throw new KeyMismatchError(`a ${container.crv ?? container.kty} key cannot serve ${alg.name}`);
       }
-      const backend = backendFor(alg);
-      return {
-        ...common,
-        alg,
-        backend,
-        kid: options.kid,
-        ops: undefined,
-        run: () => backend.importDER(container.der, container.format, alg, extractable),
-      };
+      return planFor(alg, (backend) => backend.importDER(container.der, container.format, alg, extractable));
     }
     case 'jwk': {
       const { jwk } = material;
@@ -136,14 +126,13 @@ function plan(input: KeyMaterial, options: ImportKeyOptions): Plan | Key {
       if (alg.kty !== jwk.kty || (alg.crv !== undefined && alg.crv !== jwk.crv)) {
         throw new KeyMismatchError(`a JWK of kty "${jwk.kty}"${jwk.crv ? ` crv "${jwk.crv}"` : ''} cannot serve ${alg.name}`);
       }
-      const backend = backendFor(alg);
       const kid = options.kid ?? (typeof jwk.kid === 'string' ? jwk.kid : undefined);
       if (jwk.kty === 'oct') {
         const bytes = decodeBase64url(jwk.k ?? '');
         if (bytes === undefined || bytes.length === 0) throw new KeyInvalidError('JWK "k" is empty');
-        return { ...common, alg, backend, kid, ops, run: () => backend.importSecret(bytes, alg, extractable) };
+        return planFor(alg, (backend) => backend.importSecret(bytes, alg, extractable), kid, ops);
       }
-      return { ...common, alg, backend, kid, ops, run: () => backend.importJWK(jwk, alg, extractable) };
+      return planFor(alg, (backend) => backend.importJWK(jwk, alg, extractable), kid, ops);
     }
     case 'native': {
       for (const backend of allBackends) {
@@ -151,7 +140,7 @@ function plan(input: KeyMaterial, options: ImportKeyOptions): Plan | Key {
         if (native === undefined) continue;
         const alg = requested ?? signatureAlgorithm(native.facts.alg ?? defaultAlgorithmFor(native.facts.kty, native.facts.crv));
         if (alg === undefined) throw new NotSupportedError('this key type cannot sign');
-        return { ...common, alg, backend, kid: options.kid, ops: undefined, run: () => native };
+        return planFor(alg, () => native, options.kid, undefined, backend);
       }
       throw new KeyInvalidError('unrecognised key object: expected a Key, CryptoKey, KeyObject, JWK, PEM string or bytes');
     }
