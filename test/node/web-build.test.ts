@@ -1,0 +1,56 @@
+// The build browsers and Workers get (package.json "default" conditions) must not import any node:
+// module. Walk the compiled module graph from the package entry, resolving "#backend" the way a
+// bundler targeting the web does, and collect every specifier it reaches.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+
+const root = new URL('../../../', import.meta.url);
+const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+const SPECIFIERS =
+  /(?:^|[;\s])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[;\s])import\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function graph(conditions: 'web' | 'node'): { files: Set<string>; external: Set<string> } {
+  const entry = new URL(pkg.exports['.'].default, root);
+  const backend = new URL(conditions === 'web' ? pkg.imports['#backend'].default : pkg.imports['#backend'].node, root);
+  const files = new Set<string>();
+  const external = new Set<string>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const file = pending.pop() as URL;
+    if (files.has(file.href)) continue;
+    files.add(file.href);
+    // Comments carry TSDoc examples that import 'jwtkit'; only code counts.
+    const source = readFileSync(file, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '');
+    for (const match of source.matchAll(SPECIFIERS)) {
+      const specifier = (match[1] ?? match[2] ?? match[3]) as string;
+      if (specifier === '#backend') pending.push(backend);
+      else if (specifier.startsWith('.')) pending.push(new URL(specifier, file));
+      else external.add(specifier);
+    }
+  }
+  return { files, external };
+}
+
+describe('the web build', () => {
+  it('reaches no node: module and no other package from the entry point', () => {
+    const { files, external } = graph('web');
+    assert.deepEqual([...external], []);
+    assert.ok([...files].some((file) => file.endsWith('/backend/web.js')));
+    assert.ok(![...files].some((file) => file.endsWith('/backend/node.js')));
+  });
+
+  it('differs from the node build only in the backend selection', () => {
+    const node = graph('node');
+    assert.deepEqual([...node.external], ['node:crypto']);
+    const webFiles = [...graph('web').files].filter((file) => !file.includes('/backend/'));
+    const nodeFiles = [...node.files].filter((file) => !file.includes('/backend/'));
+    assert.deepEqual(webFiles.sort(), nodeFiles.sort());
+  });
+
+  it('declares itself free of side effects', () => {
+    assert.equal(pkg.sideEffects, false);
+  });
+});
