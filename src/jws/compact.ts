@@ -11,6 +11,11 @@ export type Malformed = (message: string) => Error;
 export function decodeJSONSegment(segment: string, what: string, malformed: Malformed, maxDepth?: number): JSONObject {
   const bytes = decodeBase64url(segment);
   if (bytes === undefined) throw malformed(`${what} is not canonical base64url`);
+  return parseJSONBytes(bytes, what, malformed, maxDepth);
+}
+
+/** Parses already decoded bytes as a strict UTF-8 JSON object. */
+export function parseJSONBytes(bytes: Uint8Array, what: string, malformed: Malformed, maxDepth?: number): JSONObject {
   const text = utf8Decode(bytes);
   if (text === undefined) throw malformed(`${what} is not valid UTF-8`);
   try {

@@ -5,10 +5,9 @@
  */
 
 import type { JWSAlgorithm } from '../algorithms.js';
-import { isBase64url } from '../encoding/base64url.js';
-import type { JSONObject } from '../encoding/json.js';
+import { decodeBase64url } from '../encoding/base64url.js';
 import { InvalidOptionError, JWTMalformedError, SyncUnavailableError } from '../errors.js';
-import { createHeaderReader, decodeJSONSegment, decodeSignature, type ParsedHeader, splitCompact } from '../jws/compact.js';
+import { createHeaderReader, decodeSignature, type ParsedHeader, parseJSONBytes, splitCompact } from '../jws/compact.js';
 import { headerRules } from '../jws/header.js';
 import {
   checkAlgorithmsOption,
@@ -49,7 +48,7 @@ interface Split {
   readonly parsed: ParsedHeader;
   readonly alg: JWSAlgorithm;
   readonly input: string;
-  readonly payloadSegment: string;
+  readonly payload: Uint8Array;
   readonly signature: Uint8Array;
 }
 
@@ -74,21 +73,21 @@ function split(compiled: Compiled, token: unknown): Split {
   const parts = splitCompact(token, compiled.maxLength, malformed);
   const parsed = compiled.readHeader(parts.protectedSegment);
   const alg = checkHeaderAlgorithm(parsed.alg, compiled.allowed);
-  if (!isBase64url(parts.payloadSegment) || parts.payloadSegment.length === 0) {
-    throw malformed('the payload is not canonical base64url');
-  }
+  // Decoded once, before any crypto: the signing input must be canonical base64url.
+  const payload = parts.payloadSegment.length === 0 ? undefined : decodeBase64url(parts.payloadSegment);
+  if (payload === undefined) throw malformed('the payload is not canonical base64url');
   const signature = decodeSignature(parts.signatureSegment, malformed);
   return {
     parsed,
     alg,
     input: `${parts.protectedSegment}.${parts.payloadSegment}`,
-    payloadSegment: parts.payloadSegment,
+    payload,
     signature,
   };
 }
 
 function finish<P extends object>(compiled: Compiled, token: Split): VerifiedJWT<P> {
-  const payload = decodeJSONSegment(token.payloadSegment, 'payload', malformed) as JSONObject;
+  const payload = parseJSONBytes(token.payload, 'payload', malformed);
   checkClaims(payload, token.parsed.header, compiled.policy);
   return { payload: payload as P & JWTPayload, header: token.parsed.header };
 }
