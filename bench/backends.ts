@@ -3,7 +3,7 @@
 // faster backend per family is what src/backend/select.node.ts prefers. `--write` records the table.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { do_not_optimize, measure } from 'mitata';
-import { signatureAlgorithm } from '../src/algorithms.js';
+import { signatureAlgorithm } from '../src/algorithms/index.js';
 import { nodeBackend } from '../src/backend/node.js';
 import { buildInfo } from '../src/backend/select.node.js';
 import type { Backend, NativeKey } from '../src/backend/types.js';
@@ -36,8 +36,8 @@ async function measureBackend(backend: Backend, alg: (typeof ALGS)[number], keys
     signing = await backend.importSecret(keys, algorithm, false);
     verifying = signing;
   } else {
-    signing = await backend.importDER(keys.pkcs8, 'pkcs8', algorithm, false);
-    verifying = await backend.importDER(keys.spki, 'spki', algorithm, false);
+    signing = await backend.importDER(keys.pkcs8, 'pkcs8', algorithm, false, algorithm.crv);
+    verifying = await backend.importDER(keys.spki, 'spki', algorithm, false, algorithm.crv);
   }
   const sign = backend.signer(signing, algorithm);
   const verify = backend.verifier(verifying, algorithm);

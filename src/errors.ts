@@ -22,6 +22,9 @@ export type ErrorCode =
   | 'ERR_JWT_EXPIRED'
   | 'ERR_JWT_NOT_YET_VALID'
   | 'ERR_JWT_CLAIM_INVALID'
+  | 'ERR_JWE_MALFORMED'
+  | 'ERR_JWE_DECRYPTION_FAILED'
+  | 'ERR_JWE_DECOMPRESSION_FAILED'
   | 'ERR_JWKS_INVALID'
   | 'ERR_JWKS_NO_MATCHING_KEY'
   | 'ERR_JWKS_MULTIPLE_MATCHING_KEYS';
@@ -101,8 +104,8 @@ export class KeyMismatchError extends JWTKitError {
 
 /** The key was created non-extractable and cannot be exported. */
 export class KeyNotExtractableError extends JWTKitError {
-  constructor(message: string) {
-    super('ERR_KEY_NOT_EXTRACTABLE', message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_KEY_NOT_EXTRACTABLE', message, options);
   }
 }
 
@@ -169,6 +172,36 @@ export class JWTExpiredError extends JWTClaimError {
 export class JWTNotYetValidError extends JWTClaimError {
   constructor(message: string) {
     super('nbf', 'not_yet_valid', message, 'ERR_JWT_NOT_YET_VALID');
+  }
+}
+
+/**
+ * The JWE is not well formed: segments, base64url, header JSON, header placement (`zip` and `crit`
+ * unprotected), IV or tag of the wrong length, a bad `epk`, `p2c` or `p2s`. `parameter` names the
+ * header parameter or member at fault, where there is one.
+ */
+export class JWEMalformedError extends JWTKitError {
+  readonly parameter: string | undefined;
+  constructor(message: string, parameter?: string) {
+    super('ERR_JWE_MALFORMED', message);
+    this.parameter = parameter;
+  }
+}
+
+/**
+ * Decryption failed. Deliberately one error for a wrong key, a failed key unwrap, a bad tag and
+ * bad padding (RFC 7516 §11.5): telling them apart would be an oracle.
+ */
+export class JWEDecryptionFailedError extends JWTKitError {
+  constructor(message = 'decryption failed') {
+    super('ERR_JWE_DECRYPTION_FAILED', message);
+  }
+}
+
+/** The compressed plaintext (`zip: "DEF"`) was refused: over `maxDecompressedSize`, not valid DEFLATE, or compression is off. */
+export class JWEDecompressionError extends JWTKitError {
+  constructor(message: string) {
+    super('ERR_JWE_DECOMPRESSION_FAILED', message);
   }
 }
 

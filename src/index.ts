@@ -14,7 +14,7 @@
  */
 
 export { buildInfo } from '#backend';
-export { JWS_ALGORITHMS, type JWSAlgorithm } from './algorithms.js';
+export { JWS_ALGORITHMS, type JWSAlgorithm } from './algorithms/index.js';
 export type { BuildInfo } from './backend/types.js';
 export * from './errors.js';
 export type { JWSHeader } from './jws/header.js';

@@ -1,21 +1,23 @@
-import type { SignatureAlgorithm, SignatureFamily } from '../algorithms.js';
+import type { AlgorithmEntry, AlgorithmFamily } from '../algorithms/index.js';
 import { NotSupportedError } from '../errors.js';
 import type { Backend, BackendName } from './types.js';
 
-export type Preference = Readonly<Record<SignatureFamily, BackendName>>;
+/** Which backend a family prefers; families not listed prefer the first backend of the build. */
+export type Preference = Readonly<Partial<Record<AlgorithmFamily, BackendName>>>;
 
 /**
  * Picks the backend for an algorithm: the preferred one when it supports the algorithm, else any
  * other that does. A forced backend (JWTKIT_BACKEND) is the only one considered.
  */
 export function chooseBackend(
-  alg: SignatureAlgorithm,
+  alg: AlgorithmEntry,
   backends: readonly Backend[],
   preference: Preference,
   forced: BackendName | undefined,
 ): Backend {
   const candidates = forced === undefined ? backends : backends.filter((backend) => backend.name === forced);
-  const preferred = candidates.find((backend) => backend.name === preference[alg.family]);
+  const wanted = preference[alg.family] ?? backends[0]?.name;
+  const preferred = candidates.find((backend) => backend.name === wanted);
   if (preferred?.supports(alg)) return preferred;
   const other = candidates.find((backend) => backend.supports(alg));
   if (other !== undefined) return other;

@@ -16,9 +16,10 @@ import {
   timingSafeEqual,
   verify,
 } from 'node:crypto';
-import type { HashName } from '../algorithms.js';
+import type { HashName } from '../algorithms/index.js';
 import { KeyInvalidError, NotSupportedError } from '../errors.js';
 import type { JWK } from '../keys/jwk.js';
+import { nodeCipher, nodeHasCipherFor } from './node-cipher.js';
 import type { Backend, KeyFacts, NativeKey, SignFunction, VerifyFunction } from './types.js';
 
 const HASH: Record<HashName, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
@@ -74,8 +75,10 @@ function facts(key: KeyObject): KeyFacts {
     }
     case 'ed25519':
       return { kty: 'OKP', type: key.type, crv: 'Ed25519' };
+    case 'x25519':
+      return { kty: 'OKP', type: key.type, crv: 'X25519' };
     default:
-      throw new NotSupportedError(`key type "${key.asymmetricKeyType}" is not supported for signatures`);
+      throw new NotSupportedError(`key type "${key.asymmetricKeyType}" is not supported`);
   }
 }
 
@@ -95,12 +98,13 @@ function guard<T>(what: string, make: () => T): T {
 const bytes = (data: string | Uint8Array): Uint8Array => (typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
 
 export const nodeBackend: Backend = {
+  ...nodeCipher,
   name: 'node',
   synchronous: true,
 
   supports(alg) {
-    if (alg.crv === 'secp256k1') return hasCurve('secp256k1');
-    return true;
+    if (alg.kind === 'signature') return alg.crv !== 'secp256k1' || hasCurve('secp256k1');
+    return nodeHasCipherFor(alg);
   },
 
   importSecret(secret) {
@@ -192,9 +196,11 @@ export const nodeBackend: Backend = {
         if (error) reject(new NotSupportedError(`cannot generate a ${alg.name} key pair`, { cause: error }));
         else resolve({ publicKey: wrap(publicKey), privateKey: wrap(privateKey) });
       };
+      const crv = options.crv ?? (alg.kind === 'signature' ? alg.crv : undefined);
       if (alg.kty === 'RSA') generateKeyPair('rsa', { modulusLength: options.modulusLength, publicExponent: 0x10001 }, done);
-      else if (alg.kty === 'EC') generateKeyPair('ec', { namedCurve: NAMED_CURVE[alg.crv ?? ''] ?? '' }, done);
-      else generateKeyPair('ed25519', {}, done);
+      else if (crv === 'Ed25519') generateKeyPair('ed25519', {}, done);
+      else if (crv === 'X25519') generateKeyPair('x25519', {}, done);
+      else generateKeyPair('ec', { namedCurve: NAMED_CURVE[crv ?? ''] ?? '' }, done);
     });
   },
 

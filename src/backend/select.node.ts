@@ -2,7 +2,7 @@
  * Backend selection for Node, Deno and Bun (the node-capable build, through package.json "imports").
  * Which backend serves which family per runtime comes from `npm run bench` (docs/benchmarks.md).
  */
-import type { SignatureAlgorithm } from '../algorithms.js';
+import type { AlgorithmEntry } from '../algorithms/index.js';
 import { chooseBackend, forcedBackend, type Preference } from './choose.js';
 import { nodeBackend } from './node.js';
 import type { Backend, BackendName, BuildInfo } from './types.js';
@@ -31,7 +31,7 @@ const backends: readonly Backend[] = [nodeBackend, webBackend];
 const forced: BackendName | undefined = forcedBackend();
 
 /** The backend that serves `alg` here. */
-export function backendFor(alg: SignatureAlgorithm): Backend {
+export function backendFor(alg: AlgorithmEntry): Backend {
   return chooseBackend(alg, backends, PREFERENCE[runtime], forced);
 }
 

@@ -1,14 +1,14 @@
 /** Backend selection for browsers and Workers: WebCrypto only, no node: module anywhere. */
-import type { SignatureAlgorithm } from '../algorithms.js';
+import type { AlgorithmEntry } from '../algorithms/index.js';
 import { chooseBackend, type Preference } from './choose.js';
 import type { Backend, BuildInfo } from './types.js';
 import { webBackend } from './web.js';
 
-const WEB: Preference = { HMAC: 'web', 'RSASSA-PKCS1-v1_5': 'web', 'RSA-PSS': 'web', ECDSA: 'web', EdDSA: 'web' };
+const WEB: Preference = {};
 const backends: readonly Backend[] = [webBackend];
 
 /** The backend that serves `alg` here. */
-export function backendFor(alg: SignatureAlgorithm): Backend {
+export function backendFor(alg: AlgorithmEntry): Backend {
   return chooseBackend(alg, backends, WEB, undefined);
 }
 

@@ -2,7 +2,7 @@
  * The small interface behind which the two crypto backends sit. Only files in this folder touch a
  * crypto API. A backend that is synchronous returns plain values; the web backend returns promises.
  */
-import type { HashName, JWSAlgorithm, KeyType, SignatureAlgorithm } from '../algorithms.js';
+import type { AlgorithmEntry, HashName, KeyAlgorithmName, KeyType, SignatureAlgorithm } from '../algorithms/index.js';
 import type { JWK } from '../keys/jwk.js';
 
 export type Awaitable<T> = T | Promise<T>;
@@ -19,13 +19,27 @@ export interface KeyFacts {
   /** RSA public exponent. */
   readonly publicExponent?: bigint;
   /** The one algorithm the native key is bound to, where it is (a CryptoKey fixes its hash). */
-  readonly alg?: JWSAlgorithm;
+  readonly alg?: KeyAlgorithmName;
 }
 
 export interface NativeKey {
   readonly facts: KeyFacts;
-  /** A node:crypto KeyObject or a CryptoKey. */
+  /** A node:crypto KeyObject, a CryptoKey, or the bytes of a JWE secret ({@link rawSecret}). */
   readonly handle: unknown;
+}
+
+/**
+ * A JWE secret (a `dir` content encryption key, an AES key-wrapping key, a PBES2 password) is kept
+ * as bytes: every operation on it needs the raw key anyway (CBC-HMAC splits it, PBES2 derives from
+ * it, AES key wrap imports it beside a fresh CEK), in both backends.
+ */
+export function rawSecret(bytes: Uint8Array): NativeKey {
+  return { facts: { kty: 'oct', type: 'secret', bits: bytes.length * 8 }, handle: bytes };
+}
+
+/** The bytes of a {@link rawSecret}, or undefined for a native key object. */
+export function secretBytes(key: NativeKey): Uint8Array | undefined {
+  return key.handle instanceof Uint8Array ? key.handle : undefined;
 }
 
 /** Signs the JWS signing input (an ASCII string, or bytes for an unencoded payload). */
@@ -36,23 +50,69 @@ export type VerifyFunction = (data: string | Uint8Array, signature: Uint8Array) 
 export interface GenerateOptions {
   readonly modulusLength: number;
   readonly extractable: boolean;
+  /** The curve of an ECDH-ES key pair (P-256, P-384, P-521, X25519). */
+  readonly crv?: string;
 }
 
-export interface Backend {
+export type OAEPHash = HashName | 'SHA-1';
+
+/**
+ * The primitives JWE is built from. Symmetric keys are bytes; asymmetric ones are native keys of
+ * the same backend. Every decrypting primitive answers `undefined` on failure, never a reason:
+ * JWE turns all of them into one error (RFC 7516 §11.5).
+ */
+export interface CipherPrimitives {
+  gcmEncrypt(
+    key: Uint8Array,
+    iv: Uint8Array,
+    plaintext: Uint8Array,
+    aad: Uint8Array,
+  ): Awaitable<{ ciphertext: Uint8Array; tag: Uint8Array }>;
+  gcmDecrypt(
+    key: Uint8Array,
+    iv: Uint8Array,
+    ciphertext: Uint8Array,
+    tag: Uint8Array,
+    aad: Uint8Array,
+  ): Awaitable<Uint8Array | undefined>;
+  /** AES-CBC with PKCS#7 padding. */
+  cbcEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Awaitable<Uint8Array>;
+  cbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Awaitable<Uint8Array | undefined>;
+  hmac(hash: HashName, key: Uint8Array, data: Uint8Array): Awaitable<Uint8Array>;
+  /** Constant-time comparison of two byte strings of the same length. */
+  equal(a: Uint8Array, b: Uint8Array): boolean;
+  /** AES key wrap (RFC 3394) with the default IV. */
+  aesWrap(kek: Uint8Array, key: Uint8Array): Awaitable<Uint8Array>;
+  aesUnwrap(kek: Uint8Array, wrapped: Uint8Array): Awaitable<Uint8Array | undefined>;
+  oaepEncrypt(key: NativeKey, hash: OAEPHash, data: Uint8Array): Awaitable<Uint8Array>;
+  oaepDecrypt(key: NativeKey, hash: OAEPHash, data: Uint8Array): Awaitable<Uint8Array | undefined>;
+  /** ECDH / X25519 agreement; undefined when the runtime refuses the pair (a low-order point, ...). */
+  deriveSharedSecret(privateKey: NativeKey, publicKey: NativeKey): Awaitable<Uint8Array | undefined>;
+  pbkdf2(hash: HashName, password: Uint8Array, salt: Uint8Array, iterations: number, length: number): Awaitable<Uint8Array>;
+}
+
+export interface Backend extends CipherPrimitives {
   readonly name: BackendName;
   /** True when every method returns plain values (never promises). */
   readonly synchronous: boolean;
-  supports(alg: SignatureAlgorithm): boolean;
+  supports(alg: AlgorithmEntry): boolean;
+  /** Imports an HMAC secret (JWE secrets stay bytes: {@link rawSecret}). */
   importSecret(secret: Uint8Array, alg: SignatureAlgorithm, extractable: boolean): Awaitable<NativeKey>;
-  importJWK(jwk: JWK, alg: SignatureAlgorithm, extractable: boolean): Awaitable<NativeKey>;
-  importDER(der: Uint8Array, format: 'spki' | 'pkcs8', alg: SignatureAlgorithm, extractable: boolean): Awaitable<NativeKey>;
+  importJWK(jwk: JWK, alg: AlgorithmEntry, extractable: boolean): Awaitable<NativeKey>;
+  importDER(
+    der: Uint8Array,
+    format: 'spki' | 'pkcs8',
+    alg: AlgorithmEntry,
+    extractable: boolean,
+    crv: string | undefined,
+  ): Awaitable<NativeKey>;
   /** Wraps a key object native to this backend, or returns undefined when it is not one. */
   importNative(key: unknown): NativeKey | undefined;
   signer(key: NativeKey, alg: SignatureAlgorithm): SignFunction;
   verifier(key: NativeKey, alg: SignatureAlgorithm): VerifyFunction;
   exportJWK(key: NativeKey): Awaitable<JWK>;
   exportDER(key: NativeKey, format: 'spki' | 'pkcs8'): Awaitable<Uint8Array>;
-  generateKeyPair(alg: SignatureAlgorithm, options: GenerateOptions): Promise<{ privateKey: NativeKey; publicKey: NativeKey }>;
+  generateKeyPair(alg: AlgorithmEntry, options: GenerateOptions): Promise<{ privateKey: NativeKey; publicKey: NativeKey }>;
   digest(hash: HashName, data: Uint8Array): Awaitable<Uint8Array>;
 }
 

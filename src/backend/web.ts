@@ -2,21 +2,22 @@
  * The WebCrypto backend (crypto.subtle): the only one in the browser and Workers build, and the
  * faster one for some families on Deno. Imports no node: module.
  */
-import type { JWSAlgorithm, SignatureAlgorithm } from '../algorithms.js';
+import type { AlgorithmEntry, KeyAlgorithmName, SignatureAlgorithm } from '../algorithms/index.js';
 import { asciiBytes } from '../encoding/utf8.js';
 import { KeyInvalidError, NotSupportedError } from '../errors.js';
 import { type JWK, jwkMaterial } from '../keys/jwk.js';
+import { isUnsupported, subtle } from './subtle.js';
 import type { Backend, KeyFacts, NativeKey, SignFunction, VerifyFunction } from './types.js';
-
-const subtle = (): SubtleCrypto => {
-  const value = globalThis.crypto?.subtle;
-  if (value === undefined) throw new NotSupportedError('this runtime has no crypto.subtle (WebCrypto)');
-  return value;
-};
+import { webCipher } from './web-cipher.js';
 
 type ImportParams = RsaHashedImportParams | EcKeyImportParams | HmacImportParams | Algorithm;
 
-function importParams(alg: SignatureAlgorithm): ImportParams {
+function importParams(alg: AlgorithmEntry, crv: string | undefined): ImportParams {
+  if (alg.kind !== 'signature') {
+    if (alg.family === 'RSA-OAEP') return { name: 'RSA-OAEP', hash: alg.hash as string };
+    if (alg.family === 'ECDH-ES') return crv === 'X25519' ? { name: 'X25519' } : { name: 'ECDH', namedCurve: crv as string };
+    throw new NotSupportedError(`${alg.name} keys are not WebCrypto key objects`);
+  }
   switch (alg.family) {
     case 'HMAC':
       return { name: 'HMAC', hash: alg.hash };
@@ -51,15 +52,25 @@ function exponent(bytes: Uint8Array): bigint {
 
 const HASH_BITS: Readonly<Record<string, string>> = { 'SHA-256': '256', 'SHA-384': '384', 'SHA-512': '512' };
 const PREFIX: Readonly<Record<string, string>> = { HMAC: 'HS', 'RSASSA-PKCS1-v1_5': 'RS', 'RSA-PSS': 'PS' };
-const ECDSA_ALG: Readonly<Record<string, JWSAlgorithm>> = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' };
+const ECDSA_ALG: Readonly<Record<string, KeyAlgorithmName>> = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' };
+const OAEP_ALG: Readonly<Record<string, KeyAlgorithmName>> = {
+  'SHA-1': 'RSA-OAEP',
+  'SHA-256': 'RSA-OAEP-256',
+  'SHA-384': 'RSA-OAEP-384',
+  'SHA-512': 'RSA-OAEP-512',
+};
 
-/** A CryptoKey is bound to its hash (and curve), so it names exactly one JWS algorithm. */
-function boundAlgorithm(algorithm: { name: string; hash?: { name: string }; namedCurve?: string }): JWSAlgorithm | undefined {
+/**
+ * A signing or RSA-OAEP CryptoKey is bound to its hash (and curve), so it names exactly one
+ * algorithm. ECDH and AES keys serve several (ECDH-ES and its key-wrap variants).
+ */
+function boundAlgorithm(algorithm: { name: string; hash?: { name: string }; namedCurve?: string }): KeyAlgorithmName | undefined {
   if (algorithm.name === 'Ed25519') return 'EdDSA';
   if (algorithm.name === 'ECDSA') return ECDSA_ALG[algorithm.namedCurve ?? ''];
+  if (algorithm.name === 'RSA-OAEP') return OAEP_ALG[algorithm.hash?.name ?? ''];
   const prefix = PREFIX[algorithm.name];
   const bits = HASH_BITS[algorithm.hash?.name ?? ''];
-  return prefix && bits ? (`${prefix}${bits}` as JWSAlgorithm) : undefined;
+  return prefix && bits ? (`${prefix}${bits}` as KeyAlgorithmName) : undefined;
 }
 
 function facts(key: CryptoKey): KeyFacts {
@@ -81,9 +92,13 @@ function describe(
 ): KeyFacts {
   switch (algorithm.name) {
     case 'HMAC':
+    case 'AES-GCM':
+    case 'AES-KW':
+    case 'AES-CBC':
       return { kty: 'oct', type: 'secret', ...(algorithm.length !== undefined && { bits: algorithm.length }) };
     case 'RSASSA-PKCS1-v1_5':
     case 'RSA-PSS':
+    case 'RSA-OAEP':
       return {
         kty: 'RSA',
         type,
@@ -91,28 +106,39 @@ function describe(
         ...(algorithm.publicExponent !== undefined && { publicExponent: exponent(algorithm.publicExponent) }),
       };
     case 'ECDSA':
+    case 'ECDH':
       return { kty: 'EC', type, ...(algorithm.namedCurve !== undefined && { crv: algorithm.namedCurve }) };
     case 'Ed25519':
       return { kty: 'OKP', type, crv: 'Ed25519' };
+    case 'X25519':
+      return { kty: 'OKP', type, crv: 'X25519' };
     default:
-      throw new NotSupportedError(`CryptoKey algorithm "${algorithm.name}" is not supported for signatures`);
+      throw new NotSupportedError(`CryptoKey algorithm "${algorithm.name}" is not supported`);
   }
 }
 
 type KeyRole = 'secret' | 'public' | 'private';
 
-function usages(alg: SignatureAlgorithm, type: KeyRole): KeyUsage[] {
+function usages(alg: AlgorithmEntry, type: KeyRole): KeyUsage[] {
   if (alg.family === 'HMAC') return ['sign', 'verify'];
+  if (alg.family === 'RSA-OAEP') return type === 'private' ? ['decrypt'] : ['encrypt'];
+  if (alg.family === 'ECDH-ES') return type === 'private' ? ['deriveBits'] : [];
   return type === 'private' ? ['sign'] : ['verify'];
 }
 
-async function guard(what: string, alg: SignatureAlgorithm, make: () => Promise<CryptoKey>): Promise<NativeKey> {
+function pairUsages(alg: AlgorithmEntry): KeyUsage[] {
+  if (alg.family === 'RSA-OAEP') return ['encrypt', 'decrypt'];
+  if (alg.family === 'ECDH-ES') return ['deriveBits'];
+  return ['sign', 'verify'];
+}
+
+async function guard(what: string, alg: AlgorithmEntry, make: () => Promise<CryptoKey>): Promise<NativeKey> {
   try {
     const key = await make();
     return { facts: facts(key), handle: key };
   } catch (cause) {
     if (cause instanceof NotSupportedError) throw cause;
-    if ((cause as { name?: string })?.name === 'NotSupportedError') {
+    if (isUnsupported(cause)) {
       throw new NotSupportedError(`${alg.name} is not supported by this runtime's WebCrypto`, { cause });
     }
     throw new KeyInvalidError(`${what} could not be imported for ${alg.name}`, { cause });
@@ -122,17 +148,18 @@ async function guard(what: string, alg: SignatureAlgorithm, make: () => Promise<
 const data = (input: string | Uint8Array): Uint8Array => (typeof input === 'string' ? asciiBytes(input) : input);
 
 export const webBackend: Backend = {
+  ...webCipher,
   name: 'web',
   synchronous: false,
 
   supports(alg) {
-    // WebCrypto has no secp256k1.
-    return alg.crv !== 'secp256k1';
+    // WebCrypto has no secp256k1. What else a runtime lacks (AES-192 in Chromium) shows at use, as ERR_NOT_SUPPORTED.
+    return alg.kind !== 'signature' || alg.crv !== 'secp256k1';
   },
 
   importSecret(secret, alg, extractable) {
     return guard('secret', alg, () =>
-      subtle().importKey('raw', secret as BufferSource, importParams(alg), extractable, ['sign', 'verify']),
+      subtle().importKey('raw', secret as BufferSource, importParams(alg, undefined), extractable, ['sign', 'verify']),
     );
   },
 
@@ -141,14 +168,14 @@ export const webBackend: Backend = {
     if (material === undefined) throw new KeyInvalidError('JWK has no usable key material');
     const type = alg.family === 'HMAC' ? 'secret' : material.d !== undefined ? 'private' : 'public';
     return guard('JWK', alg, () =>
-      subtle().importKey('jwk', material as JsonWebKey, importParams(alg), extractable, usages(alg, type)),
+      subtle().importKey('jwk', material as JsonWebKey, importParams(alg, material.crv), extractable, usages(alg, type)),
     );
   },
 
-  importDER(der, format, alg, extractable) {
+  importDER(der, format, alg, extractable, crv) {
     const type = format === 'spki' ? 'public' : 'private';
     return guard(format === 'spki' ? 'SPKI key' : 'PKCS#8 key', alg, () =>
-      subtle().importKey(format, der as BufferSource, importParams(alg), extractable, usages(alg, type)),
+      subtle().importKey(format, der as BufferSource, importParams(alg, crv), extractable, usages(alg, type)),
     );
   },
 
@@ -157,7 +184,7 @@ export const webBackend: Backend = {
     return { facts: facts(key), handle: key };
   },
 
-  signer(native, alg): SignFunction {
+  signer(native, alg: SignatureAlgorithm): SignFunction {
     const key = native.handle as CryptoKey;
     const params = operationParams(alg);
     return async (input) => new Uint8Array(await subtle().sign(params, key, data(input) as BufferSource));
@@ -187,11 +214,11 @@ export const webBackend: Backend = {
   async generateKeyPair(alg, options) {
     const params =
       alg.kty === 'RSA'
-        ? { ...importParams(alg), modulusLength: options.modulusLength, publicExponent: new Uint8Array([1, 0, 1]) }
-        : importParams(alg);
+        ? { ...importParams(alg, undefined), modulusLength: options.modulusLength, publicExponent: new Uint8Array([1, 0, 1]) }
+        : importParams(alg, options.crv);
     let pair: CryptoKeyPair;
     try {
-      pair = (await subtle().generateKey(params, options.extractable, ['sign', 'verify'])) as CryptoKeyPair;
+      pair = (await subtle().generateKey(params, options.extractable, pairUsages(alg))) as CryptoKeyPair;
     } catch (cause) {
       throw new NotSupportedError(`cannot generate a ${alg.name} key pair with WebCrypto`, { cause });
     }

@@ -3,7 +3,7 @@
  * algorithm comes from the caller's `algorithms` list or from a key bound to one algorithm, never
  * from the token alone. Static material is imported once per algorithm and cached.
  */
-import { type JWSAlgorithm, sameAlgorithm, signatureAlgorithm } from '../algorithms.js';
+import { type JWSAlgorithm, sameAlgorithm, signatureAlgorithm } from '../algorithms/index.js';
 import { AlgorithmNotAllowedError, InvalidOptionError, KeyInvalidError, SyncUnavailableError } from '../errors.js';
 import { importKey, importKeySync } from '../keys/import.js';
 import { Key } from '../keys/key.js';

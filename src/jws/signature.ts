@@ -6,6 +6,7 @@ import type { Key } from '../keys/key.js';
 /** Signs the signing input; refuses keys that cannot sign (public keys, verify-only `key_ops`). */
 export function signWith(key: Key, input: string | Uint8Array): Awaitable<Uint8Array> {
   const sign = key.internals.sign;
+  if (key.internals.algorithm.kind !== 'signature') throw new KeyMismatchError(`a ${key.alg} key encrypts; it cannot sign`);
   if (sign === undefined) {
     throw new KeyMismatchError(
       key.type === 'public' ? 'a public key cannot sign; use the private key' : 'the key may not sign (key_ops)',
@@ -20,6 +21,7 @@ export function signWith(key: Key, input: string | Uint8Array): Awaitable<Uint8A
  */
 export function verifyWith(key: Key, input: string | Uint8Array, signature: Uint8Array): Awaitable<boolean> {
   const { verify, signatureLength } = key.internals;
+  if (key.internals.algorithm.kind !== 'signature') throw new KeyMismatchError(`a ${key.alg} key decrypts; it cannot verify`);
   if (verify === undefined) {
     throw new KeyMismatchError(
       key.type === 'private' ? 'a private key cannot verify; use the public key' : 'the key may not verify (key_ops)',

@@ -4,7 +4,7 @@
  * work is split, check, verify, decode, check claims, in that order.
  */
 
-import type { JWSAlgorithm } from '../algorithms.js';
+import type { JWSAlgorithm } from '../algorithms/index.js';
 import { decodeBase64url } from '../encoding/base64url.js';
 import { InvalidOptionError, JWTMalformedError, SyncUnavailableError } from '../errors.js';
 import { createHeaderReader, decodeSignature, type ParsedHeader, parseJSONBytes, splitCompact } from '../jws/compact.js';

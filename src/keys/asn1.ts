@@ -3,7 +3,7 @@
  * SEC1 EC and X.509 certificates. Both backends import only SPKI and PKCS#8, so every other form is
  * rewritten into one of those here. Definite lengths only; anything else is not DER.
  */
-import type { KeyType } from '../algorithms.js';
+import type { KeyType } from '../algorithms/index.js';
 import { concatBytes } from '../encoding/utf8.js';
 
 interface TLV {

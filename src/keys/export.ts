@@ -1,5 +1,6 @@
 /** exportKey: a Key out as JWK, SPKI or PKCS#8 PEM, or raw bytes. */
-import { decodeBase64url } from '../encoding/base64url.js';
+import { secretBytes } from '../backend/types.js';
+import { decodeBase64url, encodeBase64url } from '../encoding/base64url.js';
 import { concatBytes } from '../encoding/utf8.js';
 import { KeyMismatchError, KeyNotExtractableError } from '../errors.js';
 import type { JWK } from './jwk.js';
@@ -14,9 +15,15 @@ function pem(label: string, der: Uint8Array): string {
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
-async function exportJWK(key: Key): Promise<JWK> {
+/** The key's JWK members (no alg, kid): from the backend, or from the bytes of a JWE secret. */
+async function materialJWK(key: Key): Promise<JWK> {
   const { backend, native } = key.internals;
-  const jwk: JWK = { ...(await backend.exportJWK(native)), alg: key.alg };
+  const bytes = secretBytes(native);
+  return bytes === undefined ? backend.exportJWK(native) : { kty: 'oct', k: encodeBase64url(bytes) };
+}
+
+async function exportJWK(key: Key): Promise<JWK> {
+  const jwk: JWK = { ...(await materialJWK(key)), alg: key.alg };
   if (key.kid !== undefined) jwk.kid = key.kid;
   return jwk;
 }
@@ -48,7 +55,7 @@ export async function exportKey(key: Key, format: ExportFormat): Promise<JWK | s
       if (key.type !== 'private') throw new KeyMismatchError('PKCS#8 holds private keys');
       return pem('PRIVATE KEY', await backend.exportDER(native, 'pkcs8'));
     case 'raw': {
-      const jwk = await backend.exportJWK(native);
+      const jwk = await materialJWK(key);
       if (key.type === 'secret') return decodeBase64url(jwk.k ?? '') as Uint8Array;
       if (key.type !== 'public') throw new KeyMismatchError('raw export holds secrets and public points only');
       const x = decodeBase64url(jwk.x ?? '') as Uint8Array;

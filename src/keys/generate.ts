@@ -1,7 +1,8 @@
 /** generateKeyPair and generateSecret. */
 
 import { backendFor } from '#backend';
-import { signatureAlgorithm } from '../algorithms.js';
+import { type AlgorithmEntry, ECDH_CURVES, keyAlgorithm } from '../algorithms/index.js';
+import { randomBytes } from '../backend/random.js';
 import { InvalidOptionError, NotSupportedError } from '../errors.js';
 import { adoptNativeKey, importKey } from './import.js';
 import type { Key } from './key.js';
@@ -9,7 +10,10 @@ import type { Key } from './key.js';
 export interface GenerateKeyPairOptions {
   /** RSA modulus length in bits (default 2048, at least 2048). */
   modulusLength?: number;
-  /** Curve, for algorithms that allow a choice (EdDSA: Ed25519). ES* algorithms fix their curve. */
+  /**
+   * Curve, for algorithms that allow a choice: ECDH-ES and its key-wrap variants take P-256
+   * (default), P-384, P-521 or X25519; EdDSA is Ed25519. ES* algorithms fix their curve.
+   */
   crv?: string;
   /** Whether the private key may be exported (default false). */
   extractable?: boolean;
@@ -17,9 +21,14 @@ export interface GenerateKeyPairOptions {
   kid?: string;
 }
 
-function algorithmFor(alg: string, family: 'pair' | 'secret') {
-  const entry = signatureAlgorithm(alg);
-  if (entry === undefined) throw new NotSupportedError(`unknown JWS algorithm "${String(alg).slice(0, 32)}"`);
+function algorithmFor(alg: string, family: 'pair' | 'secret'): AlgorithmEntry {
+  if (alg === 'dir')
+    throw new InvalidOptionError('alg', 'a "dir" key is the content encryption key: generateSecret(enc), e.g. "A256GCM"');
+  const entry = keyAlgorithm(alg);
+  if (entry === undefined) throw new NotSupportedError(`unknown algorithm "${String(alg).slice(0, 32)}"`);
+  if (entry.kind === 'key-management' && entry.family === 'PBES2') {
+    throw new InvalidOptionError('alg', `${alg} derives its key from a password: importKey(password, { alg })`);
+  }
   if ((entry.kty === 'oct') !== (family === 'secret')) {
     throw new InvalidOptionError(
       'alg',
@@ -29,13 +38,28 @@ function algorithmFor(alg: string, family: 'pair' | 'secret') {
   return entry;
 }
 
+function curveFor(algorithm: AlgorithmEntry, crv: string | undefined): string | undefined {
+  if (algorithm.kind === 'key-management' && algorithm.family === 'ECDH-ES') {
+    if (crv !== undefined && !ECDH_CURVES.includes(crv)) {
+      throw new InvalidOptionError('crv', `${algorithm.name} runs on ${ECDH_CURVES.join(', ')}`);
+    }
+    return crv ?? 'P-256';
+  }
+  const fixed = algorithm.kind === 'signature' ? algorithm.crv : undefined;
+  if (crv !== undefined && crv !== fixed)
+    throw new InvalidOptionError('crv', `${algorithm.name} uses ${fixed ?? 'no curve choice'}`);
+  return fixed;
+}
+
 /**
- * Generates a key pair bound to `alg`.
+ * Generates a key pair bound to `alg`: a signature algorithm, RSA-OAEP*, or ECDH-ES* (on the
+ * curve of `options.crv`).
  *
  * @example
  * ```ts
  * const { privateKey, publicKey } = await generateKeyPair('EdDSA');
  * const rsa = await generateKeyPair('PS256', { modulusLength: 3072, extractable: true });
+ * const recipient = await generateKeyPair('ECDH-ES', { crv: 'X25519' });
  * ```
  */
 export async function generateKeyPair(
@@ -47,12 +71,10 @@ export async function generateKeyPair(
   if (algorithm.kty === 'RSA' && (!Number.isSafeInteger(modulusLength) || modulusLength < 2048 || modulusLength % 8 !== 0)) {
     throw new InvalidOptionError('modulusLength', 'must be a multiple of 8, at least 2048');
   }
-  if (options.crv !== undefined && options.crv !== algorithm.crv) {
-    throw new InvalidOptionError('crv', `${alg} uses ${algorithm.crv ?? 'no curve choice'}`);
-  }
+  const crv = curveFor(algorithm, options.crv);
   const extractable = options.extractable ?? false;
   const backend = backendFor(algorithm);
-  const pair = await backend.generateKeyPair(algorithm, { modulusLength, extractable });
+  const pair = await backend.generateKeyPair(algorithm, { modulusLength, extractable, ...(crv !== undefined && { crv }) });
   return {
     privateKey: adoptNativeKey(pair.privateKey, algorithm, backend, { kid: options.kid, extractable }),
     publicKey: adoptNativeKey(pair.publicKey, algorithm, backend, { kid: options.kid, extractable: true }),
@@ -60,16 +82,20 @@ export async function generateKeyPair(
 }
 
 /**
- * Generates a random HMAC secret as long as the hash (32, 48 or 64 bytes), bound to `alg`.
+ * Generates a random secret bound to `alg`: an HMAC secret as long as the hash (32, 48 or 64
+ * bytes), a `dir` content encryption key for an enc (`A256GCM`: 32 bytes, `A256CBC-HS512`: 64),
+ * or an AES key-wrapping key (`A256KW`, `A256GCMKW`).
  *
  * @example
  * ```ts
  * const secret = await generateSecret('HS256', { extractable: true });
+ * const cek = await generateSecret('A256GCM');
  * ```
  */
 export async function generateSecret(alg: string, options: { extractable?: boolean; kid?: string } = {}): Promise<Key> {
   const algorithm = algorithmFor(alg, 'secret');
-  const bytes = crypto.getRandomValues(new Uint8Array(algorithm.hashLength));
+  const length = algorithm.kind === 'signature' ? algorithm.hashLength : (algorithm.keyLength as number);
+  const bytes = randomBytes(length);
   return importKey(bytes, {
     alg: algorithm.name,
     extractable: options.extractable ?? false,

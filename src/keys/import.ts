@@ -6,18 +6,21 @@
 
 import { allBackends, backendFor } from '#backend';
 import {
+  type AlgorithmEntry,
   defaultAlgorithmFor,
-  type JWSAlgorithm,
-  type SignatureAlgorithm,
+  type KeyAlgorithmName,
+  keyAlgorithm,
+  keyFits,
+  keyUse,
   sameAlgorithm,
-  signatureAlgorithm,
-} from '../algorithms.js';
-import type { Backend, NativeKey } from '../backend/types.js';
+} from '../algorithms/index.js';
+import { type Backend, type NativeKey, rawSecret } from '../backend/types.js';
 import { decodeBase64url, isBase64url } from '../encoding/base64url.js';
 import {
   AlgorithmNotAllowedError,
   KeyInvalidError,
   KeyMismatchError,
+  KeyNotExtractableError,
   KeyWeakError,
   NotSupportedError,
   SyncUnavailableError,
@@ -27,8 +30,12 @@ import { Key } from './key.js';
 import { classifyMaterial, type KeyMaterial } from './material.js';
 
 export interface ImportKeyOptions {
-  /** The algorithm to bind the key to. Defaults to the JWK's `alg`, else the key type's default. */
-  alg?: JWSAlgorithm | string;
+  /**
+   * The algorithm to bind the key to: a JWS algorithm, a JWE key management algorithm, or for a
+   * `dir` key its content encryption algorithm (`A256GCM`, ...). Defaults to the JWK's `alg`, else
+   * the key type's signature default (HS256, RS256, ES256 by curve, EdDSA).
+   */
+  alg?: KeyAlgorithmName | string;
   /** Key id, copied into the `kid` header of tokens signed with the key. Defaults to the JWK's `kid`. */
   kid?: string;
   /** Whether `exportKey` may export the key (default true: the caller already holds the material). */
@@ -41,7 +48,7 @@ export interface ImportKeyOptions {
 }
 
 interface Plan {
-  readonly alg: SignatureAlgorithm;
+  readonly alg: AlgorithmEntry;
   readonly backend: Backend;
   readonly kid: string | undefined;
   readonly extractable: boolean;
@@ -50,14 +57,25 @@ interface Plan {
   readonly run: () => NativeKey | Promise<NativeKey>;
 }
 
-function algorithmNamed(name: string): SignatureAlgorithm {
-  const alg = signatureAlgorithm(name);
+function algorithmNamed(name: string): AlgorithmEntry {
+  const alg = keyAlgorithm(name);
   if (alg !== undefined) return alg;
   if (name.toLowerCase() === 'none') throw new AlgorithmNotAllowedError('"none" is not a signing algorithm; keys never serve it');
-  throw new NotSupportedError(`unknown JWS algorithm "${name.slice(0, 32)}"`);
+  if (name === 'dir') {
+    throw new KeyMismatchError('a "dir" key is the content encryption key: bind it to its enc (alg: "A256GCM", ...)');
+  }
+  if (name === 'RSA1_5') throw new NotSupportedError('RSA1_5 is not implemented: its padding is an oracle (RFC 8725 §3.2)');
+  throw new NotSupportedError(`unknown algorithm "${name.slice(0, 32)}"`);
 }
 
-function checkJWK(jwk: JWK, requested: SignatureAlgorithm | undefined): { alg: SignatureAlgorithm; ops?: string[] } {
+function defaultAlgorithm(kty: string, crv: string | undefined): AlgorithmEntry {
+  const alg = keyAlgorithm(defaultAlgorithmFor(kty as 'oct', crv));
+  if (alg === undefined)
+    throw new NotSupportedError(`a ${crv ?? kty} key has no default algorithm: pass alg (X25519: ECDH-ES, ...)`);
+  return alg;
+}
+
+function checkJWK(jwk: JWK, requested: AlgorithmEntry | undefined): { alg: AlgorithmEntry; ops?: string[] } {
   if (typeof jwk.kty !== 'string') throw new KeyInvalidError('JWK has no "kty"');
   const material = jwkMaterial(jwk);
   if (material === undefined)
@@ -72,10 +90,10 @@ function checkJWK(jwk: JWK, requested: SignatureAlgorithm | undefined): { alg: S
   if (requested && own && !sameAlgorithm(requested.name, own.name)) {
     throw new KeyMismatchError(`JWK is for ${own.name}, not ${requested.name}`);
   }
-  const chosen = requested ?? own ?? signatureAlgorithm(defaultAlgorithmFor(material.kty as 'oct', material.crv));
-  if (chosen === undefined) throw new NotSupportedError(`JWK with crv "${String(jwk.crv).slice(0, 16)}" cannot sign`);
-  if (jwk.use !== undefined && jwk.use !== 'sig')
-    throw new KeyMismatchError(`JWK "use" is "${String(jwk.use).slice(0, 16)}", not "sig"`);
+  const chosen = requested ?? own ?? defaultAlgorithm(String(material.kty), material.crv);
+  const use = keyUse(chosen);
+  if (jwk.use !== undefined && jwk.use !== use)
+    throw new KeyMismatchError(`JWK "use" is "${String(jwk.use).slice(0, 16)}", not "${use}" as ${chosen.name} needs`);
   if (jwk.key_ops !== undefined) {
     if (!Array.isArray(jwk.key_ops) || !jwk.key_ops.every((op) => typeof op === 'string')) {
       throw new KeyInvalidError('JWK "key_ops" is not an array of strings');
@@ -91,7 +109,7 @@ function plan(input: KeyMaterial, options: ImportKeyOptions): Plan | Key {
   const extractable = options.extractable ?? true;
   const allowShort = options.unsafeAllowShortSecret === true;
   const planFor = (
-    alg: SignatureAlgorithm,
+    alg: AlgorithmEntry,
     run: (backend: Backend) => NativeKey | Promise<NativeKey>,
     kid = options.kid,
     ops?: readonly string[],
@@ -107,30 +125,29 @@ function plan(input: KeyMaterial, options: ImportKeyOptions): Plan | Key {
       return key;
     }
     case 'secret': {
-      const alg = requested ?? algorithmNamed('HS256');
+      const alg = requested ?? defaultAlgorithm('oct', undefined);
       if (alg.kty !== 'oct') throw new KeyMismatchError(`a secret cannot serve ${alg.name}`);
-      return planFor(alg, (backend) => backend.importSecret(material.bytes, alg, extractable));
+      return planFor(alg, (backend) => importSecret(backend, material.bytes, alg, extractable));
     }
     case 'container': {
       const { container } = material;
-      const alg = requested ?? signatureAlgorithm(defaultAlgorithmFor(container.kty, container.crv));
-      if (alg === undefined) throw new NotSupportedError(`a ${container.crv ?? container.kty} key cannot sign`);
-      if (alg.kty !== container.kty || (alg.crv !== undefined && alg.crv !== container.crv)) {
+      const alg = requested ?? defaultAlgorithm(container.kty, container.crv);
+      if (!keyFits(alg, container.kty, container.crv)) {
         throw new KeyMismatchError(`a ${container.crv ?? container.kty} key cannot serve ${alg.name}`);
       }
-      return planFor(alg, (backend) => backend.importDER(container.der, container.format, alg, extractable));
+      return planFor(alg, (backend) => backend.importDER(container.der, container.format, alg, extractable, container.crv));
     }
     case 'jwk': {
       const { jwk } = material;
       const { alg, ops } = checkJWK(jwk, requested);
-      if (alg.kty !== jwk.kty || (alg.crv !== undefined && alg.crv !== jwk.crv)) {
+      if (!keyFits(alg, String(jwk.kty), jwk.crv)) {
         throw new KeyMismatchError(`a JWK of kty "${jwk.kty}"${jwk.crv ? ` crv "${jwk.crv}"` : ''} cannot serve ${alg.name}`);
       }
       const kid = options.kid ?? (typeof jwk.kid === 'string' ? jwk.kid : undefined);
       if (jwk.kty === 'oct') {
         const bytes = decodeBase64url(jwk.k ?? '');
         if (bytes === undefined || bytes.length === 0) throw new KeyInvalidError('JWK "k" is empty');
-        return planFor(alg, (backend) => backend.importSecret(bytes, alg, extractable), kid, ops);
+        return planFor(alg, (backend) => importSecret(backend, bytes, alg, extractable), kid, ops);
       }
       return planFor(alg, (backend) => backend.importJWK(jwk, alg, extractable), kid, ops);
     }
@@ -138,8 +155,11 @@ function plan(input: KeyMaterial, options: ImportKeyOptions): Plan | Key {
       for (const backend of allBackends) {
         const native = backend.importNative(material.object);
         if (native === undefined) continue;
-        const alg = requested ?? signatureAlgorithm(native.facts.alg ?? defaultAlgorithmFor(native.facts.kty, native.facts.crv));
-        if (alg === undefined) throw new NotSupportedError('this key type cannot sign');
+        const alg = requested ?? keyAlgorithm(native.facts.alg) ?? defaultAlgorithm(native.facts.kty, native.facts.crv);
+        // A JWE secret is used as bytes (backend/types.ts, rawSecret), so a secret key object is exported once here.
+        if (alg.kind !== 'signature' && native.facts.kty === 'oct') {
+          return planFor(alg, () => secretOf(backend, native), options.kid, undefined, backendFor(alg));
+        }
         return planFor(alg, () => native, options.kid, undefined, backend);
       }
       throw new KeyInvalidError('unrecognised key object: expected a Key, CryptoKey, KeyObject, JWK, PEM string or bytes');
@@ -147,12 +167,60 @@ function plan(input: KeyMaterial, options: ImportKeyOptions): Plan | Key {
   }
 }
 
+function importSecret(backend: Backend, bytes: Uint8Array, alg: AlgorithmEntry, extractable: boolean) {
+  return alg.kind === 'signature' ? backend.importSecret(bytes, alg, extractable) : rawSecret(bytes);
+}
+
+function secretOf(backend: Backend, native: NativeKey): NativeKey | Promise<NativeKey> {
+  const toRaw = (jwk: JWK) => {
+    const bytes = decodeBase64url(jwk.k ?? '');
+    if (bytes === undefined || bytes.length === 0) throw new KeyInvalidError('the secret key object is empty');
+    return rawSecret(bytes);
+  };
+  const refused = (cause: unknown) => {
+    throw new KeyNotExtractableError('a JWE secret is used as bytes; this key object is not extractable', { cause });
+  };
+  try {
+    const jwk = backend.exportJWK(native);
+    return jwk instanceof Promise ? jwk.then(toRaw, refused) : toRaw(jwk);
+  } catch (cause) {
+    return refused(cause);
+  }
+}
+
 let warnedShortSecret = false;
+
+function checkSecret(plan: Plan, bytes: number): void {
+  const { alg } = plan;
+  if (bytes === 0) throw new KeyInvalidError('the key is empty');
+  if (alg.kind !== 'signature') {
+    // AES keys have one exact length; a PBES2 password has none.
+    const exact = alg.kind === 'content-encryption' || alg.family !== 'PBES2' ? alg.keyLength : undefined;
+    if (exact !== undefined && bytes !== exact) {
+      throw new KeyInvalidError(`${alg.name} needs a key of exactly ${exact} bytes; this one has ${bytes}`);
+    }
+    return;
+  }
+  if (bytes >= alg.hashLength) return;
+  if (!plan.allowShort) {
+    throw new KeyWeakError(`${alg.name} needs a secret of at least ${alg.hashLength} bytes; this one has ${bytes}`);
+  }
+  if (!warnedShortSecret) {
+    warnedShortSecret = true;
+    console.warn(
+      `jwtkit: unsafeAllowShortSecret is set: a ${bytes}-byte secret for ${alg.name} (RFC 7518 §3.2 requires ${alg.hashLength}) can be brute-forced from a single token`,
+    );
+  }
+}
+
+// JWK key_ops (RFC 7517 §4.3) that let a key take each side of a JWE.
+const ENCRYPT_OPS = ['encrypt', 'wrapKey', 'deriveKey', 'deriveBits'];
+const DECRYPT_OPS = ['decrypt', 'unwrapKey', 'deriveKey', 'deriveBits'];
 
 function finish(plan: Plan, native: NativeKey): Key {
   const { alg, backend } = plan;
   const facts = native.facts;
-  if (facts.kty !== alg.kty || (alg.crv !== undefined && facts.crv !== alg.crv)) {
+  if (!keyFits(alg, facts.kty, facts.crv)) {
     throw new KeyMismatchError(`a ${facts.crv ?? facts.kty} key cannot serve ${alg.name}`);
   }
   if (facts.alg !== undefined && !sameAlgorithm(facts.alg, alg.name)) {
@@ -165,34 +233,22 @@ function finish(plan: Plan, native: NativeKey): Key {
     const e = facts.publicExponent;
     if (e !== undefined && (e < 3n || e % 2n === 0n)) throw new KeyWeakError('RSA public exponent must be odd and at least 3');
   }
-  if (alg.kty === 'oct') {
-    const bytes = (facts.bits ?? 0) / 8;
-    if (bytes === 0) throw new KeyInvalidError('the key is empty');
-    if (bytes < alg.hashLength) {
-      if (!plan.allowShort) {
-        throw new KeyWeakError(`${alg.name} needs a secret of at least ${alg.hashLength} bytes; this one has ${bytes}`);
-      }
-      if (!warnedShortSecret) {
-        warnedShortSecret = true;
-        console.warn(
-          `jwtkit: unsafeAllowShortSecret is set: a ${bytes}-byte secret for ${alg.name} (RFC 7518 §3.2 requires ${alg.hashLength}) can be brute-forced from a single token`,
-        );
-      }
-    }
-  }
+  if (alg.kty === 'oct') checkSecret(plan, (facts.bits ?? 0) / 8);
   const ops = plan.ops;
-  const may = (op: 'sign' | 'verify') => ops === undefined || ops.includes(op);
-  const canSign = facts.type !== 'public' && may('sign');
-  const canVerify = facts.type !== 'private' && may('verify');
-  const signatureLength = alg.kty === 'RSA' ? Math.ceil((facts.bits ?? 0) / 8) : alg.signatureLength;
-  return new Key(alg.name, plan.kid, {
+  const may = (...wanted: string[]) => ops === undefined || wanted.some((op) => ops.includes(op));
+  const signing = alg.kind === 'signature' ? alg : undefined;
+  const signatureLength =
+    signing === undefined ? undefined : alg.kty === 'RSA' ? Math.ceil((facts.bits ?? 0) / 8) : signing.signatureLength;
+  return new Key(alg.name as KeyAlgorithmName, plan.kid, {
     algorithm: alg,
     backend,
     native,
     extractable: plan.extractable,
-    sign: canSign ? backend.signer(native, alg) : undefined,
-    verify: canVerify ? backend.verifier(native, alg) : undefined,
+    sign: signing && facts.type !== 'public' && may('sign') ? backend.signer(native, signing) : undefined,
+    verify: signing && facts.type !== 'private' && may('verify') ? backend.verifier(native, signing) : undefined,
     signatureLength,
+    encrypt: !signing && facts.type !== 'private' && may(...ENCRYPT_OPS),
+    decrypt: !signing && facts.type !== 'public' && may(...DECRYPT_OPS),
   });
 }
 
@@ -234,7 +290,7 @@ export function importKeySync(material: KeyMaterial, options: ImportKeyOptions =
 /** @internal Turns a freshly generated native key into a Key, through the same checks as an import. */
 export function adoptNativeKey(
   native: NativeKey,
-  alg: SignatureAlgorithm,
+  alg: AlgorithmEntry,
   backend: Backend,
   options: { kid?: string | undefined; extractable: boolean },
 ): Key {

@@ -3,7 +3,7 @@
  * (exact, opaque string match), and by the key type, curve, `alg`, `use` and `key_ops` that its
  * algorithm needs. No match and several matches are both errors: keys are never tried in turn.
  */
-import { sameAlgorithm, signatureAlgorithm } from '../algorithms.js';
+import { sameAlgorithm, signatureAlgorithm } from '../algorithms/index.js';
 import { parseJSON } from '../encoding/json.js';
 import { JWKSInvalidError, JWKSMultipleMatchingKeysError, JWKSNoMatchingKeyError } from '../errors.js';
 import type { JWSHeader } from '../jws/header.js';

@@ -1,16 +1,20 @@
-import type { JWSAlgorithm, KeyType, SignatureAlgorithm } from '../algorithms.js';
+import type { AlgorithmEntry, KeyAlgorithmName, KeyType } from '../algorithms/index.js';
 import type { Backend, NativeKey, SignFunction, VerifyFunction } from '../backend/types.js';
 
 /** @internal What a Key carries besides its public description. */
 export interface KeyInternals {
-  readonly algorithm: SignatureAlgorithm;
+  readonly algorithm: AlgorithmEntry;
   readonly backend: Backend;
   readonly native: NativeKey;
   readonly extractable: boolean;
   readonly sign: SignFunction | undefined;
   readonly verify: VerifyFunction | undefined;
-  /** Expected RSA signature length in bytes (the modulus length). */
+  /** Expected signature length in bytes (for RSA, the modulus length). */
   readonly signatureLength: number | undefined;
+  /** JWE keys: whether the key may take the encrypting side (public, secret; key_ops permitting). */
+  readonly encrypt: boolean;
+  /** JWE keys: whether the key may take the decrypting side (private, secret; key_ops permitting). */
+  readonly decrypt: boolean;
 }
 
 /**
@@ -24,9 +28,9 @@ export interface KeyInternals {
  * ```
  */
 export class Key {
-  /** The one algorithm this key serves. */
-  readonly alg: JWSAlgorithm;
-  /** `secret` for HMAC, `public` (verify only) or `private` (sign only). */
+  /** The one algorithm this key serves: a JWS algorithm, a JWE key management algorithm, or the enc of a `dir` key. */
+  readonly alg: KeyAlgorithmName;
+  /** `secret` (HMAC, AES, password), `public` (verify, encrypt) or `private` (sign, decrypt). */
   readonly type: 'secret' | 'public' | 'private';
   /** The JWK key type. */
   readonly kty: KeyType;
@@ -38,7 +42,7 @@ export class Key {
   readonly internals: KeyInternals;
 
   /** @internal Keys are made by importKey, generateKeyPair and generateSecret. */
-  constructor(alg: JWSAlgorithm, kid: string | undefined, internals: KeyInternals) {
+  constructor(alg: KeyAlgorithmName, kid: string | undefined, internals: KeyInternals) {
     this.alg = alg;
     this.type = internals.native.facts.type;
     this.kty = internals.native.facts.kty;

@@ -1,7 +1,7 @@
 /** JWK thumbprints (RFC 7638) and thumbprint URIs (RFC 9278). */
 
 import { allBackends } from '#backend';
-import type { HashName } from '../algorithms.js';
+import type { HashName } from '../algorithms/index.js';
 import { encodeBase64url } from '../encoding/base64url.js';
 import { utf8Encode } from '../encoding/utf8.js';
 import { InvalidOptionError, KeyInvalidError } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * The one registry of JWS algorithms (RFC 7518 §3, RFC 8037, RFC 8812, RFC 9864). Every other module
+ * The registry of JWS algorithms (RFC 7518 §3, RFC 8037, RFC 8812, RFC 9864). Every other module
  * reads it: key checks, signature lengths, backend parameters. Adding an algorithm is one entry
  * here plus backend support.
  */
@@ -26,6 +26,7 @@ export type JWSAlgorithm =
   | 'Ed25519';
 
 export interface SignatureAlgorithm {
+  readonly kind: 'signature';
   readonly name: JWSAlgorithm;
   readonly family: SignatureFamily;
   readonly hash: HashName;
@@ -41,6 +42,7 @@ export interface SignatureAlgorithm {
 }
 
 const hmac = (name: JWSAlgorithm, bits: 256 | 384 | 512): SignatureAlgorithm => ({
+  kind: 'signature',
   name,
   family: 'HMAC',
   hash: `SHA-${bits}`,
@@ -49,6 +51,7 @@ const hmac = (name: JWSAlgorithm, bits: 256 | 384 | 512): SignatureAlgorithm => 
   signatureLength: bits / 8,
 });
 const rsa = (name: JWSAlgorithm, family: SignatureFamily, bits: 256 | 384 | 512): SignatureAlgorithm => ({
+  kind: 'signature',
   name,
   family,
   hash: `SHA-${bits}`,
@@ -61,8 +64,18 @@ const ecdsa = (
   bits: 256 | 384 | 512,
   crv: 'P-256' | 'P-384' | 'P-521' | 'secp256k1',
   signatureLength: number,
-): SignatureAlgorithm => ({ name, family: 'ECDSA', hash: `SHA-${bits}`, hashLength: bits / 8, kty: 'EC', crv, signatureLength });
+): SignatureAlgorithm => ({
+  kind: 'signature',
+  name,
+  family: 'ECDSA',
+  hash: `SHA-${bits}`,
+  hashLength: bits / 8,
+  kty: 'EC',
+  crv,
+  signatureLength,
+});
 const ed25519 = (name: JWSAlgorithm): SignatureAlgorithm => ({
+  kind: 'signature',
   name,
   family: 'EdDSA',
   hash: 'SHA-512',

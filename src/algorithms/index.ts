@@ -1,0 +1,48 @@
+/**
+ * The algorithm registries: one for JWS signatures, one for JWE key management and content
+ * encryption. Everything about an algorithm (key type, hash, lengths) is read from here; adding
+ * an algorithm is one entry plus backend support.
+ */
+import {
+  type ContentEncryptionAlgorithm,
+  type ContentEncryptionAlgorithmName,
+  type ContentEncryptionFamily,
+  contentEncryptionAlgorithm,
+  ECDH_CURVES,
+  type KeyManagementAlgorithm,
+  type KeyManagementAlgorithmName,
+  type KeyManagementFamily,
+  keyManagementAlgorithm,
+} from './encryption.js';
+import { type JWSAlgorithm, type SignatureAlgorithm, type SignatureFamily, signatureAlgorithm } from './signature.js';
+
+export * from './encryption.js';
+export * from './signature.js';
+
+/** An algorithm a Key can be bound to: a JWS algorithm, a JWE key management algorithm, or (for `dir`) a content encryption algorithm. */
+export type KeyAlgorithmName = JWSAlgorithm | Exclude<KeyManagementAlgorithmName, 'dir'> | ContentEncryptionAlgorithmName;
+export type AlgorithmEntry = SignatureAlgorithm | KeyManagementAlgorithm | ContentEncryptionAlgorithm;
+export type AlgorithmFamily = SignatureFamily | KeyManagementFamily | ContentEncryptionFamily;
+
+/**
+ * The registry entry a key can be bound to, from any registry. `dir` is not one: a key for direct
+ * encryption is the content encryption key, so it is bound to its `enc` (A256GCM, ...).
+ */
+export function keyAlgorithm(name: unknown): AlgorithmEntry | undefined {
+  if (name === 'dir') return undefined;
+  return signatureAlgorithm(name) ?? keyManagementAlgorithm(name) ?? contentEncryptionAlgorithm(name);
+}
+
+/** Whether a key of this JWK type and curve can serve the algorithm. */
+export function keyFits(alg: AlgorithmEntry, kty: string, crv: string | undefined): boolean {
+  if (alg.kind === 'key-management' && alg.family === 'ECDH-ES') {
+    return (kty === 'EC' || kty === 'OKP') && ECDH_CURVES.includes(crv ?? '') && (kty === 'OKP') === (crv === 'X25519');
+  }
+  if (kty !== alg.kty) return false;
+  return alg.kind !== 'signature' || alg.crv === undefined || alg.crv === crv;
+}
+
+/** `sig` for signature algorithms, `enc` for JWE ones: the JWK `use` a key for the algorithm carries. */
+export function keyUse(alg: AlgorithmEntry): 'sig' | 'enc' {
+  return alg.kind === 'signature' ? 'sig' : 'enc';
+}
