@@ -14,9 +14,25 @@
  */
 
 export { buildInfo } from '#backend';
-export { JWS_ALGORITHMS, type JWSAlgorithm } from './algorithms/index.js';
+export {
+  CONTENT_ENCRYPTION_ALGORITHMS,
+  type ContentEncryptionAlgorithmName,
+  JWS_ALGORITHMS,
+  type JWSAlgorithm,
+  KEY_MANAGEMENT_ALGORITHMS,
+  type KeyAlgorithmName,
+  type KeyManagementAlgorithmName,
+} from './algorithms/index.js';
 export type { BuildInfo } from './backend/types.js';
 export * from './errors.js';
+export { type DecryptedJWE, type DecryptJWEOptions, decryptJWE } from './jwe/decrypt.js';
+export {
+  type EncryptJWEOptions,
+  encryptJWE,
+  type JWERecipient,
+  type JWERecipientOptions,
+} from './jwe/encrypt.js';
+export type { FlattenedJWE, GeneralJWE, JWEHeader, JWERecipientEntry, JWESerialization } from './jwe/types.js';
 export type { JWSHeader } from './jws/header.js';
 export type { KeyOrResolver, KeyResolver } from './jws/key-source.js';
 export type { HeaderOptions } from './jws/protected-header.js';

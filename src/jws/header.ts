@@ -79,7 +79,7 @@ export function checkHeaders(
       if (REGISTERED.has(name)) throw malformed(`"crit" must not list the registered parameter "${name}"`);
       if (!Object.hasOwn(protectedHeader as JSONObject, name))
         throw malformed(`"crit" lists "${name.slice(0, 32)}" but the protected header lacks it`);
-      if (name === 'b64' && !rules.allowB64) throw malformed('"b64" is not allowed in a JWT');
+      if (name === 'b64' && !rules.allowB64) throw malformed('"b64" is only for JWS, not a JWT or JWE');
       if (name !== 'b64' && !rules.understood.has(name)) throw new CritUnsupportedError(name.slice(0, 32));
       critical.add(name);
     }
@@ -87,7 +87,7 @@ export function checkHeaders(
 
   let b64 = true;
   if (protectedHeader && Object.hasOwn(protectedHeader, 'b64')) {
-    if (!rules.allowB64) throw malformed('"b64" is not allowed in a JWT');
+    if (!rules.allowB64) throw malformed('"b64" is only for JWS, not a JWT or JWE');
     const value = protectedHeader.b64;
     if (typeof value !== 'boolean') throw malformed('"b64" must be a boolean');
     // RFC 7797 §6 and catalogue entry 19: b64 is honoured only when it is also listed in crit.

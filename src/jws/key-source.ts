@@ -3,7 +3,7 @@
  * algorithm comes from the caller's `algorithms` list or from a key bound to one algorithm, never
  * from the token alone. Static material is imported once per algorithm and cached.
  */
-import { type JWSAlgorithm, sameAlgorithm, signatureAlgorithm } from '../algorithms/index.js';
+import { type JWSAlgorithm, type KeyAlgorithmName, sameAlgorithm, signatureAlgorithm } from '../algorithms/index.js';
 import { AlgorithmNotAllowedError, InvalidOptionError, KeyInvalidError, SyncUnavailableError } from '../errors.js';
 import { importKey, importKeySync } from '../keys/import.js';
 import { Key } from '../keys/key.js';
@@ -43,29 +43,37 @@ export function checkHeaderAlgorithm(alg: string, allowed: ReadonlySet<string> |
   return entry.name;
 }
 
-function bound(key: Key, alg: JWSAlgorithm): Key {
+function bound(key: Key, alg: KeyAlgorithmName): Key {
   if (!sameAlgorithm(key.alg, alg))
     throw new AlgorithmNotAllowedError(`the token says ${alg} but the key is bound to ${key.alg}`);
   return key;
 }
 
 export interface KeySource {
-  get(alg: JWSAlgorithm, header: JWSHeader, token: unknown): Key | Promise<Key>;
-  getSync(alg: JWSAlgorithm, header: JWSHeader, token: unknown): Key;
+  get(alg: KeyAlgorithmName, header: JWSHeader, token: unknown): Key | Promise<Key>;
+  getSync(alg: KeyAlgorithmName, header: JWSHeader, token: unknown): Key;
 }
+
+/** Called, without an allowlist, on material before it is imported: JWE refuses material not bound to one algorithm. */
+export type UnboundCheck = (material: KeyMaterial) => void;
 
 /**
  * Makes the key source of a verify call or a verifier. With an allowlist, material is imported
  * for the token's algorithm (asymmetric material still never becomes a secret); without one, it is
  * imported with its default binding and the token must use exactly that algorithm.
  */
-export function createKeySource(input: KeyOrResolver, allowed: ReadonlySet<string> | undefined): KeySource {
+export function createKeySource(
+  input: KeyOrResolver,
+  allowed: ReadonlySet<string> | undefined,
+  unbound?: UnboundCheck,
+): KeySource {
   if (input === undefined || input === null || input === '') throw new KeyInvalidError('no key was given');
+  const check = allowed === undefined ? unbound : undefined;
   if (typeof input === 'function') {
     const resolver = input as KeyResolver;
     // Resolvers such as createLocalJWKS return the same JWK object for the same key: import it once.
     const imported = new WeakMap<object, Map<string, Key>>();
-    const remember = (material: KeyMaterial, alg: JWSAlgorithm, key: Key): Key => {
+    const remember = (material: KeyMaterial, alg: KeyAlgorithmName, key: Key): Key => {
       if (typeof material === 'object' && material !== null && !(material instanceof Key)) {
         const perAlg = imported.get(material) ?? new Map<string, Key>();
         imported.set(material, perAlg);
@@ -73,7 +81,7 @@ export function createKeySource(input: KeyOrResolver, allowed: ReadonlySet<strin
       }
       return key;
     };
-    const recall = (material: KeyMaterial, alg: JWSAlgorithm): Key | undefined =>
+    const recall = (material: KeyMaterial, alg: KeyAlgorithmName): Key | undefined =>
       typeof material === 'object' && material !== null
         ? imported.get(material)?.get(allowed === undefined ? '' : alg)
         : undefined;
@@ -81,27 +89,28 @@ export function createKeySource(input: KeyOrResolver, allowed: ReadonlySet<strin
       async get(alg, header, token) {
         const material = await resolver(header, token);
         const known = recall(material, alg);
-        return known ? bound(known, alg) : remember(material, alg, await fromMaterial(material, alg, allowed));
+        return known ? bound(known, alg) : remember(material, alg, await fromMaterial(material, alg, allowed, check));
       },
       getSync(alg, header, token) {
         const material = resolver(header, token);
         if (material instanceof Promise) throw new SyncUnavailableError('the key resolver returned a promise');
         const known = recall(material, alg);
-        return known ? bound(known, alg) : remember(material, alg, fromMaterialSync(material, alg, allowed));
+        return known ? bound(known, alg) : remember(material, alg, fromMaterialSync(material, alg, allowed, check));
       },
     };
   }
   if (input instanceof Key) {
     return { get: (alg) => bound(input, alg), getSync: (alg) => bound(input, alg) };
   }
+  check?.(input);
   const cache = new Map<string, Key | Promise<Key>>();
-  const cacheKey = (alg: JWSAlgorithm) => (allowed === undefined ? '' : alg);
+  const cacheKey = (alg: KeyAlgorithmName) => (allowed === undefined ? '' : alg);
   return {
     get(alg) {
       const slot = cacheKey(alg);
       let entry = cache.get(slot);
       if (entry === undefined) {
-        entry = fromMaterial(input, alg, allowed);
+        entry = fromMaterial(input, alg, allowed, check);
         cache.set(slot, entry);
         // A failed import is not cached: the next call reports the error again.
         entry.then(
@@ -116,7 +125,7 @@ export function createKeySource(input: KeyOrResolver, allowed: ReadonlySet<strin
       let entry = cache.get(slot);
       if (entry instanceof Promise) throw new SyncUnavailableError('the key is being imported asynchronously');
       if (entry === undefined) {
-        entry = fromMaterialSync(input, alg, allowed);
+        entry = fromMaterialSync(input, alg, allowed, check);
         cache.set(slot, entry);
       }
       return bound(entry, alg);
@@ -124,14 +133,28 @@ export function createKeySource(input: KeyOrResolver, allowed: ReadonlySet<strin
   };
 }
 
-async function fromMaterial(material: KeyMaterial, alg: JWSAlgorithm, allowed: ReadonlySet<string> | undefined): Promise<Key> {
+function present(material: KeyMaterial, check: UnboundCheck | undefined): void {
   if (material === undefined || material === null || material === '')
     throw new KeyInvalidError('the key resolver returned no key');
+  if (!(material instanceof Key)) check?.(material);
+}
+
+async function fromMaterial(
+  material: KeyMaterial,
+  alg: KeyAlgorithmName,
+  allowed: ReadonlySet<string> | undefined,
+  check?: UnboundCheck,
+): Promise<Key> {
+  present(material, check);
   return bound(await importKey(material, allowed === undefined ? {} : { alg }), alg);
 }
 
-function fromMaterialSync(material: KeyMaterial, alg: JWSAlgorithm, allowed: ReadonlySet<string> | undefined): Key {
-  if (material === undefined || material === null || material === '')
-    throw new KeyInvalidError('the key resolver returned no key');
+function fromMaterialSync(
+  material: KeyMaterial,
+  alg: KeyAlgorithmName,
+  allowed: ReadonlySet<string> | undefined,
+  check?: UnboundCheck,
+): Key {
+  present(material, check);
   return bound(importKeySync(material, allowed === undefined ? {} : { alg }), alg);
 }

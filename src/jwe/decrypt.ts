@@ -1,0 +1,229 @@
+/**
+ * decryptJWE: every serialization, several recipients, AAD, `zip`. The algorithm policy is the
+ * caller's: `keyManagementAlgorithms` and `contentEncryptionAlgorithms`, or a key bound to one
+ * algorithm; never the token's header alone.
+ */
+import {
+  CONTENT_ENCRYPTION_ALGORITHMS,
+  type ContentEncryptionAlgorithm,
+  contentEncryptionAlgorithm,
+  type KeyAlgorithmName,
+  type KeyManagementAlgorithm,
+  keyManagementAlgorithm,
+} from '../algorithms/index.js';
+import { decodeBase64url } from '../encoding/base64url.js';
+import { asciiBytes } from '../encoding/utf8.js';
+import {
+  AlgorithmNotAllowedError,
+  InvalidOptionError,
+  JWEDecryptionFailedError,
+  JWTKitError,
+  KeyMismatchError,
+} from '../errors.js';
+import { headerRules } from '../jws/header.js';
+import { createKeySource, type KeyOrResolver, type KeySource } from '../jws/key-source.js';
+import { Key } from '../keys/key.js';
+import type { KeyMaterial } from '../keys/material.js';
+import { decryptContent } from './content.js';
+import { checkJWEHeaders } from './header.js';
+import { recoverKey } from './key-management.js';
+import { type ParsedJWE, type ParsedRecipient, parseJWE } from './parse.js';
+import {
+  DEFAULT_MAX_DECOMPRESSED_SIZE,
+  DEFAULT_MAX_JWE_LENGTH,
+  DEFAULT_MAX_PBES2_COUNT,
+  type FlattenedJWE,
+  type GeneralJWE,
+  type JWEHeader,
+} from './types.js';
+import { inflate } from './zip.js';
+
+export interface DecryptJWEOptions {
+  /**
+   * Key management algorithms accepted (`RSA-OAEP-256`, `ECDH-ES+A256KW`, `dir`, ...). Required
+   * unless the key is bound to one algorithm (a Key, or a JWK with `alg`). PBES2 is accepted only
+   * when listed here or bound.
+   */
+  keyManagementAlgorithms?: string[];
+  /**
+   * Content encryption algorithms accepted. Defaults to all six; required with `dir` unless the
+   * key is bound to its enc, since the key then is the content encryption key.
+   */
+  contentEncryptionAlgorithms?: string[];
+  /** Extension header parameters this application understands (`crit`). */
+  crit?: string[];
+  /** Largest JWE accepted, in characters (default 1 MiB); checked before anything is decoded. */
+  maxTokenLength?: number;
+  /** Largest plaintext `zip: "DEF"` may inflate to, in bytes (default 250,000); 0 refuses compressed input. */
+  maxDecompressedSize?: number;
+  /** Highest PBES2 iteration count (`p2c`) accepted (default 10,000). */
+  maxPBES2Count?: number;
+}
+
+export interface DecryptedJWE {
+  plaintext: Uint8Array;
+  /** The JOSE header of the recipient that decrypted: protected, shared and per-recipient members together. */
+  header: JWEHeader;
+  protectedHeader: JWEHeader | undefined;
+  sharedUnprotectedHeader: JWEHeader | undefined;
+  unprotectedHeader: JWEHeader | undefined;
+  /** The JSON serialization's `aad`, decoded. */
+  additionalAuthenticatedData: Uint8Array | undefined;
+  /** The key that decrypted. */
+  key: Key;
+}
+
+/** @internal A decrypt call's options, checked once. */
+export interface DecryptPolicy {
+  readonly keyAlgorithms: ReadonlySet<string> | undefined;
+  readonly encs: ReadonlySet<string>;
+  readonly rules: ReturnType<typeof headerRules>;
+  readonly maxLength: number;
+  readonly maxDecompressedSize: number;
+  readonly maxPBES2Count: number;
+  readonly source: KeySource;
+}
+
+function names(option: string, value: unknown, known: (name: unknown) => unknown): Set<string> | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length === 0)
+    throw new InvalidOptionError(option, 'must be a non-empty array of algorithm names');
+  for (const name of value) {
+    if (name === 'RSA1_5') throw new InvalidOptionError(option, 'RSA1_5 is never accepted: its padding is an oracle');
+    if (known(name) === undefined) throw new InvalidOptionError(option, `unknown algorithm "${String(name).slice(0, 32)}"`);
+  }
+  return new Set(value as string[]);
+}
+
+function limit(option: string, value: unknown, fallback: number, allowZero: boolean): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) {
+    throw new InvalidOptionError(option, allowZero ? 'must be a non-negative integer' : 'must be a positive integer');
+  }
+  return value;
+}
+
+function unboundKey(material: KeyMaterial): void {
+  const jwkAlg = typeof material === 'object' && material !== null ? (material as { alg?: unknown }).alg : undefined;
+  if (material instanceof Key || typeof jwkAlg === 'string') return;
+  throw new InvalidOptionError(
+    'keyManagementAlgorithms',
+    'required unless the key is bound to one algorithm (a Key, or a JWK with "alg")',
+  );
+}
+
+/** @internal Checks decrypt options once; shared by decryptJWE and decryptJWT. */
+export function compileDecryptPolicy(key: KeyOrResolver, options: DecryptJWEOptions, defaultMaxLength: number): DecryptPolicy {
+  const kma = names('keyManagementAlgorithms', options.keyManagementAlgorithms, keyManagementAlgorithm);
+  const cea = names('contentEncryptionAlgorithms', options.contentEncryptionAlgorithms, contentEncryptionAlgorithm);
+  if (kma?.has('dir') && cea === undefined) {
+    throw new InvalidOptionError('contentEncryptionAlgorithms', 'required with "dir": the key is the content encryption key');
+  }
+  if (options.crit !== undefined && (!Array.isArray(options.crit) || !options.crit.every((name) => typeof name === 'string'))) {
+    throw new InvalidOptionError('crit', 'must be an array of header parameter names');
+  }
+  const encs = cea ?? new Set<string>(CONTENT_ENCRYPTION_ALGORITHMS);
+  // The key of a `dir` recipient is bound to the enc; every other key to its key management algorithm.
+  let keyAlgorithms: Set<string> | undefined;
+  if (kma !== undefined) {
+    keyAlgorithms = new Set([...kma].filter((name) => name !== 'dir'));
+    if (kma.has('dir')) for (const enc of encs) keyAlgorithms.add(enc);
+  }
+  return {
+    keyAlgorithms,
+    encs,
+    rules: headerRules(options.crit, false),
+    maxLength: limit('maxTokenLength', options.maxTokenLength, defaultMaxLength, false),
+    maxDecompressedSize: limit('maxDecompressedSize', options.maxDecompressedSize, DEFAULT_MAX_DECOMPRESSED_SIZE, true),
+    maxPBES2Count: limit('maxPBES2Count', options.maxPBES2Count, DEFAULT_MAX_PBES2_COUNT, false),
+    source: createKeySource(key, keyAlgorithms, unboundKey),
+  };
+}
+
+function algorithms(
+  alg: string,
+  enc: string,
+  policy: DecryptPolicy,
+): { km: KeyManagementAlgorithm; ce: ContentEncryptionAlgorithm; keyAlg: KeyAlgorithmName } {
+  const km = keyManagementAlgorithm(alg);
+  if (km === undefined) {
+    if (alg === 'RSA1_5') throw new AlgorithmNotAllowedError('RSA1_5 is never accepted: its padding is an oracle');
+    throw new AlgorithmNotAllowedError(`key management algorithm "${alg.slice(0, 32)}" is not supported`);
+  }
+  const ce = contentEncryptionAlgorithm(enc);
+  if (ce === undefined) throw new AlgorithmNotAllowedError(`content encryption algorithm "${enc.slice(0, 32)}" is not supported`);
+  if (!policy.encs.has(enc)) throw new AlgorithmNotAllowedError(`content encryption algorithm ${enc} is not in the allowed list`);
+  const keyAlg = (alg === 'dir' ? enc : alg) as KeyAlgorithmName;
+  if (policy.keyAlgorithms !== undefined && !policy.keyAlgorithms.has(keyAlg)) {
+    throw new AlgorithmNotAllowedError(`key management algorithm ${alg} is not in the allowed list`);
+  }
+  return { km, ce, keyAlg };
+}
+
+async function decryptFor(
+  parsed: ParsedJWE,
+  recipient: ParsedRecipient,
+  policy: DecryptPolicy,
+  jwe: unknown,
+  reached: { decryption: boolean },
+): Promise<DecryptedJWE> {
+  const checked = checkJWEHeaders(parsed.protectedHeader, parsed.shared, recipient.header, policy.rules);
+  const { km, ce, keyAlg } = algorithms(checked.alg, checked.enc, policy);
+  const key = await policy.source.get(keyAlg, checked.header, jwe);
+  if (!key.internals.decrypt) {
+    throw new KeyMismatchError(
+      key.type === 'public' ? 'a public key cannot decrypt; use the private key' : 'the key may not decrypt (key_ops)',
+    );
+  }
+  const cek = await recoverKey(km, ce, key, recipient.encryptedKey, checked.header, policy);
+  const aad = asciiBytes(
+    parsed.aadSegment === undefined ? parsed.protectedSegment : `${parsed.protectedSegment}.${parsed.aadSegment}`,
+  );
+  reached.decryption = true;
+  let plaintext = await decryptContent(ce, cek, parsed, aad);
+  if (checked.zip) plaintext = await inflate(plaintext, policy.maxDecompressedSize);
+  return {
+    plaintext,
+    header: checked.header,
+    protectedHeader: parsed.protectedHeader as JWEHeader | undefined,
+    sharedUnprotectedHeader: parsed.shared as JWEHeader | undefined,
+    unprotectedHeader: recipient.header as JWEHeader | undefined,
+    additionalAuthenticatedData: parsed.aadSegment === undefined ? undefined : decodeBase64url(parsed.aadSegment),
+    key,
+  };
+}
+
+/** @internal Decrypts with a compiled policy; tries each recipient in order and returns the first that decrypts. */
+export async function decryptWith(policy: DecryptPolicy, jwe: unknown): Promise<DecryptedJWE> {
+  const parsed = parseJWE(jwe, policy.maxLength);
+  let firstError: unknown;
+  const reached = { decryption: false };
+  for (const recipient of parsed.recipients) {
+    try {
+      return await decryptFor(parsed, recipient, policy, jwe, reached);
+    } catch (error) {
+      if (!(error instanceof JWTKitError) || parsed.recipients.length === 1) throw error;
+      firstError ??= error;
+    }
+  }
+  if (reached.decryption) throw new JWEDecryptionFailedError('no recipient of the JWE could be decrypted with the key');
+  throw firstError;
+}
+
+/**
+ * Decrypts a JWE in any serialization and returns its plaintext bytes. Failures carry a typed
+ * `code`: a wrong key, a failed unwrap and a bad tag are all `ERR_JWE_DECRYPTION_FAILED`.
+ *
+ * @example
+ * ```ts
+ * const { plaintext } = await decryptJWE(jwe, privateKey, { keyManagementAlgorithms: ['ECDH-ES+A256KW'] });
+ * new TextDecoder().decode(plaintext);
+ * ```
+ */
+export async function decryptJWE(
+  jwe: string | FlattenedJWE | GeneralJWE,
+  keyOrResolver: KeyOrResolver,
+  options: DecryptJWEOptions = {},
+): Promise<DecryptedJWE> {
+  return decryptWith(compileDecryptPolicy(keyOrResolver, options, DEFAULT_MAX_JWE_LENGTH), jwe);
+}
