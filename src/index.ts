@@ -39,8 +39,11 @@ export type { HeaderOptions } from './jws/protected-header.js';
 export { type JWSSigner, type JWSSignerOptions, type SignJWSOptions, signJWS } from './jws/sign.js';
 export type { FlattenedJWS, GeneralJWS, JWSSerialization, JWSSignatureEntry } from './jws/types.js';
 export { type VerifiedJWS, type VerifyJWSOptions, verifyJWS } from './jws/verify.js';
+export type { ClaimSetOptions } from './jwt/claim-set.js';
 export type { ClaimOptions } from './jwt/claims.js';
 export { decodeJWT } from './jwt/decode.js';
+export { type DecryptedJWT, type DecryptJWTOptions, decryptJWT } from './jwt/decrypt.js';
+export { type EncryptJWTOptions, encryptJWT } from './jwt/encrypt.js';
 export { createSigner, type Signer, type SignerOptions, type SignJWTOptions, signJWT, signJWTSync } from './jwt/sign.js';
 export type { JWTPayload, VerifiedJWT } from './jwt/types.js';
 export {

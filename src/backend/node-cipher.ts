@@ -27,7 +27,7 @@ function hasCipher(name: string, keyLength: number, ivLength: number): boolean {
   let known = ciphers.get(name);
   if (known === undefined) {
     try {
-      createCipheriv(name, Buffer.alloc(keyLength), Buffer.alloc(ivLength));
+      createCipheriv(name, Buffer.alloc(keyLength), ivLength === 0 ? null : Buffer.alloc(ivLength));
       known = true;
     } catch {
       known = false;
@@ -40,6 +40,41 @@ function hasCipher(name: string, keyLength: number, ivLength: number): boolean {
 const gcm = (key: Uint8Array) => `aes-${key.length * 8}-gcm` as 'aes-256-gcm';
 const cbc = (key: Uint8Array) => `aes-${key.length * 8}-cbc`;
 const wrapCipher = (bytes: number) => `id-aes${bytes * 8}-wrap`;
+const hasWrap = (bytes: number) => hasCipher(wrapCipher(bytes), bytes, WRAP_IV.length);
+
+/**
+ * AES key wrap (RFC 3394 §2.2) over single AES blocks, where node:crypto has no id-aes*-wrap
+ * cipher (Deno, Bun): six passes over the 64-bit blocks, the counter XORed into the integrity
+ * register. Returns undefined when the unwrapped integrity check value is not the default IV.
+ */
+function ecbKeyWrap(kek: Uint8Array, input: Uint8Array, direction: 'wrap' | 'unwrap'): Uint8Array | undefined {
+  const ecb = `aes-${kek.length * 8}-ecb`;
+  const aes = direction === 'wrap' ? createCipheriv(ecb, kek, null) : createDecipheriv(ecb, kek, null);
+  aes.setAutoPadding(false);
+  const wrap = direction === 'wrap';
+  const n = wrap ? input.length / 8 : input.length / 8 - 1;
+  if (!Number.isInteger(n) || n < 2) return undefined;
+  const register = Buffer.from(wrap ? WRAP_IV : input.subarray(0, 8));
+  const blocks = Buffer.from(wrap ? input : input.subarray(8));
+  const block = Buffer.alloc(16);
+  const view = new DataView(register.buffer, register.byteOffset, 8);
+  for (let pass = 0; pass < 6; pass++) {
+    for (let step = 0; step < n; step++) {
+      const j = wrap ? pass : 5 - pass;
+      const i = wrap ? step : n - 1 - step;
+      const t = BigInt(n * j + i + 1);
+      if (!wrap) view.setBigUint64(0, view.getBigUint64(0) ^ t);
+      register.copy(block, 0);
+      blocks.copy(block, 8, i * 8, i * 8 + 8);
+      const out = aes.update(block);
+      out.copy(register, 0, 0, 8);
+      out.copy(blocks, i * 8, 8, 16);
+      if (wrap) view.setBigUint64(0, view.getBigUint64(0) ^ t);
+    }
+  }
+  if (wrap) return Buffer.concat([register, blocks]);
+  return timingSafeEqual(register, WRAP_IV) ? blocks : undefined;
+}
 
 /** Whether node:crypto here has the AES mode a JWE algorithm needs; other algorithms need nothing special. */
 export function nodeHasCipherFor(alg: AlgorithmEntry): boolean {
@@ -49,7 +84,7 @@ export function nodeHasCipherFor(alg: AlgorithmEntry): boolean {
     return hasCipher(`aes-${bytes * 8}-${mode}`, bytes, alg.ivLength);
   }
   if (alg.kind === 'key-management' && alg.keyLength !== undefined) {
-    if (alg.family === 'AES-KW') return hasCipher(wrapCipher(alg.keyLength), alg.keyLength, WRAP_IV.length);
+    if (alg.family === 'AES-KW') return hasWrap(alg.keyLength) || hasCipher(`aes-${alg.keyLength * 8}-ecb`, alg.keyLength, 0);
     if (alg.family === 'AES-GCM-KW') return hasCipher(`aes-${alg.keyLength * 8}-gcm`, alg.keyLength, 12);
   }
   return true;
@@ -101,11 +136,13 @@ export const nodeCipher: CipherPrimitives = {
   },
 
   aesWrap(kek, key) {
+    if (!hasWrap(kek.length)) return ecbKeyWrap(kek, key, 'wrap') as Uint8Array;
     const cipher = createCipheriv(wrapCipher(kek.length), kek, WRAP_IV);
     return Buffer.concat([cipher.update(key), cipher.final()]);
   },
 
   aesUnwrap(kek, wrapped) {
+    if (!hasWrap(kek.length)) return ecbKeyWrap(kek, wrapped, 'unwrap');
     return attempt(() => {
       const decipher = createDecipheriv(wrapCipher(kek.length), kek, WRAP_IV);
       return Buffer.concat([decipher.update(wrapped), decipher.final()]);

@@ -37,7 +37,7 @@ export function checkJWEHeaders(
   if (unprotected && Object.hasOwn(unprotected, 'zip')) throw new JWEMalformedError('"zip" must be integrity protected', 'zip');
   const zip = protectedHeader?.zip;
   if (zip !== undefined && zip !== 'DEF') throw new JWEMalformedError('"zip" must be "DEF"', 'zip');
-  const header = { ...unprotected, ...protectedHeader } as JWEHeader;
+  const header = Object.assign(Object.create(null), unprotected, protectedHeader) as JWEHeader;
   if (typeof header.enc !== 'string' || header.enc.length === 0)
     throw new JWEMalformedError('header "enc" is missing or not a string', 'enc');
   return { header, alg, enc: header.enc, zip: zip === 'DEF' };

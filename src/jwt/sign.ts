@@ -10,109 +10,17 @@ import { signWith } from '../jws/signature.js';
 import { importKey, importKeySync } from '../keys/import.js';
 import type { Key } from '../keys/key.js';
 import type { KeyMaterial } from '../keys/material.js';
-import { parseDuration, parseNow } from './duration.js';
+import { buildClaims, type ClaimPlan, type ClaimSetOptions, planClaims } from './claim-set.js';
 import type { JWTPayload } from './types.js';
 
-export interface SignJWTOptions extends HeaderOptions {
+export interface SignJWTOptions extends HeaderOptions, ClaimSetOptions {
   /** The algorithm; defaults to the key's (HS256 for a bare secret, RS256 for a bare RSA key, by curve for EC). */
   alg?: string;
-  /** Lifetime: `exp` = `iat` (or now) + this, in seconds or a duration string ('15m', '1h', '7d'). */
-  expiresIn?: number | string;
-  /** `nbf` = now + this, in seconds or a duration string. */
-  notBefore?: number | string;
-  /** The `iss` claim. */
-  issuer?: string;
-  /** The `sub` claim. */
-  subject?: string;
-  /** The `aud` claim. */
-  audience?: string | string[];
-  /** The `jti` claim. */
-  jwtId?: string;
-  /** The current time (NumericDate seconds, or a Date); defaults to the clock. */
-  now?: number | Date;
-  /** Leave out the `iat` claim that is otherwise added. */
-  noTimestamp?: boolean;
 }
 
 export interface SignerOptions extends SignJWTOptions {
   /** The signing key: a Key, or material importKey accepts. */
   key: KeyMaterial;
-}
-
-interface ClaimPlan {
-  readonly expiresIn: number | undefined;
-  readonly notBefore: number | undefined;
-  readonly fixed: Readonly<JWTPayload>;
-  readonly now: number | undefined;
-  readonly noTimestamp: boolean;
-}
-
-const REGISTERED_OPTIONS = [
-  ['issuer', 'iss'],
-  ['subject', 'sub'],
-  ['audience', 'aud'],
-  ['jwtId', 'jti'],
-] as const;
-
-function planClaims(options: SignJWTOptions): ClaimPlan {
-  const fixed: JWTPayload = {};
-  for (const [option, claim] of REGISTERED_OPTIONS) {
-    const value = options[option];
-    if (value === undefined) continue;
-    const ok =
-      typeof value === 'string' || (option === 'audience' && Array.isArray(value) && value.every((v) => typeof v === 'string'));
-    if (!ok)
-      throw new InvalidOptionError(
-        option,
-        option === 'audience' ? 'must be a string or an array of strings' : 'must be a string',
-      );
-    (fixed as Record<string, unknown>)[claim] = value;
-  }
-  return {
-    expiresIn:
-      options.expiresIn === undefined ? undefined : parseDuration(options.expiresIn, 'expiresIn', { allowNegative: true }),
-    notBefore:
-      options.notBefore === undefined ? undefined : parseDuration(options.notBefore, 'notBefore', { allowNegative: true }),
-    fixed,
-    now: options.now === undefined ? undefined : parseNow(options.now),
-    noTimestamp: options.noTimestamp === true,
-  };
-}
-
-function checkNumeric(claims: JWTPayload, claim: 'exp' | 'nbf' | 'iat'): void {
-  const value = claims[claim];
-  if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
-    throw new InvalidOptionError(`claims.${claim}`, 'must be a finite NumericDate in seconds');
-  }
-}
-
-function buildClaims(claims: object, plan: ClaimPlan): string {
-  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
-    throw new InvalidOptionError('claims', 'must be a plain object');
-  }
-  const payload: JWTPayload = { ...claims };
-  const now = Math.floor(plan.now ?? Date.now() / 1000);
-  if (payload.iat === undefined && !plan.noTimestamp) payload.iat = now;
-  for (const [name, value] of Object.entries(plan.fixed)) {
-    if (payload[name] !== undefined) throw new InvalidOptionError(name, `"${name}" is set both in the claims and in the options`);
-    payload[name] = value;
-  }
-  if (plan.expiresIn !== undefined) {
-    if (payload.exp !== undefined) throw new InvalidOptionError('expiresIn', '"exp" is set both in the claims and by expiresIn');
-    payload.exp = Math.floor((typeof payload.iat === 'number' ? payload.iat : now) + plan.expiresIn);
-  }
-  if (plan.notBefore !== undefined) {
-    if (payload.nbf !== undefined) throw new InvalidOptionError('notBefore', '"nbf" is set both in the claims and by notBefore');
-    payload.nbf = Math.floor(now + plan.notBefore);
-  }
-  checkNumeric(payload, 'exp');
-  checkNumeric(payload, 'nbf');
-  checkNumeric(payload, 'iat');
-  try {
-    return JSON.stringify(payload);
-  } catch (cause) {
-    throw new InvalidOptionError('claims', `cannot be serialized as JSON (${(cause as Error).message})`);
-  }
 }
 
 interface CompiledSigner {

@@ -6,9 +6,10 @@
 
 import type { JWSAlgorithm } from '../algorithms/index.js';
 import { decodeBase64url } from '../encoding/base64url.js';
+import type { JSONObject } from '../encoding/json.js';
 import { InvalidOptionError, JWTMalformedError, SyncUnavailableError } from '../errors.js';
 import { createHeaderReader, decodeSignature, type ParsedHeader, parseJSONBytes, splitCompact } from '../jws/compact.js';
-import { headerRules } from '../jws/header.js';
+import { headerRules, type JWSHeader } from '../jws/header.js';
 import {
   checkAlgorithmsOption,
   checkHeaderAlgorithm,
@@ -107,6 +108,23 @@ function runSync<P extends object>(compiled: Compiled, token: unknown): Verified
     throw new SyncUnavailableError(`${key.alg} is served by the asynchronous ${key.backend} backend here`);
   assertVerified(ok);
   return finish<P>(compiled, parts);
+}
+
+/**
+ * @internal The signature half of verifyJWT, for a nested JWT inside a JWE: algorithm policy and
+ * signature are checked and the payload parsed; the claims are the caller's to check, once, with
+ * its own options.
+ */
+export async function verifyJWTSignature(
+  token: string,
+  key: KeyOrResolver,
+  options: Pick<VerifyJWTOptions, 'algorithms' | 'crit' | 'maxTokenLength'>,
+): Promise<{ payload: JSONObject; header: Readonly<JWSHeader> }> {
+  const compiled = compile(key, options, 0);
+  const parts = split(compiled, token);
+  const verifyingKey = await compiled.source.get(parts.alg, parts.parsed.header, token);
+  assertVerified(await verifyWith(verifyingKey, parts.input, parts.signature));
+  return { payload: parseJSONBytes(parts.payload, 'payload', malformed), header: parts.parsed.header };
 }
 
 /**
