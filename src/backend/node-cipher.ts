@@ -16,7 +16,7 @@ import {
   timingSafeEqual,
 } from 'node:crypto';
 import type { AlgorithmEntry, HashName } from '../algorithms/index.js';
-import type { CipherPrimitives, OAEPHash } from './types.js';
+import { type CipherPrimitives, isWrappedKeyLength, type OAEPHash } from './types.js';
 
 const HASH: Record<OAEPHash, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
 const WRAP_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
@@ -142,6 +142,7 @@ export const nodeCipher: CipherPrimitives = {
   },
 
   aesUnwrap(kek, wrapped) {
+    if (!isWrappedKeyLength(wrapped.length)) return undefined;
     if (!hasWrap(kek.length)) return ecbKeyWrap(kek, wrapped, 'unwrap');
     return attempt(() => {
       const decipher = createDecipheriv(wrapCipher(kek.length), kek, WRAP_IV);

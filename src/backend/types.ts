@@ -56,6 +56,11 @@ export interface GenerateOptions {
 
 export type OAEPHash = HashName | 'SHA-1';
 
+/** RFC 3394: wrapped key data is at least two 64-bit blocks plus the integrity block. */
+export function isWrappedKeyLength(length: number): boolean {
+  return length >= 24 && length % 8 === 0;
+}
+
 /**
  * The primitives JWE is built from. Symmetric keys are bytes; asymmetric ones are native keys of
  * the same backend. Every decrypting primitive answers `undefined` on failure, never a reason:

@@ -1,7 +1,7 @@
 /** The JWE primitives over crypto.subtle. Symmetric keys arrive as bytes and are imported per use. */
 
 import { importRaw, subtle } from './subtle.js';
-import type { CipherPrimitives } from './types.js';
+import { type CipherPrimitives, isWrappedKeyLength } from './types.js';
 
 const TAG_BYTES = 16;
 // AES key wrap needs the wrapped key as a CryptoKey: HMAC accepts raw keys of any length.
@@ -66,6 +66,7 @@ export const webCipher: CipherPrimitives = {
   },
 
   async aesUnwrap(kek, wrapped) {
+    if (!isWrappedKeyLength(wrapped.length)) return undefined;
     const wrapping = await importRaw(kek, 'AES-KW', ['unwrapKey']);
     return attempt(async () => {
       const carried = await subtle().unwrapKey('raw', source(wrapped), wrapping, 'AES-KW', CARRIER, true, ['sign']);

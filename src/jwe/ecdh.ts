@@ -77,6 +77,16 @@ export function checkEphemeralKey(epk: unknown, recipient: Key): JWK {
   return { kty, crv, x: jwk.x as string, y: jwk.y as string };
 }
 
+/** Checks a received `epk` (see {@link checkEphemeralKey}) and imports it beside the recipient's key. */
+export async function importEphemeralKey(epk: unknown, recipient: Key): Promise<NativeKey> {
+  const jwk = checkEphemeralKey(epk, recipient);
+  try {
+    return await recipient.internals.backend.importJWK(jwk, recipient.internals.algorithm, true);
+  } catch {
+    throw invalid(`is not a usable ${jwk.crv} public key`);
+  }
+}
+
 /** The ephemeral public key as it goes in the header: key type, curve and coordinates only. */
 export function publicMembers(jwk: JWK): Record<string, string> {
   const out: Record<string, string> = { kty: jwk.kty as string, crv: jwk.crv as string, x: jwk.x as string };
@@ -84,10 +94,14 @@ export function publicMembers(jwk: JWK): Record<string, string> {
   return out;
 }
 
-/** Runs the agreement; an X25519 result of all zeros (a low-order point, RFC 7748 §6.1) is refused. */
+/**
+ * Runs the agreement; an X25519 result of all zeros (a low-order point, RFC 7748 §6.1) is refused.
+ * On the NIST curves an all-zero x-coordinate is a legitimate shared point.
+ */
 export async function agree(backend: Backend, own: NativeKey, other: NativeKey): Promise<Uint8Array> {
   const shared = await backend.deriveSharedSecret(own, other);
-  if (shared === undefined || shared.every((byte) => byte === 0)) {
+  const lowOrder = own.facts.crv === 'X25519' && shared?.every((byte) => byte === 0);
+  if (shared === undefined || lowOrder) {
     throw invalid('gives no usable shared secret (a low-order or invalid point)');
   }
   return shared;

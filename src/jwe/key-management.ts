@@ -12,7 +12,7 @@ import { concatBytes, utf8Encode } from '../encoding/utf8.js';
 import { JWEMalformedError } from '../errors.js';
 import type { JWK } from '../keys/jwk.js';
 import type { Key } from '../keys/key.js';
-import { agree, checkEphemeralKey, concatKDF, publicMembers } from './ecdh.js';
+import { agree, concatKDF, importEphemeralKey, publicMembers } from './ecdh.js';
 import { DEFAULT_PBES2_COUNT, type JWEHeader } from './types.js';
 
 /** Per-recipient inputs a caller may set: ECDH-ES party info, the PBES2 iteration count. */
@@ -178,14 +178,7 @@ async function unwrap(
       return backend.oaepDecrypt(native, alg.hash ?? 'SHA-1', encryptedKey);
     }
     case 'ECDH-ES': {
-      const backend = key.internals.backend;
-      const epk = checkEphemeralKey(header.epk, key);
-      let other: NativeKey;
-      try {
-        other = await backend.importJWK(epk, alg, true);
-      } catch {
-        throw malformed('epk', `is not a usable ${epk.crv} public key`);
-      }
+      const other = await importEphemeralKey(header.epk, key);
       const apu = headerBytes(header, 'apu') ?? EMPTY;
       const apv = headerBytes(header, 'apv') ?? EMPTY;
       const derived = await deriveECDH(alg, enc, key, key.internals.native, other, apu, apv);

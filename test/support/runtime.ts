@@ -3,6 +3,8 @@
 // turning into a quiet "not supported".
 import { buildInfo, type JWSAlgorithm } from 'jwtkit';
 
+const AES_192 = /^A192(GCM|CBC-HS384|GCMKW)$/;
+
 export const runtime = buildInfo.runtime;
 export const backend: 'node' | 'web' = buildInfo.forced === 'web' ? 'web' : 'node';
 
@@ -16,4 +18,14 @@ export function mustSupport(alg: JWSAlgorithm): boolean {
 export function mustBeSync(alg: JWSAlgorithm): boolean {
   if (backend === 'web' || runtime === 'web') return false;
   return mustSupport(alg);
+}
+
+/**
+ * Whether a JWE algorithm (alg or enc) must work in this run. Deno's node:crypto has no 192-bit
+ * AES-GCM or AES-CBC, so with the node backend forced there, those report ERR_NOT_SUPPORTED (auto
+ * selection uses WebCrypto for them).
+ */
+export function mustSupportJWE(name: string): boolean {
+  if (AES_192.test(name)) return !(backend === 'node' && runtime === 'deno');
+  return true;
 }
