@@ -93,7 +93,7 @@ export async function deliverKey(
     case 'AES-GCM-KW': {
       const iv = fixed.iv ?? randomBytes(12);
       const { ciphertext, tag } = await backendFor(alg).gcmEncrypt(secretOf(key), iv, cek, EMPTY);
-      return { cek, encryptedKey: ciphertext, parameters: { iv: encodeBase64url(iv), tag: encodeBase64url(tag) } };
+      return { cek, encryptedKey: ciphertext, parameters: { tag: encodeBase64url(tag), iv: encodeBase64url(iv) } };
     }
     case 'RSA-OAEP': {
       const { backend, native } = key.internals;
