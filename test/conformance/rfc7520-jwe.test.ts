@@ -107,13 +107,21 @@ describe('RFC 7520 §5: JWE examples', () => {
         fixed,
       );
       assert.deepEqual(flattened, example.output.json_flat);
-      const general = await encryptJWEWith(
+      const general = (await encryptJWEWith(
         example.input.plaintext,
         [{ key }],
         { ...options, ...json, serialization: 'general' },
         fixed,
-      );
-      assert.deepEqual(general, example.output.json);
+      )) as Json;
+      // RFC 7520 writes a recipient with nothing to carry (dir, ECDH-ES) by leaving "recipients" out;
+      // RFC 7516 §7.2.1 makes the member required, so jwtkit writes "recipients": [{}].
+      const { recipients, ...rest } = general;
+      if (example.output.json?.recipients === undefined) {
+        assert.deepEqual(recipients, [{}]);
+        assert.deepEqual(rest, example.output.json);
+      } else {
+        assert.deepEqual(general, example.output.json);
+      }
     });
   }
 
