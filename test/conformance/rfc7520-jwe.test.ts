@@ -112,7 +112,7 @@ describe('RFC 7520 §5: JWE examples', () => {
         [{ key }],
         { ...options, ...json, serialization: 'general' },
         fixed,
-      )) as Json;
+      )) as unknown as Json;
       // RFC 7520 writes a recipient with nothing to carry (dir, ECDH-ES) by leaving "recipients" out;
       // RFC 7516 §7.2.1 makes the member required, so jwtkit writes "recipients": [{}].
       const { recipients, ...rest } = general;
