@@ -105,9 +105,9 @@ async function resolve(recipient: JWERecipient, enc: string | undefined): Promis
   return { options: recipient, key, alg };
 }
 
-function contentAlgorithm(options: EncryptJWEOptions, resolved: readonly Resolved[]): ContentEncryptionAlgorithm {
+function contentAlgorithm(requested: string | undefined, resolved: readonly Resolved[]): ContentEncryptionAlgorithm {
   const bound = resolved.find((r) => r.alg.family === 'dir')?.key.alg;
-  const name = options.enc ?? bound ?? 'A256GCM';
+  const name = requested ?? bound ?? 'A256GCM';
   const enc = contentEncryptionAlgorithm(name);
   if (enc === undefined) throw invalid('enc', `unknown content encryption algorithm "${String(name).slice(0, 32)}"`);
   if (bound !== undefined && bound !== enc.name) throw invalid('enc', `the "dir" key is bound to ${bound}`);
@@ -170,12 +170,23 @@ export async function encryptJWEWith(
     crit,
     ...common
   } = options;
-  const list: JWERecipient[] = general
-    ? (keyOrRecipients as JWERecipient[]).map((recipient) => ({ ...common, ...recipient }))
-    : [{ ...common, key: keyOrRecipients as KeyMaterial }];
+  // alg and enc may also come from where the caller placed them (RFC 7520 §5.11, §5.12).
+  const headerValue = (name: 'alg' | 'enc', own?: JWEHeader) => {
+    const value = own?.[name] ?? shared?.[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const list: JWERecipient[] = (
+    general
+      ? (keyOrRecipients as JWERecipient[]).map((recipient) => ({ ...common, ...recipient }))
+      : [{ ...common, key: keyOrRecipients as KeyMaterial }]
+  ).map((recipient) => {
+    const alg = recipient.alg ?? headerValue('alg', recipient.recipientHeader);
+    return alg === undefined ? recipient : { ...recipient, alg };
+  });
+  const encName = options.enc ?? headerValue('enc');
   if (list.length === 0) throw invalid('recipients', 'at least one recipient is needed');
-  const resolved = await Promise.all(list.map((recipient) => resolve(recipient, options.enc)));
-  const enc = contentAlgorithm(options, resolved);
+  const resolved = await Promise.all(list.map((recipient) => resolve(recipient, encName)));
+  const enc = contentAlgorithm(encName, resolved);
   const single = resolved.length === 1;
   const fixing = resolved.find((r) => determinesCEK(r.alg));
   if (fixing !== undefined && !single)
