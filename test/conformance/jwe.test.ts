@@ -107,29 +107,25 @@ describe('JWE serializations, headers and AAD', () => {
     assert.equal(text((await decryptJWE(contentOnly, key)).plaintext), 'p');
     await rejectsWith(
       encryptJWE('p', key, { serialization: 'flattened', unprotectedHeader: { alg: 'A256KW' } }),
-      'ERR_INVALID_OPTION',
+      'ERR_KEY_MISMATCH',
     );
   });
 
   it('encrypts to several recipients in one general JWE; each of them decrypts it', async () => {
     const rsa = await generateKeyPair('RSA-OAEP-256');
     const ec = await generateKeyPair('ECDH-ES+A128KW', { crv: 'X25519' });
-    const kek = await generateSecret('A192GCMKW', { kid: 'shared-kek' });
+    // A192GCMKW takes part where this runtime and backend have 192-bit AES-GCM.
+    const kek = mustSupportJWE('A192GCMKW') ? await generateSecret('A192GCMKW', { kid: 'shared-kek' }) : undefined;
     const password = await importKey(PASSWORD, { alg: 'PBES2-HS384+A192KW' });
     const jwe: GeneralJWE = await encryptJWE(
       'to many',
-      [
-        { key: rsa.publicKey, kid: 'rsa' },
-        { key: ec.publicKey, kid: 'ec' },
-        ...(mustSupportJWE('A192GCMKW') ? [{ key: kek }] : []),
-        { key: password },
-      ],
+      [{ key: rsa.publicKey, kid: 'rsa' }, { key: ec.publicKey, kid: 'ec' }, ...(kek ? [{ key: kek }] : []), { key: password }],
       { enc: 'A256CBC-HS512', unprotectedHeader: { 'x-note': 'shared' } },
     );
-    assert.equal(jwe.recipients.length, mustSupportJWE('A192GCMKW') ? 4 : 3);
+    assert.equal(jwe.recipients.length, kek ? 4 : 3);
     assert.equal(jwe.recipients[0]?.header?.alg, 'RSA-OAEP-256');
     assert.equal(jwe.recipients[1]?.header?.epk?.crv, 'X25519');
-    for (const key of [rsa.privateKey, ec.privateKey, password, ...(mustSupportJWE('A192GCMKW') ? [kek] : [])]) {
+    for (const key of [rsa.privateKey, ec.privateKey, password, ...(kek ? [kek] : [])]) {
       const opened = await decryptJWE(jwe, key);
       assert.equal(text(opened.plaintext), 'to many');
       assert.equal(opened.header['x-note'], 'shared');
