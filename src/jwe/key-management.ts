@@ -6,7 +6,7 @@
 import { backendFor } from '#backend';
 import { type ContentEncryptionAlgorithm, type KeyManagementAlgorithm, keyManagementAlgorithm } from '../algorithms/index.js';
 import { randomBytes } from '../backend/random.js';
-import { type NativeKey, secretBytes } from '../backend/types.js';
+import { type Awaitable, type NativeKey, secretBytes } from '../backend/types.js';
 import { decodeBase64url, encodeBase64url } from '../encoding/base64url.js';
 import { concatBytes, utf8Encode } from '../encoding/utf8.js';
 import { JWEMalformedError } from '../errors.js';
@@ -57,8 +57,10 @@ function wrapAlgorithm(alg: KeyManagementAlgorithm): KeyManagementAlgorithm {
 
 const secretOf = (key: Key) => secretBytes(key.internals.native) as Uint8Array;
 
-function pbes2Salt(alg: KeyManagementAlgorithm, p2s: Uint8Array): Uint8Array {
-  return concatBytes(utf8Encode(alg.name), new Uint8Array(1), p2s);
+/** RFC 7518 §4.8.1.1: PBKDF2 over the password, salted with UTF8(alg) || 0x00 || p2s. */
+function derivePBES2(alg: KeyManagementAlgorithm, key: Key, p2s: Uint8Array, p2c: number): Awaitable<Uint8Array> {
+  const salt = concatBytes(utf8Encode(alg.name), new Uint8Array(1), p2s);
+  return backendFor(alg).pbkdf2(alg.hash as 'SHA-256', secretOf(key), salt, p2c, alg.keyLength as number);
 }
 
 async function deriveECDH(
@@ -124,13 +126,7 @@ export async function deliverKey(
     case 'PBES2': {
       const p2s = fixed.p2s ?? randomBytes(16);
       const p2c = options.p2c ?? DEFAULT_PBES2_COUNT;
-      const derived = await backendFor(alg).pbkdf2(
-        alg.hash as 'SHA-256',
-        secretOf(key),
-        pbes2Salt(alg, p2s),
-        p2c,
-        alg.keyLength as number,
-      );
+      const derived = await derivePBES2(alg, key, p2s, p2c);
       const encryptedKey = await backendFor(wrapAlgorithm(alg)).aesWrap(derived, cek);
       return { cek, encryptedKey, parameters: { p2s: encodeBase64url(p2s), p2c } };
     }
@@ -197,13 +193,7 @@ async function unwrap(
         throw malformed('p2c', `is ${p2c}, over the limit of ${limits.maxPBES2Count} (maxPBES2Count)`);
       const p2s = headerBytes(header, 'p2s');
       if (p2s === undefined || p2s.length < 8) throw malformed('p2s', 'must be at least 8 bytes');
-      const derived = await backendFor(alg).pbkdf2(
-        alg.hash as 'SHA-256',
-        secretOf(key),
-        pbes2Salt(alg, p2s),
-        p2c,
-        alg.keyLength as number,
-      );
+      const derived = await derivePBES2(alg, key, p2s, p2c);
       return backendFor(wrapAlgorithm(alg)).aesUnwrap(derived, encryptedKey);
     }
   }
