@@ -6,13 +6,18 @@
 import { backendFor } from '#backend';
 import type { ContentEncryptionAlgorithm } from '../algorithms/index.js';
 import { randomBytes } from '../backend/random.js';
-import { concatBytes } from '../encoding/utf8.js';
+import { asciiBytes, concatBytes } from '../encoding/utf8.js';
 import { JWEDecryptionFailedError, JWEMalformedError } from '../errors.js';
 
 export interface Sealed {
   readonly iv: Uint8Array;
   readonly ciphertext: Uint8Array;
   readonly tag: Uint8Array;
+}
+
+/** The AAD content encryption authenticates (RFC 7516 §5.1 step 14): the protected header segment, and `.aad` when there is one. */
+export function additionalData(protectedSegment: string, aadSegment: string | undefined): Uint8Array {
+  return asciiBytes(aadSegment === undefined ? protectedSegment : `${protectedSegment}.${aadSegment}`);
 }
 
 /** AL of RFC 7518 §5.2.2.1: the AAD length in bits as a 64-bit big-endian integer. */

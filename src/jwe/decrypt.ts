@@ -12,7 +12,6 @@ import {
   keyManagementAlgorithm,
 } from '../algorithms/index.js';
 import { decodeBase64url } from '../encoding/base64url.js';
-import { asciiBytes } from '../encoding/utf8.js';
 import {
   AlgorithmNotAllowedError,
   InvalidOptionError,
@@ -24,7 +23,7 @@ import { headerRules } from '../jws/header.js';
 import { createKeySource, type KeyOrResolver, type KeySource } from '../jws/key-source.js';
 import { Key } from '../keys/key.js';
 import type { KeyMaterial } from '../keys/material.js';
-import { decryptContent } from './content.js';
+import { additionalData, decryptContent } from './content.js';
 import { checkJWEHeaders } from './header.js';
 import { recoverKey } from './key-management.js';
 import { type ParsedJWE, type ParsedRecipient, parseJWE } from './parse.js';
@@ -176,9 +175,7 @@ async function decryptFor(
     );
   }
   const cek = await recoverKey(km, ce, key, recipient.encryptedKey, checked.header, policy);
-  const aad = asciiBytes(
-    parsed.aadSegment === undefined ? parsed.protectedSegment : `${parsed.protectedSegment}.${parsed.aadSegment}`,
-  );
+  const aad = additionalData(parsed.protectedSegment, parsed.aadSegment);
   reached.decryption = true;
   let plaintext = await decryptContent(ce, cek, parsed, aad);
   if (checked.zip) plaintext = await inflate(plaintext, policy.maxDecompressedSize);

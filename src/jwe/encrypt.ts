@@ -9,15 +9,16 @@ import {
   keyManagementAlgorithm,
 } from '../algorithms/index.js';
 import { randomBytes } from '../backend/random.js';
-import { encodeBase64url, encodeBase64urlString } from '../encoding/base64url.js';
+import { encodeBase64url } from '../encoding/base64url.js';
 import type { JSONObject } from '../encoding/json.js';
-import { asciiBytes, utf8Encode } from '../encoding/utf8.js';
+import { utf8Encode } from '../encoding/utf8.js';
 import { InvalidOptionError, KeyMismatchError } from '../errors.js';
 import { headerRules } from '../jws/header.js';
+import { encodeHeader } from '../jws/protected-header.js';
 import { importKey } from '../keys/import.js';
 import { Key } from '../keys/key.js';
 import type { KeyMaterial } from '../keys/material.js';
-import { encryptContent } from './content.js';
+import { additionalData, encryptContent } from './content.js';
 import { checkJWEHeaders } from './header.js';
 import { type Delivered, deliverKey, determinesCEK, type FixedParameters } from './key-management.js';
 import type { FlattenedJWE, GeneralJWE, JWEHeader, JWERecipientEntry, JWESerialization } from './types.js';
@@ -232,10 +233,9 @@ export async function encryptJWEWith(
     );
   }
 
-  const protectedSegment =
-    Object.keys(protectedHeader).length === 0 ? '' : encodeBase64urlString(JSON.stringify(protectedHeader));
+  const protectedSegment = encodeHeader(protectedHeader);
   const aadSegment = aad === undefined ? undefined : encodeBase64url(bytesOf(aad) as Uint8Array);
-  const aadInput = asciiBytes(aadSegment === undefined ? protectedSegment : `${protectedSegment}.${aadSegment}`);
+  const aadInput = additionalData(protectedSegment, aadSegment);
   const sealed = await encryptContent(enc, cek, zip === 'DEF' ? await deflate(content) : content, aadInput, fixed.iv);
   const iv = encodeBase64url(sealed.iv);
   const ciphertext = encodeBase64url(sealed.ciphertext);
