@@ -13,6 +13,8 @@ export function isUnsupported(cause: unknown): boolean {
   return (cause as { name?: string } | null)?.name === 'NotSupportedError';
 }
 
+const AES_KEY_BYTES = [16, 24, 32];
+
 /** Imports a raw key for one WebCrypto algorithm; a missing algorithm becomes ERR_NOT_SUPPORTED. */
 export async function importRaw(
   bytes: Uint8Array,
@@ -24,7 +26,10 @@ export async function importRaw(
     return await subtle().importKey('raw', bytes as BufferSource, algorithm, extractable, usages);
   } catch (cause) {
     const name = typeof algorithm === 'string' ? algorithm : algorithm.name;
-    if (isUnsupported(cause)) {
+    // An AES key of a valid length is refused only for lack of support: Chromium answers a 192-bit
+    // one with an OperationError, not a NotSupportedError.
+    const aesRefused = name.startsWith('AES-') && AES_KEY_BYTES.includes(bytes.length);
+    if (isUnsupported(cause) || aesRefused) {
       throw new NotSupportedError(`${name} with a ${bytes.length * 8}-bit key is not supported by this runtime's WebCrypto`, {
         cause,
       });

@@ -26,6 +26,11 @@ export function asciiBytes(text: string): Uint8Array {
 
 /** Concatenates byte arrays. */
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  return joinBytes(parts);
+}
+
+/** Concatenates a list of byte arrays of any length (a spread of thousands of chunks overflows the stack in V8). */
+export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const part of parts) length += part.length;
   const out = new Uint8Array(length);

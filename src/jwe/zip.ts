@@ -3,7 +3,7 @@
  * CompressionStream, which every runtime jwtkit serves has. Inflation is streamed and stops at the
  * cap, so a zip bomb costs at most one chunk past it (catalogue entry 13).
  */
-import { concatBytes } from '../encoding/utf8.js';
+import { joinBytes } from '../encoding/utf8.js';
 import { JWEDecompressionError, NotSupportedError } from '../errors.js';
 
 function streams(): { Compression: typeof CompressionStream; Decompression: typeof DecompressionStream } {
@@ -28,7 +28,7 @@ async function collect(stream: ReadableStream<Uint8Array>, cap: number): Promise
     }
     chunks.push(value);
   }
-  return concatBytes(...chunks);
+  return joinBytes(chunks);
 }
 
 function through(data: Uint8Array, transform: TransformStream<BufferSource, Uint8Array>): ReadableStream<Uint8Array> {

@@ -1,11 +1,9 @@
-// Test vectors live in test/vectors; tests run from dist/test/**, three levels below the root.
-import { readFileSync } from 'node:fs';
-
-const root = new URL('../../../', import.meta.url);
+// Test vectors live in test/vectors.
+import { readText } from './files.js';
 
 /** Reads a JSON file under test/vectors. */
 export function readVector<T = unknown>(path: string): T {
-  return JSON.parse(readFileSync(new URL(`test/vectors/${path}`, root), 'utf8')) as T;
+  return JSON.parse(readText(`test/vectors/${path}`)) as T;
 }
 
 /** Bytes from a hex string. */
