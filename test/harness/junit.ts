@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import type { TestResult } from '../browser/runner.js';
 
-function escape(text: string): string {
+function xml(text: string): string {
   return text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] as string);
 }
 
@@ -15,12 +15,12 @@ export function writeJUnit(file: string, suite: string, results: readonly TestRe
   const skipped = results.filter((result) => result.status === 'skipped').length;
   const seconds = (ms: number) => (ms / 1000).toFixed(3);
   const cases = results.map((result) => {
-    const open = `    <testcase name="${escape(result.name)}" classname="${escape(suite)}" time="${seconds(result.milliseconds)}"`;
+    const open = `    <testcase name="${xml(result.name)}" classname="${xml(suite)}" time="${seconds(result.milliseconds)}"`;
     if (result.status === 'passed') return `${open}/>`;
-    const message = escape(result.message ?? '');
+    const message = xml(result.message ?? '');
     const body =
       result.status === 'failed'
-        ? `<failure message="${escape((result.message ?? '').split('\n')[0] ?? '')}">${message}</failure>`
+        ? `<failure message="${xml((result.message ?? '').split('\n')[0] ?? '')}">${message}</failure>`
         : `<skipped message="${message}"/>`;
     return `${open}>${body}</testcase>`;
   });
@@ -30,7 +30,7 @@ export function writeJUnit(file: string, suite: string, results: readonly TestRe
     [
       '<?xml version="1.0" encoding="utf-8"?>',
       '<testsuites>',
-      `  <testsuite name="${escape(suite)}" tests="${results.length}" failures="${failures}" skipped="${skipped}" time="${seconds(total)}">`,
+      `  <testsuite name="${xml(suite)}" tests="${results.length}" failures="${failures}" skipped="${skipped}" time="${seconds(total)}">`,
       ...cases,
       '  </testsuite>',
       '</testsuites>',
