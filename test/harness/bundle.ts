@@ -38,7 +38,7 @@ function embeddedVectors(): string {
     `const FILES = ${JSON.stringify(files)};`,
     'export function readText(path) {',
     '  const text = FILES[path];',
-    '  if (text === undefined) throw new Error(`${path} is not embedded in the browser bundle (only test/vectors/**/*.json is)`);',
+    "  if (text === undefined) throw new Error(path + ' is not embedded in the browser bundle (only test/vectors/**/*.json is)');",
     '  return text;',
     '}',
   ].join('\n');
