@@ -1,11 +1,15 @@
 // `npm test`: lint, type-check and build, then the conformance and security suites on every runtime
-// (Node, Deno, Bun) against both crypto backends, and the interop suite on Node. Each run writes
-// JUnit XML to build/junit/; the summary counts the leaf test cases of all runs.
-// Flags: --only <runtime>[,<runtime>] limits the matrix (for local work); CI runs everything.
+// (Node, Deno, Bun against both crypto backends; headless Chromium in a page and a Web Worker;
+// workerd with and without nodejs_compat), the interop and white-box suites on Node. Each run
+// writes JUnit XML to build/junit/; the summary counts the leaf test cases of all runs, and a full
+// matrix regenerates the README support table from them (with CI=true: checks it is in sync).
+// A runtime that needs a system package is skipped, naming the package, outside CI; with CI=true
+// it fails. Flags: --only <runtime>[,<runtime>] limits the matrix (for local work).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { syncReadme } from './support-table.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -52,14 +56,38 @@ function countJUnit(file) {
   return { passed: leaves.length - failed - skipped, failed, skipped };
 }
 
+const CHROMIUM = '/usr/bin/chromium';
+const WORKERD = join(root, 'node_modules', 'workerd', 'bin', 'workerd');
+const npmPackage = (name) => `${name} is missing: it comes from npm as a devDependency; run npm install`;
+
 const matrix = [];
+// The two harness jobs first: each runs two configurations in one process.
+matrix.push({
+  runtime: 'chromium',
+  name: 'chromium / page and Web Worker',
+  junit: [join(junit, 'chromium-page.xml'), join(junit, 'chromium-worker.xml')],
+  command: process.execPath,
+  args: ['dist/test/harness/chromium.js'],
+  requires: {
+    path: CHROMIUM,
+    missing: `${CHROMIUM} is missing: install the Debian package "chromium" (apt-get install -y chromium)`,
+  },
+});
+matrix.push({
+  runtime: 'workerd',
+  name: 'workerd / with and without nodejs_compat',
+  junit: [join(junit, 'workerd.xml'), join(junit, 'workerd-nodejs-compat.xml')],
+  command: process.execPath,
+  args: ['dist/test/harness/workerd.js'],
+  requires: { path: WORKERD, missing: npmPackage('workerd') },
+});
 for (const backend of ['node', 'web']) {
   const env = { JWTKIT_BACKEND: backend };
   const file = (runtime) => join(junit, `${runtime}-${backend}.xml`);
   matrix.push({
     runtime: 'node',
     name: `node / ${backend} backend`,
-    junit: file('node'),
+    junit: [file('node')],
     command: process.execPath,
     args: [
       '--test',
@@ -76,16 +104,18 @@ for (const backend of ['node', 'web']) {
   matrix.push({
     runtime: 'deno',
     name: `deno / ${backend} backend`,
-    junit: file('deno'),
+    junit: [file('deno')],
     command: bin('deno'),
+    requires: { path: bin('deno'), missing: npmPackage('deno') },
     args: ['test', '-A', '--no-check', '--reporter=dot', `--junit-path=${file('deno')}`, ...SUITES],
     env,
   });
   matrix.push({
     runtime: 'bun',
     name: `bun / ${backend} backend`,
-    junit: file('bun'),
+    junit: [file('bun')],
     command: bin('bun'),
+    requires: { path: bin('bun'), missing: npmPackage('bun') },
     args: [
       'test',
       '--timeout=60000',
@@ -115,19 +145,34 @@ for (const [name, command, args] of [
 
 const jobs = matrix.filter((job) => !only || only.has(job.runtime));
 const pending = [...jobs];
+/** Sums the leaf counts of several JUnit files; undefined when any is missing. */
+function countAll(files) {
+  const counts = files.map(countJUnit);
+  if (counts.some((count) => count === undefined)) return undefined;
+  return counts.reduce((sum, count) => ({
+    passed: sum.passed + count.passed,
+    failed: sum.failed + count.failed,
+    skipped: sum.skipped + count.skipped,
+  }));
+}
+
+let skippedJobs = 0;
 async function worker() {
   for (let job = pending.shift(); job; job = pending.shift()) {
-    if (job.command !== process.execPath && !existsSync(job.command)) {
-      const message = `${job.runtime} is missing: it comes from npm as a devDependency; run npm install`;
+    if (job.requires && !existsSync(job.requires.path)) {
       if (ci) {
-        console.log(`FAIL ${job.name}: ${message}`);
+        console.log(`FAIL ${job.name}: ${job.requires.missing}`);
         totals.failed++;
         broken = true;
-      } else console.log(`SKIP ${job.name}: ${message}`);
+      } else {
+        console.log(`SKIP ${job.name}: ${job.requires.missing}`);
+        skippedJobs++;
+      }
       continue;
     }
+    for (const file of job.junit) rmSync(file, { force: true });
     const result = await run(job.name, job.command, job.args, job.env);
-    const counts = countJUnit(job.junit);
+    const counts = countAll(job.junit);
     const ok = result.code === 0 && counts !== undefined && counts.failed === 0 && counts.passed > 0;
     if (counts) {
       totals.passed += counts.passed;
@@ -146,6 +191,16 @@ async function worker() {
   }
 }
 await Promise.all([worker(), worker()]);
+
+// The README support table is regenerated only from a complete, passing matrix.
+if (!only && !broken && skippedJobs === 0) {
+  const { ok, message } = syncReadme({ check: ci });
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${message}`);
+  if (!ok) {
+    broken = true;
+    totals.failed++;
+  }
+}
 
 console.log(`tests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(broken ? 1 : 0);

@@ -18,30 +18,10 @@ import {
   type Key,
 } from 'jwtkit';
 import { rejectsWith } from '../support/errors.js';
+import { keysFor, PASSWORD } from '../support/jwe-keys.js';
 import { mustSupportJWE } from '../support/runtime.js';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-const PASSWORD = 'correct horse battery staple';
-const CURVES = ['P-256', 'P-384', 'P-521', 'X25519'];
-
-/** An encrypting and a decrypting key for `alg` (`dir`: a key for `enc`). */
-async function keysFor(alg: string, enc: string, variant = 0): Promise<{ encryptKey: Key; decryptKey: Key }> {
-  if (alg === 'dir') {
-    const key = await generateSecret(enc);
-    return { encryptKey: key, decryptKey: key };
-  }
-  if (alg.startsWith('PBES2')) {
-    const key = await importKey(PASSWORD, { alg });
-    return { encryptKey: key, decryptKey: key };
-  }
-  if (alg.startsWith('RSA') || alg.startsWith('ECDH')) {
-    const pair = await generateKeyPair(alg, alg.startsWith('ECDH') ? { crv: CURVES[variant % CURVES.length] as string } : {});
-    return { encryptKey: pair.publicKey, decryptKey: pair.privateKey };
-  }
-  const key = await generateSecret(alg);
-  return { encryptKey: key, decryptKey: key };
-}
-
 describe('JWE: every key management algorithm with every content encryption algorithm', () => {
   for (const [index, alg] of KEY_MANAGEMENT_ALGORITHMS.entries()) {
     it(`${alg} with ${CONTENT_ENCRYPTION_ALGORITHMS.join(', ')} round-trips in compact form`, async () => {

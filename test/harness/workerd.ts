@@ -1,0 +1,149 @@
+/**
+ * Runs the bundled suite under Cloudflare's workerd (the `workerd` npm package, binary inside),
+ * once with the `nodejs_compat` flag and once without, through a config generated here. The
+ * worker runs the suite when it is fetched and answers the results as JSON; the results go to
+ * build/junit/workerd{,-nodejs-compat}.xml.
+ *
+ * Usage: node dist/test/harness/workerd.js [--only plain|nodejs_compat]
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { TestResult } from '../browser/runner.js';
+import { bundleSuite, root } from './bundle.js';
+import { report, writeJUnit } from './junit.js';
+
+const out = join(root, 'build/workerd');
+const junit = join(root, 'build/junit');
+/** A compatibility date this workerd release supports; behaviour changes behind later dates stay off. */
+const COMPATIBILITY_DATE = '2026-11-01';
+const SUITE_TIMEOUT = 15 * 60_000;
+const START_TIMEOUT = 30_000;
+
+const MAIN = `import { runSuite } from './suite.js';
+export default {
+  async fetch(request) {
+    // Whether Node's APIs are there is reported, so the harness can check each run is what it claims.
+    const nodeCompat = typeof globalThis.process !== 'undefined';
+    if (new URL(request.url).pathname !== '/run') return Response.json({ ready: true, nodeCompat });
+    try {
+      return Response.json({ nodeCompat, results: await runSuite() });
+    } catch (error) {
+      return Response.json({ nodeCompat, error: String((error && error.stack) || error) });
+    }
+  },
+};
+`;
+
+/** The workerd config (Cap'n Proto text): one worker made of the two modules, one socket on loopback. */
+function config(port: number, flags: readonly string[]): string {
+  return `using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [ (name = "suite", worker = .suiteWorker) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "suite") ],
+);
+
+const suiteWorker :Workerd.Worker = (
+  modules = [
+    (name = "main.js", esModule = embed "main.js"),
+    (name = "suite.js", esModule = embed "suite.js"),
+  ],
+  compatibilityDate = "${COMPATIBILITY_DATE}",
+  compatibilityFlags = [${flags.map((flag) => JSON.stringify(flag)).join(', ')}],
+);
+`;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** The workerd binary the npm package installed. */
+export function workerdBinary(): string {
+  const require = createRequire(import.meta.url);
+  return join(require.resolve('workerd/package.json'), '..', 'bin', 'workerd');
+}
+
+async function fetchWithin(url: string, milliseconds: number): Promise<Response> {
+  return fetch(url, { signal: AbortSignal.timeout(milliseconds) });
+}
+
+async function runOnce(mode: 'plain' | 'nodejs_compat'): Promise<boolean> {
+  // nodejs_compat is on by default from the 2026-08-04 compatibility date: the plain run turns it off.
+  const flags = mode === 'nodejs_compat' ? ['nodejs_compat'] : ['no_nodejs_compat', 'no_nodejs_compat_v2'];
+  const port = await freePort();
+  const file = join(out, `config-${mode}.capnp`);
+  writeFileSync(file, config(port, flags));
+  const child = spawn(workerdBinary(), ['serve', file, '--verbose'], { cwd: out, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (chunk) => (log += chunk));
+  child.stderr.on('data', (chunk) => (log += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const suite = mode === 'nodejs_compat' ? 'workerd-nodejs-compat' : 'workerd';
+  const started = Date.now();
+  let outcome: { results?: TestResult[]; error?: string; nodeCompat?: boolean } = {};
+  try {
+    // workerd needs a moment to parse the config and compile the modules; poll until it answers.
+    const deadline = Date.now() + START_TIMEOUT;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`workerd exited with ${child.exitCode}:\n${log}`);
+      try {
+        const probe = await fetchWithin(`http://127.0.0.1:${port}/ready`, 2000);
+        await probe.body?.cancel();
+        break;
+      } catch {
+        if (Date.now() > deadline) throw new Error(`workerd did not listen within ${START_TIMEOUT} ms:\n${log}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    const response = await fetchWithin(`http://127.0.0.1:${port}/run`, SUITE_TIMEOUT);
+    const text = await response.text();
+    try {
+      outcome = JSON.parse(text);
+    } catch {
+      outcome = { error: `workerd answered ${response.status} with non-JSON: ${text.slice(0, 2000)}\n${log}` };
+    }
+  } catch (error) {
+    outcome = { error: String(error) };
+  } finally {
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+  const results: TestResult[] = outcome.results ?? [];
+  if (outcome.nodeCompat !== undefined && outcome.nodeCompat !== (mode === 'nodejs_compat')) {
+    const message = `the worker ${outcome.nodeCompat ? 'has' : 'lacks'} Node's APIs, so this is not the ${mode} run`;
+    results.push({ name: `${suite} configuration`, status: 'failed', message, milliseconds: 0 });
+  }
+  if (outcome.error !== undefined)
+    results.push({ name: `run under ${suite}`, status: 'failed', message: outcome.error, milliseconds: 0 });
+  writeJUnit(join(junit, `${suite}.xml`), suite, results);
+  return report(`${suite} (${((Date.now() - started) / 1000).toFixed(1)} s)`, results);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { only: { type: 'string' } } });
+  mkdirSync(out, { recursive: true });
+  mkdirSync(junit, { recursive: true });
+  await bundleSuite(join(out, 'suite.js'));
+  writeFileSync(join(out, 'main.js'), MAIN);
+  let ok = true;
+  for (const mode of ['plain', 'nodejs_compat'] as const) {
+    if (values.only !== undefined && values.only !== mode) continue;
+    ok = (await runOnce(mode)) && ok;
+  }
+  process.exitCode = ok ? 0 : 1;
+}
+
+await main();
