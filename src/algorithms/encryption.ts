@@ -55,6 +55,8 @@ export interface KeyManagementAlgorithm {
   readonly wrap?: AESKeyWrapName;
   /** Smallest RSA modulus in bits. */
   readonly minKeyBits?: number;
+  /** The curves of an ECDH-ES key ({@link ECDH_CURVES}). */
+  readonly curves?: readonly string[];
 }
 
 export interface ContentEncryptionAlgorithm {
@@ -99,6 +101,7 @@ const ecdhES = (name: KeyManagementAlgorithmName, wrap?: AESKeyWrapName, bytes?:
   name,
   family: 'ECDH-ES',
   kty: 'EC',
+  curves: ECDH_CURVES,
   ...(wrap !== undefined && { wrap, keyLength: bytes }),
 });
 const pbes2 = (name: KeyManagementAlgorithmName, hash: HashName, wrap: AESKeyWrapName, bytes: 16 | 24 | 32) =>

@@ -8,7 +8,6 @@ import {
   type ContentEncryptionAlgorithmName,
   type ContentEncryptionFamily,
   contentEncryptionAlgorithm,
-  ECDH_CURVES,
   type KeyManagementAlgorithm,
   type KeyManagementAlgorithmName,
   type KeyManagementFamily,
@@ -25,6 +24,22 @@ export type AlgorithmEntry = SignatureAlgorithm | KeyManagementAlgorithm | Conte
 export type AlgorithmFamily = SignatureFamily | KeyManagementFamily | ContentEncryptionFamily;
 
 /**
+ * Which algorithms a key import may bind to: every JOSE algorithm for `importKey`, signature
+ * algorithms only on the JWS paths, so that a bundle that only signs and verifies leaves the JWE
+ * registry out.
+ */
+export interface AlgorithmLookup {
+  readonly scope: 'JOSE' | 'JWS';
+  find(name: unknown): AlgorithmEntry | undefined;
+}
+
+/** Signature algorithms only: what the JWS paths may bind a key to. */
+export const SIGNATURE_ONLY: AlgorithmLookup = { scope: 'JWS', find: (name) => signatureAlgorithm(name) };
+
+/** Every algorithm a key can be bound to ({@link keyAlgorithm}). */
+export const ANY_ALGORITHM: AlgorithmLookup = { scope: 'JOSE', find: (name) => keyAlgorithm(name) };
+
+/**
  * The registry entry a key can be bound to, from any registry. `dir` is not one: a key for direct
  * encryption is the content encryption key, so it is bound to its `enc` (A256GCM, ...).
  */
@@ -35,8 +50,9 @@ export function keyAlgorithm(name: unknown): AlgorithmEntry | undefined {
 
 /** Whether a key of this JWK type and curve can serve the algorithm. */
 export function keyFits(alg: AlgorithmEntry, kty: string, crv: string | undefined): boolean {
-  if (alg.kind === 'key-management' && alg.family === 'ECDH-ES') {
-    return (kty === 'EC' || kty === 'OKP') && ECDH_CURVES.includes(crv ?? '') && (kty === 'OKP') === (crv === 'X25519');
+  if (alg.kind === 'key-management' && alg.curves !== undefined) {
+    // ECDH-ES: the NIST curves as EC keys, X25519 as an OKP key.
+    return (kty === 'EC' || kty === 'OKP') && alg.curves.includes(crv ?? '') && (kty === 'OKP') === (crv === 'X25519');
   }
   if (kty !== alg.kty) return false;
   return alg.kind !== 'signature' || alg.crv === undefined || alg.crv === crv;

@@ -1,6 +1,12 @@
 import type { AlgorithmEntry, AlgorithmFamily } from '../algorithms/index.js';
 import { NotSupportedError } from '../errors.js';
-import type { Backend, BackendName } from './types.js';
+import type { BackendName } from './types.js';
+
+/** What a choice needs of a backend (its key side or its JWE primitives). */
+interface Choosable {
+  readonly name: BackendName;
+  supports(alg: AlgorithmEntry): boolean;
+}
 
 /** Which backend a family prefers; families not listed prefer the first backend of the build. */
 export type Preference = Readonly<Partial<Record<AlgorithmFamily, BackendName>>>;
@@ -9,12 +15,12 @@ export type Preference = Readonly<Partial<Record<AlgorithmFamily, BackendName>>>
  * Picks the backend for an algorithm: the preferred one when it supports the algorithm, else any
  * other that does. A forced backend (JWTKIT_BACKEND) is the only one considered.
  */
-export function chooseBackend(
+export function chooseBackend<B extends Choosable>(
   alg: AlgorithmEntry,
-  backends: readonly Backend[],
+  backends: readonly B[],
   preference: Preference,
   forced: BackendName | undefined,
-): Backend {
+): B {
   const candidates = forced === undefined ? backends : backends.filter((backend) => backend.name === forced);
   const wanted = preference[alg.family] ?? backends[0]?.name;
   const preferred = candidates.find((backend) => backend.name === wanted);

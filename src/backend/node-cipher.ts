@@ -16,7 +16,7 @@ import {
   timingSafeEqual,
 } from 'node:crypto';
 import type { AlgorithmEntry, HashName } from '../algorithms/index.js';
-import { type CipherPrimitives, isWrappedKeyLength, type OAEPHash } from './types.js';
+import { type CipherBackend, isWrappedKeyLength, type OAEPHash } from './types.js';
 
 const HASH: Record<OAEPHash, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
 const WRAP_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
@@ -98,7 +98,10 @@ function attempt<T>(run: () => T): T | undefined {
   }
 }
 
-export const nodeCipher: CipherPrimitives = {
+export const nodeCipher: CipherBackend = {
+  name: 'node',
+  supports: nodeHasCipherFor,
+
   gcmEncrypt(key, iv, plaintext, aad) {
     const cipher = createCipheriv(gcm(key), key, iv, { authTagLength: 16 });
     cipher.setAAD(aad);

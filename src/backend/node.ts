@@ -19,7 +19,7 @@ import {
 import type { HashName } from '../algorithms/index.js';
 import { KeyInvalidError, NotSupportedError } from '../errors.js';
 import type { JWK } from '../keys/jwk.js';
-import { nodeCipher, nodeHasCipherFor } from './node-cipher.js';
+import { nodeHasCipherFor } from './node-cipher.js';
 import type { Backend, KeyFacts, NativeKey, SignFunction, VerifyFunction } from './types.js';
 
 const HASH: Record<HashName, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
@@ -98,7 +98,6 @@ function guard<T>(what: string, make: () => T): T {
 const bytes = (data: string | Uint8Array): Uint8Array => (typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
 
 export const nodeBackend: Backend = {
-  ...nodeCipher,
   name: 'node',
   synchronous: true,
 

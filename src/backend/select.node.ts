@@ -5,8 +5,10 @@
 import type { AlgorithmEntry } from '../algorithms/index.js';
 import { chooseBackend, forcedBackend, type Preference } from './choose.js';
 import { nodeBackend } from './node.js';
-import type { Backend, BackendName, BuildInfo } from './types.js';
+import { nodeCipher } from './node-cipher.js';
+import type { Backend, BackendName, BuildInfo, CipherBackend } from './types.js';
 import { webBackend } from './web.js';
+import { webCipher } from './web-cipher.js';
 
 type Runtime = 'node' | 'deno' | 'bun';
 const scope = globalThis as { Deno?: unknown; Bun?: unknown };
@@ -28,11 +30,22 @@ const PREFERENCE: Readonly<Record<Runtime, Preference>> = {
 };
 
 const backends: readonly Backend[] = [nodeBackend, webBackend];
+const ciphers: readonly CipherBackend[] = [nodeCipher, webCipher];
 const forced: BackendName | undefined = forcedBackend();
 
 /** The backend that serves `alg` here. */
 export function backendFor(alg: AlgorithmEntry): Backend {
   return chooseBackend(alg, backends, PREFERENCE[runtime], forced);
+}
+
+/** The JWE primitives for `alg` (content encryption, key wrap, PBES2) here. */
+export function cipherFor(alg: AlgorithmEntry): CipherBackend {
+  return chooseBackend(alg, ciphers, PREFERENCE[runtime], forced);
+}
+
+/** The JWE primitives of the backend that holds a key (RSA-OAEP, ECDH need the same one). */
+export function cipherOf(backend: Backend): CipherBackend {
+  return backend.name === 'node' ? nodeCipher : webCipher;
 }
 
 /** Every backend of this build, for wrapping native key objects (KeyObject, CryptoKey). */

@@ -1,8 +1,9 @@
 /** Backend selection for browsers and Workers: WebCrypto only, no node: module anywhere. */
 import type { AlgorithmEntry } from '../algorithms/index.js';
 import { chooseBackend, type Preference } from './choose.js';
-import type { Backend, BuildInfo } from './types.js';
+import type { Backend, BuildInfo, CipherBackend } from './types.js';
 import { webBackend } from './web.js';
+import { webCipher } from './web-cipher.js';
 
 const WEB: Preference = {};
 const backends: readonly Backend[] = [webBackend];
@@ -10,6 +11,16 @@ const backends: readonly Backend[] = [webBackend];
 /** The backend that serves `alg` here. */
 export function backendFor(alg: AlgorithmEntry): Backend {
   return chooseBackend(alg, backends, WEB, undefined);
+}
+
+/** The JWE primitives for `alg` (content encryption, key wrap, PBES2) here. */
+export function cipherFor(alg: AlgorithmEntry): CipherBackend {
+  return chooseBackend(alg, [webCipher], WEB, undefined);
+}
+
+/** The JWE primitives of the backend that holds a key (RSA-OAEP, ECDH need the same one). */
+export function cipherOf(_backend: Backend): CipherBackend {
+  return webCipher;
 }
 
 /** Every backend of this build, for wrapping native key objects (CryptoKey). */

@@ -96,7 +96,17 @@ export interface CipherPrimitives {
   pbkdf2(hash: HashName, password: Uint8Array, salt: Uint8Array, iterations: number, length: number): Awaitable<Uint8Array>;
 }
 
-export interface Backend extends CipherPrimitives {
+/**
+ * A backend's JWE primitives, apart from its key handling so that a bundle which never encrypts
+ * leaves them out: the JWE modules reach them through `cipherFor` / `cipherOf` in '#backend'.
+ */
+export interface CipherBackend extends CipherPrimitives {
+  readonly name: BackendName;
+  /** Whether the AES mode a JWE algorithm needs is there (other algorithms need nothing of it). */
+  supports(alg: AlgorithmEntry): boolean;
+}
+
+export interface Backend {
   readonly name: BackendName;
   /** True when every method returns plain values (never promises). */
   readonly synchronous: boolean;

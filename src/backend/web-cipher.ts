@@ -1,7 +1,7 @@
 /** The JWE primitives over crypto.subtle. Symmetric keys arrive as bytes and are imported per use. */
 
 import { importRaw, subtle } from './subtle.js';
-import { type CipherPrimitives, isWrappedKeyLength } from './types.js';
+import { type CipherBackend, isWrappedKeyLength } from './types.js';
 
 const TAG_BYTES = 16;
 // AES key wrap needs the wrapped key as a CryptoKey: HMAC accepts raw keys of any length.
@@ -19,7 +19,11 @@ async function attempt<T>(run: () => Promise<T>): Promise<T | undefined> {
 const bytes = (buffer: ArrayBuffer) => new Uint8Array(buffer);
 const source = (data: Uint8Array) => data as BufferSource;
 
-export const webCipher: CipherPrimitives = {
+export const webCipher: CipherBackend = {
+  name: 'web',
+  // What a runtime's WebCrypto lacks (AES-192 in Chromium) shows at use, as ERR_NOT_SUPPORTED.
+  supports: () => true,
+
   async gcmEncrypt(key, iv, plaintext, aad) {
     const aes = await importRaw(key, 'AES-GCM', ['encrypt']);
     const params: AesGcmParams = { name: 'AES-GCM', iv: source(iv), additionalData: source(aad), tagLength: TAG_BYTES * 8 };

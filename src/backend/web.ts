@@ -8,7 +8,6 @@ import { KeyInvalidError, NotSupportedError } from '../errors.js';
 import { type JWK, jwkMaterial } from '../keys/jwk.js';
 import { isUnsupported, subtle } from './subtle.js';
 import type { Backend, KeyFacts, NativeKey, SignFunction, VerifyFunction } from './types.js';
-import { webCipher } from './web-cipher.js';
 
 type ImportParams = RsaHashedImportParams | EcKeyImportParams | HmacImportParams | Algorithm;
 
@@ -148,7 +147,6 @@ async function guard(what: string, alg: AlgorithmEntry, make: () => Promise<Cryp
 const data = (input: string | Uint8Array): Uint8Array => (typeof input === 'string' ? asciiBytes(input) : input);
 
 export const webBackend: Backend = {
-  ...webCipher,
   name: 'web',
   synchronous: false,
 

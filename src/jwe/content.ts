@@ -3,7 +3,7 @@
  * registry and are checked exactly before any crypto runs (catalogue entries 15 and 16); every
  * failure after that is the one decryption error.
  */
-import { backendFor } from '#backend';
+import { cipherFor } from '#backend';
 import type { ContentEncryptionAlgorithm } from '../algorithms/index.js';
 import { randomBytes } from '../backend/random.js';
 import { asciiBytes, concatBytes } from '../encoding/utf8.js';
@@ -34,7 +34,7 @@ async function cbcTag(
   iv: Uint8Array,
   ciphertext: Uint8Array,
 ) {
-  const backend = backendFor(enc);
+  const backend = cipherFor(enc);
   const mac = await backend.hmac(enc.hash ?? 'SHA-256', macKey, concatBytes(aad, iv, ciphertext, aadLength(aad)));
   return mac.subarray(0, enc.tagLength);
 }
@@ -52,7 +52,7 @@ export async function encryptContent(
 ): Promise<Sealed> {
   if (cek.length !== enc.keyLength) throw new JWEMalformedError(`${enc.name} needs a ${enc.keyLength}-byte key`);
   const iv = fixedIV ?? randomBytes(enc.ivLength);
-  const backend = backendFor(enc);
+  const backend = cipherFor(enc);
   if (enc.family === 'AES-GCM') {
     const { ciphertext, tag } = await backend.gcmEncrypt(cek, iv, plaintext, aad);
     return { iv, ciphertext, tag };
@@ -73,7 +73,7 @@ export async function decryptContent(
   if (iv.length !== enc.ivLength) throw new JWEMalformedError(`${enc.name} needs a ${enc.ivLength}-byte IV`, 'iv');
   if (tag.length !== enc.tagLength) throw new JWEMalformedError(`${enc.name} needs a ${enc.tagLength}-byte tag`, 'tag');
   if (cek.length !== enc.keyLength) throw new JWEDecryptionFailedError();
-  const backend = backendFor(enc);
+  const backend = cipherFor(enc);
   let plaintext: Uint8Array | undefined;
   if (enc.family === 'AES-GCM') {
     plaintext = await backend.gcmDecrypt(cek, iv, ciphertext, tag, aad);

@@ -4,6 +4,7 @@
  * algorithm; never the token's header alone.
  */
 import {
+  ANY_ALGORITHM,
   CONTENT_ENCRYPTION_ALGORITHMS,
   type ContentEncryptionAlgorithm,
   contentEncryptionAlgorithm,
@@ -135,7 +136,7 @@ export function compileDecryptPolicy(key: KeyOrResolver, options: DecryptJWEOpti
     maxLength: limit('maxTokenLength', options.maxTokenLength, defaultMaxLength, false),
     maxDecompressedSize: limit('maxDecompressedSize', options.maxDecompressedSize, DEFAULT_MAX_DECOMPRESSED_SIZE, true),
     maxPBES2Count: limit('maxPBES2Count', options.maxPBES2Count, DEFAULT_MAX_PBES2_COUNT, false),
-    source: createKeySource(key, keyAlgorithms, unboundKey),
+    source: createKeySource(key, keyAlgorithms, { lookup: ANY_ALGORITHM, unbound: unboundKey }),
   };
 }
 

@@ -3,7 +3,7 @@
  * unwrap never throws: it yields a random CEK, so the content decryption fails exactly as a bad tag
  * does, with the same error and the same work (RFC 7516 §11.5, catalogue entry 15).
  */
-import { backendFor } from '#backend';
+import { cipherFor, cipherOf } from '#backend';
 import { type ContentEncryptionAlgorithm, type KeyManagementAlgorithm, keyManagementAlgorithm } from '../algorithms/index.js';
 import { randomBytes } from '../backend/random.js';
 import { type Awaitable, type NativeKey, secretBytes } from '../backend/types.js';
@@ -60,7 +60,7 @@ const secretOf = (key: Key) => secretBytes(key.internals.native) as Uint8Array;
 /** RFC 7518 §4.8.1.1: PBKDF2 over the password, salted with UTF8(alg) || 0x00 || p2s. */
 function derivePBES2(alg: KeyManagementAlgorithm, key: Key, p2s: Uint8Array, p2c: number): Awaitable<Uint8Array> {
   const salt = concatBytes(utf8Encode(alg.name), new Uint8Array(1), p2s);
-  return backendFor(alg).pbkdf2(alg.hash as 'SHA-256', secretOf(key), salt, p2c, alg.keyLength as number);
+  return cipherFor(alg).pbkdf2(alg.hash as 'SHA-256', secretOf(key), salt, p2c, alg.keyLength as number);
 }
 
 async function deriveECDH(
@@ -91,15 +91,15 @@ export async function deliverKey(
     case 'dir':
       return { cek: secretOf(key), encryptedKey: EMPTY, parameters: {} };
     case 'AES-KW':
-      return { cek, encryptedKey: await backendFor(alg).aesWrap(secretOf(key), cek), parameters: {} };
+      return { cek, encryptedKey: await cipherFor(alg).aesWrap(secretOf(key), cek), parameters: {} };
     case 'AES-GCM-KW': {
       const iv = fixed.iv ?? randomBytes(12);
-      const { ciphertext, tag } = await backendFor(alg).gcmEncrypt(secretOf(key), iv, cek, EMPTY);
+      const { ciphertext, tag } = await cipherFor(alg).gcmEncrypt(secretOf(key), iv, cek, EMPTY);
       return { cek, encryptedKey: ciphertext, parameters: { tag: encodeBase64url(tag), iv: encodeBase64url(iv) } };
     }
     case 'RSA-OAEP': {
       const { backend, native } = key.internals;
-      return { cek, encryptedKey: await backend.oaepEncrypt(native, alg.hash ?? 'SHA-1', cek), parameters: {} };
+      return { cek, encryptedKey: await cipherOf(backend).oaepEncrypt(native, alg.hash ?? 'SHA-1', cek), parameters: {} };
     }
     case 'ECDH-ES': {
       const backend = key.internals.backend;
@@ -121,13 +121,13 @@ export async function deliverKey(
       if (options.apv !== undefined) parameters.apv = encodeBase64url(options.apv);
       const derived = await deriveECDH(alg, enc, key, ephemeral, key.internals.native, apu, apv);
       if (alg.wrap === undefined) return { cek: derived, encryptedKey: EMPTY, parameters };
-      return { cek, encryptedKey: await backendFor(wrapAlgorithm(alg)).aesWrap(derived, cek), parameters };
+      return { cek, encryptedKey: await cipherFor(wrapAlgorithm(alg)).aesWrap(derived, cek), parameters };
     }
     case 'PBES2': {
       const p2s = fixed.p2s ?? randomBytes(16);
       const p2c = options.p2c ?? DEFAULT_PBES2_COUNT;
       const derived = await derivePBES2(alg, key, p2s, p2c);
-      const encryptedKey = await backendFor(wrapAlgorithm(alg)).aesWrap(derived, cek);
+      const encryptedKey = await cipherFor(wrapAlgorithm(alg)).aesWrap(derived, cek);
       return { cek, encryptedKey, parameters: { p2s: encodeBase64url(p2s), p2c } };
     }
   }
@@ -161,17 +161,17 @@ async function unwrap(
       requireEmpty(alg, encryptedKey);
       return secretOf(key);
     case 'AES-KW':
-      return backendFor(alg).aesUnwrap(secretOf(key), encryptedKey);
+      return cipherFor(alg).aesUnwrap(secretOf(key), encryptedKey);
     case 'AES-GCM-KW': {
       const iv = headerBytes(header, 'iv');
       const tag = headerBytes(header, 'tag');
       if (iv?.length !== 12) throw malformed('iv', `must be 12 bytes for ${alg.name}`);
       if (tag?.length !== 16) throw malformed('tag', `must be 16 bytes for ${alg.name}`);
-      return backendFor(alg).gcmDecrypt(secretOf(key), iv, encryptedKey, tag, EMPTY);
+      return cipherFor(alg).gcmDecrypt(secretOf(key), iv, encryptedKey, tag, EMPTY);
     }
     case 'RSA-OAEP': {
       const { backend, native } = key.internals;
-      return backend.oaepDecrypt(native, alg.hash ?? 'SHA-1', encryptedKey);
+      return cipherOf(backend).oaepDecrypt(native, alg.hash ?? 'SHA-1', encryptedKey);
     }
     case 'ECDH-ES': {
       const other = await importEphemeralKey(header.epk, key);
@@ -182,7 +182,7 @@ async function unwrap(
         requireEmpty(alg, encryptedKey);
         return derived;
       }
-      return backendFor(wrapAlgorithm(alg)).aesUnwrap(derived, encryptedKey);
+      return cipherFor(wrapAlgorithm(alg)).aesUnwrap(derived, encryptedKey);
     }
     case 'PBES2': {
       const { p2c } = header;
@@ -194,7 +194,7 @@ async function unwrap(
       const p2s = headerBytes(header, 'p2s');
       if (p2s === undefined || p2s.length < 8) throw malformed('p2s', 'must be at least 8 bytes');
       const derived = await derivePBES2(alg, key, p2s, p2c);
-      return backendFor(wrapAlgorithm(alg)).aesUnwrap(derived, encryptedKey);
+      return cipherFor(wrapAlgorithm(alg)).aesUnwrap(derived, encryptedKey);
     }
   }
 }

@@ -3,9 +3,16 @@
  * algorithm comes from the caller's `algorithms` list or from a key bound to one algorithm, never
  * from the token alone. Static material is imported once per algorithm and cached.
  */
-import { type JWSAlgorithm, type KeyAlgorithmName, sameAlgorithm, signatureAlgorithm } from '../algorithms/index.js';
+import {
+  type AlgorithmLookup,
+  type JWSAlgorithm,
+  type KeyAlgorithmName,
+  SIGNATURE_ONLY,
+  sameAlgorithm,
+  signatureAlgorithm,
+} from '../algorithms/index.js';
 import { AlgorithmNotAllowedError, InvalidOptionError, KeyInvalidError, SyncUnavailableError } from '../errors.js';
-import { importKey, importKeySync } from '../keys/import.js';
+import { importKeyFor, importKeyForSync } from '../keys/import.js';
 import { Key } from '../keys/key.js';
 import type { KeyMaterial } from '../keys/material.js';
 import type { JWSHeader } from './header.js';
@@ -65,7 +72,7 @@ export type UnboundCheck = (material: KeyMaterial) => void;
 export function createKeySource(
   input: KeyOrResolver,
   allowed: ReadonlySet<string> | undefined,
-  unbound?: UnboundCheck,
+  { lookup = SIGNATURE_ONLY, unbound }: { lookup?: AlgorithmLookup; unbound?: UnboundCheck } = {},
 ): KeySource {
   if (input === undefined || input === null || input === '') throw new KeyInvalidError('no key was given');
   const check = allowed === undefined ? unbound : undefined;
@@ -89,13 +96,13 @@ export function createKeySource(
       async get(alg, header, token) {
         const material = await resolver(header, token);
         const known = recall(material, alg);
-        return known ? bound(known, alg) : remember(material, alg, await fromMaterial(material, alg, allowed, check));
+        return known ? bound(known, alg) : remember(material, alg, await fromMaterial(material, alg, allowed, lookup, check));
       },
       getSync(alg, header, token) {
         const material = resolver(header, token);
         if (material instanceof Promise) throw new SyncUnavailableError('the key resolver returned a promise');
         const known = recall(material, alg);
-        return known ? bound(known, alg) : remember(material, alg, fromMaterialSync(material, alg, allowed, check));
+        return known ? bound(known, alg) : remember(material, alg, fromMaterialSync(material, alg, allowed, lookup, check));
       },
     };
   }
@@ -110,7 +117,7 @@ export function createKeySource(
       const slot = cacheKey(alg);
       let entry = cache.get(slot);
       if (entry === undefined) {
-        entry = fromMaterial(input, alg, allowed, check);
+        entry = fromMaterial(input, alg, allowed, lookup, check);
         cache.set(slot, entry);
         // A failed import is not cached: the next call reports the error again.
         entry.then(
@@ -125,7 +132,7 @@ export function createKeySource(
       let entry = cache.get(slot);
       if (entry instanceof Promise) throw new SyncUnavailableError('the key is being imported asynchronously');
       if (entry === undefined) {
-        entry = fromMaterialSync(input, alg, allowed, check);
+        entry = fromMaterialSync(input, alg, allowed, lookup, check);
         cache.set(slot, entry);
       }
       return bound(entry, alg);
@@ -143,18 +150,20 @@ async function fromMaterial(
   material: KeyMaterial,
   alg: KeyAlgorithmName,
   allowed: ReadonlySet<string> | undefined,
+  lookup: AlgorithmLookup,
   check?: UnboundCheck,
 ): Promise<Key> {
   present(material, check);
-  return bound(await importKey(material, allowed === undefined ? {} : { alg }), alg);
+  return bound(await importKeyFor(lookup, material, allowed === undefined ? {} : { alg }), alg);
 }
 
 function fromMaterialSync(
   material: KeyMaterial,
   alg: KeyAlgorithmName,
   allowed: ReadonlySet<string> | undefined,
+  lookup: AlgorithmLookup,
   check?: UnboundCheck,
 ): Key {
   present(material, check);
-  return bound(importKeySync(material, allowed === undefined ? {} : { alg }), alg);
+  return bound(importKeyForSync(lookup, material, allowed === undefined ? {} : { alg }), alg);
 }

@@ -1,8 +1,9 @@
 /** signJWS: compact, flattened and general serializations, detached content, RFC 7797 `b64:false`. */
+import { SIGNATURE_ONLY } from '../algorithms/index.js';
 import { encodeBase64url } from '../encoding/base64url.js';
 import { asciiBytes, concatBytes, utf8Decode, utf8Encode } from '../encoding/utf8.js';
 import { InvalidOptionError } from '../errors.js';
-import { importKey } from '../keys/import.js';
+import { importKeyFor } from '../keys/import.js';
 import type { KeyMaterial } from '../keys/material.js';
 import type { JWSHeader } from './header.js';
 import { buildProtectedHeader, encodeHeader, type HeaderOptions } from './protected-header.js';
@@ -35,7 +36,7 @@ interface Signed {
 }
 
 async function signOne(signer: JWSSigner, payload: Uint8Array, payloadSegment: string, b64: boolean): Promise<Signed> {
-  const key = await importKey(signer.key, signer.alg === undefined ? {} : { alg: signer.alg });
+  const key = await importKeyFor(SIGNATURE_ONLY, signer.key, signer.alg === undefined ? {} : { alg: signer.alg });
   const header = buildProtectedHeader(key, signer, b64, true, signer.unprotectedHeader);
   const protectedSegment = encodeHeader(header);
   const input = b64 ? `${protectedSegment}.${payloadSegment}` : concatBytes(asciiBytes(`${protectedSegment}.`), payload);

@@ -2,12 +2,13 @@
  * signJWT, createSigner and their sync forms. A compiled signer holds the imported key and the
  * encoded header; per call it only builds the claims, encodes them and signs.
  */
+import { SIGNATURE_ONLY } from '../algorithms/index.js';
 import type { Awaitable } from '../backend/types.js';
 import { encodeBase64url, encodeBase64urlString } from '../encoding/base64url.js';
 import { InvalidOptionError, SyncUnavailableError } from '../errors.js';
 import { buildProtectedHeader, encodeHeader, type HeaderOptions } from '../jws/protected-header.js';
 import { signWith } from '../jws/signature.js';
-import { importKey, importKeySync } from '../keys/import.js';
+import { importKeyFor, importKeyForSync } from '../keys/import.js';
 import type { Key } from '../keys/key.js';
 import type { KeyMaterial } from '../keys/material.js';
 import { buildClaims, type ClaimPlan, type ClaimSetOptions, planClaims } from './claim-set.js';
@@ -70,7 +71,7 @@ export async function signJWT<C extends object = JWTPayload>(
   options: SignJWTOptions = {},
 ): Promise<string> {
   const plan = planClaims(options);
-  return sign(compileSigner(await importKey(key, importOptions(options)), options, plan), claims);
+  return sign(compileSigner(await importKeyFor(SIGNATURE_ONLY, key, importOptions(options)), options, plan), claims);
 }
 
 /**
@@ -83,7 +84,7 @@ export async function signJWT<C extends object = JWTPayload>(
  */
 export function signJWTSync<C extends object = JWTPayload>(claims: C, key: KeyMaterial, options: SignJWTOptions = {}): string {
   const plan = planClaims(options);
-  return signSync(compileSigner(importKeySync(key, importOptions(options)), options, plan), claims);
+  return signSync(compileSigner(importKeyForSync(SIGNATURE_ONLY, key, importOptions(options)), options, plan), claims);
 }
 
 /** A signer made by {@link createSigner}. */
@@ -111,12 +112,12 @@ export function createSigner<C extends object = JWTPayload>(options: SignerOptio
   let pending: Promise<CompiledSigner> | undefined;
   // Import now when the backend allows it synchronously, so that option and key errors surface at creation.
   try {
-    compiled = compileSigner(importKeySync(material, importOptions(rest)), rest, plan);
+    compiled = compileSigner(importKeyForSync(SIGNATURE_ONLY, material, importOptions(rest)), rest, plan);
   } catch (error) {
     if (!(error instanceof SyncUnavailableError)) throw error;
   }
   const ready = (): Promise<CompiledSigner> => {
-    pending ??= importKey(material, importOptions(rest)).then((key) => {
+    pending ??= importKeyFor(SIGNATURE_ONLY, material, importOptions(rest)).then((key) => {
       compiled = compileSigner(key, rest, plan);
       return compiled;
     });

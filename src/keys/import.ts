@@ -7,9 +7,10 @@
 import { allBackends, backendFor } from '#backend';
 import {
   type AlgorithmEntry,
+  type AlgorithmLookup,
+  ANY_ALGORITHM,
   defaultAlgorithmFor,
   type KeyAlgorithmName,
-  keyAlgorithm,
   keyFits,
   keyUse,
   sameAlgorithm,
@@ -57,10 +58,14 @@ interface Plan {
   readonly run: () => NativeKey | Promise<NativeKey>;
 }
 
-function algorithmNamed(name: string): AlgorithmEntry {
-  const alg = keyAlgorithm(name);
+function algorithmNamed(name: string, lookup: AlgorithmLookup): AlgorithmEntry {
+  const alg = lookup.find(name);
   if (alg !== undefined) return alg;
   if (name.toLowerCase() === 'none') throw new AlgorithmNotAllowedError('"none" is not a signing algorithm; keys never serve it');
+  // The JWS paths look up signature algorithms only (so that a bundle without JWE leaves the JWE
+  // registry out): a key bound to anything else cannot serve them.
+  if (lookup.scope === 'JWS')
+    throw new KeyMismatchError(`"${name.slice(0, 32)}" is not a JWS algorithm; this key cannot sign or verify`);
   if (name === 'dir') {
     throw new KeyMismatchError('a "dir" key is the content encryption key: bind it to its enc (alg: "A256GCM", ...)');
   }
@@ -68,14 +73,18 @@ function algorithmNamed(name: string): AlgorithmEntry {
   throw new NotSupportedError(`unknown algorithm "${name.slice(0, 32)}"`);
 }
 
-function defaultAlgorithm(kty: string, crv: string | undefined): AlgorithmEntry {
-  const alg = keyAlgorithm(defaultAlgorithmFor(kty as 'oct', crv));
+function defaultAlgorithm(kty: string, crv: string | undefined, lookup: AlgorithmLookup): AlgorithmEntry {
+  const alg = lookup.find(defaultAlgorithmFor(kty as 'oct', crv));
   if (alg === undefined)
     throw new NotSupportedError(`a ${crv ?? kty} key has no default algorithm: pass alg (X25519: ECDH-ES, ...)`);
   return alg;
 }
 
-function checkJWK(jwk: JWK, requested: AlgorithmEntry | undefined): { alg: AlgorithmEntry; ops?: string[] } {
+function checkJWK(
+  jwk: JWK,
+  requested: AlgorithmEntry | undefined,
+  lookup: AlgorithmLookup,
+): { alg: AlgorithmEntry; ops?: string[] } {
   if (typeof jwk.kty !== 'string') throw new KeyInvalidError('JWK has no "kty"');
   const material = jwkMaterial(jwk);
   if (material === undefined)
@@ -86,11 +95,11 @@ function checkJWK(jwk: JWK, requested: AlgorithmEntry | undefined): { alg: Algor
     }
   }
   if (jwk.alg !== undefined && typeof jwk.alg !== 'string') throw new KeyInvalidError('JWK "alg" is not a string');
-  const own = jwk.alg === undefined ? undefined : algorithmNamed(jwk.alg);
-  if (requested && own && !sameAlgorithm(requested.name, own.name)) {
-    throw new KeyMismatchError(`JWK is for ${own.name}, not ${requested.name}`);
+  if (requested && jwk.alg !== undefined && !sameAlgorithm(requested.name, jwk.alg)) {
+    throw new KeyMismatchError(`JWK is for ${jwk.alg.slice(0, 32)}, not ${requested.name}`);
   }
-  const chosen = requested ?? own ?? defaultAlgorithm(String(material.kty), material.crv);
+  const own = jwk.alg === undefined || requested ? undefined : algorithmNamed(jwk.alg, lookup);
+  const chosen = requested ?? own ?? defaultAlgorithm(String(material.kty), material.crv, lookup);
   const use = keyUse(chosen);
   if (jwk.use !== undefined && jwk.use !== use)
     throw new KeyMismatchError(`JWK "use" is "${String(jwk.use).slice(0, 16)}", not "${use}" as ${chosen.name} needs`);
@@ -103,8 +112,8 @@ function checkJWK(jwk: JWK, requested: AlgorithmEntry | undefined): { alg: Algor
   return { alg: chosen };
 }
 
-function plan(input: KeyMaterial, options: ImportKeyOptions): Plan | Key {
-  const requested = options.alg === undefined ? undefined : algorithmNamed(options.alg);
+function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLookup): Plan | Key {
+  const requested = options.alg === undefined ? undefined : algorithmNamed(options.alg, lookup);
   const material = classifyMaterial(input, requested && requested.kty === 'oct');
   const extractable = options.extractable ?? true;
   const allowShort = options.unsafeAllowShortSecret === true;
@@ -125,13 +134,13 @@ function plan(input: KeyMaterial, options: ImportKeyOptions): Plan | Key {
       return key;
     }
     case 'secret': {
-      const alg = requested ?? defaultAlgorithm('oct', undefined);
+      const alg = requested ?? defaultAlgorithm('oct', undefined, lookup);
       if (alg.kty !== 'oct') throw new KeyMismatchError(`a secret cannot serve ${alg.name}`);
       return planFor(alg, (backend) => importSecret(backend, material.bytes, alg, extractable));
     }
     case 'container': {
       const { container } = material;
-      const alg = requested ?? defaultAlgorithm(container.kty, container.crv);
+      const alg = requested ?? defaultAlgorithm(container.kty, container.crv, lookup);
       if (!keyFits(alg, container.kty, container.crv)) {
         throw new KeyMismatchError(`a ${container.crv ?? container.kty} key cannot serve ${alg.name}`);
       }
@@ -139,7 +148,7 @@ function plan(input: KeyMaterial, options: ImportKeyOptions): Plan | Key {
     }
     case 'jwk': {
       const { jwk } = material;
-      const { alg, ops } = checkJWK(jwk, requested);
+      const { alg, ops } = checkJWK(jwk, requested, lookup);
       if (!keyFits(alg, String(jwk.kty), jwk.crv)) {
         throw new KeyMismatchError(`a JWK of kty "${jwk.kty}"${jwk.crv ? ` crv "${jwk.crv}"` : ''} cannot serve ${alg.name}`);
       }
@@ -155,7 +164,7 @@ function plan(input: KeyMaterial, options: ImportKeyOptions): Plan | Key {
       for (const backend of allBackends) {
         const native = backend.importNative(material.object);
         if (native === undefined) continue;
-        const alg = requested ?? keyAlgorithm(native.facts.alg) ?? defaultAlgorithm(native.facts.kty, native.facts.crv);
+        const alg = requested ?? lookup.find(native.facts.alg) ?? defaultAlgorithm(native.facts.kty, native.facts.crv, lookup);
         // A JWE secret is used as bytes (backend/types.ts, rawSecret), so a secret key object is exported once here.
         if (alg.kind !== 'signature' && native.facts.kty === 'oct') {
           return planFor(alg, () => secretOf(backend, native), options.kid, undefined, backendFor(alg));
@@ -263,8 +272,13 @@ function finish(plan: Plan, native: NativeKey): Key {
  * const secret = await importKey(process.env.JWT_SECRET, { alg: 'HS256', kid: '2024-06' });
  * ```
  */
-export async function importKey(material: KeyMaterial, options: ImportKeyOptions = {}): Promise<Key> {
-  const planned = plan(material, options);
+export function importKey(material: KeyMaterial, options: ImportKeyOptions = {}): Promise<Key> {
+  return importKeyFor(ANY_ALGORITHM, material, options);
+}
+
+/** @internal {@link importKey} with the algorithms `lookup` knows: the JWS paths know signatures only. */
+export async function importKeyFor(lookup: AlgorithmLookup, material: KeyMaterial, options: ImportKeyOptions): Promise<Key> {
+  const planned = plan(material, options, lookup);
   if (planned instanceof Key) return planned;
   return finish(planned, await planned.run());
 }
@@ -279,7 +293,12 @@ export async function importKey(material: KeyMaterial, options: ImportKeyOptions
  * ```
  */
 export function importKeySync(material: KeyMaterial, options: ImportKeyOptions = {}): Key {
-  const planned = plan(material, options);
+  return importKeyForSync(ANY_ALGORITHM, material, options);
+}
+
+/** @internal The synchronous {@link importKeyFor}. */
+export function importKeyForSync(lookup: AlgorithmLookup, material: KeyMaterial, options: ImportKeyOptions): Key {
+  const planned = plan(material, options, lookup);
   if (planned instanceof Key) return planned;
   if (!planned.backend.synchronous) {
     throw new SyncUnavailableError(`${planned.alg.name} is served by the asynchronous ${planned.backend.name} backend here`);

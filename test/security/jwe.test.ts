@@ -14,7 +14,7 @@ import {
   verifyJWS,
   verifyJWT,
 } from 'jwtkit';
-import { backendFor } from '#backend';
+import { cipherFor } from '#backend';
 import { type ContentEncryptionAlgorithm, contentEncryptionAlgorithm } from '../../src/algorithms/index.js';
 import { encryptContent } from '../../src/jwe/content.js';
 import { rejectsWith } from '../support/errors.js';
@@ -46,7 +46,7 @@ function withSegment(token: string, index: number, value: Uint8Array): string {
 
 /** Counts calls to one backend primitive while `run` runs. */
 async function counting<T>(enc: ContentEncryptionAlgorithm, name: 'gcmDecrypt' | 'cbcDecrypt', run: () => Promise<T>) {
-  const backend = backendFor(enc) as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const backend = cipherFor(enc) as unknown as Record<string, (...args: unknown[]) => unknown>;
   const original = backend[name] as (...args: unknown[]) => unknown;
   let calls = 0;
   backend[name] = (...args: unknown[]) => {
@@ -251,7 +251,7 @@ describe('catalogue 15: AES-CBC-HMAC tag', () => {
     assert.equal(await counting(enc, 'cbcDecrypt', () => decryptJWE(token, key)), 1);
 
     // A valid tag over a ciphertext whose padding is wrong: the same error and message as a bad tag.
-    const backend = backendFor(enc);
+    const backend = cipherFor(enc);
     const protectedSegment = token.split('.')[0] as string;
     const iv = crypto.getRandomValues(new Uint8Array(16));
     const garbage = crypto.getRandomValues(new Uint8Array(16));

@@ -1,0 +1,77 @@
+// What a browser application pays for jwtkit: the package bundled for the browser (esbuild,
+// minified, gzip -9) the way an application bundler does it, from an entry that imports only what
+// the application uses. The budgets were set from measurement (docs/decisions.md, "Runtimes,
+// browsers and Workers") with about ten per cent of room; growing past one is a decision to make
+// and write down, not an accident.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const root = new URL('../../../', import.meta.url).pathname;
+
+/** Files whose code is JWE (the JWE registry, the cipher primitives, the JWE and encrypted-JWT modules). */
+const JWE_CODE = /dist\/src\/(jwe\/|algorithms\/encryption\.js|backend\/(web|node)-cipher\.js|jwt\/(encrypt|decrypt)\.js)/;
+/** Strings that exist only in JWE code. */
+const JWE_MARKERS = ['deflate-raw', 'A128CBC-HS256', 'ERR_JWE_DECRYPTION_FAILED'];
+
+interface Bundle {
+  readonly text: string;
+  readonly gzipped: number;
+  /** Source files that put at least one byte into the bundle. */
+  readonly files: readonly string[];
+}
+
+async function bundle(names: readonly string[]): Promise<Bundle> {
+  const result = await build({
+    stdin: { contents: `export { ${names.join(', ')} } from 'jwtkit';`, resolveDir: root, sourcefile: 'app.js' },
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    write: false,
+    metafile: true,
+    // The application's bundler resolves the package by its name; here that is the built package itself.
+    alias: { jwtkit: './dist/src/index.js' },
+    logLevel: 'silent',
+  });
+  const [output] = result.outputFiles;
+  const meta = Object.values(result.metafile.outputs)[0];
+  assert.ok(output && meta);
+  const files = Object.entries(meta.inputs)
+    .filter(([, input]) => input.bytesInOutput > 0)
+    .map(([file]) => file);
+  return { text: output.text, gzipped: gzipSync(output.contents, { level: 9 }).length, files };
+}
+
+function show(label: string, result: Bundle, budget: number): void {
+  console.log(
+    `bundle ${label}: ${result.text.length} bytes minified, ${result.gzipped} bytes gzipped (budget ${budget}), ${result.files.length} files`,
+  );
+}
+
+describe('browser bundle size', () => {
+  it('signJWT + verifyJWT: under 14,000 bytes gzipped, with no JWE code', async () => {
+    const result = await bundle(['signJWT', 'verifyJWT']);
+    show('signJWT+verifyJWT', result, 14_000);
+    assert.ok(result.gzipped < 14_000, `${result.gzipped} bytes gzipped is over the budget of 14,000`);
+    assert.deepEqual(
+      result.files.filter((file) => JWE_CODE.test(file)),
+      [],
+    );
+    for (const marker of JWE_MARKERS) assert.ok(!result.text.includes(marker), `the bundle contains "${marker}"`);
+    assert.ok(!result.files.some((file) => file.includes('backend/node')), 'the browser bundle reached the node backend');
+  });
+
+  it('decryptJWT: under 18,500 bytes gzipped, and it is JWE code that makes the difference', async () => {
+    const result = await bundle(['decryptJWT']);
+    show('decryptJWT', result, 18_500);
+    assert.ok(result.gzipped < 18_500, `${result.gzipped} bytes gzipped is over the budget of 18,500`);
+    // The markers are real: the JWE bundle has them, so their absence above means something.
+    for (const marker of JWE_MARKERS) assert.ok(result.text.includes(marker), `the JWE bundle lacks "${marker}"`);
+    assert.ok(result.files.some((file) => file.endsWith('dist/src/jwe/decrypt.js')));
+    // Decrypting never encrypts or signs: those stay out too.
+    assert.ok(!result.files.some((file) => /jwt\/(encrypt|sign)\.js|jwe\/encrypt\.js/.test(file)), result.files.join('\n'));
+  });
+});
