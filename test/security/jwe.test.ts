@@ -254,7 +254,9 @@ describe('catalogue 15: AES-CBC-HMAC tag', () => {
     const backend = cipherFor(enc);
     const protectedSegment = token.split('.')[0] as string;
     const iv = crypto.getRandomValues(new Uint8Array(16));
-    const garbage = crypto.getRandomValues(new Uint8Array(16));
+    // A random block has valid PKCS#7 padding about once in 256 tries: draw until it has not.
+    let garbage = crypto.getRandomValues(new Uint8Array(16));
+    while ((await backend.cbcDecrypt(cek.subarray(16), iv, garbage)) !== undefined) garbage = crypto.getRandomValues(garbage);
     const aad = new TextEncoder().encode(protectedSegment);
     const length = new Uint8Array(8);
     new DataView(length.buffer).setBigUint64(0, BigInt(aad.length * 8));
@@ -356,6 +358,21 @@ describe('catalogue 26: JWS/JWE confusion and nesting', () => {
     const jws = await signJWT({ sub: 'ada' }, signer.privateKey);
     await rejectsWith(decryptJWT(jws, privateKey), 'ERR_JWE_MALFORMED');
     await rejectsWith(decryptJWE(jws, privateKey), 'ERR_JWE_MALFORMED');
+  });
+
+  it('never signs or verifies with a key bound to a JWE algorithm', async () => {
+    const secret = new Uint8Array(32).fill(7);
+    const k = b64u(secret);
+    const token = await signJWT({ sub: 'ada' }, secret, { alg: 'HS256' });
+    for (const alg of ['A256KW', 'A256GCM', 'PBES2-HS256+A128KW']) {
+      const jwk = { kty: 'oct', k, alg };
+      await rejectsWith(signJWT({ sub: 'ada' }, jwk), 'ERR_KEY_MISMATCH');
+      await rejectsWith(verifyJWT(token, jwk), 'ERR_KEY_MISMATCH');
+      await rejectsWith(verifyJWT(token, jwk, { algorithms: ['HS256'] }), 'ERR_KEY_MISMATCH');
+    }
+    const wrapping = await importKey(secret, { alg: 'A256KW' });
+    await rejectsWith(signJWT({ sub: 'ada' }, wrapping), 'ERR_KEY_MISMATCH');
+    await rejectsWith(verifyJWT(token, wrapping), ['ERR_KEY_MISMATCH', 'ERR_ALG_NOT_ALLOWED']);
   });
 
   it('never accepts an unsigned inner JWT, and verifies the inner JWS with the caller’s key only', async () => {
