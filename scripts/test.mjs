@@ -56,7 +56,8 @@ function countJUnit(file) {
   return { passed: leaves.length - failed - skipped, failed, skipped };
 }
 
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's chromium; CHROMIUM_PATH points elsewhere (the harness reads it too).
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const WORKERD = join(root, 'node_modules', 'workerd', 'bin', 'workerd');
 const npmPackage = (name) => `${name} is missing: it comes from npm as a devDependency; run npm install`;
 
@@ -202,5 +203,8 @@ if (!only && !broken && skippedJobs === 0) {
   }
 }
 
-console.log(`tests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+const skippedNote = skippedJobs ? ` (${skippedJobs} run${skippedJobs > 1 ? 's' : ''} SKIPPED: see the SKIP lines above)` : '';
+console.log(
+  `tests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}${skippedNote}`,
+);
 process.exit(broken ? 1 : 0);

@@ -16,7 +16,8 @@ import type { TestResult } from '../browser/runner.js';
 import { bundleSuite, root } from './bundle.js';
 import { report, writeJUnit } from './junit.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium (CHROMIUM_PATH overrides). */
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 /** The whole suite in one browser context; generous, since CI has two slow cores. */
 const TIMEOUT = 15 * 60_000;
 
