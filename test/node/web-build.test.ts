@@ -50,6 +50,16 @@ describe('the web build', () => {
     assert.deepEqual(webFiles.sort(), nodeFiles.sort());
   });
 
+  it('gives browsers and Workers the web build even when a bundler also sets "node"', () => {
+    const map = pkg.imports['#backend'] as Record<string, string>;
+    const conditions = Object.keys(map);
+    for (const condition of ['workerd', 'worker', 'browser']) {
+      assert.equal(map[condition], map.default, condition);
+      assert.ok(conditions.indexOf(condition) < conditions.indexOf('node'), `${condition} must come before node`);
+    }
+    assert.match(map.default as string, /select\.web\.js$/);
+  });
+
   it('declares itself free of side effects', () => {
     assert.equal(pkg.sideEffects, false);
   });
