@@ -18,8 +18,10 @@ import {
   type KeySource,
 } from '../jws/key-source.js';
 import { assertVerified, verifyWith } from '../jws/signature.js';
+import type { Key } from '../keys/key.js';
 import { type ClaimOptions, type ClaimPolicy, checkClaims, compileClaimPolicy } from './claims.js';
 import { DEFAULT_MAX_JWT_LENGTH, type JWTPayload, type VerifiedJWT } from './types.js';
+import { type CacheEntry, createVerifiedTokenCache, type VerifiedTokenCache, type VerifierCacheOptions } from './verify-cache.js';
 
 export interface VerifyJWTOptions extends ClaimOptions {
   /** Algorithms accepted. Without it, only the key's own algorithm (RS256 for a bare RSA key, HS256 for a bare secret, ...). */
@@ -33,6 +35,12 @@ export interface VerifyJWTOptions extends ClaimOptions {
 export interface VerifierOptions extends VerifyJWTOptions {
   /** The key, key material, JWKS resolver or function returning the key for a header. */
   key: KeyOrResolver;
+  /**
+   * Remember verified tokens (opt-in): a repeated token skips parsing and the signature, but its
+   * claims are checked again on every hit and its key looked up again; entries end at the token's
+   * `exp` or after `ttl`, whichever is first. Results are then frozen. See docs/decisions.md.
+   */
+  cache?: VerifierCacheOptions;
 }
 
 const malformed = (message: string) => new JWTMalformedError(message);
@@ -93,21 +101,110 @@ function finish<P extends object>(compiled: Compiled, token: Split): VerifiedJWT
   return { payload: payload as P & JWTPayload, header: token.parsed.header };
 }
 
-async function run<P extends object>(compiled: Compiled, token: unknown): Promise<VerifiedJWT<P>> {
+async function run<P extends object>(compiled: Compiled, token: unknown, cache?: VerifiedTokenCache): Promise<VerifiedJWT<P>> {
   const parts = split(compiled, token);
   const key = await compiled.source.get(parts.alg, parts.parsed.header, token);
   assertVerified(await verifyWith(key, parts.input, parts.signature));
-  return finish<P>(compiled, parts);
+  const result = finish<P>(compiled, parts);
+  cache?.remember(token as string, result, key);
+  return result;
 }
 
-function runSync<P extends object>(compiled: Compiled, token: unknown): VerifiedJWT<P> {
+function runSync<P extends object>(compiled: Compiled, token: unknown, cache?: VerifiedTokenCache): VerifiedJWT<P> {
   const parts = split(compiled, token);
   const key = compiled.source.getSync(parts.alg, parts.parsed.header, token);
   const ok = verifyWith(key, parts.input, parts.signature);
   if (ok instanceof Promise)
     throw new SyncUnavailableError(`${key.alg} is served by the asynchronous ${key.backend} backend here`);
   assertVerified(ok);
-  return finish<P>(compiled, parts);
+  const result = finish<P>(compiled, parts);
+  cache?.remember(token as string, result, key);
+  return result;
+}
+
+/**
+ * A cache hit is served only while the key source still gives the key that verified the token and
+ * the claims still pass now; otherwise the entry goes and `undefined` sends the token down the full path.
+ */
+function served<P extends object>(compiled: Compiled, cache: VerifiedTokenCache, token: string, entry: CacheEntry, key: Key) {
+  if (!('result' in entry)) throw entry.error;
+  if (key !== entry.key) {
+    cache.forget(token);
+    return undefined;
+  }
+  try {
+    checkClaims(entry.result.payload as JSONObject, entry.result.header, compiled.policy);
+  } catch (error) {
+    cache.forget(token);
+    throw error;
+  }
+  return entry.result as VerifiedJWT<P>;
+}
+
+async function runCached<P extends object>(
+  compiled: Compiled,
+  cache: VerifiedTokenCache,
+  token: string,
+): Promise<VerifiedJWT<P>> {
+  const entry = cache.get(token);
+  if (entry !== undefined) {
+    const key = 'result' in entry ? await keyFor(compiled, cache, token, entry) : undefined;
+    const hit = served<P>(compiled, cache, token, entry, key as Key);
+    if (hit !== undefined) return hit;
+  }
+  try {
+    return await run<P>(compiled, token, cache);
+  } catch (error) {
+    cache.rememberFailure(token, error);
+    throw error;
+  }
+}
+
+function runCachedSync<P extends object>(compiled: Compiled, cache: VerifiedTokenCache, token: string): VerifiedJWT<P> {
+  const entry = cache.get(token);
+  if (entry !== undefined) {
+    const key = 'result' in entry ? keyForSync(compiled, cache, token, entry) : undefined;
+    // The sync API works where the backend is synchronous, hit or miss alike.
+    if (key !== undefined && !key.internals.backend.synchronous)
+      throw new SyncUnavailableError(`${key.alg} is served by the asynchronous ${key.backend} backend here`);
+    const hit = served<P>(compiled, cache, token, entry, key as Key);
+    if (hit !== undefined) return hit;
+  }
+  try {
+    return runSync<P>(compiled, token, cache);
+  } catch (error) {
+    cache.rememberFailure(token, error);
+    throw error;
+  }
+}
+
+/** The key the source gives now for a cached token; a failing lookup drops the entry and fails the call. */
+async function keyFor(
+  compiled: Compiled,
+  cache: VerifiedTokenCache,
+  token: string,
+  entry: CacheEntry & { result: VerifiedJWT<object> },
+) {
+  try {
+    return await compiled.source.get(entry.result.header.alg as JWSAlgorithm, entry.result.header, token);
+  } catch (error) {
+    cache.forget(token);
+    throw error;
+  }
+}
+
+function keyForSync(
+  compiled: Compiled,
+  cache: VerifiedTokenCache,
+  token: string,
+  entry: CacheEntry & { result: VerifiedJWT<object> },
+) {
+  try {
+    return compiled.source.getSync(entry.result.header.alg as JWSAlgorithm, entry.result.header, token);
+  } catch (error) {
+    cache.forget(token);
+    throw error;
+  }
 }
 
 /**
@@ -174,6 +271,8 @@ export interface Verifier<P extends object = JWTPayload> {
   (token: string): Promise<VerifiedJWT<P>>;
   /** Verifies synchronously; throws `ERR_SYNC_UNAVAILABLE` where the key needs WebCrypto. */
   sync(token: string): VerifiedJWT<P>;
+  /** Empties the verified-token cache (after revoking tokens or rotating keys out of band); a no-op without one. */
+  clearCache(): void;
 }
 
 /**
@@ -188,15 +287,18 @@ export interface Verifier<P extends object = JWTPayload> {
  */
 export function createVerifier<P extends object = JWTPayload>(options: VerifierOptions): Verifier<P> {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'must be an object');
-  const { key, ...rest } = options;
+  const { key, cache: cacheOptions, ...rest } = options;
   const compiled = compile(key, rest, 32);
+  const cache = cacheOptions === undefined ? undefined : createVerifiedTokenCache(cacheOptions);
   const verifier = ((token: string) => {
     try {
-      return run<P>(compiled, token);
+      return cache !== undefined && typeof token === 'string' ? runCached<P>(compiled, cache, token) : run<P>(compiled, token);
     } catch (error) {
       return Promise.reject(error);
     }
   }) as Verifier<P>;
-  verifier.sync = (token) => runSync<P>(compiled, token);
+  verifier.sync = (token) =>
+    cache !== undefined && typeof token === 'string' ? runCachedSync<P>(compiled, cache, token) : runSync<P>(compiled, token);
+  verifier.clearCache = () => cache?.clear();
   return verifier;
 }
