@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { do_not_optimize, measure } from 'mitata';
+import { cacheRows } from './cache.js';
 import {
   BENCH_ALGS,
   BENCH_SECRET,
@@ -77,9 +78,24 @@ const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, N
 const table = [header, divider, ...lines].join('\n');
 console.log(`\nops/s, one process, ${machine}\n\n${table}`);
 
+const cache = await cacheRows(opsPerSecond);
+const cacheTable = [
+  '| alg | jwtkit (cache hit) | jwtkit sync (cache hit) | fast-jwt (cache hit) | jwtkit / fast-jwt | jwtkit sync / fast-jwt |',
+  '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ...cache.map((row) => {
+    const [ours, sync, theirs] = row.results.map((r) => r.ops) as [number, number, number];
+    return `| ${row.alg} | ${fmt(ours)} | ${fmt(sync)} | ${fmt(theirs)} | ${(ours / theirs).toFixed(2)}x | ${(sync / theirs).toFixed(2)}x |`;
+  }),
+].join('\n');
+console.log(`\ncache hits, ops/s\n\n${cacheTable}`);
+
 if (write) {
   const file = new URL('../../docs/benchmarks.md', import.meta.url);
-  const text = readFileSync(file, 'utf8');
+  let text = readFileSync(file, 'utf8');
+  const cacheBlock = `<!-- bench:cache:start -->\nCommand: \`npm run bench -- --write\` (${new Date().toISOString().slice(0, 10)}; ${machine}). ops/s; the same token verified repeatedly.\n\n${cacheTable}\n<!-- bench:cache:end -->`;
+  text = text.includes('<!-- bench:cache:start -->')
+    ? text.replace(/<!-- bench:cache:start -->[\s\S]*<!-- bench:cache:end -->/, cacheBlock)
+    : text.replace('<!-- bench:jwt:end -->', `<!-- bench:jwt:end -->\n\n## Verified-token cache hits (Node)\n\n${cacheBlock}`);
   const block = `<!-- bench:jwt:start -->\nCommand: \`npm run bench -- --write\` (${new Date().toISOString().slice(0, 10)}; ${machine}). ops/s; "jwtkit" is the async API, "jwtkit (sync)" the \`.sync\` form.\n\n${table}\n<!-- bench:jwt:end -->`;
   writeFileSync(file, text.replace(/<!-- bench:jwt:start -->[\s\S]*<!-- bench:jwt:end -->/, block));
   console.error('docs/benchmarks.md updated');
