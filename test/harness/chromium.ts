@@ -12,9 +12,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import type { TestResult } from '../browser/runner.js';
 import { bundleSuite, root } from './bundle.js';
-import { report, writeJUnit } from './junit.js';
+import { type RunOutcome, recordRun } from './junit.js';
 
 /** Debian's chromium (CHROMIUM_PATH overrides). */
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -108,17 +107,10 @@ async function main(): Promise<void> {
       await page.goto(`http://127.0.0.1:${port}/${mode}.html`);
       const handle = await page.waitForFunction(() => (window as { __jwtkit?: unknown }).__jwtkit, null, { timeout: TIMEOUT });
       await handle.dispose();
-      const outcome = (await page.evaluate(() => (window as { __jwtkit?: unknown }).__jwtkit)) as {
-        results?: TestResult[];
-        error?: string;
-      };
+      const outcome = (await page.evaluate(() => (window as { __jwtkit?: unknown }).__jwtkit)) as RunOutcome;
       const suite = `chromium-${mode}`;
-      const results: TestResult[] = outcome.results ?? [];
-      if (outcome.error !== undefined)
-        results.push({ name: `run in ${mode}`, status: 'failed', message: outcome.error, milliseconds: 0 });
       for (const problem of problems) console.log(problem);
-      writeJUnit(join(junit, `${suite}.xml`), suite, results);
-      ok = report(`${suite} (${((Date.now() - started) / 1000).toFixed(1)} s)`, results) && ok;
+      ok = recordRun(junit, suite, outcome, started) && ok;
       await page.close();
     }
   } finally {

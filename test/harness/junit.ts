@@ -39,6 +39,31 @@ export function writeJUnit(file: string, suite: string, results: readonly TestRe
   );
 }
 
+/** What a harness got back from a runtime: the results, or the error that kept it from producing them. */
+export interface RunOutcome {
+  results?: TestResult[];
+  error?: string;
+}
+
+/**
+ * Turns an outcome into build/junit/<suite>.xml and a printed summary: a run-level error (and any
+ * `problems` the harness found) becomes a failed result, so it counts like a failed test.
+ */
+export function recordRun(
+  junitDir: string,
+  suite: string,
+  outcome: RunOutcome,
+  started: number,
+  problems: string[] = [],
+): boolean {
+  const results: TestResult[] = [...(outcome.results ?? [])];
+  for (const message of problems) results.push({ name: `${suite} configuration`, status: 'failed', message, milliseconds: 0 });
+  if (outcome.error !== undefined)
+    results.push({ name: `run in ${suite}`, status: 'failed', message: outcome.error, milliseconds: 0 });
+  writeJUnit(`${junitDir}/${suite}.xml`, suite, results);
+  return report(`${suite} (${((Date.now() - started) / 1000).toFixed(1)} s)`, results);
+}
+
 /** Prints failures in full and one summary line; returns whether everything passed. */
 export function report(suite: string, results: readonly TestResult[]): boolean {
   const failed = results.filter((result) => result.status === 'failed');

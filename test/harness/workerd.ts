@@ -12,9 +12,8 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { TestResult } from '../browser/runner.js';
 import { bundleSuite, root } from './bundle.js';
-import { report, writeJUnit } from './junit.js';
+import { type RunOutcome, recordRun } from './junit.js';
 
 const out = join(root, 'build/workerd');
 const junit = join(root, 'build/junit');
@@ -92,7 +91,7 @@ async function runOnce(mode: 'plain' | 'nodejs_compat'): Promise<boolean> {
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const suite = mode === 'nodejs_compat' ? 'workerd-nodejs-compat' : 'workerd';
   const started = Date.now();
-  let outcome: { results?: TestResult[]; error?: string; nodeCompat?: boolean } = {};
+  let outcome: RunOutcome & { nodeCompat?: boolean } = {};
   try {
     // workerd needs a moment to parse the config and compile the modules; poll until it answers.
     const deadline = Date.now() + START_TIMEOUT;
@@ -121,15 +120,11 @@ async function runOnce(mode: 'plain' | 'nodejs_compat'): Promise<boolean> {
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
     if (child.exitCode === null) child.kill('SIGKILL');
   }
-  const results: TestResult[] = outcome.results ?? [];
-  if (outcome.nodeCompat !== undefined && outcome.nodeCompat !== (mode === 'nodejs_compat')) {
-    const message = `the worker ${outcome.nodeCompat ? 'has' : 'lacks'} Node's APIs, so this is not the ${mode} run`;
-    results.push({ name: `${suite} configuration`, status: 'failed', message, milliseconds: 0 });
-  }
-  if (outcome.error !== undefined)
-    results.push({ name: `run under ${suite}`, status: 'failed', message: outcome.error, milliseconds: 0 });
-  writeJUnit(join(junit, `${suite}.xml`), suite, results);
-  return report(`${suite} (${((Date.now() - started) / 1000).toFixed(1)} s)`, results);
+  const problems =
+    outcome.nodeCompat !== undefined && outcome.nodeCompat !== (mode === 'nodejs_compat')
+      ? [`the worker ${outcome.nodeCompat ? 'has' : 'lacks'} Node's APIs, so this is not the ${mode} run`]
+      : [];
+  return recordRun(junit, suite, outcome, started, problems);
 }
 
 async function main(): Promise<void> {
