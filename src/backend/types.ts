@@ -6,6 +6,25 @@ import type { AlgorithmEntry, HashName, KeyAlgorithmName, KeyType, SignatureAlgo
 import type { JWK } from '../keys/jwk.js';
 
 export type Awaitable<T> = T | Promise<T>;
+
+/**
+ * Continues with `next` now when `value` is plain, after it settles when it is a promise. The
+ * async APIs are built from these steps, so that with a synchronous backend and a static key they
+ * cost one promise, not one microtask turn per step.
+ */
+export function after<T, U>(value: Awaitable<T>, next: (value: T) => Awaitable<U>): Awaitable<U> {
+  return value instanceof Promise ? value.then(next) : next(value);
+}
+
+/** A maybe-async computation as a promise; a synchronous throw becomes a rejection. */
+export function settle<T>(compute: () => Awaitable<T>): Promise<T> {
+  try {
+    const value = compute();
+    return value instanceof Promise ? value : Promise.resolve(value);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
 export type BackendName = 'node' | 'web';
 
 /** What a backend reports about a key it imported; the key checks read these. */

@@ -7,15 +7,13 @@
 // Node and Bun expose Buffer globally; its base64url codec is native and several times faster than
 // any loop we can write. We feature-test the global rather than import node:buffer so that the web
 // build stays free of node: modules.
+interface NativeBytes {
+  toString(encoding: 'base64url'): string;
+}
 interface BufferLike {
-  from(input: string, encoding: 'base64url' | 'utf8' | 'latin1'): Uint8Array;
-  from(
-    input: ArrayBufferLike,
-    offset: number,
-    length: number,
-  ): Uint8Array & {
-    toString(encoding: 'base64url'): string;
-  };
+  from(input: string, encoding: 'base64url' | 'utf8' | 'latin1'): Uint8Array & NativeBytes;
+  from(input: ArrayBufferLike, offset: number, length: number): NativeBytes;
+  isBuffer(value: Uint8Array): boolean;
 }
 const NativeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
 
@@ -58,7 +56,11 @@ export function decodeBase64url(text: string): Uint8Array | undefined {
 /** Encodes bytes as unpadded base64url. */
 export function encodeBase64url(bytes: Uint8Array): string {
   if (NativeBuffer !== undefined) {
-    return NativeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+    // node:crypto hands out Buffers already; anything else gets a Buffer view (no copy).
+    const view = NativeBuffer.isBuffer(bytes)
+      ? (bytes as Uint8Array & NativeBytes)
+      : NativeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return view.toString('base64url');
   }
   let out = '';
   let i = 0;
@@ -79,9 +81,6 @@ export function encodeBase64url(bytes: Uint8Array): string {
 
 /** Encodes the UTF-8 bytes of a string as base64url. */
 export function encodeBase64urlString(text: string): string {
-  if (NativeBuffer !== undefined) {
-    const bytes = NativeBuffer.from(text, 'utf8');
-    return NativeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
-  }
+  if (NativeBuffer !== undefined) return NativeBuffer.from(text, 'utf8').toString('base64url');
   return encodeBase64url(new TextEncoder().encode(text));
 }

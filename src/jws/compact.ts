@@ -69,6 +69,8 @@ export interface CompactParts {
   readonly protectedSegment: string;
   readonly payloadSegment: string;
   readonly signatureSegment: string;
+  /** `protected.payload` as a slice of the token (no copy, unlike a concatenation the hash would flatten). */
+  readonly signingInput: string;
 }
 
 /** Splits a compact serialization into exactly three segments after the size cap. */
@@ -82,6 +84,7 @@ export function splitCompact(token: unknown, maxLength: number, malformed: Malfo
     protectedSegment: token.slice(0, first),
     payloadSegment: token.slice(first + 1, second),
     signatureSegment: token.slice(second + 1),
+    signingInput: token.slice(0, second),
   };
 }
 

@@ -29,7 +29,8 @@ export interface ClaimSetOptions {
 export interface ClaimPlan {
   readonly expiresIn: number | undefined;
   readonly notBefore: number | undefined;
-  readonly fixed: Readonly<JWTPayload>;
+  /** Claims from the options (`iss`, `sub`, `aud`, `jti`), as name-value pairs. */
+  readonly fixed: ReadonlyArray<readonly [string, unknown]>;
   readonly now: number | undefined;
   readonly noTimestamp: boolean;
 }
@@ -42,7 +43,7 @@ const REGISTERED_OPTIONS = [
 ] as const;
 
 export function planClaims(options: ClaimSetOptions): ClaimPlan {
-  const fixed: JWTPayload = {};
+  const fixed: Array<[string, unknown]> = [];
   for (const [option, claim] of REGISTERED_OPTIONS) {
     const value = options[option];
     if (value === undefined) continue;
@@ -53,7 +54,7 @@ export function planClaims(options: ClaimSetOptions): ClaimPlan {
         option,
         option === 'audience' ? 'must be a string or an array of strings' : 'must be a string',
       );
-    (fixed as Record<string, unknown>)[claim] = value;
+    fixed.push([claim, value]);
   }
   return {
     expiresIn:
@@ -80,7 +81,7 @@ export function buildClaims(claims: object, plan: ClaimPlan): string {
   const payload: JWTPayload = { ...claims };
   const now = Math.floor(plan.now ?? Date.now() / 1000);
   if (payload.iat === undefined && !plan.noTimestamp) payload.iat = now;
-  for (const [name, value] of Object.entries(plan.fixed)) {
+  for (const [name, value] of plan.fixed) {
     if (payload[name] !== undefined) throw new InvalidOptionError(name, `"${name}" is set both in the claims and in the options`);
     payload[name] = value;
   }

@@ -3,7 +3,7 @@
  * encoded header; per call it only builds the claims, encodes them and signs.
  */
 import { SIGNATURE_ONLY } from '../algorithms/index.js';
-import type { Awaitable } from '../backend/types.js';
+import { type Awaitable, after, settle } from '../backend/types.js';
 import { encodeBase64url, encodeBase64urlString } from '../encoding/base64url.js';
 import { InvalidOptionError, SyncUnavailableError } from '../errors.js';
 import { buildProtectedHeader, encodeHeader, type HeaderOptions } from '../jws/protected-header.js';
@@ -39,9 +39,9 @@ function signingInput(signer: CompiledSigner, claims: object): string {
   return `${signer.headerSegment}.${encodeBase64urlString(buildClaims(claims, signer.plan))}`;
 }
 
-async function sign(signer: CompiledSigner, claims: object): Promise<string> {
+function sign(signer: CompiledSigner, claims: object): Awaitable<string> {
   const input = signingInput(signer, claims);
-  return `${input}.${encodeBase64url(await signWith(signer.key, input))}`;
+  return after(signWith(signer.key, input), (signature) => `${input}.${encodeBase64url(signature)}`);
 }
 
 function signSync(signer: CompiledSigner, claims: object): string {
@@ -123,7 +123,8 @@ export function createSigner<C extends object = JWTPayload>(options: SignerOptio
     });
     return pending;
   };
-  const signer = (async (claims: C) => sign(compiled ?? (await ready()), claims)) as Signer<C>;
+  const signer = ((claims: C) =>
+    settle(() => (compiled === undefined ? ready().then((c) => sign(c, claims)) : sign(compiled, claims)))) as Signer<C>;
   signer.sync = (claims) => {
     if (compiled === undefined) throw new SyncUnavailableError('the key is served by an asynchronous backend here');
     return signSync(compiled, claims);

@@ -5,6 +5,7 @@
  */
 
 import type { JWSAlgorithm } from '../algorithms/index.js';
+import { type Awaitable, after, settle } from '../backend/types.js';
 import { decodeBase64url } from '../encoding/base64url.js';
 import type { JSONObject } from '../encoding/json.js';
 import { InvalidOptionError, JWTMalformedError, SyncUnavailableError } from '../errors.js';
@@ -89,7 +90,7 @@ function split(compiled: Compiled, token: unknown): Split {
   return {
     parsed,
     alg,
-    input: `${parts.protectedSegment}.${parts.payloadSegment}`,
+    input: parts.signingInput,
     payload,
     signature,
   };
@@ -101,13 +102,17 @@ function finish<P extends object>(compiled: Compiled, token: Split): VerifiedJWT
   return { payload: payload as P & JWTPayload, header: token.parsed.header };
 }
 
-async function run<P extends object>(compiled: Compiled, token: unknown, cache?: VerifiedTokenCache): Promise<VerifiedJWT<P>> {
+/** The async path, without a microtask turn where the key source and the backend answer at once. */
+function run<P extends object>(compiled: Compiled, token: unknown, cache?: VerifiedTokenCache): Awaitable<VerifiedJWT<P>> {
   const parts = split(compiled, token);
-  const key = await compiled.source.get(parts.alg, parts.parsed.header, token);
-  assertVerified(await verifyWith(key, parts.input, parts.signature));
-  const result = finish<P>(compiled, parts);
-  cache?.remember(token as string, result, key);
-  return result;
+  return after(compiled.source.get(parts.alg, parts.parsed.header, token), (key) =>
+    after(verifyWith(key, parts.input, parts.signature), (ok) => {
+      assertVerified(ok);
+      const result = finish<P>(compiled, parts);
+      cache?.remember(token as string, result, key);
+      return result;
+    }),
+  );
 }
 
 function runSync<P extends object>(compiled: Compiled, token: unknown, cache?: VerifiedTokenCache): VerifiedJWT<P> {
@@ -141,23 +146,25 @@ function served<P extends object>(compiled: Compiled, cache: VerifiedTokenCache,
   return entry.result as VerifiedJWT<P>;
 }
 
-async function runCached<P extends object>(
-  compiled: Compiled,
-  cache: VerifiedTokenCache,
-  token: string,
-): Promise<VerifiedJWT<P>> {
+function runCached<P extends object>(compiled: Compiled, cache: VerifiedTokenCache, token: string): Awaitable<VerifiedJWT<P>> {
   const entry = cache.get(token);
-  if (entry !== undefined) {
-    const key = 'result' in entry ? await keyFor(compiled, cache, token, entry) : undefined;
-    const hit = served<P>(compiled, cache, token, entry, key as Key);
-    if (hit !== undefined) return hit;
-  }
-  try {
-    return await run<P>(compiled, token, cache);
-  } catch (error) {
-    cache.rememberFailure(token, error);
-    throw error;
-  }
+  const miss = (): Awaitable<VerifiedJWT<P>> => {
+    try {
+      const result = run<P>(compiled, token, cache);
+      return result instanceof Promise ? result.catch((error) => failed(cache, token, error)) : result;
+    } catch (error) {
+      return failed(cache, token, error);
+    }
+  };
+  if (entry === undefined) return miss();
+  if (!('result' in entry)) throw entry.error;
+  return after(keyFor(compiled, cache, token, entry), (key) => served<P>(compiled, cache, token, entry, key) ?? miss());
+}
+
+/** Records a failed verification (when failures are cached) and passes the error on. */
+function failed(cache: VerifiedTokenCache, token: string, error: unknown): never {
+  cache.rememberFailure(token, error);
+  throw error;
 }
 
 function runCachedSync<P extends object>(compiled: Compiled, cache: VerifiedTokenCache, token: string): VerifiedJWT<P> {
@@ -173,23 +180,26 @@ function runCachedSync<P extends object>(compiled: Compiled, cache: VerifiedToke
   try {
     return runSync<P>(compiled, token, cache);
   } catch (error) {
-    cache.rememberFailure(token, error);
-    throw error;
+    return failed(cache, token, error);
   }
 }
 
 /** The key the source gives now for a cached token; a failing lookup drops the entry and fails the call. */
-async function keyFor(
+function keyFor(
   compiled: Compiled,
   cache: VerifiedTokenCache,
   token: string,
   entry: CacheEntry & { result: VerifiedJWT<object> },
-) {
-  try {
-    return await compiled.source.get(entry.result.header.alg as JWSAlgorithm, entry.result.header, token);
-  } catch (error) {
+): Awaitable<Key> {
+  const forget = (error: unknown): never => {
     cache.forget(token);
     throw error;
+  };
+  try {
+    const key = compiled.source.get(entry.result.header.alg as JWSAlgorithm, entry.result.header, token);
+    return key instanceof Promise ? key.catch(forget) : key;
+  } catch (error) {
+    return forget(error);
   }
 }
 
@@ -242,11 +252,7 @@ export function verifyJWT<P extends object = JWTPayload>(
   keyOrResolver: KeyOrResolver,
   options: VerifyJWTOptions = {},
 ): Promise<VerifiedJWT<P>> {
-  try {
-    return run<P>(compile(keyOrResolver, options, 0), token);
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return settle(() => run<P>(compile(keyOrResolver, options, 0), token));
 }
 
 /**
@@ -290,13 +296,10 @@ export function createVerifier<P extends object = JWTPayload>(options: VerifierO
   const { key, cache: cacheOptions, ...rest } = options;
   const compiled = compile(key, rest, 32);
   const cache = cacheOptions === undefined ? undefined : createVerifiedTokenCache(cacheOptions);
-  const verifier = ((token: string) => {
-    try {
-      return cache !== undefined && typeof token === 'string' ? runCached<P>(compiled, cache, token) : run<P>(compiled, token);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }) as Verifier<P>;
+  const verifier = ((token: string) =>
+    settle(() =>
+      cache !== undefined && typeof token === 'string' ? runCached<P>(compiled, cache, token) : run<P>(compiled, token),
+    )) as Verifier<P>;
   verifier.sync = (token) =>
     cache !== undefined && typeof token === 'string' ? runCachedSync<P>(compiled, cache, token) : runSync<P>(compiled, token);
   verifier.clearCache = () => cache?.clear();

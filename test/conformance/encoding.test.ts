@@ -63,6 +63,13 @@ describe('strict JSON', () => {
       '{"a" 1}',
       'nul',
       '[1 2]',
+      '-',
+      '-01',
+      '1e',
+      '1E+',
+      '1.e5',
+      '0x10',
+      '{"exp":1e}',
     ];
     for (const text of bad) assert.throws(() => parseJSON(text), JSONSyntaxError, JSON.stringify(text));
   });
@@ -71,6 +78,17 @@ describe('strict JSON', () => {
     assert.throws(() => parseJSON('{"alg":"HS256","alg":"none"}'), /duplicate/);
     assert.throws(() => parseJSON('{"a":{"b":1,"b":2}}'), /duplicate/);
     assert.throws(() => parseJSON('{"__proto__":1,"__proto__":2}'), /duplicate/);
+    // An escaped spelling of a name is the same name.
+    assert.throws(() => parseJSON('{"alg":"HS256","\\u0061lg":"none"}'), /duplicate/);
+  });
+
+  it('reads common and uncommon member names alike, at any depth', () => {
+    const text = '{"exp":1,"ex":2,"expx":3,"e":4,"x5t#S256":5,"nested":{"exp":6,"kid":{}},"list":[{"iss":"a"},{}]}';
+    const value = parseJSON(text) as Record<string, Record<string, unknown>>;
+    assert.deepEqual(JSON.parse(JSON.stringify(value)), JSON.parse(text));
+    for (const object of [value, value.nested, value.nested?.kid, value.list?.[0], value.list?.[1]]) {
+      assert.equal(Object.getPrototypeOf(object), null);
+    }
   });
 
   it('builds null-prototype objects that keep __proto__ as plain data', () => {
