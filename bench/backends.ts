@@ -8,17 +8,17 @@ import { nodeBackend } from '../src/backend/node.js';
 import { buildInfo } from '../src/backend/select.node.js';
 import type { Backend, NativeKey } from '../src/backend/types.js';
 import { webBackend } from '../src/backend/web.js';
-import { BENCH_SECRET, benchKeyPair } from './contenders.js';
+import { BENCH_SECRET, benchKeys } from './contenders.js';
 
 const ALGS = ['HS256', 'RS256', 'PS256', 'ES256', 'EdDSA'] as const;
 const input = `${'eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9'}.${'eyJzdWIiOiJ1c2VyLTEyMzQiLCJzY29wZSI6InJlYWQgd3JpdGUiLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6MTcwMDAwMzYwMH0'}`;
 
 function material(alg: (typeof ALGS)[number]): { pkcs8: Uint8Array; spki: Uint8Array } | Uint8Array {
   if (alg === 'HS256') return new TextEncoder().encode(BENCH_SECRET);
-  const pair = benchKeyPair(alg);
+  const keys = benchKeys(alg);
   return {
-    pkcs8: new Uint8Array(pair.privateKey.export({ format: 'der', type: 'pkcs8' })),
-    spki: new Uint8Array(pair.publicKey.export({ format: 'der', type: 'spki' })),
+    pkcs8: new Uint8Array(keys.signingObject.export({ format: 'der', type: 'pkcs8' })),
+    spki: new Uint8Array(keys.verifyingObject.export({ format: 'der', type: 'spki' })),
   };
 }
 

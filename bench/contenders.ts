@@ -1,7 +1,8 @@
 // The libraries a JWT benchmark compares, each set up the way its documentation recommends for a
-// hot path (keys imported once, factories where the library has them), plus the raw node:crypto
-// floor: node:crypto called directly on a pre-imported key, doing only the base64url and JSON
-// work a JWT needs.
+// hot path (keys imported once, factories where the library has them), plus two floors: node:crypto
+// and WebCrypto called directly on a pre-imported key, doing only the base64url and JSON work a JWT
+// needs (build the claims, encode, sign; split, decode, verify, parse, check exp).
+import { Buffer } from 'node:buffer';
 import {
   constants,
   createHmac,
@@ -17,24 +18,69 @@ import {
 import { createSigner as fastSigner, createVerifier as fastVerifier } from 'fast-jwt';
 import * as jose from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
-import { createSigner, createVerifier, importKey } from 'jwtkit';
+import { createSigner, createVerifier, importKey, type Key } from 'jwtkit';
 
-export type BenchAlg = 'HS256' | 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
-export const BENCH_ALGS: BenchAlg[] = ['HS256', 'RS256', 'PS256', 'ES256', 'EdDSA'];
+export const BENCH_ALGS = ['HS256', 'HS384', 'HS512', 'RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+export type BenchAlg = (typeof BENCH_ALGS)[number];
 
-/** A fresh key pair for a benchmark algorithm (2048-bit RSA, P-256, Ed25519). */
-export function benchKeyPair(alg: Exclude<BenchAlg, 'HS256'>): { privateKey: KeyObject; publicKey: KeyObject } {
-  if (alg === 'ES256') return generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  if (alg === 'EdDSA') return generateKeyPairSync('ed25519');
-  return generateKeyPairSync('rsa', { modulusLength: 2048 });
+/** The HMAC secret the benchmarks use: 64 bytes, long enough for HS512. */
+export const BENCH_SECRET = 'a-64-byte-benchmark-secret-that-is-long-enough-for-hs256-to-hs512';
+
+/** A small access token's claims; `iat` and `exp` are added by each signer. */
+export const BENCH_CLAIMS = { sub: 'user-1234', scope: 'read write', iss: 'https://auth.example.com', aud: 'api' };
+
+interface Spec {
+  hash: 'sha256' | 'sha384' | 'sha512' | null;
+  bits: 256 | 384 | 512;
+  family: 'HMAC' | 'RSASSA-PKCS1-v1_5' | 'RSA-PSS' | 'ECDSA' | 'Ed25519';
+  curve?: 'P-256' | 'P-384' | 'P-521';
 }
 
-/** The HMAC secret the benchmarks use. */
-export const BENCH_SECRET = 'a-secret-of-at-least-32-bytes-for-hs256';
+const SPECS: Record<BenchAlg, Spec> = {
+  HS256: { hash: 'sha256', bits: 256, family: 'HMAC' },
+  HS384: { hash: 'sha384', bits: 384, family: 'HMAC' },
+  HS512: { hash: 'sha512', bits: 512, family: 'HMAC' },
+  RS256: { hash: 'sha256', bits: 256, family: 'RSASSA-PKCS1-v1_5' },
+  PS256: { hash: 'sha256', bits: 256, family: 'RSA-PSS' },
+  ES256: { hash: 'sha256', bits: 256, family: 'ECDSA', curve: 'P-256' },
+  ES384: { hash: 'sha384', bits: 384, family: 'ECDSA', curve: 'P-384' },
+  ES512: { hash: 'sha512', bits: 512, family: 'ECDSA', curve: 'P-521' },
+  EdDSA: { hash: null, bits: 256, family: 'Ed25519' },
+};
 
-export interface KeyPairText {
+const NODE_CURVE = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' } as const;
+
+/** Key material for one algorithm, in every form a contender takes. */
+export interface BenchKeys {
+  alg: BenchAlg;
+  /** PEM (PKCS#8) or the secret. */
   signing: string;
+  /** PEM (SPKI) or the secret. */
   verifying: string;
+  signingObject: KeyObject;
+  verifyingObject: KeyObject;
+}
+
+/** Fresh keys for a benchmark algorithm (2048-bit RSA, the alg's curve, Ed25519, the shared secret). */
+export function benchKeys(alg: BenchAlg): BenchKeys {
+  const spec = SPECS[alg];
+  if (spec.family === 'HMAC') {
+    const secret = createSecretKey(Buffer.from(BENCH_SECRET));
+    return { alg, signing: BENCH_SECRET, verifying: BENCH_SECRET, signingObject: secret, verifyingObject: secret };
+  }
+  const pair =
+    spec.family === 'ECDSA'
+      ? generateKeyPairSync('ec', { namedCurve: NODE_CURVE[spec.curve ?? 'P-256'] })
+      : spec.family === 'Ed25519'
+        ? generateKeyPairSync('ed25519')
+        : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    alg,
+    signing: pair.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string,
+    verifying: pair.publicKey.export({ format: 'pem', type: 'spki' }) as string,
+    signingObject: pair.privateKey,
+    verifyingObject: pair.publicKey,
+  };
 }
 
 export interface Contender {
@@ -43,29 +89,45 @@ export interface Contender {
   verify?: (token: string) => unknown;
 }
 
-const HASH: Record<BenchAlg, string | null> = { HS256: 'sha256', RS256: 'sha256', PS256: 'sha256', ES256: 'sha256', EdDSA: null };
+function payloadOf(claims: Record<string, unknown>): string {
+  const now = Math.floor(Date.now() / 1000);
+  const payload = Object.assign({}, claims) as Record<string, unknown>;
+  payload.iat = now;
+  payload.exp = now + 3600;
+  return Buffer.from(JSON.stringify(payload)).toString('base64url');
+}
 
-function floor(alg: BenchAlg, keys: KeyPairText, claims: Record<string, unknown>): Contender {
-  const header = Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url');
-  const hmac = alg === 'HS256';
-  const signingKey: KeyObject = hmac ? createSecretKey(Buffer.from(keys.signing)) : createPrivateKey(keys.signing);
-  const verifyingKey: KeyObject = hmac ? signingKey : createPublicKey(keys.verifying);
+function checkedPayload(input: string): unknown {
+  const payload = JSON.parse(Buffer.from(input.slice(input.indexOf('.') + 1), 'base64url').toString('utf8'));
+  if (payload.exp <= Date.now() / 1000) throw new Error('expired');
+  return payload;
+}
+
+const headerOf = (alg: BenchAlg) => Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url');
+
+/** node:crypto called directly: the fastest a JWT can be on this runtime's node:crypto. */
+export function nodeFloor(keys: BenchKeys, claims: Record<string, unknown>): Contender {
+  const spec = SPECS[keys.alg];
+  const header = headerOf(keys.alg);
   const options = (key: KeyObject) =>
-    alg === 'PS256'
-      ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }
-      : alg === 'ES256'
+    spec.family === 'RSA-PSS'
+      ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: spec.bits / 8 }
+      : spec.family === 'ECDSA'
         ? { key, dsaEncoding: 'ieee-p1363' as const }
         : key;
-  const signOptions = options(signingKey);
-  const verifyOptions = options(verifyingKey);
+  const signOptions = options(keys.signingObject);
+  const verifyOptions = options(keys.verifyingObject);
+  const hmac = spec.family === 'HMAC';
+  const hash = spec.hash;
   return {
     name: 'node:crypto floor',
     sign() {
-      const now = Math.floor(Date.now() / 1000);
-      const input = `${header}.${Buffer.from(JSON.stringify({ ...claims, iat: now, exp: now + 3600 })).toString('base64url')}`;
+      const input = `${header}.${payloadOf(claims)}`;
       const signature = hmac
-        ? createHmac('sha256', signingKey).update(input).digest()
-        : nodeSign(HASH[alg], Buffer.from(input), signOptions);
+        ? createHmac(hash as string, keys.signingObject)
+            .update(input)
+            .digest()
+        : nodeSign(hash, Buffer.from(input), signOptions);
       return `${input}.${signature.toString('base64url')}`;
     },
     verify(token) {
@@ -73,29 +135,95 @@ function floor(alg: BenchAlg, keys: KeyPairText, claims: Record<string, unknown>
       const input = token.slice(0, dot);
       const signature = Buffer.from(token.slice(dot + 1), 'base64url');
       const ok = hmac
-        ? timingSafeEqual(createHmac('sha256', verifyingKey).update(input).digest(), signature)
-        : nodeVerify(HASH[alg], Buffer.from(input), verifyOptions, signature);
+        ? timingSafeEqual(
+            createHmac(hash as string, keys.verifyingObject)
+              .update(input)
+              .digest(),
+            signature,
+          )
+        : nodeVerify(hash, Buffer.from(input), verifyOptions, signature);
       if (!ok) throw new Error('bad signature');
-      const payload = JSON.parse(Buffer.from(input.slice(input.indexOf('.') + 1), 'base64url').toString('utf8'));
-      if (payload.exp <= Date.now() / 1000) throw new Error('expired');
-      return payload;
+      return checkedPayload(input);
     },
   };
 }
 
-export async function contenders(alg: BenchAlg, keys: KeyPairText, claims: Record<string, unknown>): Promise<Contender[]> {
-  const hmac = alg === 'HS256';
+/** The WebCrypto parameters and CryptoKeys for an algorithm. */
+export async function webKeys(
+  keys: BenchKeys,
+): Promise<{ params: AlgorithmIdentifier | RsaPssParams | EcdsaParams; signing: CryptoKey; verifying: CryptoKey }> {
+  const spec = SPECS[keys.alg];
+  const hash = `SHA-${spec.bits}`;
+  const subtle = globalThis.crypto.subtle;
+  if (spec.family === 'HMAC') {
+    const secret = await subtle.importKey('raw', Buffer.from(keys.signing), { name: 'HMAC', hash }, false, ['sign', 'verify']);
+    return { params: 'HMAC', signing: secret, verifying: secret };
+  }
+  const importParams =
+    spec.family === 'ECDSA'
+      ? { name: 'ECDSA', namedCurve: spec.curve as string }
+      : spec.family === 'Ed25519'
+        ? { name: 'Ed25519' }
+        : { name: spec.family, hash };
+  const pkcs8 = keys.signingObject.export({ format: 'der', type: 'pkcs8' });
+  const spki = keys.verifyingObject.export({ format: 'der', type: 'spki' });
+  return {
+    params:
+      spec.family === 'RSA-PSS'
+        ? { name: 'RSA-PSS', saltLength: spec.bits / 8 }
+        : spec.family === 'ECDSA'
+          ? { name: 'ECDSA', hash }
+          : spec.family,
+    signing: await subtle.importKey('pkcs8', pkcs8, importParams, false, ['sign']),
+    verifying: await subtle.importKey('spki', spki, importParams, false, ['verify']),
+  };
+}
+
+/** WebCrypto called directly: the fastest a JWT can be through this runtime's crypto.subtle. */
+export async function webFloor(keys: BenchKeys, claims: Record<string, unknown>): Promise<Contender> {
+  const header = headerOf(keys.alg);
+  const { params, signing, verifying } = await webKeys(keys);
+  const subtle = globalThis.crypto.subtle;
+  return {
+    name: 'WebCrypto floor',
+    async sign() {
+      const input = `${header}.${payloadOf(claims)}`;
+      const signature = await subtle.sign(params, signing, Buffer.from(input, 'latin1'));
+      return `${input}.${Buffer.from(signature).toString('base64url')}`;
+    },
+    async verify(token) {
+      const dot = token.lastIndexOf('.');
+      const input = token.slice(0, dot);
+      const signature = Buffer.from(token.slice(dot + 1), 'base64url');
+      if (!(await subtle.verify(params, verifying, signature, Buffer.from(input, 'latin1')))) throw new Error('bad signature');
+      return checkedPayload(input);
+    },
+  };
+}
+
+/** Each library's contender for one algorithm; the first is jwtkit's async API. */
+export async function contenders(keys: BenchKeys, claims: Record<string, unknown>): Promise<Contender[]> {
+  const { alg } = keys;
+  const hmac = SPECS[alg].family === 'HMAC';
   const signKey = await importKey(keys.signing, { alg });
   const verifyKey = hmac ? signKey : await importKey(keys.verifying, { alg });
-  const jwtkitSign = createSigner({ key: signKey, expiresIn: '1h' });
-  const jwtkitVerify = createVerifier({ key: verifyKey, algorithms: [alg] });
+  const web = await webKeys(keys);
+  const webSign: Key = await importKey(web.signing, { alg });
+  const webVerify: Key = hmac ? webSign : await importKey(web.verifying, { alg });
+  const ours = (sign: Key, verify: Key) => ({
+    sign: createSigner({ key: sign, expiresIn: '1h' }),
+    verify: createVerifier({ key: verify, algorithms: [alg] }),
+  });
+  const native = ours(signKey, verifyKey);
+  const webcrypto = ours(webSign, webVerify);
 
   const joseSign = hmac ? new TextEncoder().encode(keys.signing) : await jose.importPKCS8(keys.signing, alg);
   const joseVerify = hmac ? joseSign : await jose.importSPKI(keys.verifying, alg);
 
   const list: Contender[] = [
-    { name: 'jwtkit', sign: () => jwtkitSign(claims), verify: (token) => jwtkitVerify(token) },
-    { name: 'jwtkit (sync)', sign: () => jwtkitSign.sync(claims), verify: (token) => jwtkitVerify.sync(token) },
+    { name: 'jwtkit', sign: () => native.sign(claims), verify: (token) => native.verify(token) },
+    { name: 'jwtkit (sync)', sign: () => native.sign.sync(claims), verify: (token) => native.verify.sync(token) },
+    { name: 'jwtkit (web)', sign: () => webcrypto.sign(claims), verify: (token) => webcrypto.verify(token) },
     {
       name: 'jose',
       sign: () => new jose.SignJWT(claims).setProtectedHeader({ alg }).setIssuedAt().setExpirationTime('1h').sign(joseSign),
@@ -104,17 +232,17 @@ export async function contenders(alg: BenchAlg, keys: KeyPairText, claims: Recor
   ];
   if (alg !== 'EdDSA') {
     // KeyObjects: jsonwebtoken's fastest input (a string secret costs it a key-type probe per call).
-    const signing = hmac ? createSecretKey(Buffer.from(keys.signing)) : createPrivateKey(keys.signing);
-    const verifying = hmac ? signing : createPublicKey(keys.verifying);
+    const algorithm = alg as jsonwebtoken.Algorithm;
     list.push({
       name: 'jsonwebtoken',
-      sign: () => jsonwebtoken.sign(claims, signing, { algorithm: alg, expiresIn: '1h' }),
-      verify: (token) => jsonwebtoken.verify(token, verifying, { algorithms: [alg] }),
+      sign: () => jsonwebtoken.sign(claims, keys.signingObject, { algorithm, expiresIn: '1h' }),
+      verify: (token) => jsonwebtoken.verify(token, keys.verifyingObject, { algorithms: [algorithm] }),
     });
   }
   const fastSign = fastSigner({ key: keys.signing, algorithm: alg, expiresIn: 3_600_000 });
   const fastVerify = fastVerifier({ key: keys.verifying, algorithms: [alg] });
   list.push({ name: 'fast-jwt', sign: () => fastSign(claims), verify: (token) => fastVerify(token) });
-  list.push(floor(alg, keys, claims));
+  list.push(nodeFloor(keys, claims));
+  list.push(await webFloor(keys, claims));
   return list;
 }

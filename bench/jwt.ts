@@ -1,102 +1,189 @@
-// `npm run bench`: sign and verify ops/s for jwtkit next to jose, jsonwebtoken, fast-jwt and the raw
-// node:crypto floor, in one process, with ratios. `--write` puts the tables into docs/benchmarks.md.
+// One benchmark run on the runtime that executes it (Node, Deno or Bun): sign and verify for every
+// algorithm against jose, jsonwebtoken, fast-jwt and the two floors; cache hits; how cost grows with
+// the payload and with the JWKS; memory while verifying a million tokens. Prints what it measures
+// and saves it as JSON (`--out`) for bench/report.ts. Started by scripts/bench.mjs (`npm run bench`).
 // Not a test: speed targets live here, never in timed tests.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { do_not_optimize, measure } from 'mitata';
-import { cacheRows } from './cache.js';
-import {
-  BENCH_ALGS,
-  BENCH_SECRET,
-  type BenchAlg,
-  benchKeyPair,
-  type Contender,
-  contenders,
-  type KeyPairText,
-} from './contenders.js';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import * as jose from 'jose';
+import { createLocalJWKS, createSigner, createVerifier, importKey } from 'jwtkit';
+import { type CacheRow, cacheRows } from './cache.js';
+import { BENCH_ALGS, BENCH_CLAIMS, BENCH_SECRET, benchKeys, contenders, nodeFloor } from './contenders.js';
+import { compare, opsText } from './measure.js';
 
-const write = process.argv.includes('--write');
-const claims = { sub: 'user-1234', scope: 'read write', iss: 'https://auth.example.com', aud: 'api' };
+const SECTIONS = ['algs', 'cache', 'payload', 'jwks', 'rss'] as const;
+type Section = (typeof SECTIONS)[number];
 
-function keysFor(alg: BenchAlg): KeyPairText {
-  if (alg === 'HS256') return { signing: BENCH_SECRET, verifying: BENCH_SECRET };
-  const pair = benchKeyPair(alg);
-  return {
-    signing: pair.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string,
-    verifying: pair.publicKey.export({ format: 'pem', type: 'spki' }) as string,
-  };
-}
+const scope = globalThis as { Deno?: { version: { deno: string }; args: string[] }; Bun?: { version: string } };
+const runtime = scope.Deno ? 'deno' : scope.Bun ? 'bun' : 'node';
+const version = scope.Deno ? scope.Deno.version.deno : scope.Bun ? scope.Bun.version : process.version.slice(1);
+const argv = scope.Deno ? scope.Deno.args : process.argv.slice(2);
+const option = (name: string) => {
+  const index = argv.indexOf(`--${name}`);
+  return index < 0 ? undefined : argv[index + 1];
+};
+const sections = new Set((option('sections') ?? SECTIONS.join(',')).split(',') as Section[]);
+const quick = argv.includes('--quick');
+const measureOptions = quick ? { rounds: 3, turnMs: 30 } : { rounds: 5, turnMs: 80 };
 
-async function opsPerSecond(fn: () => unknown): Promise<number> {
-  const probe = fn();
-  const isAsync = probe instanceof Promise;
-  if (isAsync) await probe;
-  const stats = isAsync
-    ? await measure(async () => do_not_optimize(await fn()), { min_cpu_time: 400e6 })
-    : await measure(() => do_not_optimize(fn()), { min_cpu_time: 400e6 });
-  return 1e9 / stats.avg;
-}
-
-interface Row {
-  alg: BenchAlg;
+export interface AlgRow {
+  alg: string;
   op: 'sign' | 'verify';
-  results: Array<{ name: string; ops: number }>;
+  results: Record<string, number>;
+}
+export interface ScaleRow {
+  /** Payload bytes (payload rows) or JWKS size (jwks rows). */
+  size: number;
+  results: Record<string, number>;
+}
+export interface RssRow {
+  name: string;
+  /** RSS in MiB after each 100,000 verifications. */
+  mib: number[];
+}
+export interface BenchResult {
+  runtime: string;
+  version: string;
+  machine: string;
+  date: string;
+  quick: boolean;
+  algs?: AlgRow[];
+  cache?: CacheRow[];
+  payload?: { sign: ScaleRow[]; verify: ScaleRow[] };
+  jwks?: ScaleRow[];
+  rss?: RssRow[];
 }
 
-const rows: Row[] = [];
-for (const alg of BENCH_ALGS) {
-  const keys = keysFor(alg);
-  const list: Contender[] = await contenders(alg, keys, claims);
-  const token = (await list[0]?.sign?.()) as string;
-  for (const op of ['sign', 'verify'] as const) {
-    const results: Row['results'] = [];
-    for (const contender of list) {
-      const fn = op === 'sign' ? contender.sign : contender.verify && (() => contender.verify?.(token));
-      if (!fn) continue;
-      results.push({ name: contender.name, ops: await opsPerSecond(fn) });
+const result: BenchResult = {
+  runtime,
+  version,
+  machine: `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+  date: new Date().toISOString().slice(0, 10),
+  quick,
+};
+const line = (label: string, results: Record<string, number>) =>
+  console.error(
+    `${label}: ${Object.entries(results)
+      .map(([name, ops]) => `${name} ${opsText(ops)}`)
+      .join(' | ')}`,
+  );
+
+if (sections.has('algs')) {
+  result.algs = [];
+  for (const alg of BENCH_ALGS) {
+    const keys = benchKeys(alg);
+    const list = await contenders(keys, BENCH_CLAIMS);
+    const token = (await list[0]?.sign?.()) as string;
+    for (const op of ['sign', 'verify'] as const) {
+      const fns: Record<string, () => unknown> = {};
+      for (const c of list) {
+        const fn = op === 'sign' ? c.sign : c.verify && (() => c.verify?.(token));
+        if (fn) fns[c.name] = fn;
+      }
+      const results = await compare(fns, measureOptions);
+      result.algs.push({ alg, op, results });
+      line(`${alg} ${op}`, results);
     }
-    rows.push({ alg, op, results });
-    const line = results.map((r) => `${r.name} ${Math.round(r.ops).toLocaleString('en-US')}`).join(' | ');
-    console.error(`${alg} ${op}: ${line}`);
   }
 }
 
-const fmt = (ops: number) => (ops >= 1000 ? `${(ops / 1000).toFixed(1)}k` : ops.toFixed(0));
-const names = [...new Set(rows.flatMap((row) => row.results.map((r) => r.name)))];
-const header = `| alg | op | ${names.join(' | ')} | jwtkit / floor | jwtkit / jose | jwtkit / fast-jwt | jwtkit / jsonwebtoken |`;
-const divider = `| ${['---', '---', ...names.map(() => '---:'), '---:', '---:', '---:', '---:'].join(' | ')} |`;
-const lines = rows.map((row) => {
-  const get = (name: string) => row.results.find((r) => r.name === name)?.ops;
-  const ours = get('jwtkit') ?? 0;
-  const ratio = (name: string) => {
-    const other = get(name);
-    return other ? `${(ours / other).toFixed(2)}x` : 'n/a';
-  };
-  return `| ${row.alg} | ${row.op} | ${names.map((name) => (get(name) ? fmt(get(name) as number) : 'n/a')).join(' | ')} | ${ratio('node:crypto floor')} | ${ratio('jose')} | ${ratio('fast-jwt')} | ${ratio('jsonwebtoken')} |`;
-});
-const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`;
-const table = [header, divider, ...lines].join('\n');
-console.log(`\nops/s, one process, ${machine}\n\n${table}`);
-
-const cache = await cacheRows(opsPerSecond);
-const cacheTable = [
-  '| alg | jwtkit (cache hit) | jwtkit sync (cache hit) | fast-jwt (cache hit) | jwtkit / fast-jwt | jwtkit sync / fast-jwt |',
-  '| --- | ---: | ---: | ---: | ---: | ---: |',
-  ...cache.map((row) => {
-    const [ours, sync, theirs] = row.results.map((r) => r.ops) as [number, number, number];
-    return `| ${row.alg} | ${fmt(ours)} | ${fmt(sync)} | ${fmt(theirs)} | ${(ours / theirs).toFixed(2)}x | ${(sync / theirs).toFixed(2)}x |`;
-  }),
-].join('\n');
-console.log(`\ncache hits, ops/s\n\n${cacheTable}`);
-
-if (write) {
-  const file = new URL('../../docs/benchmarks.md', import.meta.url);
-  let text = readFileSync(file, 'utf8');
-  const cacheBlock = `<!-- bench:cache:start -->\nCommand: \`npm run bench -- --write\` (${new Date().toISOString().slice(0, 10)}; ${machine}). ops/s; the same token verified repeatedly.\n\n${cacheTable}\n<!-- bench:cache:end -->`;
-  text = text.includes('<!-- bench:cache:start -->')
-    ? text.replace(/<!-- bench:cache:start -->[\s\S]*<!-- bench:cache:end -->/, cacheBlock)
-    : text.replace('<!-- bench:jwt:end -->', `<!-- bench:jwt:end -->\n\n## Verified-token cache hits (Node)\n\n${cacheBlock}`);
-  const block = `<!-- bench:jwt:start -->\nCommand: \`npm run bench -- --write\` (${new Date().toISOString().slice(0, 10)}; ${machine}). ops/s; "jwtkit" is the async API, "jwtkit (sync)" the \`.sync\` form.\n\n${table}\n<!-- bench:jwt:end -->`;
-  writeFileSync(file, text.replace(/<!-- bench:jwt:start -->[\s\S]*<!-- bench:jwt:end -->/, block));
-  console.error('docs/benchmarks.md updated');
+if (sections.has('cache')) {
+  result.cache = await cacheRows((fns) => compare(fns, measureOptions));
+  for (const row of result.cache) line(`${row.alg} cache hit`, row.results);
 }
+
+if (sections.has('payload')) {
+  // HS256, where the crypto is cheapest and the JSON and base64url work shows most. The verifier
+  // raises maxTokenLength (default 8192 characters) so that the 8 KiB payload fits.
+  const keys = benchKeys('HS256');
+  const key = await importKey(BENCH_SECRET, { alg: 'HS256' });
+  const joseKey = new TextEncoder().encode(BENCH_SECRET);
+  const { createSigner: fastSigner, createVerifier: fastVerifier } = await import('fast-jwt');
+  const fastSign = fastSigner({ key: BENCH_SECRET, algorithm: 'HS256', expiresIn: 3_600_000 });
+  const fastVerify = fastVerifier({ key: BENCH_SECRET, algorithms: ['HS256'] });
+  const sign = createSigner({ key, expiresIn: '1h' });
+  const verify = createVerifier({ key, algorithms: ['HS256'], maxTokenLength: 16_384 });
+  result.payload = { sign: [], verify: [] };
+  for (const size of [100, 1024, 4096, 8192]) {
+    // Claims whose JSON (with iat and exp) is `size` bytes: a filler string tops them up.
+    const base = JSON.stringify({ sub: 'user-1234', pad: '', iat: 1_700_000_000, exp: 1_700_003_600 }).length;
+    const claims = { sub: 'user-1234', pad: 'x'.repeat(size - base) };
+    const floor = nodeFloor(keys, claims);
+    const token = sign.sync(claims);
+    const signed = await compare(
+      {
+        'jwtkit (sync)': () => sign.sync(claims),
+        jwtkit: () => sign(claims),
+        jose: () =>
+          new jose.SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1h').sign(joseKey),
+        'fast-jwt': () => fastSign(claims),
+        'node:crypto floor': () => floor.sign?.(),
+      },
+      measureOptions,
+    );
+    const verified = await compare(
+      {
+        'jwtkit (sync)': () => verify.sync(token),
+        jwtkit: () => verify(token),
+        jose: () => jose.jwtVerify(token, joseKey, { algorithms: ['HS256'] }),
+        'fast-jwt': () => fastVerify(token),
+        'node:crypto floor': () => floor.verify?.(token),
+      },
+      measureOptions,
+    );
+    result.payload.sign.push({ size, results: signed });
+    result.payload.verify.push({ size, results: verified });
+    line(`payload ${size} B sign`, signed);
+    line(`payload ${size} B verify`, verified);
+  }
+}
+
+if (sections.has('jwks')) {
+  // HS256 keys (cheap crypto, so that the cost of finding the key shows); the token's kid is the last key's.
+  result.jwks = [];
+  for (const size of [1, 10, 100, 1000, 10_000]) {
+    const keys = Array.from({ length: size }, (_, i) => ({
+      kty: 'oct',
+      kid: `key-${i}`,
+      alg: 'HS256',
+      k: Buffer.from(`${BENCH_SECRET}-${i}`).toString('base64url'),
+    }));
+    const last = keys[size - 1] as (typeof keys)[number];
+    const token = createSigner({ key: await importKey(last, { alg: 'HS256' }), expiresIn: '1h' }).sync(BENCH_CLAIMS);
+    const ours = createVerifier({ key: createLocalJWKS({ keys }), algorithms: ['HS256'] });
+    const theirs = jose.createLocalJWKSet({ keys });
+    const results = await compare(
+      {
+        'jwtkit (sync)': () => ours.sync(token),
+        jwtkit: () => ours(token),
+        jose: () => jose.jwtVerify(token, theirs, { algorithms: ['HS256'] }),
+      },
+      measureOptions,
+    );
+    result.jwks.push({ size, results });
+    line(`JWKS of ${size} keys`, results);
+  }
+}
+
+if (sections.has('rss')) {
+  // A million distinct tokens (signed as they are verified), without and with the verified-token cache.
+  const key = await importKey(BENCH_SECRET, { alg: 'HS256' });
+  const sign = createSigner({ key, expiresIn: '1h' });
+  const total = quick ? 200_000 : 1_000_000;
+  result.rss = [];
+  for (const [name, verify] of [
+    ['verify', createVerifier({ key, algorithms: ['HS256'] })],
+    ['verify, cache of 10,000', createVerifier({ key, algorithms: ['HS256'], cache: { max: 10_000, ttl: '10m' } })],
+  ] as const) {
+    const mib: number[] = [];
+    for (let i = 1; i <= total; i++) {
+      verify.sync(sign.sync({ ...BENCH_CLAIMS, jti: `token-${i}` }));
+      if (i % 100_000 === 0) mib.push(Math.round((process.memoryUsage().rss / 2 ** 20) * 10) / 10);
+    }
+    result.rss.push({ name, mib });
+    console.error(`RSS (${name}), MiB per 100,000: ${mib.join(' ')}`);
+  }
+}
+
+const out = option('out');
+if (out !== undefined) writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);

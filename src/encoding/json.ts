@@ -17,100 +17,6 @@ const DEFAULT_MAX_DEPTH = 64;
 
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
-/**
- * Member names that JOSE headers and JWT claims use. A name read from the text is a fresh string,
- * and V8 must look each fresh string up in its string table before it can be a property key (a
- * keyed store with such a key misses the inline cache); returning the literal instead makes filling
- * an object about three times cheaper. Bucketed by length and first character.
- */
-const KNOWN_NAMES = [
-  // RFC 7515/7516/7518 header parameters
-  'alg',
-  'typ',
-  'cty',
-  'kid',
-  'jku',
-  'jwk',
-  'x5u',
-  'x5c',
-  'x5t',
-  'x5t#S256',
-  'crit',
-  'b64',
-  'enc',
-  'zip',
-  'epk',
-  'apu',
-  'apv',
-  'iv',
-  'tag',
-  'p2s',
-  'p2c',
-  'kty',
-  'crv',
-  'x',
-  'y',
-  'n',
-  'e',
-  'use',
-  'key_ops',
-  // RFC 7519 and the IANA JWT claims registry, plus names that access tokens commonly carry
-  'iss',
-  'sub',
-  'aud',
-  'exp',
-  'nbf',
-  'iat',
-  'jti',
-  'scope',
-  'scp',
-  'azp',
-  'sid',
-  'nonce',
-  'auth_time',
-  'acr',
-  'amr',
-  'cnf',
-  'client_id',
-  'roles',
-  'groups',
-  'permissions',
-  'email',
-  'email_verified',
-  'name',
-  'given_name',
-  'family_name',
-  'preferred_username',
-  'locale',
-  'tid',
-  'oid',
-  'upn',
-  'org_id',
-  'act',
-  'may_act',
-  'at_hash',
-  'c_hash',
-  'ver',
-];
-// A dense array (a sparse one would fall back to dictionary elements).
-const NAME_BUCKETS: (string[] | undefined)[] = new Array(32 << 7).fill(undefined);
-for (const name of KNOWN_NAMES) {
-  const index = (name.length << 7) | name.charCodeAt(0);
-  NAME_BUCKETS[index] = [...(NAME_BUCKETS[index] ?? []), name];
-}
-
-function knownName(text: string, start: number, end: number): string | undefined {
-  const length = end - start;
-  if (length >= 32) return undefined;
-  const bucket = NAME_BUCKETS[(length << 7) | (text.charCodeAt(start) & 0x7f)];
-  if (bucket === undefined) return undefined;
-  for (let i = 0; i < bucket.length; i++) {
-    const name = bucket[i] as string;
-    if (text.startsWith(name, start)) return name;
-  }
-  return undefined;
-}
-
 class Parser {
   pos = 0;
   constructor(
@@ -131,7 +37,7 @@ class Parser {
   value(depth: number): JSONValue {
     this.skipSpace();
     const c = this.text.charCodeAt(this.pos);
-    if (c === 0x22) return this.string(false);
+    if (c === 0x22) return this.string();
     if (c === 0x7b) return this.object(depth + 1);
     if (c === 0x5b) return this.array(depth + 1);
     if (c === 0x74) return this.literal('true', true);
@@ -170,8 +76,7 @@ class Parser {
     return Number(text.slice(start, pos));
   }
 
-  /** A string; `name` marks a member name, which may come back as one of {@link KNOWN_NAMES}. */
-  string(name: boolean): string {
+  string(): string {
     const text = this.text;
     const start = ++this.pos;
     let escaped = false;
@@ -210,7 +115,7 @@ class Parser {
       // Escapes are rare in JOSE; the grammar was checked above, so JSON.parse only unescapes.
       return JSON.parse(`"${text.slice(start, end)}"`) as string;
     }
-    return (name ? knownName(text, start, end) : undefined) ?? text.slice(start, end);
+    return text.slice(start, end);
   }
 
   /**
@@ -231,7 +136,7 @@ class Parser {
     for (;;) {
       this.skipSpace();
       if (this.text.charCodeAt(this.pos) !== 0x22) this.fail('expected member name');
-      const name = this.string(true);
+      const name = this.string();
       this.skipSpace();
       if (this.text.charCodeAt(this.pos) !== 0x3a) this.fail("expected ':'");
       this.pos++;
@@ -266,13 +171,88 @@ class Parser {
   }
 }
 
-/** Parses strict JSON; throws {@link JSONSyntaxError} on anything RFC 8259 or JOSE does not allow. */
-export function parseJSON(text: string, maxDepth = DEFAULT_MAX_DEPTH): JSONValue {
+/** @internal The strict parser itself: the reference, and what reports the position of an error. */
+export function parseStrict(text: string, maxDepth: number): JSONValue {
   const parser = new Parser(text, maxDepth);
   const value = parser.value(0);
   parser.skipSpace();
   if (parser.pos !== text.length) parser.fail('unexpected data after the value');
   return value;
+}
+
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/**
+ * How many members the objects of valid JSON text have, duplicates included: the strings that a
+ * ':' follows. Only quotes are visited (indexOf is native), so long strings cost next to nothing.
+ */
+function countMembers(text: string): number {
+  let count = 0;
+  let open = text.indexOf('"');
+  while (open >= 0) {
+    let close = text.indexOf('"', open + 1);
+    for (;;) {
+      if (close < 0) return -1;
+      let backslashes = 0;
+      while (text.charCodeAt(close - 1 - backslashes) === 0x5c) backslashes++;
+      if ((backslashes & 1) === 0) break;
+      close = text.indexOf('"', close + 1);
+    }
+    let next = close + 1;
+    while (isSpace(text.charCodeAt(next))) next++;
+    if (text.charCodeAt(next) === 0x3a) count++;
+    open = text.indexOf('"', next);
+  }
+  return count;
+}
+
+/**
+ * Cuts the prototype off every object of a JSON.parse result and counts their members; -1 when the
+ * nesting is deeper than allowed.
+ */
+function adopt(value: object, depth: number, maxDepth: number): number {
+  if (depth > maxDepth) return -1;
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (typeof item !== 'object' || item === null) continue;
+      const inner = adopt(item, depth + 1, maxDepth);
+      if (inner < 0) return -1;
+      count += inner;
+    }
+    return count;
+  }
+  Object.setPrototypeOf(value, null);
+  const record = value as Record<string, unknown>;
+  for (const name in record) {
+    count++;
+    const item = record[name];
+    if (typeof item !== 'object' || item === null) continue;
+    const inner = adopt(item, depth + 1, maxDepth);
+    if (inner < 0) return -1;
+    count += inner;
+  }
+  return count;
+}
+
+/**
+ * Parses strict JSON; throws {@link JSONSyntaxError} on anything RFC 8259 or JOSE does not allow.
+ *
+ * JSON.parse does the parsing (it is native, and scales with the text as no JavaScript loop can).
+ * What it lets through is then checked: a duplicate member makes the members in the text outnumber
+ * the members of the result, and the nesting is measured on the result. Anything odd goes to the
+ * strict parser, which refuses it with the reason and its position.
+ */
+export function parseJSON(text: string, maxDepth = DEFAULT_MAX_DEPTH): JSONValue {
+  let value: JSONValue;
+  try {
+    value = JSON.parse(text) as JSONValue;
+  } catch {
+    return parseStrict(text, maxDepth);
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  const members = adopt(value, 1, maxDepth);
+  return members >= 0 && members === countMembers(text) ? value : parseStrict(text, maxDepth);
 }
 
 /** Parses strict JSON that must be an object. */

@@ -78,7 +78,9 @@ export function buildClaims(claims: object, plan: ClaimPlan): string {
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
     throw new InvalidOptionError('claims', 'must be a plain object');
   }
-  const payload: JWTPayload = { ...claims };
+  // Object.assign onto {} makes an object V8 fills and serializes several times faster than a spread
+  // copy does; it would assign a "__proto__" member through the setter, so such claims are spread.
+  const payload: JWTPayload = Object.hasOwn(claims, '__proto__') ? { ...claims } : Object.assign({} as JWTPayload, claims);
   const now = Math.floor(plan.now ?? Date.now() / 1000);
   if (payload.iat === undefined && !plan.noTimestamp) payload.iat = now;
   for (const [name, value] of plan.fixed) {

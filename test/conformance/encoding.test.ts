@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeBase64url, encodeBase64url, isBase64url } from '../../src/encoding/base64url.js';
-import { JSONSyntaxError, parseJSON } from '../../src/encoding/json.js';
+import { JSONSyntaxError, parseJSON, parseStrict } from '../../src/encoding/json.js';
 import { utf8Decode } from '../../src/encoding/utf8.js';
 
 describe('base64url', () => {
@@ -20,6 +20,22 @@ describe('base64url', () => {
       assert.equal(decodeBase64url(bad), undefined, bad);
     }
     for (const good of ['', 'QQ', 'QUI', 'QUJD', 'AA', 'AAA', '-_-_']) assert.equal(isBase64url(good), true, good);
+  });
+
+  it('decodes exactly the strings the canonical check accepts (whatever decoder the runtime has)', () => {
+    // Characters a lenient decoder might skip, map or stop at, among valid ones.
+    const pool = 'AQgw-_09azZ+/=. \n\t%\u0000\u00e9\u0100\u4e00';
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
+    for (let i = 0; i < 5000; i++) {
+      const length = next() % 12;
+      let text = '';
+      for (let j = 0; j < length; j++) text += pool[next() % (i % 3 === 0 ? pool.length : 6)];
+      assert.equal(decodeBase64url(text) !== undefined, isBase64url(text), JSON.stringify(text));
+    }
   });
 });
 
@@ -80,6 +96,60 @@ describe('strict JSON', () => {
     assert.throws(() => parseJSON('{"__proto__":1,"__proto__":2}'), /duplicate/);
     // An escaped spelling of a name is the same name.
     assert.throws(() => parseJSON('{"alg":"HS256","\\u0061lg":"none"}'), /duplicate/);
+    assert.throws(() => parseJSON('[1,{"x":[{"a":1,"a":2}]}]'), /duplicate/);
+    assert.throws(() => parseJSON('{"a\\\\":1, "a\\\\" :2}'), /duplicate/);
+    assert.throws(() => parseJSON('{"s":"\\":\\"","s":"x"}'), /duplicate/);
+  });
+
+  it('accepts and refuses exactly what the character-by-character parser does (mutation fuzz)', () => {
+    const seeds = [
+      '{"alg":"HS256","typ":"JWT","kid":"a\\"b"}',
+      '{"sub":"x","aud":["a","b"],"exp":1700000000,"n":{"m":[1,{"k":null}]},"s":"\\\\:\\""}',
+      '[{"a":1},{"a":2},"\\u0061",-0.5e3]',
+    ];
+    const pieces = ['"a":1,', ',"a":0', '"', '\\', ':', '{', '}', '[', ']', ',', ' ', 'x', '"a"', '\\"', '1e', '\uFEFF'];
+    let seed = 11;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
+    const outcome = (parse: (text: string) => unknown, text: string) => {
+      try {
+        return JSON.stringify(parse(text));
+      } catch (error) {
+        return error instanceof JSONSyntaxError ? 'refused' : `crashed: ${error}`;
+      }
+    };
+    for (let i = 0; i < 4000; i++) {
+      let text = seeds[i % seeds.length] as string;
+      for (let edits = 1 + (next() % 3); edits > 0; edits--) {
+        if (i % 2 === 0) {
+          // Structural: a member right after a '{' (often a duplicate, sometimes inside a string).
+          const opens = [...text.matchAll(/\{/g)].map((match) => match.index);
+          const at = (opens[next() % opens.length] ?? 0) + 1;
+          const name = ['a', 'k', 'alg', 'a\\"', 'm'][next() % 5];
+          text = `${text.slice(0, at)}"${name}":${next() % 2 ? '[1]' : '"v"'}${text[at] === '}' ? '' : ','}${text.slice(at)}`;
+          continue;
+        }
+        const at = next() % (text.length + 1);
+        const cut = next() % 3;
+        text = text.slice(0, at) + (next() % 2 === 0 ? pieces[next() % pieces.length] : '') + text.slice(at + cut);
+      }
+      assert.equal(
+        outcome(parseJSON, text),
+        outcome((t) => parseStrict(t, 64), text),
+        text,
+      );
+    }
+  });
+
+  it('counts members right when strings hold quotes, backslashes and colons', () => {
+    const texts = [
+      '{"a":"\\":\\"","b":"c:d","c\\\\":"\\\\","d":["e:",{"f":"\\"\\":"}]}',
+      '{"":"","x":{"":{}}}',
+      '{ "k" : "v" , "l"\t:\n1 }',
+    ];
+    for (const text of texts) assert.deepEqual(JSON.parse(JSON.stringify(parseJSON(text))), JSON.parse(text), text);
   });
 
   it('reads common and uncommon member names alike, at any depth', () => {

@@ -178,4 +178,13 @@ describe('30. prototype pollution', () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.equal(Object.hasOwn(parsed, '__proto__'), true);
   });
+
+  it('signs claims that carry an own __proto__ member (a verified payload re-signed) as plain data', async () => {
+    const claims = JSON.parse('{"sub":"x","__proto__":{"admin":true}}') as Record<string, unknown>;
+    const token = await signJWT(claims, SECRET, { alg: 'HS256', expiresIn: '1h' });
+    const { payload } = await verifyJWT(token, SECRET);
+    assert.deepEqual(Object.keys(payload), ['sub', '__proto__', 'iat', 'exp']);
+    assert.equal(payload.admin, undefined);
+    assert.deepEqual({ ...(payload.__proto__ as object) }, { admin: true });
+  });
 });

@@ -1,0 +1,63 @@
+// How every benchmark here measures: mitata times each function, and the functions of one comparison
+// take turns, round after round, so that a slow patch of the machine (2 shared cores) hits all of
+// them alike. A contender's figure is its median over the rounds. Ratios are only ever taken
+// between figures of the same comparison.
+import { do_not_optimize, measure } from 'mitata';
+
+export interface MeasureOptions {
+  /** Rounds of turns (default 5). */
+  rounds?: number;
+  /** CPU time per turn, in milliseconds (default 80). */
+  turnMs?: number;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1] ?? Number.NaN;
+};
+
+async function timeOnce(fn: () => unknown, isAsync: boolean, turnMs: number): Promise<number> {
+  const options = { min_cpu_time: turnMs * 1e6, min_samples: 4, batch_samples: 512, warmup_samples: 1 };
+  const stats = isAsync
+    ? await measure(async () => do_not_optimize(await fn()), options)
+    : await measure(() => do_not_optimize(fn()), options);
+  return 1e9 / stats.avg;
+}
+
+/** Ops/s of each function (median over interleaved rounds); a function that throws once is reported as NaN. */
+export async function compare(fns: Record<string, () => unknown>, options: MeasureOptions = {}): Promise<Record<string, number>> {
+  const rounds = options.rounds ?? 5;
+  const turnMs = options.turnMs ?? 80;
+  const runnable: Array<[string, () => unknown, boolean]> = [];
+  const out: Record<string, number> = {};
+  for (const [name, fn] of Object.entries(fns)) {
+    try {
+      const probe = fn();
+      const isAsync = probe instanceof Promise;
+      if (isAsync) await probe;
+      runnable.push([name, fn, isAsync]);
+    } catch (error) {
+      console.error(`  ${name}: skipped, it failed once (${(error as Error).message})`);
+      out[name] = Number.NaN;
+    }
+  }
+  const samples = new Map<string, number[]>(runnable.map(([name]) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, fn, isAsync] of runnable) samples.get(name)?.push(await timeOnce(fn, isAsync, turnMs));
+  }
+  for (const [name] of runnable) out[name] = median(samples.get(name) ?? []);
+  return out;
+}
+
+/** `1.23x`, or `n/a` when either side is missing. */
+export function ratio(ours: number | undefined, theirs: number | undefined): string {
+  if (ours === undefined || theirs === undefined || !Number.isFinite(ours) || !Number.isFinite(theirs) || theirs === 0)
+    return 'n/a';
+  return `${(ours / theirs).toFixed(2)}x`;
+}
+
+/** `12.3k`, `456`, or `n/a`. */
+export function opsText(ops: number | undefined): string {
+  if (ops === undefined || !Number.isFinite(ops)) return 'n/a';
+  return ops >= 1000 ? `${(ops / 1000).toFixed(1)}k` : ops.toFixed(0);
+}
