@@ -6,8 +6,6 @@ import { Buffer } from 'node:buffer';
 import {
   constants,
   createHmac,
-  createPrivateKey,
-  createPublicKey,
   createSecretKey,
   generateKeyPairSync,
   type KeyObject,
