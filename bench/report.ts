@@ -1,0 +1,285 @@
+// Turns the JSON of bench runs (bench/jwt.ts --out) into tables, the target check, an SVG chart and
+// the README headline. `--from DIR` reads DIR/{node,deno,bun}.json; `--write` updates
+// docs/benchmarks.md, docs/benchmarks.svg, docs/bench/*.json and the README. Run by scripts/bench.mjs.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AlgRow, BenchResult, ScaleRow } from './jwt.js';
+import { opsText, ratio } from './measure.js';
+
+const argv = process.argv.slice(2);
+const from = argv[argv.indexOf('--from') + 1] ?? 'build/bench';
+const write = argv.includes('--write');
+const root = new URL('../../', import.meta.url);
+const RUNTIMES = ['node', 'deno', 'bun'] as const;
+
+const runs: BenchResult[] = RUNTIMES.filter((runtime) => existsSync(`${from}/${runtime}.json`)).map(
+  (runtime) => JSON.parse(readFileSync(`${from}/${runtime}.json`, 'utf8')) as BenchResult,
+);
+if (runs.length === 0) throw new Error(`no bench results in ${from}`);
+
+const CONTENDERS = [
+  'jwtkit',
+  'jwtkit (sync)',
+  'jwtkit (web)',
+  'jose',
+  'jsonwebtoken',
+  'fast-jwt',
+  'node:crypto floor',
+  'WebCrypto floor',
+];
+
+const table = (header: string[], rows: string[][], align: ('l' | 'r')[]) =>
+  [
+    `| ${header.join(' | ')} |`,
+    `| ${align.map((a) => (a === 'r' ? '---:' : '---')).join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+
+/** jwtkit's faster API on this row: `.sync` where the backend is synchronous, else the async one. */
+const best = (row: AlgRow) => Math.max(row.results.jwtkit ?? 0, row.results['jwtkit (sync)'] || 0);
+const bestFloor = (row: AlgRow) => Math.max(row.results['node:crypto floor'] || 0, row.results['WebCrypto floor'] || 0);
+
+function algTables(run: BenchResult): string {
+  const rows = run.algs ?? [];
+  const ops = table(
+    ['alg', 'op', ...CONTENDERS],
+    rows.map((row) => [row.alg, row.op, ...CONTENDERS.map((name) => opsText(row.results[name]))]),
+    ['l', 'l', ...CONTENDERS.map(() => 'r' as const)],
+  );
+  const ratios = table(
+    [
+      'alg',
+      'op',
+      'best jwtkit / best floor',
+      'jwtkit (sync) / node floor',
+      'jwtkit (web) / WebCrypto floor',
+      'jwtkit / jose',
+      'jwtkit (sync) / fast-jwt',
+      'jwtkit / fast-jwt',
+      'jwtkit (sync) / jsonwebtoken',
+    ],
+    rows.map((row) => {
+      const r = row.results;
+      return [
+        row.alg,
+        row.op,
+        ratio(best(row), bestFloor(row)),
+        ratio(r['jwtkit (sync)'], r['node:crypto floor']),
+        ratio(r['jwtkit (web)'], r['WebCrypto floor']),
+        ratio(r.jwtkit, r.jose),
+        ratio(r['jwtkit (sync)'], r['fast-jwt']),
+        ratio(r.jwtkit, r['fast-jwt']),
+        ratio(r['jwtkit (sync)'], r.jsonwebtoken),
+      ];
+    }),
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+  );
+  return `ops/s:\n\n${ops}\n\nRatios (above 1.00x: jwtkit is faster):\n\n${ratios}`;
+}
+
+interface Target {
+  runtime: string;
+  what: string;
+  measured: number;
+  goal: number;
+}
+
+function targets(run: BenchResult): Target[] {
+  const out: Target[] = [];
+  const row = (alg: string, op: string) => run.algs?.find((r) => r.alg === alg && r.op === op);
+  const add = (what: string, ours: number | undefined, theirs: number | undefined, goal: number) => {
+    if (ours !== undefined && theirs !== undefined && Number.isFinite(ours) && Number.isFinite(theirs))
+      out.push({ runtime: run.runtime, what, measured: ours / theirs, goal });
+  };
+  for (const r of run.algs ?? []) {
+    add(`${r.alg} ${r.op}: jwtkit (web) / WebCrypto floor`, r.results['jwtkit (web)'], r.results['WebCrypto floor'], 0.9);
+    if (run.runtime !== 'node') add(`${r.alg} ${r.op}: best jwtkit / best floor`, best(r), bestFloor(r), 0.85);
+  }
+  if (run.runtime !== 'node') return out;
+  const hsVerify = row('HS256', 'verify');
+  const hsSign = row('HS256', 'sign');
+  add('HS256 verify: jwtkit (sync) / fast-jwt', hsVerify?.results['jwtkit (sync)'], hsVerify?.results['fast-jwt'], 1.1);
+  add('HS256 verify: jwtkit / jose', hsVerify?.results.jwtkit, hsVerify?.results.jose, 12);
+  add('HS256 sign: jwtkit (sync) / fast-jwt', hsSign?.results['jwtkit (sync)'], hsSign?.results['fast-jwt'], 1.7);
+  for (const r of [hsSign, hsVerify]) {
+    if (r) add(`HS256 ${r.op}: jwtkit (sync) / node floor`, r.results['jwtkit (sync)'], r.results['node:crypto floor'], 0.8);
+  }
+  for (const alg of ['RS256', 'PS256', 'ES256', 'EdDSA']) {
+    for (const op of ['sign', 'verify']) {
+      const r = row(alg, op);
+      add(`${alg} ${op}: jwtkit (sync) / node floor`, r?.results['jwtkit (sync)'], r?.results['node:crypto floor'], 0.95);
+    }
+  }
+  const hit = run.cache?.find((c) => c.alg === 'HS256');
+  add('HS256 cache hit: jwtkit / fast-jwt', hit?.results['jwtkit (cache hit)'], hit?.results['fast-jwt (cache hit)'], 1.5);
+  return out;
+}
+
+function scaleTable(rows: ScaleRow[], label: (size: number) => string, floorName: string): string {
+  const names = Object.keys(rows[0]?.results ?? {});
+  return table(
+    ['size', ...names, `jwtkit (sync) / ${floorName}`],
+    rows.map((row) => [
+      label(row.size),
+      ...names.map((name) => opsText(row.results[name])),
+      ratio(row.results['jwtkit (sync)'], row.results[floorName]),
+    ]),
+    ['l', ...names.map(() => 'r' as const), 'r'],
+  );
+}
+
+/** Horizontal bars: each library's ops/s as a multiple of the best floor, per algorithm and op (Node). */
+function chart(run: BenchResult): string {
+  const series = [
+    { name: 'jwtkit', color: '#2b6cb0', value: (row: AlgRow) => best(row) },
+    { name: 'fast-jwt', color: '#dd6b20', value: (row: AlgRow) => row.results['fast-jwt'] ?? Number.NaN },
+    { name: 'jsonwebtoken', color: '#718096', value: (row: AlgRow) => row.results.jsonwebtoken ?? Number.NaN },
+    { name: 'jose', color: '#38a169', value: (row: AlgRow) => row.results.jose ?? Number.NaN },
+  ];
+  const rows = run.algs ?? [];
+  const bar = 7;
+  const group = series.length * bar + 8;
+  const left = 110;
+  const width = 640;
+  const scale = 360; // pixels for 1.0x the floor
+  const top = 40;
+  const height = top + rows.length * group + 30;
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    `<text x="${left}" y="14" font-size="13" font-weight="bold">ops/s as a multiple of the fastest floor (${run.runtime} ${run.version}, ${run.date})</text>`,
+  ];
+  series.forEach((s, i) => {
+    parts.push(`<rect x="${left + i * 110}" y="22" width="10" height="10" fill="${s.color}"/>`);
+    parts.push(`<text x="${left + i * 110 + 14}" y="31">${s.name}</text>`);
+  });
+  rows.forEach((row, r) => {
+    const y = top + r * group;
+    parts.push(`<text x="${left - 6}" y="${y + group / 2}" text-anchor="end">${row.alg} ${row.op}</text>`);
+    series.forEach((s, i) => {
+      const value = s.value(row) / bestFloor(row);
+      if (!Number.isFinite(value)) return;
+      const w = Math.max(1, Math.min(value, 1.6) * scale);
+      parts.push(`<rect x="${left}" y="${y + i * bar}" width="${w.toFixed(1)}" height="${bar - 1}" fill="${s.color}"/>`);
+      parts.push(`<text x="${left + w + 3}" y="${y + i * bar + bar - 1}" font-size="8">${value.toFixed(2)}</text>`);
+    });
+  });
+  const floorX = left + scale;
+  parts.push(`<line x1="${floorX}" y1="${top - 4}" x2="${floorX}" y2="${height - 24}" stroke="#000" stroke-dasharray="3,3"/>`);
+  parts.push(`<text x="${floorX}" y="${height - 10}" text-anchor="middle">1.0 = floor</text>`);
+  parts.push('</svg>');
+  return `${parts.join('\n')}\n`;
+}
+
+// ---- assemble ----
+const sections: string[] = [];
+const allTargets = runs.flatMap(targets);
+const missed = allTargets.filter((t) => t.measured < t.goal);
+const command = (run: BenchResult) =>
+  `\`npm run bench -- --write\`${run.quick ? ' (quick mode)' : ''} on ${run.date}: ${run.runtime} ${run.version}, ${run.machine}`;
+
+for (const run of runs) {
+  if (run.algs) sections.push(`### ${run.runtime}\n\n${command(run)}.\n\n${algTables(run)}`);
+}
+const node = runs.find((run) => run.runtime === 'node');
+const extra: string[] = [];
+if (node?.cache) {
+  extra.push(
+    `### Verified-token cache hits (node)\n\nThe same token verified over and over; fast-jwt with \`cache: 1000\`, jwtkit with \`cache: { max: 1000, ttl: '10m' }\`.\n\n${table(
+      [
+        'alg',
+        'jwtkit (cache hit)',
+        'jwtkit sync (cache hit)',
+        'fast-jwt (cache hit)',
+        'jwtkit / fast-jwt',
+        'jwtkit sync / fast-jwt',
+      ],
+      node.cache.map((row) => {
+        const r = row.results;
+        return [
+          row.alg,
+          opsText(r['jwtkit (cache hit)']),
+          opsText(r['jwtkit sync (cache hit)']),
+          opsText(r['fast-jwt (cache hit)']),
+          ratio(r['jwtkit (cache hit)'], r['fast-jwt (cache hit)']),
+          ratio(r['jwtkit sync (cache hit)'], r['fast-jwt (cache hit)']),
+        ];
+      }),
+      ['l', 'r', 'r', 'r', 'r', 'r'],
+    )}`,
+  );
+}
+if (node?.payload) {
+  extra.push(
+    `### Payload size (node, HS256)\n\nClaims padded so that the payload JSON is the given size; jwtkit's verifier with \`maxTokenLength: 16384\` so that 8 KiB fits.\n\nSign:\n\n${scaleTable(node.payload.sign, (size) => `${size} B`, 'node:crypto floor')}\n\nVerify:\n\n${scaleTable(node.payload.verify, (size) => `${size} B`, 'node:crypto floor')}`,
+  );
+}
+if (node?.jwks) {
+  const first = node.jwks[0]?.results['jwtkit (sync)'];
+  const last = node.jwks.at(-1)?.results['jwtkit (sync)'];
+  extra.push(
+    `### JWKS size (node, HS256 keys, the token's kid is the last key's)\n\n${scaleTable(node.jwks, (size) => `${size.toLocaleString('en-US')} keys`, 'jwtkit')}\n\njwtkit (sync) with 10,000 keys runs at ${ratio(last, first)} of its speed with 1 key. jose's local JWK Set refuses \`oct\` keys, so it has no figures here.`,
+  );
+}
+if (node?.rss) {
+  extra.push(
+    `### Memory (node): RSS while verifying distinct HS256 tokens\n\n${table(
+      ['verifier', ...(node.rss[0]?.mib.map((_, i) => `${(i + 1) * 100}k`) ?? [])],
+      node.rss.map((row) => [row.name, ...row.mib.map((mib) => `${mib} MiB`)]),
+      ['l', ...(node.rss[0]?.mib.map(() => 'r' as const) ?? [])],
+    )}`,
+  );
+}
+const targetTable = table(
+  ['runtime', 'target', 'measured', 'goal', ''],
+  allTargets.map((t) => [
+    t.runtime,
+    t.what,
+    `${t.measured.toFixed(2)}x`,
+    `≥ ${t.goal}x`,
+    t.measured >= t.goal ? 'met' : '**missed**',
+  ]),
+  ['l', 'l', 'r', 'r', 'l'],
+);
+const body = [
+  `<!-- bench:report:start -->`,
+  node ? `![ops/s as a multiple of the fastest floor on Node](benchmarks.svg)\n` : '',
+  `## Targets (issue 5)\n\n${allTargets.length - missed.length} of ${allTargets.length} met in these runs.\n\n${targetTable}`,
+  `## Sign and verify, every algorithm\n\n${sections.join('\n\n')}`,
+  `## How cost grows\n\n${extra.join('\n\n')}`,
+  `<!-- bench:report:end -->`,
+].join('\n\n');
+console.log(body);
+
+if (write) {
+  const docs = new URL('docs/', root);
+  mkdirSync(new URL('bench/', docs), { recursive: true });
+  for (const run of runs) copyFileSync(`${from}/${run.runtime}.json`, new URL(`bench/${run.runtime}.json`, docs));
+  if (node) writeFileSync(new URL('benchmarks.svg', docs), chart(node));
+  const file = new URL('benchmarks.md', docs);
+  const text = readFileSync(file, 'utf8');
+  writeFileSync(file, text.replace(/<!-- bench:report:start -->[\s\S]*<!-- bench:report:end -->/, body));
+  if (node) {
+    const verify = node.algs?.find((r) => r.alg === 'HS256' && r.op === 'verify')?.results ?? {};
+    const sign = node.algs?.find((r) => r.alg === 'HS256' && r.op === 'sign')?.results ?? {};
+    const hit = node.cache?.find((c) => c.alg === 'HS256')?.results ?? {};
+    const headline = [
+      '<!-- bench:headline:start -->',
+      `On Node ${node.version} (${node.machine}), HS256, one process ([docs/benchmarks.md](docs/benchmarks.md), \`npm run bench\`):`,
+      '',
+      `| | jwtkit | fast-jwt | jsonwebtoken | jose | node:crypto floor |`,
+      `| --- | ---: | ---: | ---: | ---: | ---: |`,
+      `| verify (ops/s) | ${opsText(verify['jwtkit (sync)'])} sync, ${opsText(verify.jwtkit)} async | ${opsText(verify['fast-jwt'])} | ${opsText(verify.jsonwebtoken)} | ${opsText(verify.jose)} | ${opsText(verify['node:crypto floor'])} |`,
+      `| sign (ops/s) | ${opsText(sign['jwtkit (sync)'])} sync, ${opsText(sign.jwtkit)} async | ${opsText(sign['fast-jwt'])} | ${opsText(sign.jsonwebtoken)} | ${opsText(sign.jose)} | ${opsText(sign['node:crypto floor'])} |`,
+      `| verify, cache hit | ${opsText(hit['jwtkit sync (cache hit)'])} sync, ${opsText(hit['jwtkit (cache hit)'])} async | ${opsText(hit['fast-jwt (cache hit)'])} | | | |`,
+      '<!-- bench:headline:end -->',
+    ].join('\n');
+    const readme = new URL('README.md', root);
+    const current = readFileSync(readme, 'utf8');
+    writeFileSync(readme, current.replace(/<!-- bench:headline:start -->[\s\S]*<!-- bench:headline:end -->/, headline));
+  }
+  console.error(`docs/benchmarks.md${node ? ', docs/benchmarks.svg, README.md' : ''} updated`);
+}
+if (missed.length > 0)
+  console.error(
+    `${missed.length} target(s) missed:\n${missed.map((t) => `  ${t.runtime} ${t.what}: ${t.measured.toFixed(2)}x < ${t.goal}x`).join('\n')}`,
+  );

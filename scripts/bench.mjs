@@ -1,0 +1,39 @@
+// `npm run bench`: bench/jwt.ts on Node (every section), then on Deno and Bun (the sign/verify
+// table), in that order and never in parallel (2 cores: a second run would skew the first), then
+// bench/report.ts prints the tables and the target check. `--write` also updates docs/benchmarks.md,
+// docs/benchmarks.svg, docs/bench/*.json and the README headline. `--quick` for a fast, rough
+// pass; `--only node,deno` to pick runtimes.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : ['node', 'deno', 'bun'];
+const quick = args.includes('--quick') ? ['--quick'] : [];
+const out = join(root, 'build', 'bench');
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const entry = join(root, 'dist', 'bench', 'jwt.js');
+const RUNS = {
+  node: [process.execPath, [entry]],
+  deno: [bin('deno'), ['run', '-A', entry, '--sections', 'algs']],
+  bun: [bin('bun'), [entry, '--sections', 'algs']],
+};
+
+for (const runtime of only) {
+  const [command, base] = RUNS[runtime] ?? [];
+  if (command === undefined) throw new Error(`unknown runtime ${runtime}`);
+  console.error(`\n== ${runtime} ==`);
+  const run = spawnSync(command, [...base, ...quick, '--out', join(out, `${runtime}.json`)], { cwd: root, stdio: 'inherit' });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+}
+const report = spawnSync(
+  process.execPath,
+  [join(root, 'dist', 'bench', 'report.js'), '--from', out, ...(args.includes('--write') ? ['--write'] : [])],
+  { cwd: root, stdio: 'inherit' },
+);
+process.exit(report.status ?? 1);
