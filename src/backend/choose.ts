@@ -8,8 +8,14 @@ interface Choosable {
   supports(alg: AlgorithmEntry): boolean;
 }
 
-/** Which backend a family prefers; families not listed prefer the first backend of the build. */
-export type Preference = Readonly<Partial<Record<AlgorithmFamily, BackendName>>>;
+/** Which side of a key pair is being imported: signing and verifying can be fastest in different backends. */
+export type KeySide = 'private' | 'public';
+
+/**
+ * Which backend a family prefers, for both sides or per side (secrets count as `public`); families
+ * not listed prefer the first backend of the build.
+ */
+export type Preference = Readonly<Partial<Record<AlgorithmFamily, BackendName | Readonly<Record<KeySide, BackendName>>>>>;
 
 /**
  * Picks the backend for an algorithm: the preferred one when it supports the algorithm, else any
@@ -20,9 +26,11 @@ export function chooseBackend<B extends Choosable>(
   backends: readonly B[],
   preference: Preference,
   forced: BackendName | undefined,
+  side: KeySide = 'public',
 ): B {
   const candidates = forced === undefined ? backends : backends.filter((backend) => backend.name === forced);
-  const wanted = preference[alg.family] ?? backends[0]?.name;
+  const entry = preference[alg.family];
+  const wanted = (typeof entry === 'object' ? entry[side] : entry) ?? backends[0]?.name;
   const preferred = candidates.find((backend) => backend.name === wanted);
   if (preferred?.supports(alg)) return preferred;
   const other = candidates.find((backend) => backend.supports(alg));

@@ -3,7 +3,7 @@
  * Which backend serves which family per runtime comes from `npm run bench` (docs/benchmarks.md).
  */
 import type { AlgorithmEntry } from '../algorithms/index.js';
-import { chooseBackend, forcedBackend, type Preference } from './choose.js';
+import { chooseBackend, forcedBackend, type KeySide, type Preference } from './choose.js';
 import { nodeBackend } from './node.js';
 import { nodeCipher } from './node-cipher.js';
 import type { Backend, BackendName, BuildInfo, CipherBackend } from './types.js';
@@ -24,18 +24,19 @@ const NODE_EVERYWHERE: Preference = {
 const PREFERENCE: Readonly<Record<Runtime, Preference>> = {
   node: NODE_EVERYWHERE,
   bun: NODE_EVERYWHERE,
-  // Measured (docs/benchmarks.md): on Deno, ECDSA P-256 verifies faster through WebCrypto; every
-  // other family, EdDSA included, is faster through its node:crypto.
-  deno: { ...NODE_EVERYWHERE, ECDSA: 'web' },
+  // Measured (docs/benchmarks.md): on Deno, ECDSA verifies faster through WebCrypto but signs
+  // faster (P-521 twice as fast) through its node:crypto; every other family, EdDSA included, is
+  // faster through node:crypto.
+  deno: { ...NODE_EVERYWHERE, ECDSA: { private: 'node', public: 'web' } },
 };
 
 const backends: readonly Backend[] = [nodeBackend, webBackend];
 const ciphers: readonly CipherBackend[] = [nodeCipher, webCipher];
 const forced: BackendName | undefined = forcedBackend();
 
-/** The backend that serves `alg` here. */
-export function backendFor(alg: AlgorithmEntry): Backend {
-  return chooseBackend(alg, backends, PREFERENCE[runtime], forced);
+/** The backend that serves `alg` here, for the private or the public side of a key pair. */
+export function backendFor(alg: AlgorithmEntry, side?: KeySide): Backend {
+  return chooseBackend(alg, backends, PREFERENCE[runtime], forced, side);
 }
 
 /** The JWE primitives for `alg` (content encryption, key wrap, PBES2) here. */

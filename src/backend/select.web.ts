@@ -1,6 +1,6 @@
 /** Backend selection for browsers and Workers: WebCrypto only, no node: module anywhere. */
 import type { AlgorithmEntry } from '../algorithms/index.js';
-import { chooseBackend, type Preference } from './choose.js';
+import { chooseBackend, type KeySide, type Preference } from './choose.js';
 import type { Backend, BuildInfo, CipherBackend } from './types.js';
 import { webBackend } from './web.js';
 import { webCipher } from './web-cipher.js';
@@ -9,7 +9,7 @@ const WEB: Preference = {};
 const backends: readonly Backend[] = [webBackend];
 
 /** The backend that serves `alg` here. */
-export function backendFor(alg: AlgorithmEntry): Backend {
+export function backendFor(alg: AlgorithmEntry, _side?: KeySide): Backend {
   return chooseBackend(alg, backends, WEB, undefined);
 }
 

@@ -4,18 +4,7 @@
  * byte string has exactly one encoding.
  */
 
-// Node and Bun expose Buffer globally; its base64url codec is native and several times faster than
-// any loop we can write. We feature-test the global rather than import node:buffer so that the web
-// build stays free of node: modules.
-interface NativeBytes {
-  toString(encoding: 'base64url'): string;
-}
-interface BufferLike {
-  from(input: string, encoding: 'base64url' | 'utf8' | 'latin1'): Uint8Array & NativeBytes;
-  from(input: ArrayBufferLike, offset: number, length: number): NativeBytes;
-  isBuffer(value: Uint8Array): boolean;
-}
-const NativeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
+import { NativeBuffer, type NativeBytes } from './native-buffer.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const char = (index: number): string => ALPHABET[index] as string;

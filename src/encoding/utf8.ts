@@ -1,3 +1,5 @@
+import { NativeBuffer, type NativeBytes } from './native-buffer.js';
+
 const encoder = new TextEncoder();
 // fatal: invalid UTF-8 throws instead of becoming U+FFFD; ignoreBOM: a BOM is kept as U+FEFF so that
 // the JSON parser sees it and refuses it, instead of it vanishing silently.
@@ -8,8 +10,17 @@ export function utf8Encode(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
-/** Decodes UTF-8, returning `undefined` for any invalid sequence. */
+/**
+ * Decodes UTF-8, returning `undefined` for any invalid sequence. A Buffer decodes leniently, putting
+ * U+FFFD where a sequence is invalid; text without U+FFFD is therefore exactly what the fatal
+ * decoder gives, and only text with one (or a leading BOM, which some Buffer implementations might
+ * drop) takes the fatal decoder.
+ */
 export function utf8Decode(bytes: Uint8Array): string | undefined {
+  if (NativeBuffer?.isBuffer(bytes) && bytes[0] !== 0xef) {
+    const text = (bytes as Uint8Array & NativeBytes).toString('utf8');
+    if (!text.includes('\uFFFD')) return text;
+  }
   try {
     return decoder.decode(bytes);
   } catch {

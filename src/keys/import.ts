@@ -144,7 +144,14 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
       if (!keyFits(alg, container.kty, container.crv)) {
         throw new KeyMismatchError(`a ${container.crv ?? container.kty} key cannot serve ${alg.name}`);
       }
-      return planFor(alg, (backend) => backend.importDER(container.der, container.format, alg, extractable, container.crv));
+      const side = container.format === 'pkcs8' ? 'private' : 'public';
+      return planFor(
+        alg,
+        (backend) => backend.importDER(container.der, container.format, alg, extractable, container.crv),
+        options.kid,
+        undefined,
+        backendFor(alg, side),
+      );
     }
     case 'jwk': {
       const { jwk } = material;
@@ -158,7 +165,8 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
         if (bytes === undefined || bytes.length === 0) throw new KeyInvalidError('JWK "k" is empty');
         return planFor(alg, (backend) => importSecret(backend, bytes, alg, extractable), kid, ops);
       }
-      return planFor(alg, (backend) => backend.importJWK(jwk, alg, extractable), kid, ops);
+      const side = jwk.d !== undefined ? 'private' : 'public';
+      return planFor(alg, (backend) => backend.importJWK(jwk, alg, extractable), kid, ops, backendFor(alg, side));
     }
     case 'native': {
       for (const backend of allBackends) {

@@ -176,9 +176,25 @@ describe('strict JSON', () => {
 });
 
 describe('UTF-8', () => {
+  // Decoded bytes are Buffers where the runtime has one (base64url decoding makes them), plain
+  // Uint8Arrays elsewhere: both paths must agree.
+  const NativeBuffer = (globalThis as { Buffer?: { from(bytes: number[]): Uint8Array } }).Buffer;
+  const forms = (bytes: number[]) => [new Uint8Array(bytes), ...(NativeBuffer ? [NativeBuffer.from(bytes)] : [])];
+
   it('refuses invalid sequences instead of replacing them', () => {
-    assert.equal(utf8Decode(new Uint8Array([0x7b, 0xff, 0x7d])), undefined);
-    assert.equal(utf8Decode(new Uint8Array([0xed, 0xa0, 0x80])), undefined);
-    assert.equal(utf8Decode(new Uint8Array([0xef, 0xbb, 0xbf, 0x7b, 0x7d])), '\uFEFF{}');
+    const invalid = [
+      [0x7b, 0xff, 0x7d], // never valid
+      [0xed, 0xa0, 0x80], // an encoded surrogate
+      [0xc0, 0xaf], // overlong '/'
+      [0xe2, 0x82], // truncated
+      [0xf4, 0x90, 0x80, 0x80], // above U+10FFFF
+    ];
+    for (const bytes of invalid) for (const form of forms(bytes)) assert.equal(utf8Decode(form), undefined, String(bytes));
+  });
+
+  it('keeps a BOM and a genuine U+FFFD, and decodes the rest as written', () => {
+    for (const form of forms([0xef, 0xbb, 0xbf, 0x7b, 0x7d])) assert.equal(utf8Decode(form), '\uFEFF{}');
+    for (const form of forms([0x22, 0xef, 0xbf, 0xbd, 0x22])) assert.equal(utf8Decode(form), '"\uFFFD"');
+    for (const form of forms([0x61, 0xc3, 0xa9, 0xf0, 0x9f, 0x98, 0x80])) assert.equal(utf8Decode(form), 'aé😀');
   });
 });
