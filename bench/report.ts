@@ -144,7 +144,8 @@ function chart(run: BenchResult): string {
   const top = 40;
   const height = top + rows.length * group + 30;
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11" role="img">`,
+    `<title>jwtkit, fast-jwt, jsonwebtoken and jose: sign and verify ops/s as a multiple of the fastest floor</title>`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<text x="${left}" y="14" font-size="13" font-weight="bold">ops/s as a multiple of the fastest floor (${run.runtime} ${run.version}, ${run.date})</text>`,
   ];
