@@ -16,6 +16,16 @@ export function after<T, U>(value: Awaitable<T>, next: (value: T) => Awaitable<U
   return value instanceof Promise ? value.then(next) : next(value);
 }
 
+/** Runs a maybe-async computation; `onError` sees its failure, thrown or rejected, alike. */
+export function recover<T>(compute: () => Awaitable<T>, onError: (error: unknown) => never): Awaitable<T> {
+  try {
+    const value = compute();
+    return value instanceof Promise ? value.catch(onError) : value;
+  } catch (error) {
+    return onError(error);
+  }
+}
+
 /** A maybe-async computation as a promise; a synchronous throw becomes a rejection. */
 export function settle<T>(compute: () => Awaitable<T>): Promise<T> {
   try {

@@ -5,7 +5,7 @@
  */
 
 import type { JWSAlgorithm } from '../algorithms/index.js';
-import { type Awaitable, after, settle } from '../backend/types.js';
+import { type Awaitable, after, recover, settle } from '../backend/types.js';
 import { decodeBase64url } from '../encoding/base64url.js';
 import type { JSONObject } from '../encoding/json.js';
 import { InvalidOptionError, JWTMalformedError, SyncUnavailableError } from '../errors.js';
@@ -148,14 +148,11 @@ function served<P extends object>(compiled: Compiled, cache: VerifiedTokenCache,
 
 function runCached<P extends object>(compiled: Compiled, cache: VerifiedTokenCache, token: string): Awaitable<VerifiedJWT<P>> {
   const entry = cache.get(token);
-  const miss = (): Awaitable<VerifiedJWT<P>> => {
-    try {
-      const result = run<P>(compiled, token, cache);
-      return result instanceof Promise ? result.catch((error) => failed(cache, token, error)) : result;
-    } catch (error) {
-      return failed(cache, token, error);
-    }
-  };
+  const miss = () =>
+    recover(
+      () => run<P>(compiled, token, cache),
+      (error) => failed(cache, token, error),
+    );
   if (entry === undefined) return miss();
   if (!('result' in entry)) throw entry.error;
   return after(keyFor(compiled, cache, token, entry), (key) => served<P>(compiled, cache, token, entry, key) ?? miss());
@@ -191,16 +188,13 @@ function keyFor(
   token: string,
   entry: CacheEntry & { result: VerifiedJWT<object> },
 ): Awaitable<Key> {
-  const forget = (error: unknown): never => {
-    cache.forget(token);
-    throw error;
-  };
-  try {
-    const key = compiled.source.get(entry.result.header.alg as JWSAlgorithm, entry.result.header, token);
-    return key instanceof Promise ? key.catch(forget) : key;
-  } catch (error) {
-    return forget(error);
-  }
+  return recover(
+    () => compiled.source.get(entry.result.header.alg as JWSAlgorithm, entry.result.header, token),
+    (error) => {
+      cache.forget(token);
+      throw error;
+    },
+  );
 }
 
 function keyForSync(
