@@ -1,0 +1,104 @@
+/**
+ * `jwtkit/fastify`: a Fastify 5 plugin (through fastify-plugin, so its decorations are visible to
+ * the whole app). It decorates `request.jwtVerify()`, `reply.jwtSign()`, `request.user`,
+ * `request.auth` and `fastify.authenticate` for `onRequest`. A failure is thrown as an AuthError
+ * with `statusCode` and `headers`, which Fastify's error handler sends with its usual JSON body.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { createSigner, InvalidOptionError, type JWTPayload, type SignerOptions, type SignJWTOptions, signJWT } from '../../index.js';
+import { type Authenticator, type AuthOptions, type AuthResult, createAuthenticator } from '../authenticate.js';
+
+/**
+ * Declaration merging point for your claim types, as with `@fastify/jwt`:
+ *
+ * ```ts
+ * declare module 'jwtkit/fastify' {
+ *   interface FastifyJWT { payload: { sub: string; role: 'admin' | 'user' } }
+ * }
+ * ```
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by users through declaration merging
+export interface FastifyJWT {}
+
+/** The claims type: `FastifyJWT['payload']` when declared, else {@link JWTPayload}. */
+export type UserPayload = FastifyJWT extends { payload: infer P extends object } ? P & JWTPayload : JWTPayload;
+
+export interface FastifyJwtkitOptions extends AuthOptions<UserPayload> {
+  /** Key and defaults for `reply.jwtSign()`; without it `jwtSign` throws. */
+  sign?: SignerOptions;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Verifies the request's token; sets and returns `request.user` (undefined when anonymous is allowed). */
+    jwtVerify(): Promise<UserPayload | undefined>;
+    /** The verified claims, after `jwtVerify()`. */
+    user: UserPayload | undefined;
+    /** The whole result (payload, header, token, source), after `jwtVerify()`. */
+    auth: AuthResult<UserPayload> | undefined;
+  }
+  interface FastifyReply {
+    /** Signs claims with the plugin's `sign` key and defaults (per-call options override them). */
+    jwtSign(claims: object, options?: SignJWTOptions): Promise<string>;
+  }
+  interface FastifyInstance {
+    /** An `onRequest` hook that refuses unauthenticated requests. */
+    authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+    /**
+     * An `onRequest` hook with options of its own over the plugin's (`requiredScopes`,
+     * `requireClaims`, `credentialsRequired`, ...): build it once per route.
+     */
+    jwtAuth(options: Partial<AuthOptions<UserPayload>>): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  }
+}
+
+const plugin: FastifyPluginAsync<FastifyJwtkitOptions> = async (fastify, options) => {
+  const { sign, ...authOptions } = options;
+  const signer = sign === undefined ? undefined : createSigner(sign);
+
+  const verifyWith = (authenticate: Authenticator<UserPayload>) =>
+    async function jwtVerify(this: FastifyRequest): Promise<UserPayload | undefined> {
+      const auth = await authenticate({ method: this.method, headers: this.headers, rawHeaders: this.raw.rawHeaders, url: this.url });
+      this.auth = auth;
+      this.user = auth?.payload;
+      return this.user;
+    };
+  const jwtVerify = verifyWith(createAuthenticator<UserPayload>(authOptions));
+
+  fastify.decorateRequest('user', undefined);
+  fastify.decorateRequest('auth', undefined);
+  fastify.decorateRequest('jwtVerify', jwtVerify);
+  fastify.decorateReply('jwtSign', async (claims: object, callOptions?: SignJWTOptions) => {
+    if (sign === undefined || signer === undefined)
+      throw new InvalidOptionError('sign', 'give the plugin a sign key to use reply.jwtSign()');
+    if (callOptions === undefined) return signer(claims as JWTPayload);
+    const { key, ...defaults } = sign;
+    return signJWT(claims, key, { ...defaults, ...callOptions });
+  });
+  fastify.decorate('authenticate', async (request: FastifyRequest, _reply: FastifyReply) => {
+    await request.jwtVerify();
+  });
+  fastify.decorate('jwtAuth', (overrides: Partial<AuthOptions<UserPayload>>) => {
+    const verify = verifyWith(createAuthenticator<UserPayload>({ ...authOptions, ...overrides }));
+    return async (request: FastifyRequest, _reply: FastifyReply) => {
+      await verify.call(request);
+    };
+  });
+};
+
+/**
+ * The plugin.
+ *
+ * @example
+ * ```ts
+ * import Fastify from 'fastify';
+ * import jwtkit from 'jwtkit/fastify';
+ *
+ * const app = Fastify();
+ * await app.register(jwtkit, { key: secret, algorithms: ['HS256'], sign: { key: secret, expiresIn: '15m' } });
+ * app.get('/me', { onRequest: [app.authenticate] }, async (request) => ({ user: request.user?.sub }));
+ * ```
+ */
+export const fastifyJwtkit = fp(plugin, { fastify: '5.x', name: 'jwtkit' });
+export default fastifyJwtkit;

@@ -1,0 +1,50 @@
+/**
+ * `jwtkit/koa`: middleware for Koa. The payload goes on `ctx.state.user` and the whole result on
+ * `ctx.state.auth`; a failure is thrown with `status`, `expose` and `headers`, which Koa's error
+ * handling sends (the status, the challenge and the message).
+ */
+import type { JWTPayload } from '../../index.js';
+import { type AuthOptions, type AuthResult, createAuthenticator } from '../authenticate.js';
+import type { HeaderRecord } from '../request.js';
+
+/** What the middleware reads and writes of a Koa context. */
+export interface KoaContextLike {
+  method: string;
+  headers: HeaderRecord;
+  url: string;
+  req: { rawHeaders: string[] };
+  state: Record<string, unknown>;
+}
+
+/** `ctx.state` after {@link jwtAuth}. */
+export interface AuthState<P extends object = JWTPayload> {
+  user?: P & JWTPayload;
+  auth?: AuthResult<P>;
+}
+
+/**
+ * Authentication middleware.
+ *
+ * @example
+ * ```ts
+ * import Koa from 'koa';
+ * import { jwtAuth } from 'jwtkit/koa';
+ *
+ * const app = new Koa();
+ * app.use(jwtAuth({ key: secret, algorithms: ['HS256'] }));
+ * app.use((ctx) => { ctx.body = { user: ctx.state.user.sub }; });
+ * ```
+ */
+export function jwtAuth<P extends object = JWTPayload>(
+  options: AuthOptions<P>,
+): (ctx: KoaContextLike, next: () => Promise<unknown>) => Promise<void> {
+  const authenticate = createAuthenticator(options);
+  return async (ctx, next) => {
+    const auth = await authenticate({ method: ctx.method, headers: ctx.headers, rawHeaders: ctx.req.rawHeaders, url: ctx.url });
+    if (auth !== undefined) {
+      ctx.state.user = auth.payload;
+      ctx.state.auth = auth;
+    }
+    await next();
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * `jwtkit/node-http`: `withAuth` for plain node:http handlers. The result goes on `req.auth`;
+ * unauthenticated requests are answered here with the status, challenge and JSON body.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JWTPayload } from '../../index.js';
+import { type AuthOptions, type AuthResult, createAuthenticator } from '../authenticate.js';
+import { AuthError } from '../errors.js';
+
+/** A node:http request after {@link withAuth}: `auth` is set unless the request was anonymous. */
+export type AuthenticatedRequest<P extends object = JWTPayload> = IncomingMessage & { auth?: AuthResult<P> };
+
+/** Writes an AuthError as the response. */
+export function sendAuthError(res: ServerResponse, error: AuthError): void {
+  const body = error.body === undefined ? '' : typeof error.body === 'string' ? error.body : JSON.stringify(error.body);
+  const type = typeof error.body === 'string' || error.body === undefined ? {} : { 'Content-Type': 'application/json' };
+  res.writeHead(error.status, { ...error.headers, ...type, 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function failed(res: ServerResponse, error: unknown): void {
+  console.error('jwtkit/node-http: authentication could not complete', error);
+  if (res.headersSent) res.destroy();
+  else res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"error":"server_error"}');
+}
+
+/**
+ * Wraps a node:http request listener so that it runs only for authenticated requests. A failure
+ * that is not the client's (a revocation check that throws) is answered 500 and logged.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { withAuth } from 'jwtkit/node-http';
+ *
+ * createServer(withAuth((req, res) => res.end(`hello ${req.auth?.payload.sub}`), {
+ *   key: secret,
+ *   algorithms: ['HS256'],
+ * })).listen(3000, '127.0.0.1');
+ * ```
+ */
+export function withAuth<P extends object = JWTPayload>(
+  handler: (req: AuthenticatedRequest<P>, res: ServerResponse) => unknown,
+  options: AuthOptions<P>,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const authenticate = createAuthenticator(options);
+  return async (req, res) => {
+    const request = req as AuthenticatedRequest<P>;
+    try {
+      const auth = await authenticate(req);
+      if (auth !== undefined) request.auth = auth;
+    } catch (error) {
+      // node:http has no error handler of its own: an async listener that throws ends the process.
+      if (error instanceof AuthError) sendAuthError(res, error);
+      else failed(res, error);
+      return;
+    }
+    await handler(request, res);
+  };
+}

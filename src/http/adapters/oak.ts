@@ -1,0 +1,60 @@
+/**
+ * `jwtkit/oak`: middleware for Oak (Deno). The payload goes on `ctx.state.user` and the result on
+ * `ctx.state.auth`. Oak clears the response headers before it answers a thrown error and copies
+ * only the error's own `headers` when they are a `Headers` instance, so the challenge travels there.
+ */
+import type { JWTPayload } from '../../index.js';
+import { type AuthOptions, type AuthResult, createAuthenticator } from '../authenticate.js';
+import { AuthError } from '../errors.js';
+
+/** What the middleware reads and writes of an Oak context. */
+export interface OakContextLike {
+  request: { method: string; headers: Headers; url: URL };
+  state: Record<string, unknown>;
+}
+
+/** `ctx.state` after {@link jwtAuth}. */
+export interface AuthState<P extends object = JWTPayload> {
+  user?: P & JWTPayload;
+  auth?: AuthResult<P>;
+}
+
+/** Oak reads `status`, `expose` and `headers` of a thrown error; the headers must be a `Headers` instance. */
+function forOak(error: AuthError): AuthError {
+  const headers = new Headers(error.headers);
+  Object.defineProperty(error, 'headers', { value: headers, writable: true, enumerable: true, configurable: true });
+  return error;
+}
+
+/**
+ * Authentication middleware.
+ *
+ * @example
+ * ```ts
+ * import { Application } from '@oakserver/oak';
+ * import { jwtAuth } from 'jwtkit/oak';
+ *
+ * const app = new Application();
+ * app.use(jwtAuth({ key: secret, algorithms: ['HS256'] }));
+ * app.use((ctx) => { ctx.response.body = { user: ctx.state.user.sub }; });
+ * ```
+ */
+export function jwtAuth<P extends object = JWTPayload>(
+  options: AuthOptions<P>,
+): (ctx: OakContextLike, next: () => Promise<unknown>) => Promise<void> {
+  const authenticate = createAuthenticator(options);
+  return async (ctx, next) => {
+    let auth: AuthResult<P> | undefined;
+    try {
+      const { method, headers, url } = ctx.request;
+      auth = await authenticate({ method, headers, url });
+    } catch (error) {
+      throw error instanceof AuthError ? forOak(error) : error;
+    }
+    if (auth !== undefined) {
+      ctx.state.user = auth.payload;
+      ctx.state.auth = auth;
+    }
+    await next();
+  };
+}

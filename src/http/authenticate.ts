@@ -1,0 +1,230 @@
+/**
+ * The framework-agnostic core: from a request to `{ payload, header, token }` or an AuthError whose
+ * status and challenge follow RFC 6750. Adapters call the authenticator this builds and only
+ * translate where the request is, where the result goes and how the error is answered.
+ */
+import { InvalidOptionError, JWTKitError } from '../errors.js';
+import {
+  createVerifier,
+  type JWSHeader,
+  type JWTPayload,
+  type KeyOrResolver,
+  type VerifiedJWT,
+  type Verifier,
+  type VerifierOptions,
+  type VerifyJWTOptions,
+} from '../index.js';
+import { checkRealm, checkScopes } from './challenge.js';
+import { DEFAULT_TOKEN_COOKIE } from './cookies.js';
+import { type CSRFOptions, compileCSRF, passesCSRF } from './csrf.js';
+import { AuthError, type AuthErrorCode, type AuthErrorResponse } from './errors.js';
+import { type ExtractOptions, extractToken, type TokenSource } from './extract.js';
+import { type AuthRequest, type RequestView, viewOf } from './request.js';
+
+/** A verified request. */
+export interface AuthResult<P extends object = JWTPayload> extends VerifiedJWT<P> {
+  /** The token as sent. */
+  token: string;
+  /** Where it was found. */
+  source: TokenSource;
+}
+
+type Awaitable<T> = T | Promise<T>;
+
+export interface AuthOptions<P extends object = JWTPayload> extends VerifyJWTOptions {
+  /** A verifier from `createVerifier`; or give `key` (and any verify options) and one is made. */
+  verifier?: Verifier<P>;
+  /** The key, key material, JWKS or resolver to verify with, when no `verifier` is given. */
+  key?: KeyOrResolver;
+  /** The verified-token cache of `createVerifier`, when no `verifier` is given. */
+  cache?: VerifierOptions['cache'];
+  /** The realm in the challenge (default `api`); a fixed name, never the request URL. */
+  realm?: string;
+  /** Read the `Authorization: Bearer` header (default true). */
+  header?: boolean;
+  /** Read the token from this cookie too (`true`: `access_token`). Enables CSRF checks for it. */
+  cookie?: string | boolean;
+  /** Read the token from this query parameter (off by default; RFC 6750 §2.3 discourages it). */
+  query?: string;
+  /** Your own way to find the token; replaces header, cookie and query. */
+  getToken?: (request: AuthRequest) => Awaitable<string | undefined | null>;
+  /** Let requests without a token through, with no result (default true: a token is required). */
+  credentialsRequired?: boolean;
+  /** Revocation check: return true to refuse the token (401 `invalid_token`). */
+  isRevoked?: (payload: P & JWTPayload, header: JWSHeader) => Awaitable<boolean>;
+  /** Scopes the token must grant (its `scope` string or `scp` list); otherwise 403 `insufficient_scope`. */
+  requiredScopes?: string[] | string;
+  /** Any other rule on the claims; false gives 403. */
+  requireClaims?: (payload: P & JWTPayload, header: JWSHeader) => Awaitable<boolean>;
+  /** CSRF checks for unsafe requests authenticated by the `cookie` (on by default when `cookie` is set). */
+  csrf?: CSRFOptions | boolean;
+  /** Let CORS preflight requests (`OPTIONS` with `Access-Control-Request-Method`) through unauthenticated (default true). */
+  preflight?: boolean;
+  /** Reshapes error responses: return the fields to change (status, headers, body). */
+  onError?: (error: AuthError) => Partial<AuthErrorResponse> | undefined;
+}
+
+/** Authenticates one request: the result, `undefined` (no token where none is required, or a preflight), or an AuthError. */
+export type Authenticator<P extends object = JWTPayload> = (request: AuthRequest) => Promise<AuthResult<P> | undefined>;
+
+const DESCRIPTIONS = {
+  missing: 'Authentication required',
+  expired: 'The access token expired',
+  revoked: 'The access token was revoked',
+  invalid: 'The access token is invalid',
+  scope: 'The access token does not grant the required scope',
+  forbidden: 'The access token does not grant access to this resource',
+  csrf: 'Cross-site request refused: send the CSRF token or use the same origin',
+} as const;
+
+/** The scopes a token grants: `scope` (space-separated, RFC 8693 / RFC 9068) and `scp` (a list or string). */
+export function grantedScopes(payload: JWTPayload): Set<string> {
+  const granted = new Set<string>();
+  const add = (value: unknown) => {
+    const list = typeof value === 'string' ? value.split(' ') : Array.isArray(value) ? value : [];
+    for (const scope of list) if (typeof scope === 'string' && scope !== '') granted.add(scope);
+  };
+  add(payload.scope);
+  add(payload.scp);
+  return granted;
+}
+
+/** Options of the HTTP layer; every other option goes to `createVerifier`. */
+const HTTP_OPTIONS = new Set([
+  'verifier',
+  'realm',
+  'header',
+  'cookie',
+  'query',
+  'getToken',
+  'credentialsRequired',
+  'isRevoked',
+  'requiredScopes',
+  'requireClaims',
+  'csrf',
+  'preflight',
+  'onError',
+]);
+
+function buildVerifier<P extends object>(options: AuthOptions<P>): Verifier<P> {
+  const { verifier, key } = options;
+  if (verifier !== undefined) {
+    if (typeof verifier !== 'function') throw new InvalidOptionError('verifier', 'must be a verifier made by createVerifier');
+    if (key !== undefined) throw new InvalidOptionError('key', 'give either a verifier or a key, not both');
+    return verifier;
+  }
+  if (key === undefined) throw new InvalidOptionError('key', 'a key, JWKS or verifier is required');
+  const verifyOptions = Object.fromEntries(Object.entries(options).filter(([name]) => !HTTP_OPTIONS.has(name)));
+  return createVerifier<P>({ ...verifyOptions, key });
+}
+
+function checkFunction(options: object, name: string): void {
+  const value = (options as Record<string, unknown>)[name];
+  if (value !== undefined && typeof value !== 'function') throw new InvalidOptionError(name, 'must be a function');
+}
+
+function cookieName(cookie: unknown): string | undefined {
+  if (cookie === undefined || cookie === false) return undefined;
+  if (cookie === true) return DEFAULT_TOKEN_COOKIE;
+  if (typeof cookie !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(cookie))
+    throw new InvalidOptionError('cookie', 'must be true or a cookie name');
+  return cookie;
+}
+
+function isPreflight(view: RequestView): boolean {
+  return view.method === 'OPTIONS' && view.header('access-control-request-method') !== undefined;
+}
+
+/**
+ * Builds the authenticator once (options checked, keys imported), for every request after.
+ *
+ * @example
+ * ```ts
+ * const authenticate = createAuthenticator({ key: jwks, algorithms: ['RS256'], audience: 'api' });
+ * const auth = await authenticate(request); // AuthResult, or throws AuthError
+ * ```
+ */
+export function createAuthenticator<P extends object = JWTPayload>(options: AuthOptions<P>): Authenticator<P> {
+  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'must be an object');
+  for (const name of ['getToken', 'isRevoked', 'requireClaims', 'onError']) checkFunction(options, name);
+  const verify = buildVerifier(options);
+  const realm = checkRealm(options.realm);
+  const scopes = checkScopes(options.requiredScopes);
+  const extract: ExtractOptions = {
+    header: options.header !== false,
+    cookie: cookieName(options.cookie),
+    query: options.query,
+  };
+  if (extract.query !== undefined && (typeof extract.query !== 'string' || extract.query === ''))
+    throw new InvalidOptionError('query', 'must be a query parameter name');
+  if (!extract.header && extract.cookie === undefined && extract.query === undefined && options.getToken === undefined)
+    throw new InvalidOptionError('header', 'with the header off, give a cookie, a query parameter or getToken');
+  const csrf = extract.cookie === undefined ? undefined : compileCSRF(options.csrf);
+  const required = options.credentialsRequired !== false;
+  const { getToken, isRevoked, requireClaims, onError } = options;
+
+  const fail = (code: AuthErrorCode, description: string, cause?: unknown, scope?: readonly string[]): never => {
+    const error = new AuthError(code, description, { realm, scope, cause });
+    throw onError === undefined ? error : error.reshape(onError(error));
+  };
+
+  return async (request) => {
+    const view = viewOf(request);
+    if (options.preflight !== false && isPreflight(view)) return undefined;
+    let token: string | undefined;
+    let source: TokenSource;
+    if (getToken !== undefined) {
+      token = (await getToken(request)) ?? undefined;
+      if (token !== undefined && typeof token !== 'string') fail('ERR_AUTH_INVALID_REQUEST', 'the token must be a string');
+      source = 'custom';
+    } else {
+      const found = extractToken(view, extract);
+      if ('problem' in found) return fail('ERR_AUTH_INVALID_REQUEST', found.problem);
+      token = found.token;
+      source = found.token === undefined ? 'header' : found.source;
+    }
+    if (token === undefined || token === '') {
+      if (!required) return undefined;
+      return fail('ERR_AUTH_MISSING', DESCRIPTIONS.missing);
+    }
+    if (csrf !== undefined && source === 'cookie' && !passesCSRF(view, csrf)) fail('ERR_AUTH_CSRF', DESCRIPTIONS.csrf);
+    let verified: VerifiedJWT<P>;
+    try {
+      verified = await verify(token);
+    } catch (error) {
+      if (!(error instanceof JWTKitError)) throw error;
+      return fail(
+        'ERR_AUTH_INVALID_TOKEN',
+        error.code === 'ERR_JWT_EXPIRED' ? DESCRIPTIONS.expired : DESCRIPTIONS.invalid,
+        error,
+      );
+    }
+    const { payload, header } = verified;
+    if (isRevoked !== undefined && (await isRevoked(payload, header)))
+      fail('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.revoked);
+    if (scopes !== undefined) {
+      const granted = grantedScopes(payload);
+      if (!scopes.every((scope) => granted.has(scope)))
+        fail('ERR_AUTH_INSUFFICIENT_SCOPE', DESCRIPTIONS.scope, undefined, scopes);
+    }
+    if (requireClaims !== undefined && !(await requireClaims(payload, header)))
+      fail('ERR_AUTH_FORBIDDEN', DESCRIPTIONS.forbidden);
+    return { payload, header, token, source };
+  };
+}
+
+/**
+ * Authenticates one request with one-off options. For a server, build the authenticator once with
+ * {@link createAuthenticator}: keys are then imported once.
+ *
+ * @example
+ * ```ts
+ * const { payload } = (await authenticate(request, { key: secret, algorithms: ['HS256'] }))!;
+ * ```
+ */
+export function authenticate<P extends object = JWTPayload>(
+  request: AuthRequest,
+  options: AuthOptions<P>,
+): Promise<AuthResult<P> | undefined> {
+  return createAuthenticator(options)(request);
+}

@@ -1,0 +1,177 @@
+/**
+ * Login helpers for the "token in an HttpOnly cookie" pattern: secure attributes by default
+ * (HttpOnly, Secure unless the site is on localhost, SameSite=Lax, Path=/), Max-Age from the
+ * token's own `exp`, and a readable CSRF cookie for the double-submit check.
+ */
+import { randomBytes } from '../backend/random.js';
+import { encodeBase64url } from '../encoding/base64url.js';
+import { InvalidOptionError } from '../errors.js';
+import { decodeJWT } from '../index.js';
+import { type AuthRequest, requestHost, viewOf } from './request.js';
+
+/** The cookie the middleware reads when `cookie: true`, and these helpers write by default. */
+export const DEFAULT_TOKEN_COOKIE = 'access_token';
+/** The double-submit CSRF cookie and the header that must repeat it. */
+export const DEFAULT_CSRF_COOKIE = 'csrf_token';
+export const DEFAULT_CSRF_HEADER = 'x-csrf-token';
+
+export interface CookieOptions {
+  /** Cookie name (default `access_token`, or `csrf_token` for the CSRF cookie). */
+  name?: string;
+  /** `Secure` attribute. Default: on, unless `request` was sent to localhost. */
+  secure?: boolean;
+  /** The request being answered: lets the default `Secure` see whether the site is on localhost. */
+  request?: AuthRequest;
+  /** `SameSite` (default `Lax`); `None` requires `secure`. */
+  sameSite?: 'Strict' | 'Lax' | 'None';
+  /** `Path` (default `/`). */
+  path?: string;
+  /** `Domain`; left out by default, so the cookie stays on the host that set it. */
+  domain?: string;
+  /** `Max-Age` in seconds; by default the token's remaining lifetime (none: a session cookie). */
+  maxAge?: number;
+  /** The current time in seconds, for `Max-Age` (defaults to the clock). */
+  now?: number;
+}
+
+/** Where a `Set-Cookie` header can be added: Web `Headers`, a node:http / Express response, a Koa context, a Hono context or a Fastify reply. */
+export type CookieTarget =
+  | Headers
+  | { setHeader(name: string, value: string | string[]): unknown; getHeader(name: string): unknown }
+  | { append(name: string, value: string): unknown }
+  | { header(name: string, value: string, options?: { append?: boolean }): unknown };
+
+/** RFC 6265 cookie-name (an RFC 9110 token). */
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** RFC 6265 cookie-octets; tokens and CSRF values are base64url, so this is never limiting. */
+const COOKIE_VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/;
+const ATTRIBUTE = /^[\x20-\x3a\x3c-\x7e]*$/;
+
+export function isLocalhost(host: string | undefined): boolean {
+  if (host === undefined) return false;
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
+  return name === 'localhost' || name.endsWith('.localhost') || name === '[::1]' || /^127(\.\d{1,3}){3}$/.test(name);
+}
+
+/** Serialises a `Set-Cookie` value. */
+export function serializeCookie(
+  value: string,
+  options: CookieOptions & { httpOnly: boolean },
+  defaultName: string,
+): string {
+  const name = options.name ?? defaultName;
+  if (!COOKIE_NAME.test(name)) throw new InvalidOptionError('name', 'is not a valid cookie name');
+  if (!COOKIE_VALUE.test(value)) throw new InvalidOptionError('value', 'holds characters a cookie cannot carry');
+  const sameSite = options.sameSite ?? 'Lax';
+  if (sameSite !== 'Strict' && sameSite !== 'Lax' && sameSite !== 'None')
+    throw new InvalidOptionError('sameSite', 'must be "Strict", "Lax" or "None"');
+  const secure = options.secure ?? !(options.request !== undefined && isLocalhost(requestHost(viewOf(options.request))));
+  if (sameSite === 'None' && !secure) throw new InvalidOptionError('sameSite', '"None" requires a Secure cookie');
+  const path = options.path ?? '/';
+  for (const [option, text] of [
+    ['path', path],
+    ['domain', options.domain],
+  ] as const) {
+    if (text !== undefined && (typeof text !== 'string' || !ATTRIBUTE.test(text)))
+      throw new InvalidOptionError(option, 'holds characters a cookie attribute cannot carry');
+  }
+  if (options.maxAge !== undefined && (!Number.isSafeInteger(options.maxAge) || options.maxAge < 0))
+    throw new InvalidOptionError('maxAge', 'must be a whole number of seconds, 0 or more');
+  let cookie = `${name}=${value}; Path=${path}`;
+  if (options.domain !== undefined) cookie += `; Domain=${options.domain}`;
+  if (options.maxAge !== undefined) cookie += `; Max-Age=${options.maxAge}`;
+  if (options.httpOnly) cookie += '; HttpOnly';
+  if (secure) cookie += '; Secure';
+  return `${cookie}; SameSite=${sameSite}`;
+}
+
+/** Adds a `Set-Cookie` header to whatever the framework answers with, keeping those already set. */
+export function appendSetCookie(target: CookieTarget, cookie: string): void {
+  if (typeof Headers !== 'undefined' && target instanceof Headers) {
+    target.append('Set-Cookie', cookie);
+  } else if ('setHeader' in target && typeof target.setHeader === 'function') {
+    const previous = target.getHeader('Set-Cookie');
+    const list = previous === undefined ? [] : Array.isArray(previous) ? previous.map(String) : [String(previous)];
+    target.setHeader('Set-Cookie', [...list, cookie]);
+  } else if ('append' in target && typeof target.append === 'function') {
+    target.append('Set-Cookie', cookie);
+  } else if ('header' in target && typeof target.header === 'function') {
+    target.header('Set-Cookie', cookie, { append: true });
+  } else {
+    throw new InvalidOptionError('target', 'must be Headers, a response with setHeader, or an object with append or header');
+  }
+}
+
+/**
+ * The `Set-Cookie` value that stores a token: HttpOnly, Secure unless on localhost, SameSite=Lax,
+ * Path=/, and a Max-Age that ends with the token's `exp`.
+ *
+ * @example
+ * ```ts
+ * response.headers.append('Set-Cookie', tokenCookie(token, { request }));
+ * ```
+ */
+export function tokenCookie(token: string, options: CookieOptions = {}): string {
+  let maxAge = options.maxAge;
+  if (maxAge === undefined) {
+    const { exp } = decodeJWT(token).payload;
+    if (typeof exp === 'number' && Number.isFinite(exp)) {
+      const now = options.now ?? Math.floor(Date.now() / 1000);
+      maxAge = Math.max(0, Math.floor(exp - now));
+    }
+  }
+  return serializeCookie(token, { ...options, maxAge, httpOnly: true }, DEFAULT_TOKEN_COOKIE);
+}
+
+/**
+ * Sets the token cookie on a response (see {@link tokenCookie} for the attributes).
+ *
+ * @example
+ * ```ts
+ * app.post('/login', async (req, res) => {
+ *   const token = await signJWT({ sub: user.id }, key, { expiresIn: '15m' });
+ *   setTokenCookie(res, token, { request: req });
+ *   res.json({ ok: true });
+ * });
+ * ```
+ */
+export function setTokenCookie(target: CookieTarget, token: string, options: CookieOptions = {}): void {
+  appendSetCookie(target, tokenCookie(token, options));
+}
+
+/**
+ * Removes the token cookie (logout): the same name, path and domain, empty, with `Max-Age=0`.
+ *
+ * @example
+ * ```ts
+ * clearTokenCookie(res, { request: req });
+ * ```
+ */
+export function clearTokenCookie(target: CookieTarget, options: Omit<CookieOptions, 'maxAge'> = {}): void {
+  appendSetCookie(target, serializeCookie('', { ...options, maxAge: 0, httpOnly: true }, DEFAULT_TOKEN_COOKIE));
+}
+
+/**
+ * A fresh CSRF token (32 random bytes, base64url) for the double-submit check.
+ *
+ * @example
+ * ```ts
+ * setCSRFCookie(res, createCSRFToken(), { request: req });
+ * ```
+ */
+export function createCSRFToken(): string {
+  return encodeBase64url(randomBytes(32));
+}
+
+/**
+ * Sets the CSRF cookie: readable by the page's script (not HttpOnly), which repeats it in the
+ * `X-CSRF-Token` header of unsafe requests; SameSite=Strict.
+ *
+ * @example
+ * ```ts
+ * setCSRFCookie(res, createCSRFToken(), { request: req });
+ * ```
+ */
+export function setCSRFCookie(target: CookieTarget, value: string, options: CookieOptions = {}): void {
+  appendSetCookie(target, serializeCookie(value, { sameSite: 'Strict', ...options, httpOnly: false }, DEFAULT_CSRF_COOKIE));
+}

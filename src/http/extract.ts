@@ -1,0 +1,72 @@
+/**
+ * Where a bearer token may come from (RFC 6750 §2): the `Authorization` header with the `Bearer`
+ * scheme, a named cookie, the query string only when asked, or the application's own getter.
+ * A token found in more than one place, or a header that is not one well-formed token, is an
+ * `invalid_request`; another scheme (`Basic`) is no bearer credential at all.
+ */
+import { cookieValues, type RequestView } from './request.js';
+
+/** Where the token was found. */
+export type TokenSource = 'header' | 'cookie' | 'query' | 'custom';
+
+export interface ExtractOptions {
+  readonly header: boolean;
+  readonly cookie: string | undefined;
+  readonly query: string | undefined;
+}
+
+export type Extracted =
+  | { readonly token: string; readonly source: TokenSource }
+  | { readonly token: undefined }
+  | { readonly problem: string };
+
+/** RFC 6750 §2.1 b64token. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+type Found = { token: string } | { problem: string } | undefined;
+
+function fromHeader(view: RequestView): Found {
+  if (view.count('authorization') > 1) return { problem: 'more than one Authorization header' };
+  const value = view.header('authorization');
+  if (value === undefined || value === '') return undefined;
+  const space = value.indexOf(' ');
+  const scheme = space === -1 ? value : value.slice(0, space);
+  if (scheme.toLowerCase() !== 'bearer') return undefined;
+  const credentials = space === -1 ? '' : value.slice(space + 1);
+  if (!B64TOKEN.test(credentials))
+    return { problem: 'the Authorization header must be the Bearer scheme, one space and one token' };
+  return { token: credentials };
+}
+
+function fromCookie(view: RequestView, name: string): Found {
+  const values = cookieValues(view.header('cookie'), name);
+  if (values.length === 0 || (values.length === 1 && values[0] === '')) return undefined;
+  if (values.length > 1) return { problem: `the ${name} cookie was sent more than once` };
+  const value = values[0] as string;
+  return B64TOKEN.test(value) ? { token: value } : { problem: `the ${name} cookie does not hold a token` };
+}
+
+function fromQuery(view: RequestView, name: string): Found {
+  if (view.url === undefined) return undefined;
+  const values = new URL(view.url, 'http://localhost').searchParams.getAll(name);
+  if (values.length === 0) return undefined;
+  if (values.length > 1) return { problem: `the ${name} query parameter was sent more than once` };
+  const value = values[0] as string;
+  return B64TOKEN.test(value) ? { token: value } : { problem: `the ${name} query parameter does not hold a token` };
+}
+
+export function extractToken(view: RequestView, options: ExtractOptions): Extracted {
+  const found: { token: string; source: TokenSource }[] = [];
+  const sources: [TokenSource, () => Found][] = [];
+  if (options.header) sources.push(['header', () => fromHeader(view)]);
+  if (options.cookie !== undefined) sources.push(['cookie', () => fromCookie(view, options.cookie as string)]);
+  if (options.query !== undefined) sources.push(['query', () => fromQuery(view, options.query as string)]);
+  for (const [source, read] of sources) {
+    const result = read();
+    if (result === undefined) continue;
+    if ('problem' in result) return result;
+    found.push({ token: result.token, source });
+  }
+  if (found.length > 1) return { problem: `the token was sent in more than one place (${found.map((f) => f.source).join(' and ')})` };
+  return found[0] ?? { token: undefined };
+}

@@ -1,0 +1,90 @@
+/**
+ * What the core reads of a request, from a Web `Request`, a `Headers` object or Node's header record
+ * (node:http, Express, Fastify, Koa), so adapters only say where the request is.
+ */
+
+/** Node's header record: names in lower case, a string or (for a few) a list. */
+export type HeaderRecord = Record<string, string | string[] | undefined>;
+
+/**
+ * A request as the core sees it: a Web `Request`, or an object with `headers` (a `Headers` or
+ * Node's record), the `method`, and Node's `rawHeaders` where there are (to see repeated headers
+ * Node would otherwise drop) and the `url` (only read when the `query` option asks).
+ */
+export type AuthRequest =
+  | Request
+  | {
+      method?: string;
+      headers: Headers | HeaderRecord;
+      rawHeaders?: readonly string[];
+      url?: string | URL;
+    };
+
+export interface RequestView {
+  readonly method: string;
+  /** A header by lower-case name; repeated headers joined the way `Headers` does. */
+  header(name: string): string | undefined;
+  /** How many times a header was sent, where the request can tell (Node's rawHeaders). */
+  count(name: string): number;
+  /** The request's URL, absolute or path only, where known. */
+  readonly url: string | undefined;
+}
+
+function isHeaders(headers: unknown): headers is Headers {
+  return typeof (headers as Headers).get === 'function';
+}
+
+export function viewOf(request: AuthRequest): RequestView {
+  const { headers } = request;
+  const method = (request.method ?? 'GET').toUpperCase();
+  const url = request.url === undefined ? undefined : String(request.url);
+  if (isHeaders(headers)) {
+    return {
+      method,
+      url,
+      header: (name) => headers.get(name) ?? undefined,
+      count: (name) => (headers.has(name) ? 1 : 0),
+    };
+  }
+  const raw = 'rawHeaders' in request ? request.rawHeaders : undefined;
+  return {
+    method,
+    url,
+    header(name) {
+      const value = headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+    count(name) {
+      if (raw === undefined) return headers[name] === undefined ? 0 : 1;
+      let count = 0;
+      for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === name) count++;
+      return count;
+    },
+  };
+}
+
+/** Values of a cookie in a `Cookie` header: every occurrence, so that a duplicate can be refused. */
+export function cookieValues(cookieHeader: string | undefined, name: string): string[] {
+  if (cookieHeader === undefined) return [];
+  const values: string[] = [];
+  for (const pair of cookieHeader.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq === -1 || pair.slice(0, eq).trim() !== name) continue;
+    let value = pair.slice(eq + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    values.push(value);
+  }
+  return values;
+}
+
+/** The host the request was sent to (`Host`, else the URL's), lower case, for same-origin checks. */
+export function requestHost(view: RequestView): string | undefined {
+  const host = view.header('host');
+  if (host !== undefined) return host.toLowerCase();
+  if (view.url === undefined) return undefined;
+  try {
+    return new URL(view.url).host.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
