@@ -82,8 +82,16 @@ matrix.push({
   args: ['dist/test/harness/workerd.js'],
   requires: { path: WORKERD, missing: npmPackage('workerd') },
 });
+// The HTTP adapters against real servers: once per runtime (they are thin over the core, which the
+// conformance suite runs against both backends).
+const HTTP = {
+  node: ['dist/test/http/node.test.js', 'dist/test/http/workerd.test.js'],
+  deno: ['dist/test/http/deno.test.js'],
+  bun: ['./dist/test/http/bun.test.js'],
+};
 for (const backend of ['node', 'web']) {
   const env = { JWTKIT_BACKEND: backend };
+  const http = (runtime) => (backend === 'node' ? HTTP[runtime] : []);
   const file = (runtime) => join(junit, `${runtime}-${backend}.xml`);
   matrix.push({
     runtime: 'node',
@@ -99,6 +107,7 @@ for (const backend of ['node', 'web']) {
       ...SUITES,
       'dist/test/interop',
       'dist/test/node',
+      ...http('node'),
     ],
     env,
   });
@@ -108,7 +117,7 @@ for (const backend of ['node', 'web']) {
     junit: [file('deno')],
     command: bin('deno'),
     requires: { path: bin('deno'), missing: npmPackage('deno') },
-    args: ['test', '-A', '--no-check', '--reporter=dot', `--junit-path=${file('deno')}`, ...SUITES],
+    args: ['test', '-A', '--no-check', '--reporter=dot', `--junit-path=${file('deno')}`, ...SUITES, ...http('deno')],
     env,
   });
   matrix.push({
@@ -123,6 +132,7 @@ for (const backend of ['node', 'web']) {
       '--reporter=junit',
       `--reporter-outfile=${file('bun')}`,
       ...SUITES.map((suite) => `./${suite}`),
+      ...http('bun'),
     ],
     env,
   });

@@ -200,8 +200,7 @@ export function createAuthenticator<P extends object = JWTPayload>(options: Auth
       );
     }
     const { payload, header } = verified;
-    if (isRevoked !== undefined && (await isRevoked(payload, header)))
-      fail('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.revoked);
+    if (isRevoked !== undefined && (await isRevoked(payload, header))) fail('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.revoked);
     if (scopes !== undefined) {
       const granted = grantedScopes(payload);
       if (!scopes.every((scope) => granted.has(scope)))

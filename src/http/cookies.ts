@@ -54,11 +54,7 @@ export function isLocalhost(host: string | undefined): boolean {
 }
 
 /** Serialises a `Set-Cookie` value. */
-export function serializeCookie(
-  value: string,
-  options: CookieOptions & { httpOnly: boolean },
-  defaultName: string,
-): string {
+export function serializeCookie(value: string, options: CookieOptions & { httpOnly: boolean }, defaultName: string): string {
   const name = options.name ?? defaultName;
   if (!COOKIE_NAME.test(name)) throw new InvalidOptionError('name', 'is not a valid cookie name');
   if (!COOKIE_VALUE.test(value)) throw new InvalidOptionError('value', 'holds characters a cookie cannot carry');

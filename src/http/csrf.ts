@@ -64,7 +64,10 @@ function doubleSubmitted(view: RequestView, policy: CSRFPolicy): boolean {
   const sent = view.header(policy.header);
   const cookies = cookieValues(view.header('cookie'), policy.cookie);
   return (
-    sent !== undefined && cookies.length === 1 && sent.length >= MIN_TOKEN_LENGTH && equalInConstantTime(sent, cookies[0] as string)
+    sent !== undefined &&
+    cookies.length === 1 &&
+    sent.length >= MIN_TOKEN_LENGTH &&
+    equalInConstantTime(sent, cookies[0] as string)
   );
 }
 

@@ -76,11 +76,7 @@ export class AuthError extends JWTKitError {
   /** The JSON body: `{ error, error_description, code }` unless reshaped by `onError`. */
   body: unknown;
 
-  constructor(
-    code: AuthErrorCode,
-    description: string,
-    options: { realm: string; scope?: readonly string[]; cause?: unknown },
-  ) {
+  constructor(code: AuthErrorCode, description: string, options: { realm: string; scope?: readonly string[]; cause?: unknown }) {
     super(code, description, options.cause === undefined ? undefined : { cause: options.cause });
     const spec = SPECS[code];
     this.status = spec.status;

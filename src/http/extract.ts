@@ -67,6 +67,7 @@ export function extractToken(view: RequestView, options: ExtractOptions): Extrac
     if ('problem' in result) return result;
     found.push({ token: result.token, source });
   }
-  if (found.length > 1) return { problem: `the token was sent in more than one place (${found.map((f) => f.source).join(' and ')})` };
+  if (found.length > 1)
+    return { problem: `the token was sent in more than one place (${found.map((f) => f.source).join(' and ')})` };
   return found[0] ?? { token: undefined };
 }

@@ -43,4 +43,4 @@ export type { CSRFOptions } from './csrf.js';
 export { AuthError, type AuthErrorCode, type AuthErrorResponse, type BearerErrorName } from './errors.js';
 export type { TokenSource } from './extract.js';
 export { withAuth } from './fetch.js';
-export type { AuthRequest, HeaderRecord } from './request.js';
+export type { AuthRequest, HeaderRecord, HeadersLike } from './request.js';

@@ -3,6 +3,12 @@
  * (node:http, Express, Fastify, Koa), so adapters only say where the request is.
  */
 
+/** What the core uses of a Web `Headers` object (Oak's and other polyfills' included). */
+export interface HeadersLike {
+  get(name: string): string | null;
+  has(name: string): boolean;
+}
+
 /** Node's header record: names in lower case, a string or (for a few) a list. */
 export type HeaderRecord = Record<string, string | string[] | undefined>;
 
@@ -15,7 +21,7 @@ export type AuthRequest =
   | Request
   | {
       method?: string;
-      headers: Headers | HeaderRecord;
+      headers: HeadersLike | HeaderRecord;
       rawHeaders?: readonly string[];
       url?: string | URL;
     };
@@ -30,8 +36,8 @@ export interface RequestView {
   readonly url: string | undefined;
 }
 
-function isHeaders(headers: unknown): headers is Headers {
-  return typeof (headers as Headers).get === 'function';
+function isHeaders(headers: unknown): headers is HeadersLike {
+  return typeof (headers as HeadersLike).get === 'function';
 }
 
 export function viewOf(request: AuthRequest): RequestView {

@@ -6,21 +6,16 @@
  *
  * Usage: node dist/test/harness/workerd.js [--only plain|nodejs_compat]
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleSuite, root } from './bundle.js';
 import { type RunOutcome, recordRun } from './junit.js';
+import { COMPATIBILITY_DATE, fetchWithin, startWorkerd, type Workerd } from './workerd-process.js';
 
 const out = join(root, 'build/workerd');
 const junit = join(root, 'build/junit');
-/** A compatibility date this workerd release supports; behaviour changes behind later dates stay off. */
-const COMPATIBILITY_DATE = '2026-11-01';
 const SUITE_TIMEOUT = 15 * 60_000;
-const START_TIMEOUT = 30_000;
 
 const MAIN = `import { runSuite } from './suite.js';
 export default {
@@ -57,68 +52,26 @@ const suiteWorker :Workerd.Worker = (
 `;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** The workerd binary the npm package installed. */
-export function workerdBinary(): string {
-  const require = createRequire(import.meta.url);
-  return join(require.resolve('workerd/package.json'), '..', 'bin', 'workerd');
-}
-
-async function fetchWithin(url: string, milliseconds: number): Promise<Response> {
-  return fetch(url, { signal: AbortSignal.timeout(milliseconds) });
-}
-
 async function runOnce(mode: 'plain' | 'nodejs_compat'): Promise<boolean> {
   // nodejs_compat is on by default from the 2026-08-04 compatibility date: the plain run turns it off.
   const flags = mode === 'nodejs_compat' ? ['nodejs_compat'] : ['no_nodejs_compat', 'no_nodejs_compat_v2'];
-  const port = await freePort();
-  const file = join(out, `config-${mode}.capnp`);
-  writeFileSync(file, config(port, flags));
-  const child = spawn(workerdBinary(), ['serve', file, '--verbose'], { cwd: out, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout.on('data', (chunk) => (log += chunk));
-  child.stderr.on('data', (chunk) => (log += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const suite = mode === 'nodejs_compat' ? 'workerd-nodejs-compat' : 'workerd';
   const started = Date.now();
   let outcome: RunOutcome & { nodeCompat?: boolean } = {};
+  let workerd: Workerd | undefined;
   try {
-    // workerd needs a moment to parse the config and compile the modules; poll until it answers.
-    const deadline = Date.now() + START_TIMEOUT;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`workerd exited with ${child.exitCode}:\n${log}`);
-      try {
-        const probe = await fetchWithin(`http://127.0.0.1:${port}/ready`, 2000);
-        await probe.body?.cancel();
-        break;
-      } catch {
-        if (Date.now() > deadline) throw new Error(`workerd did not listen within ${START_TIMEOUT} ms:\n${log}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
-    const response = await fetchWithin(`http://127.0.0.1:${port}/run`, SUITE_TIMEOUT);
+    workerd = await startWorkerd(out, mode, (port) => config(port, flags));
+    const response = await fetchWithin(`${workerd.url}/run`, SUITE_TIMEOUT);
     const text = await response.text();
     try {
       outcome = JSON.parse(text);
     } catch {
-      outcome = { error: `workerd answered ${response.status} with non-JSON: ${text.slice(0, 2000)}\n${log}` };
+      outcome = { error: `workerd answered ${response.status} with non-JSON: ${text.slice(0, 2000)}\n${workerd.log()}` };
     }
   } catch (error) {
     outcome = { error: String(error) };
   } finally {
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await workerd?.stop();
   }
   const problems =
     outcome.nodeCompat !== undefined && outcome.nodeCompat !== (mode === 'nodejs_compat')

@@ -5,42 +5,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type JWTPayload, signJWT } from 'jwtkit';
-import type { AuthOptions } from 'jwtkit/http';
-
-export const ISSUER = 'https://issuer.test';
-export const SECRET = new TextEncoder().encode('jwtkit http adapter tests: a 64-byte HMAC secret, never in prod!');
-export const REALM = 'test "realm"';
-
-const base: AuthOptions = {
-  key: SECRET,
-  algorithms: ['HS256'],
-  issuer: ISSUER,
-  audience: 'api',
-  realm: REALM,
-  cookie: true,
-  isRevoked: (payload) => payload.jti === 'revoked',
-};
-
-/** The options of each route every test app mounts: GET and POST /protected, GET /optional, /scoped and /admin. */
-export const ROUTES = {
-  protected: base,
-  optional: { ...base, credentialsRequired: false },
-  scoped: { ...base, requiredScopes: ['write:things'] },
-  admin: { ...base, requireClaims: (payload: JWTPayload) => payload.role === 'admin' },
-} satisfies Record<string, AuthOptions>;
-
-/** What every route answers once authenticated (or let through anonymously). */
-export function answer(auth: { payload: JWTPayload; source: string } | undefined): { sub: string | null; source: string | null } {
-  return { sub: auth?.payload.sub ?? null, source: auth?.source ?? null };
-}
+import { ISSUER, SECRET, type Server } from './apps/routes.js';
 
 /** How a framework writes an AuthError's body: our JSON, Fastify's error JSON, or Koa's and Oak's message text. */
 export type BodyStyle = 'json' | 'fastify' | 'text';
 
-export interface Server {
-  url: string;
-  close(): Promise<void>;
-}
+export type { Server };
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -159,19 +129,39 @@ export function describeAdapter(name: string, style: BodyStyle, start: () => Pro
       await expectFailure(await send(server, '/protected', { headers }), { status: 401, reason: 'invalid' }, style);
     });
     it('answers a bad signature 401 invalid_token', async () => {
-      await expectFailure(await send(server, '/protected', { headers: bearer('forged') }), { status: 401, reason: 'invalid' }, style);
+      await expectFailure(
+        await send(server, '/protected', { headers: bearer('forged') }),
+        { status: 401, reason: 'invalid' },
+        style,
+      );
     });
     it('tells an expired token apart in the description', async () => {
-      await expectFailure(await send(server, '/protected', { headers: bearer('expired') }), { status: 401, reason: 'expired' }, style);
+      await expectFailure(
+        await send(server, '/protected', { headers: bearer('expired') }),
+        { status: 401, reason: 'expired' },
+        style,
+      );
     });
     it('answers a not-yet-valid token 401 invalid_token', async () => {
-      await expectFailure(await send(server, '/protected', { headers: bearer('early') }), { status: 401, reason: 'invalid' }, style);
+      await expectFailure(
+        await send(server, '/protected', { headers: bearer('early') }),
+        { status: 401, reason: 'invalid' },
+        style,
+      );
     });
     it('answers a token for another audience 401 invalid_token', async () => {
-      await expectFailure(await send(server, '/protected', { headers: bearer('audience') }), { status: 401, reason: 'invalid' }, style);
+      await expectFailure(
+        await send(server, '/protected', { headers: bearer('audience') }),
+        { status: 401, reason: 'invalid' },
+        style,
+      );
     });
     it('answers a revoked token 401 invalid_token', async () => {
-      await expectFailure(await send(server, '/protected', { headers: bearer('revoked') }), { status: 401, reason: 'revoked' }, style);
+      await expectFailure(
+        await send(server, '/protected', { headers: bearer('revoked') }),
+        { status: 401, reason: 'revoked' },
+        style,
+      );
     });
     it('answers a missing scope 403 insufficient_scope naming the scope', async () => {
       const response = await send(server, '/scoped', { headers: bearer('valid') });
@@ -181,7 +171,11 @@ export function describeAdapter(name: string, style: BodyStyle, start: () => Pro
       await expectOK(await send(server, '/scoped', { headers: bearer('scoped') }), { sub: 'ada', source: 'header' });
     });
     it('answers a failed claims rule 403', async () => {
-      await expectFailure(await send(server, '/admin', { headers: bearer('valid') }), { status: 403, reason: 'forbidden' }, style);
+      await expectFailure(
+        await send(server, '/admin', { headers: bearer('valid') }),
+        { status: 403, reason: 'forbidden' },
+        style,
+      );
       await expectOK(await send(server, '/admin', { headers: bearer('admin') }), { sub: 'ada', source: 'header' });
     });
     it('accepts a valid bearer token', async () => {
@@ -197,16 +191,28 @@ export function describeAdapter(name: string, style: BodyStyle, start: () => Pro
     it('refuses a cross-site POST authenticated by the cookie without CSRF proof (403)', async () => {
       const headers = { ...cookie('valid'), origin: 'https://evil.test' };
       await expectFailure(await send(server, '/protected', { method: 'POST', headers }), { status: 403, reason: 'csrf' }, style);
-      await expectFailure(await send(server, '/protected', { method: 'POST', headers: cookie('valid') }), { status: 403, reason: 'csrf' }, style);
+      await expectFailure(
+        await send(server, '/protected', { method: 'POST', headers: cookie('valid') }),
+        { status: 403, reason: 'csrf' },
+        style,
+      );
     });
     it('accepts a cookie POST with the double-submit token or from the same origin', async () => {
       const csrf = 'f'.repeat(43);
-      const doubled = { cookie: `access_token=${tokens.valid}; csrf_token=${csrf}`, 'x-csrf-token': csrf, origin: 'https://evil.test' };
+      const doubled = {
+        cookie: `access_token=${tokens.valid}; csrf_token=${csrf}`,
+        'x-csrf-token': csrf,
+        origin: 'https://evil.test',
+      };
       await expectOK(await send(server, '/protected', { method: 'POST', headers: doubled }), { sub: 'ada', source: 'cookie' });
       const same = { ...cookie('valid'), origin: new URL(server.url).origin };
       await expectOK(await send(server, '/protected', { method: 'POST', headers: same }), { sub: 'ada', source: 'cookie' });
       const wrong = { cookie: `access_token=${tokens.valid}; csrf_token=${csrf}`, 'x-csrf-token': `${csrf.slice(1)}g` };
-      await expectFailure(await send(server, '/protected', { method: 'POST', headers: wrong }), { status: 403, reason: 'csrf' }, style);
+      await expectFailure(
+        await send(server, '/protected', { method: 'POST', headers: wrong }),
+        { status: 403, reason: 'csrf' },
+        style,
+      );
     });
     it('does not apply CSRF checks to a bearer header', async () => {
       const headers = { ...bearer('valid'), origin: 'https://evil.test' };
@@ -215,7 +221,11 @@ export function describeAdapter(name: string, style: BodyStyle, start: () => Pro
     it('lets anonymous requests through where credentials are optional, but not bad tokens', async () => {
       await expectOK(await send(server, '/optional'), { sub: null, source: null });
       await expectOK(await send(server, '/optional', { headers: bearer('valid') }), { sub: 'ada', source: 'header' });
-      await expectFailure(await send(server, '/optional', { headers: bearer('expired') }), { status: 401, reason: 'expired' }, style);
+      await expectFailure(
+        await send(server, '/optional', { headers: bearer('expired') }),
+        { status: 401, reason: 'expired' },
+        style,
+      );
     });
     it('lets a CORS preflight through without a challenge', async () => {
       const headers = { origin: 'https://app.test', 'access-control-request-method': 'GET' };

@@ -3,7 +3,7 @@
  * `next(err)` with `status`, `headers` (the challenge) and `body`, so Express's own error handler
  * sends the right status and `WWW-Authenticate`, and `authErrorHandler()` sends the JSON body.
  */
-import type { NextFunction, Request as ExpressRequest, RequestHandler, Response } from 'express';
+import type { Request as ExpressRequest, NextFunction, RequestHandler, Response } from 'express';
 import type { JWTPayload } from '../../index.js';
 import { type AuthOptions, type AuthResult, createAuthenticator } from '../authenticate.js';
 import { AuthError } from '../errors.js';

@@ -6,7 +6,14 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { createSigner, InvalidOptionError, type JWTPayload, type SignerOptions, type SignJWTOptions, signJWT } from '../../index.js';
+import {
+  createSigner,
+  InvalidOptionError,
+  type JWTPayload,
+  type SignerOptions,
+  type SignJWTOptions,
+  signJWT,
+} from '../../index.js';
 import { type Authenticator, type AuthOptions, type AuthResult, createAuthenticator } from '../authenticate.js';
 
 /**
@@ -59,7 +66,12 @@ const plugin: FastifyPluginAsync<FastifyJwtkitOptions> = async (fastify, options
 
   const verifyWith = (authenticate: Authenticator<UserPayload>) =>
     async function jwtVerify(this: FastifyRequest): Promise<UserPayload | undefined> {
-      const auth = await authenticate({ method: this.method, headers: this.headers, rawHeaders: this.raw.rawHeaders, url: this.url });
+      const auth = await authenticate({
+        method: this.method,
+        headers: this.headers,
+        rawHeaders: this.raw.rawHeaders,
+        url: this.url,
+      });
       this.auth = auth;
       this.user = auth?.payload;
       return this.user;

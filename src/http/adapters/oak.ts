@@ -6,10 +6,12 @@
 import type { JWTPayload } from '../../index.js';
 import { type AuthOptions, type AuthResult, createAuthenticator } from '../authenticate.js';
 import { AuthError } from '../errors.js';
+import type { HeadersLike } from '../request.js';
 
 /** What the middleware reads and writes of an Oak context. */
 export interface OakContextLike {
-  request: { method: string; headers: Headers; url: URL };
+  request: { method: string; headers: HeadersLike; url: URL };
+  response: { headers: object };
   state: Record<string, unknown>;
 }
 
@@ -20,8 +22,11 @@ export interface AuthState<P extends object = JWTPayload> {
 }
 
 /** Oak reads `status`, `expose` and `headers` of a thrown error; the headers must be a `Headers` instance. */
-function forOak(error: AuthError): AuthError {
-  const headers = new Headers(error.headers);
+function forOak(error: AuthError, ctx: OakContextLike): AuthError {
+  // Oak tests `instanceof Headers` against its own class: the global one in its Deno build, undici's
+  // in its npm build. The response's headers are made by that class, so the copy is too.
+  const HeadersClass = ctx.response.headers.constructor as typeof Headers;
+  const headers = new HeadersClass(error.headers);
   Object.defineProperty(error, 'headers', { value: headers, writable: true, enumerable: true, configurable: true });
   return error;
 }
@@ -49,7 +54,7 @@ export function jwtAuth<P extends object = JWTPayload>(
       const { method, headers, url } = ctx.request;
       auth = await authenticate({ method, headers, url });
     } catch (error) {
-      throw error instanceof AuthError ? forOak(error) : error;
+      throw error instanceof AuthError ? forOak(error, ctx) : error;
     }
     if (auth !== undefined) {
       ctx.state.user = auth.payload;

@@ -1,5 +1,5 @@
 // The test app on each Node framework: Express 4 and 5, Fastify 5, Koa and plain node:http.
-import { createServer, type IncomingMessage, type Server as HTTPServer, type ServerResponse } from 'node:http';
+import { createServer, type Server as HTTPServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import express5 from 'express';
@@ -11,7 +11,7 @@ import type { AuthOptions } from 'jwtkit/http';
 import { jwtAuth as koaAuth } from 'jwtkit/koa';
 import { withAuth } from 'jwtkit/node-http';
 import Koa from 'koa';
-import { answer, ROUTES, type Server } from '../scenarios.js';
+import { answer, ROUTES, type Server } from './routes.js';
 import { fetchApp, honoApp } from './web.js';
 
 const routes = () => Object.entries(ROUTES) as [string, AuthOptions][];

@@ -1,9 +1,9 @@
 // The test app on web standards: Hono with jwtkit/hono, and plain fetch handlers with
 // jwtkit/http's withAuth. The same code is served by Node, Deno, Bun and workerd.
 import { Hono } from 'hono';
-import { type AuthOptions, type AuthResult, withAuth } from 'jwtkit/http';
 import { type JwtVariables, jwtAuth } from 'jwtkit/hono';
-import { answer, ROUTES } from '../scenarios.js';
+import { type AuthOptions, type AuthResult, withAuth } from 'jwtkit/http';
+import { answer, ROUTES } from './routes.js';
 
 export function honoApp(): Hono<{ Variables: JwtVariables }> {
   const app = new Hono<{ Variables: JwtVariables }>();

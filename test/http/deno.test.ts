@@ -1,0 +1,9 @@
+// The web-standard adapters and Oak on Deno's own server (run by `deno test`).
+import { startOak } from './apps/oak.js';
+import { denoServe } from './apps/servers.js';
+import { fetchApp, honoApp } from './apps/web.js';
+import { describeAdapter } from './scenarios.js';
+
+describeAdapter('Hono on Deno.serve (jwtkit/hono)', 'json', async () => denoServe(honoApp().fetch));
+describeAdapter('fetch handler on Deno.serve (jwtkit/http withAuth)', 'json', async () => denoServe(fetchApp()));
+describeAdapter('Oak on Deno (jwtkit/oak)', 'text', startOak);
