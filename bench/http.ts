@@ -1,0 +1,137 @@
+// `npm run bench:http`: requests/s of a hello-world route on node:http and on Fastify, without
+// authentication and behind jwtkit with HS256 and ES256, measured with autocannon against a server
+// in its own process. Configurations take turns over several rounds; each figure is the median.
+// `--write` records docs/bench/http.json and the table in docs/benchmarks.md; `--quick` is rougher.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import autocannon from 'autocannon';
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const ROUNDS = quick ? 1 : 3;
+const SECONDS = quick ? 2 : 5;
+const CONNECTIONS = 10;
+const FRAMEWORKS = ['node', 'fastify'] as const;
+const AUTH = ['none', 'HS256', 'HS256+cache', 'ES256', 'ES256+cache'] as const;
+const server = new URL('./http-server.js', import.meta.url).pathname;
+
+interface Running {
+  url: string;
+  token: string;
+  child: ChildProcess;
+}
+
+function start(framework: string, auth: string): Promise<Running> {
+  const child = spawn(process.execPath, [server, framework, auth], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+      const line = output.split('\n')[0];
+      if (output.includes('\n') && line) resolve({ ...JSON.parse(line), child });
+    });
+    child.on('exit', (code) => reject(new Error(`server ${framework}/${auth} exited with ${code}`)));
+  });
+}
+
+async function load(running: Running): Promise<{ rps: number; errors: number; non2xx: number }> {
+  const headers: Record<string, string> = running.token ? { authorization: `Bearer ${running.token}` } : {};
+  const result = await autocannon({ url: running.url, connections: CONNECTIONS, duration: SECONDS, headers });
+  return { rps: result.requests.average, errors: result.errors, non2xx: result.non2xx };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? Number.NaN;
+
+const samples: Record<string, number[]> = {};
+for (let round = 0; round < ROUNDS; round++) {
+  for (const framework of FRAMEWORKS) {
+    for (const auth of AUTH) {
+      const running = await start(framework, auth);
+      try {
+        // A short warm-up so that the JIT has compiled the route before it is measured.
+        await autocannon({
+          url: running.url,
+          connections: CONNECTIONS,
+          duration: 1,
+          headers: running.token ? { authorization: `Bearer ${running.token}` } : {},
+        });
+        const { rps, errors, non2xx } = await load(running);
+        if (errors > 0 || non2xx > 0) throw new Error(`${framework}/${auth}: ${errors} errors, ${non2xx} non-2xx answers`);
+        samples[`${framework}/${auth}`] = [...(samples[`${framework}/${auth}`] ?? []), rps];
+        console.error(`round ${round + 1}: ${framework} ${auth}: ${Math.round(rps)} req/s`);
+      } finally {
+        running.child.kill();
+      }
+    }
+  }
+}
+
+const rows = FRAMEWORKS.map((framework) => {
+  const none = median(samples[`${framework}/none`] ?? []);
+  return {
+    framework,
+    results: Object.fromEntries(AUTH.map((auth) => [auth, median(samples[`${framework}/${auth}`] ?? [])])),
+    cost: Object.fromEntries(AUTH.slice(1).map((auth) => [auth, 1 - median(samples[`${framework}/${auth}`] ?? []) / none])),
+  };
+});
+const result = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+  command: 'npm run bench:http',
+  rounds: ROUNDS,
+  seconds: SECONDS,
+  connections: CONNECTIONS,
+  rows,
+};
+
+const percent = (value: number | undefined) => (value === undefined ? '-' : `${(value * 100).toFixed(1)}%`);
+const NAMES = { node: 'node:http (`jwtkit/node-http`)', fastify: 'Fastify 5 (`jwtkit/fastify`)' };
+const LABELS: Record<string, string> = {
+  none: 'no auth',
+  HS256: 'HS256',
+  'HS256+cache': 'HS256, cache hit',
+  ES256: 'ES256',
+  'ES256+cache': 'ES256, cache hit',
+};
+const table = [
+  '| server | auth | req/s | cost of auth |',
+  '| --- | --- | ---: | ---: |',
+  ...rows.flatMap((row) =>
+    AUTH.map(
+      (auth) =>
+        `| ${NAMES[row.framework]} | ${LABELS[auth]} | ${Math.round(row.results[auth] ?? 0)} | ${auth === 'none' ? '' : percent(row.cost[auth])} |`,
+    ),
+  ),
+].join('\n');
+const uncached = rows[0]?.cost.HS256 ?? Number.NaN;
+const hit = rows[0]?.cost['HS256+cache'] ?? Number.NaN;
+const verdict = [
+  'Target (issue 6): HS256 auth costs under 10% of the unauthenticated throughput on node:http.',
+  `With the verified-token cache (a client sending its token again, the usual case): ${percent(hit)}, ${hit < 0.1 ? 'met' : 'NOT met'}.`,
+  `Verifying every request afresh: ${percent(uncached)}, ${uncached < 0.1 ? 'met' : 'NOT met'}.`,
+].join(' ');
+console.log(`\n${table}\n\n${verdict}`);
+
+if (argv.includes('--write')) {
+  mkdirSync('docs/bench', { recursive: true });
+  writeFileSync('docs/bench/http.json', `${JSON.stringify(result, null, 2)}\n`);
+  const section = [
+    '<!-- bench:http:start -->',
+    `Measured ${result.date.slice(0, 10)} on Node ${result.node}, ${result.cpus}, with \`${result.command}\`: autocannon,`,
+    `${CONNECTIONS} connections, ${SECONDS} s per run after a 1 s warm-up, ${ROUNDS} rounds in turn, median requests/s.`,
+    'The server runs in its own process; the load generator shares the same 2 cores, so absolute',
+    'figures are low and the ratios are what carry over.',
+    '',
+    table,
+    '',
+    verdict,
+    '<!-- bench:http:end -->',
+  ].join('\n');
+  const doc = readFileSync('docs/benchmarks.md', 'utf8');
+  const next = doc.includes('<!-- bench:http:start -->')
+    ? doc.replace(/<!-- bench:http:start -->[\s\S]*<!-- bench:http:end -->/, section)
+    : `${doc.trimEnd()}\n\n## HTTP: the cost of authentication per request (issue 6)\n\n${section}\n`;
+  writeFileSync('docs/benchmarks.md', next);
+}
