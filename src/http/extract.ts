@@ -26,9 +26,9 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 type Found = { token: string } | { problem: string } | undefined;
 
 function fromHeader(view: RequestView): Found {
-  if (view.count('authorization') > 1) return { problem: 'more than one Authorization header' };
   const value = view.header('authorization');
   if (value === undefined || value === '') return undefined;
+  if (view.count('authorization') > 1) return { problem: 'more than one Authorization header' };
   const space = value.indexOf(' ');
   const scheme = space === -1 ? value : value.slice(0, space);
   if (scheme.toLowerCase() !== 'bearer') return undefined;
@@ -55,19 +55,26 @@ function fromQuery(view: RequestView, name: string): Found {
   return B64TOKEN.test(value) ? { token: value } : { problem: `the ${name} query parameter does not hold a token` };
 }
 
+/** Runs on every request: no allocation beyond the result when only the header is read. */
 export function extractToken(view: RequestView, options: ExtractOptions): Extracted {
-  const found: { token: string; source: TokenSource }[] = [];
-  const sources: [TokenSource, () => Found][] = [];
-  if (options.header) sources.push(['header', () => fromHeader(view)]);
-  if (options.cookie !== undefined) sources.push(['cookie', () => fromCookie(view, options.cookie as string)]);
-  if (options.query !== undefined) sources.push(['query', () => fromQuery(view, options.query as string)]);
-  for (const [source, read] of sources) {
-    const result = read();
-    if (result === undefined) continue;
-    if ('problem' in result) return result;
-    found.push({ token: result.token, source });
-  }
-  if (found.length > 1)
-    return { problem: `the token was sent in more than one place (${found.map((f) => f.source).join(' and ')})` };
-  return found[0] ?? { token: undefined };
+  let token: string | undefined;
+  let source: TokenSource = 'header';
+  let places = '';
+  const take = (found: Found, from: TokenSource): Extracted | undefined => {
+    if (found === undefined) return undefined;
+    if ('problem' in found) return found;
+    places = places === '' ? from : `${places} and ${from}`;
+    if (token !== undefined) return { problem: `the token was sent in more than one place (${places})` };
+    token = found.token;
+    source = from;
+    return undefined;
+  };
+  const problem =
+    (options.header ? take(fromHeader(view), 'header') : undefined) ??
+    (options.cookie !== undefined ? take(fromCookie(view, options.cookie), 'cookie') : undefined) ??
+    (options.query !== undefined ? take(fromQuery(view, options.query), 'query') : undefined);
+  if (problem !== undefined) return problem;
+  return token === undefined ? NO_TOKEN : { token, source };
 }
+
+const NO_TOKEN: Extracted = { token: undefined };

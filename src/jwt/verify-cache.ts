@@ -83,10 +83,13 @@ export function createVerifiedTokenCache(options: VerifierCacheOptions): Verifie
   if (typeof errors !== 'boolean') throw new InvalidOptionError('cache.errors', 'must be a boolean');
   const ttl = ttlSeconds * 1000;
   const entries = new Map<string, CacheEntry>();
+  /** The most recently used token: a hit on it needs no reordering (a client repeating its token). */
+  let newest: string | undefined;
 
   const store = (token: string, entry: CacheEntry) => {
     entries.delete(token);
     entries.set(token, entry);
+    newest = token;
     if (entries.size > max) entries.delete(entries.keys().next().value as string);
   };
 
@@ -99,8 +102,11 @@ export function createVerifiedTokenCache(options: VerifierCacheOptions): Verifie
         return undefined;
       }
       // Most recently used goes last; eviction takes the first.
-      entries.delete(token);
-      entries.set(token, entry);
+      if (token !== newest) {
+        entries.delete(token);
+        entries.set(token, entry);
+        newest = token;
+      }
       return entry;
     },
     remember(token, result, key) {
@@ -119,6 +125,7 @@ export function createVerifiedTokenCache(options: VerifierCacheOptions): Verifie
     },
     clear() {
       entries.clear();
+      newest = undefined;
     },
     get size() {
       return entries.size;
