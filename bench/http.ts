@@ -35,15 +35,24 @@ function start(framework: string, auth: string): Promise<Running> {
   });
 }
 
-async function load(running: Running): Promise<{ rps: number; errors: number; non2xx: number }> {
-  const headers: Record<string, string> = running.token ? { authorization: `Bearer ${running.token}` } : {};
+async function serverCPU(running: Running): Promise<number> {
+  const { user, system } = (await (await fetch(`${running.url}/__cpu`)).json()) as { user: number; system: number };
+  return user + system;
+}
+
+/** Requests/s as measured, and the server's CPU time per request (µs), which the client's share of the cores does not blur. */
+async function load(running: Running): Promise<{ rps: number; cpu: number; errors: number; non2xx: number }> {
+  const headers = { authorization: `Bearer ${running.token}` };
+  const before = await serverCPU(running);
   const result = await autocannon({ url: running.url, connections: CONNECTIONS, duration: SECONDS, headers });
-  return { rps: result.requests.average, errors: result.errors, non2xx: result.non2xx };
+  const cpu = ((await serverCPU(running)) - before) / result.requests.total;
+  return { rps: result.requests.average, cpu, errors: result.errors, non2xx: result.non2xx };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? Number.NaN;
 
 const samples: Record<string, number[]> = {};
+const cpuSamples: Record<string, number[]> = {};
 for (let round = 0; round < ROUNDS; round++) {
   for (const framework of FRAMEWORKS) {
     for (const auth of AUTH) {
@@ -56,10 +65,13 @@ for (let round = 0; round < ROUNDS; round++) {
           duration: 1,
           headers: running.token ? { authorization: `Bearer ${running.token}` } : {},
         });
-        const { rps, errors, non2xx } = await load(running);
+        const { rps, cpu, errors, non2xx } = await load(running);
         if (errors > 0 || non2xx > 0) throw new Error(`${framework}/${auth}: ${errors} errors, ${non2xx} non-2xx answers`);
         samples[`${framework}/${auth}`] = [...(samples[`${framework}/${auth}`] ?? []), rps];
-        console.error(`round ${round + 1}: ${framework} ${auth}: ${Math.round(rps)} req/s`);
+        cpuSamples[`${framework}/${auth}`] = [...(cpuSamples[`${framework}/${auth}`] ?? []), cpu];
+        console.error(
+          `round ${round + 1}: ${framework} ${auth}: ${Math.round(rps)} req/s, ${cpu.toFixed(1)} µs server CPU per request`,
+        );
       } finally {
         running.child.kill();
       }
@@ -67,12 +79,15 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 
+// The cost of auth is the share of server CPU it adds: 1 - (CPU per request without) / (CPU per request with),
+// that is, the throughput lost once the server, not the client, is the limit.
 const rows = FRAMEWORKS.map((framework) => {
-  const none = median(samples[`${framework}/none`] ?? []);
+  const cpuOf = (auth: string) => median(cpuSamples[`${framework}/${auth}`] ?? []);
   return {
     framework,
     results: Object.fromEntries(AUTH.map((auth) => [auth, median(samples[`${framework}/${auth}`] ?? [])])),
-    cost: Object.fromEntries(AUTH.slice(1).map((auth) => [auth, 1 - median(samples[`${framework}/${auth}`] ?? []) / none])),
+    cpu: Object.fromEntries(AUTH.map((auth) => [auth, cpuOf(auth)])),
+    cost: Object.fromEntries(AUTH.slice(1).map((auth) => [auth, 1 - cpuOf('none') / cpuOf(auth)])),
   };
 });
 const result = {
@@ -96,12 +111,12 @@ const LABELS: Record<string, string> = {
   'ES256+cache': 'ES256, cache hit',
 };
 const table = [
-  '| server | auth | req/s | cost of auth |',
-  '| --- | --- | ---: | ---: |',
+  '| server | auth | req/s measured | server CPU per request | server-bound req/s | cost of auth |',
+  '| --- | --- | ---: | ---: | ---: | ---: |',
   ...rows.flatMap((row) =>
     AUTH.map(
       (auth) =>
-        `| ${NAMES[row.framework]} | ${LABELS[auth]} | ${Math.round(row.results[auth] ?? 0)} | ${auth === 'none' ? '' : percent(row.cost[auth])} |`,
+        `| ${NAMES[row.framework]} | ${LABELS[auth]} | ${Math.round(row.results[auth] ?? 0)} | ${(row.cpu[auth] ?? 0).toFixed(1)} µs | ${Math.round(1e6 / (row.cpu[auth] ?? 1))} | ${auth === 'none' ? '' : percent(row.cost[auth])} |`,
     ),
   ),
 ].join('\n');
@@ -122,7 +137,11 @@ if (argv.includes('--write')) {
     `Measured ${result.date.slice(0, 10)} on Node ${result.node}, ${result.cpus}, with \`${result.command}\`: autocannon,`,
     `${CONNECTIONS} connections, ${SECONDS} s per run after a 1 s warm-up, ${ROUNDS} rounds in turn, median requests/s.`,
     'The server runs in its own process; the load generator shares the same 2 cores, so absolute',
-    'figures are low and the ratios are what carry over.',
+    'figures are low and the ratios are what carry over. Every run sends the same request, with an',
+    '`Authorization: Bearer` header the unauthenticated server ignores, so the client does the same work.',
+    'Measured req/s are bounded by the client here (the server sits idle about a third of the time), so the',
+    "cost of auth is taken from the server's CPU time per request (user + system, `process.cpuUsage()`):",
+    '`1 - CPU(no auth) / CPU(auth)`, the throughput lost once the server is the limit.',
     '',
     table,
     '',

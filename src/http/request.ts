@@ -53,6 +53,31 @@ export function viewOf(request: AuthRequest): RequestView {
     };
   }
   const raw = 'rawHeaders' in request ? request.rawHeaders : undefined;
+  // Node builds its header record on first read; the raw list is already there, and short.
+  if (raw !== undefined) {
+    return {
+      method,
+      url,
+      header(name) {
+        let value: string | undefined;
+        for (let i = 0; i < raw.length; i += 2) {
+          const key = raw[i] as string;
+          if (key.length !== name.length || key.toLowerCase() !== name) continue;
+          const next = raw[i + 1] as string;
+          value = value === undefined ? next : `${value}${name === 'cookie' ? '; ' : ', '}${next}`;
+        }
+        return value;
+      },
+      count(name) {
+        let count = 0;
+        for (let i = 0; i < raw.length; i += 2) {
+          const key = raw[i] as string;
+          if (key.length === name.length && key.toLowerCase() === name) count++;
+        }
+        return count;
+      },
+    };
+  }
   return {
     method,
     url,
@@ -60,12 +85,7 @@ export function viewOf(request: AuthRequest): RequestView {
       const value = headers[name];
       return Array.isArray(value) ? value.join(', ') : value;
     },
-    count(name) {
-      if (raw === undefined) return headers[name] === undefined ? 0 : 1;
-      let count = 0;
-      for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === name) count++;
-      return count;
-    },
+    count: (name) => (headers[name] === undefined ? 0 : 1),
   };
 }
 
