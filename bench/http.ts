@@ -2,7 +2,7 @@
 // authentication and behind jwtkit with HS256 and ES256, measured with autocannon against a server
 // in its own process. Configurations take turns over several rounds; each figure is the median.
 // `--write` records docs/bench/http.json and the table in docs/benchmarks.md; `--quick` is rougher.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
@@ -15,6 +15,9 @@ const CONNECTIONS = 10;
 const FRAMEWORKS = ['node', 'fastify'] as const;
 const AUTH = ['none', 'HS256', 'HS256+cache', 'ES256', 'ES256+cache'] as const;
 const server = new URL('./http-server.js', import.meta.url).pathname;
+// Server on CPU 0, load generator (this process) on CPU 1, where taskset and two CPUs exist: the two
+// then stop trading places on the cores, which halves the spread between identical runs.
+const pinned = cpus().length >= 2 && spawnSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' }).status === 0;
 
 interface Running {
   url: string;
@@ -23,7 +26,10 @@ interface Running {
 }
 
 function start(framework: string, auth: string): Promise<Running> {
-  const child = spawn(process.execPath, [server, framework, auth], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [command, args] = pinned
+    ? ['taskset', ['-c', '0', process.execPath, server, framework, auth]]
+    : [process.execPath, [server, framework, auth]];
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout?.on('data', (chunk) => {
@@ -94,6 +100,7 @@ const result = {
   date: new Date().toISOString(),
   node: process.version,
   cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+  pinned,
   command: 'npm run bench:http',
   rounds: ROUNDS,
   seconds: SECONDS,
@@ -136,10 +143,10 @@ if (argv.includes('--write')) {
     '<!-- bench:http:start -->',
     `Measured ${result.date.slice(0, 10)} on Node ${result.node}, ${result.cpus}, with \`${result.command}\`: autocannon,`,
     `${CONNECTIONS} connections, ${SECONDS} s per run after a 1 s warm-up, ${ROUNDS} rounds in turn, median requests/s.`,
-    'The server runs in its own process; the load generator shares the same 2 cores, so absolute',
+    `The server runs in its own process${pinned ? ' pinned to CPU 0, the load generator on CPU 1 (taskset)' : ''}; the two share the machine, so absolute`,
     'figures are low and the ratios are what carry over. Every run sends the same request, with an',
     '`Authorization: Bearer` header the unauthenticated server ignores, so the client does the same work.',
-    'Measured req/s are bounded by the client here (the server sits idle about a third of the time), so the',
+    'Measured req/s are bounded by the client here (the server sits idle part of the time), so the',
     "cost of auth is taken from the server's CPU time per request (user + system, `process.cpuUsage()`):",
     '`1 - CPU(no auth) / CPU(auth)`, the throughput lost once the server is the limit.',
     '',
