@@ -16,8 +16,9 @@ const FRAMEWORKS = ['node', 'fastify'] as const;
 const AUTH = ['none', 'HS256', 'HS256+cache', 'ES256', 'ES256+cache'] as const;
 const server = new URL('./http-server.js', import.meta.url).pathname;
 // Server on CPU 0, load generator (this process) on CPU 1, where taskset and two CPUs exist: the two
-// then stop trading places on the cores, which halves the spread between identical runs.
-const pinned = cpus().length >= 2 && spawnSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' }).status === 0;
+// then stop trading places on the cores, which narrows the spread between identical runs.
+const pinned =
+  cpus().length >= 2 && spawnSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' }).status === 0;
 
 interface Running {
   url: string;
