@@ -15,7 +15,7 @@ import {
   type VerifyJWTOptions,
 } from '../index.js';
 import { checkRealm, checkScopes } from './challenge.js';
-import { DEFAULT_TOKEN_COOKIE } from './cookies.js';
+import { DEFAULT_TOKEN_COOKIE, isCookieName } from './cookies.js';
 import { type CSRFOptions, compileCSRF, passesCSRF } from './csrf.js';
 import { AuthError, type AuthErrorCode, type AuthErrorResponse } from './errors.js';
 import { type ExtractOptions, extractToken, type TokenSource } from './extract.js';
@@ -126,8 +126,7 @@ function checkFunction(options: object, name: string): void {
 function cookieName(cookie: unknown): string | undefined {
   if (cookie === undefined || cookie === false) return undefined;
   if (cookie === true) return DEFAULT_TOKEN_COOKIE;
-  if (typeof cookie !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(cookie))
-    throw new InvalidOptionError('cookie', 'must be true or a cookie name');
+  if (!isCookieName(cookie)) throw new InvalidOptionError('cookie', 'must be true or a cookie name');
   return cookie;
 }
 

@@ -43,6 +43,7 @@ export type CookieTarget =
 
 /** RFC 6265 cookie-name (an RFC 9110 token). */
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+export const isCookieName = (name: unknown): name is string => typeof name === 'string' && COOKIE_NAME.test(name);
 /** RFC 6265 cookie-octets; tokens and CSRF values are base64url, so this is never limiting. */
 const COOKIE_VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/;
 const ATTRIBUTE = /^[\x20-\x3a\x3c-\x7e]*$/;
@@ -56,7 +57,7 @@ export function isLocalhost(host: string | undefined): boolean {
 /** Serialises a `Set-Cookie` value. */
 export function serializeCookie(value: string, options: CookieOptions & { httpOnly: boolean }, defaultName: string): string {
   const name = options.name ?? defaultName;
-  if (!COOKIE_NAME.test(name)) throw new InvalidOptionError('name', 'is not a valid cookie name');
+  if (!isCookieName(name)) throw new InvalidOptionError('name', 'is not a valid cookie name');
   if (!COOKIE_VALUE.test(value)) throw new InvalidOptionError('value', 'holds characters a cookie cannot carry');
   const sameSite = options.sameSite ?? 'Lax';
   if (sameSite !== 'Strict' && sameSite !== 'Lax' && sameSite !== 'None')

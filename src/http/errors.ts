@@ -107,12 +107,15 @@ export class AuthError extends JWTKitError {
     return this;
   }
 
-  /** A Web `Response` with the status, the challenge and the JSON body. */
+  /** The headers and body text to send: the challenge, plus `Content-Type` when the body is JSON. */
+  serialize(): { headers: Record<string, string>; text: string | undefined } {
+    if (this.body === undefined || typeof this.body === 'string') return { headers: this.headers, text: this.body };
+    return { headers: { ...this.headers, 'Content-Type': 'application/json' }, text: JSON.stringify(this.body) };
+  }
+
+  /** A Web `Response` with the status, the challenge and the body. */
   toResponse(): Response {
-    const headers = new Headers(this.headers);
-    if (this.body === undefined) return new Response(null, { status: this.status, headers });
-    if (typeof this.body === 'string') return new Response(this.body, { status: this.status, headers });
-    headers.set('Content-Type', 'application/json');
-    return new Response(JSON.stringify(this.body), { status: this.status, headers });
+    const { headers, text } = this.serialize();
+    return new Response(text ?? null, { status: this.status, headers });
   }
 }

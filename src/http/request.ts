@@ -40,6 +40,16 @@ function isHeaders(headers: unknown): headers is HeadersLike {
   return typeof (headers as HeadersLike).get === 'function';
 }
 
+/** Every value of a header in Node's raw list (name, value, name, value, ...), `name` in lower case. */
+function rawValues(raw: readonly string[], name: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i] as string;
+    if (key.length === name.length && key.toLowerCase() === name) values.push(raw[i + 1] as string);
+  }
+  return values;
+}
+
 export function viewOf(request: AuthRequest): RequestView {
   const { headers } = request;
   const method = (request.method ?? 'GET').toUpperCase();
@@ -59,23 +69,10 @@ export function viewOf(request: AuthRequest): RequestView {
       method,
       url,
       header(name) {
-        let value: string | undefined;
-        for (let i = 0; i < raw.length; i += 2) {
-          const key = raw[i] as string;
-          if (key.length !== name.length || key.toLowerCase() !== name) continue;
-          const next = raw[i + 1] as string;
-          value = value === undefined ? next : `${value}${name === 'cookie' ? '; ' : ', '}${next}`;
-        }
-        return value;
+        const values = rawValues(raw, name);
+        return values.length === 0 ? undefined : values.join(name === 'cookie' ? '; ' : ', ');
       },
-      count(name) {
-        let count = 0;
-        for (let i = 0; i < raw.length; i += 2) {
-          const key = raw[i] as string;
-          if (key.length === name.length && key.toLowerCase() === name) count++;
-        }
-        return count;
-      },
+      count: (name) => rawValues(raw, name).length,
     };
   }
   return {

@@ -12,10 +12,9 @@ export type AuthenticatedRequest<P extends object = JWTPayload> = IncomingMessag
 
 /** Writes an AuthError as the response. */
 export function sendAuthError(res: ServerResponse, error: AuthError): void {
-  const body = error.body === undefined ? '' : typeof error.body === 'string' ? error.body : JSON.stringify(error.body);
-  const type = typeof error.body === 'string' || error.body === undefined ? {} : { 'Content-Type': 'application/json' };
-  res.writeHead(error.status, { ...error.headers, ...type, 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
+  const { headers, text = '' } = error.serialize();
+  res.writeHead(error.status, { ...headers, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 function failed(res: ServerResponse, error: unknown): void {
