@@ -17,10 +17,19 @@ import {
   verify,
 } from 'node:crypto';
 import type { HashName } from '../algorithms/index.js';
+import { equalInConstantTime } from '../encoding/constant-time.js';
 import { KeyInvalidError, NotSupportedError } from '../errors.js';
 import type { JWK } from '../keys/jwk.js';
 import { nodeHasCipherFor } from './node-cipher.js';
-import type { Backend, KeyFacts, NativeKey, SignFunction, VerifyFunction } from './types.js';
+import type {
+  Backend,
+  EncodedSignFunction,
+  EncodedVerifyFunction,
+  KeyFacts,
+  NativeKey,
+  SignFunction,
+  VerifyFunction,
+} from './types.js';
 
 const HASH: Record<HashName, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
 const CURVE: Record<string, string> = {
@@ -178,6 +187,26 @@ export const nodeBackend: Backend = {
       case 'EdDSA':
         return (data, signature) => verify(null, bytes(data), key, signature);
     }
+  },
+
+  // HMAC as text: digest('base64url') hands back a string, where digest() allocates a Buffer that
+  // then has to be encoded (or the signature decoded to compare with it): about 0.8 µs a token on
+  // Node 20, a third of an HS256 verification. The encoder's output is canonical, so a segment that
+  // equals it is both canonical and correct; the comparison takes constant time.
+  encodedSigner(native, alg): EncodedSignFunction | undefined {
+    if (alg.family !== 'HMAC') return undefined;
+    const key = native.handle as KeyObject;
+    const hash = HASH[alg.hash];
+    return (data) => createHmac(hash, key).update(data).digest('base64url');
+  },
+
+  encodedVerifier(native, alg): EncodedVerifyFunction | undefined {
+    if (alg.family !== 'HMAC') return undefined;
+    const key = native.handle as KeyObject;
+    const hash = HASH[alg.hash];
+    const length = Math.ceil((alg.hashLength * 4) / 3);
+    return (data, segment) =>
+      segment.length === length && equalInConstantTime(createHmac(hash, key).update(data).digest('base64url'), segment);
   },
 
   exportJWK(native) {

@@ -75,6 +75,10 @@ export function secretBytes(key: NativeKey): Uint8Array | undefined {
 export type SignFunction = (data: string | Uint8Array) => Awaitable<Uint8Array>;
 /** Verifies a signature whose length the caller already checked against the registry. */
 export type VerifyFunction = (data: string | Uint8Array, signature: Uint8Array) => Awaitable<boolean>;
+/** Signs an ASCII signing input and returns the signature as its base64url segment. */
+export type EncodedSignFunction = (data: string) => string;
+/** Verifies a base64url signature segment (of any length) over an ASCII signing input. */
+export type EncodedVerifyFunction = (data: string, segment: string) => boolean;
 
 export interface GenerateOptions {
   readonly modulusLength: number;
@@ -154,6 +158,13 @@ export interface Backend {
   importNative(key: unknown): NativeKey | undefined;
   signer(key: NativeKey, alg: SignatureAlgorithm): SignFunction;
   verifier(key: NativeKey, alg: SignatureAlgorithm): VerifyFunction;
+  /**
+   * Optional text forms of signer and verifier, for algorithms where the backend can produce the
+   * base64url signature itself and so spare a buffer and a conversion per token (node:crypto HMAC:
+   * `digest('base64url')`). `undefined` for algorithms without one.
+   */
+  encodedSigner?(key: NativeKey, alg: SignatureAlgorithm): EncodedSignFunction | undefined;
+  encodedVerifier?(key: NativeKey, alg: SignatureAlgorithm): EncodedVerifyFunction | undefined;
   exportJWK(key: NativeKey): Awaitable<JWK>;
   exportDER(key: NativeKey, format: 'spki' | 'pkcs8'): Awaitable<Uint8Array>;
   generateKeyPair(alg: AlgorithmEntry, options: GenerateOptions): Promise<{ privateKey: NativeKey; publicKey: NativeKey }>;

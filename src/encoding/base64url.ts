@@ -35,7 +35,12 @@ export function decodeBase64url(text: string): Uint8Array | undefined {
     const bytes = NativeBuffer.from(text, 'base64url');
     return bytes.toString('base64url') === text ? bytes : undefined;
   }
-  if (!isBase64url(text)) return undefined;
+  return isBase64url(text) ? decodeValidBase64url(text) : undefined;
+}
+
+/** Decodes text that {@link isBase64url} has already accepted (anything else decodes to garbage). */
+export function decodeValidBase64url(text: string): Uint8Array {
+  if (NativeBuffer !== undefined) return NativeBuffer.from(text, 'base64url');
   const out = new Uint8Array((text.length * 3) >> 2);
   let bits = 0;
   let acc = 0;

@@ -4,6 +4,7 @@
  * repeat the CSRF cookie in a header (double submit: a cross-site page cannot read the cookie), or
  * come from an allowed origin (`Origin`, else `Referer`, which a cross-site page cannot forge).
  */
+import { equalInConstantTime } from '../encoding/constant-time.js';
 import { InvalidOptionError } from '../errors.js';
 import { DEFAULT_CSRF_COOKIE, DEFAULT_CSRF_HEADER } from './cookies.js';
 import { cookieValues, type RequestView, requestHost } from './request.js';
@@ -51,13 +52,6 @@ export function compileCSRF(options: CSRFOptions | boolean | undefined): CSRFPol
     header: (given.header ?? DEFAULT_CSRF_HEADER).toLowerCase(),
     cookie: given.cookie ?? DEFAULT_CSRF_COOKIE,
   };
-}
-
-function equalInConstantTime(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return difference === 0;
 }
 
 function doubleSubmitted(view: RequestView, policy: CSRFPolicy): boolean {

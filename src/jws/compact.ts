@@ -1,5 +1,5 @@
 /** Parsing of compact JWS (RFC 7515 §7.1), shared by verifyJWS, verifyJWT and decodeJWT. */
-import { decodeBase64url } from '../encoding/base64url.js';
+import { decodeBase64url, decodeValidBase64url, isBase64url } from '../encoding/base64url.js';
 import { type JSONObject, JSONSyntaxError, parseJSONObject } from '../encoding/json.js';
 import { utf8Decode } from '../encoding/utf8.js';
 import { TokenTooLargeError } from '../errors.js';
@@ -88,10 +88,14 @@ export function splitCompact(token: unknown, maxLength: number, malformed: Malfo
   };
 }
 
-/** Decodes the signature segment strictly; an empty one is malformed (catalogue entry 28). */
-export function decodeSignature(segment: string, malformed: Malformed): Uint8Array {
+/** Checks the signature segment strictly without decoding it; an empty one is malformed (catalogue entry 28). */
+export function checkSignature(segment: string, malformed: Malformed): void {
   if (segment.length === 0) throw malformed('the signature is empty');
-  const signature = decodeBase64url(segment);
-  if (signature === undefined) throw malformed('the signature is not canonical base64url');
-  return signature;
+  if (!isBase64url(segment)) throw malformed('the signature is not canonical base64url');
+}
+
+/** Decodes the signature segment strictly, after {@link checkSignature}. */
+export function decodeSignature(segment: string, malformed: Malformed): Uint8Array {
+  checkSignature(segment, malformed);
+  return decodeValidBase64url(segment);
 }

@@ -40,7 +40,7 @@ async function signOne(signer: JWSSigner, payload: Uint8Array, payloadSegment: s
   const header = buildProtectedHeader(key, signer, b64, true, signer.unprotectedHeader);
   const protectedSegment = encodeHeader(header);
   const input = b64 ? `${protectedSegment}.${payloadSegment}` : concatBytes(asciiBytes(`${protectedSegment}.`), payload);
-  const signature = encodeBase64url(await signWith(key, input));
+  const signature = await signWith(key, input);
   const entry: JWSSignatureEntry = protectedSegment === '' ? { signature } : { protected: protectedSegment, signature };
   if (signer.unprotectedHeader !== undefined) entry.header = signer.unprotectedHeader;
   return { entry };

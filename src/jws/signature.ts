@@ -1,18 +1,32 @@
 /** Producing and checking one signature with a bound Key: the only place JWS code calls a backend. */
-import type { Awaitable } from '../backend/types.js';
+import { type Awaitable, after, type VerifyFunction } from '../backend/types.js';
+import { decodeValidBase64url, encodeBase64url } from '../encoding/base64url.js';
 import { JWSSignatureInvalidError, KeyMismatchError } from '../errors.js';
-import type { Key } from '../keys/key.js';
+import type { Key, KeyInternals } from '../keys/key.js';
 
-/** Signs the signing input; refuses keys that cannot sign (public keys, verify-only `key_ops`). */
-export function signWith(key: Key, input: string | Uint8Array): Awaitable<Uint8Array> {
-  const sign = key.internals.sign;
+/** Signs the signing input and returns the signature's base64url segment; refuses keys that cannot sign. */
+export function signWith(key: Key, input: string | Uint8Array): Awaitable<string> {
+  const { sign, signEncoded } = key.internals;
   if (key.internals.algorithm.kind !== 'signature') throw new KeyMismatchError(`a ${key.alg} key encrypts; it cannot sign`);
   if (sign === undefined) {
     throw new KeyMismatchError(
       key.type === 'public' ? 'a public key cannot sign; use the private key' : 'the key may not sign (key_ops)',
     );
   }
-  return sign(input);
+  if (signEncoded !== undefined && typeof input === 'string') return signEncoded(input);
+  return after(sign(input), encodeBase64url);
+}
+
+/** The key's verifying functions; throws for a key that may not verify. */
+function verifierOf(key: Key): KeyInternals & { verify: VerifyFunction } {
+  const internals = key.internals;
+  if (internals.algorithm.kind !== 'signature') throw new KeyMismatchError(`a ${key.alg} key decrypts; it cannot verify`);
+  if (internals.verify === undefined) {
+    throw new KeyMismatchError(
+      key.type === 'private' ? 'a private key cannot verify; use the public key' : 'the key may not verify (key_ops)',
+    );
+  }
+  return internals as KeyInternals & { verify: VerifyFunction };
 }
 
 /**
@@ -20,15 +34,20 @@ export function signWith(key: Key, input: string | Uint8Array): Awaitable<Uint8A
  * any crypto runs (catalogue entries 8 and 28).
  */
 export function verifyWith(key: Key, input: string | Uint8Array, signature: Uint8Array): Awaitable<boolean> {
-  const { verify, signatureLength } = key.internals;
-  if (key.internals.algorithm.kind !== 'signature') throw new KeyMismatchError(`a ${key.alg} key decrypts; it cannot verify`);
-  if (verify === undefined) {
-    throw new KeyMismatchError(
-      key.type === 'private' ? 'a private key cannot verify; use the public key' : 'the key may not verify (key_ops)',
-    );
-  }
+  const { verify, signatureLength } = verifierOf(key);
   if (signatureLength !== undefined && signature.length !== signatureLength) return false;
   return verify(input, signature);
+}
+
+/**
+ * Verifies a signature segment the caller has already found canonical (`isBase64url`, not empty).
+ * Where the backend compares base64url text itself (HMAC on node:crypto) the segment is never
+ * decoded; otherwise it is decoded and checked as by {@link verifyWith}.
+ */
+export function verifySegment(key: Key, input: string, segment: string): Awaitable<boolean> {
+  const { verifyEncoded } = verifierOf(key);
+  if (verifyEncoded !== undefined) return verifyEncoded(input, segment);
+  return verifyWith(key, input, decodeValidBase64url(segment));
 }
 
 /** Throws the signature error unless `ok`. */

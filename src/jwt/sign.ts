@@ -4,7 +4,7 @@
  */
 import { SIGNATURE_ONLY } from '../algorithms/index.js';
 import { type Awaitable, after, settle } from '../backend/types.js';
-import { encodeBase64url, encodeBase64urlString } from '../encoding/base64url.js';
+import { encodeBase64urlString } from '../encoding/base64url.js';
 import { InvalidOptionError, SyncUnavailableError } from '../errors.js';
 import { buildProtectedHeader, encodeHeader, type HeaderOptions } from '../jws/protected-header.js';
 import { signWith } from '../jws/signature.js';
@@ -41,16 +41,16 @@ function signingInput(signer: CompiledSigner, claims: object): string {
 
 function sign(signer: CompiledSigner, claims: object): Awaitable<string> {
   const input = signingInput(signer, claims);
-  return after(signWith(signer.key, input), (signature) => `${input}.${encodeBase64url(signature)}`);
+  return after(signWith(signer.key, input), (signature) => `${input}.${signature}`);
 }
 
 function signSync(signer: CompiledSigner, claims: object): string {
   const input = signingInput(signer, claims);
-  const signature: Awaitable<Uint8Array> = signWith(signer.key, input);
+  const signature: Awaitable<string> = signWith(signer.key, input);
   if (signature instanceof Promise) {
     throw new SyncUnavailableError(`${signer.key.alg} is served by the asynchronous ${signer.key.backend} backend here`);
   }
-  return `${input}.${encodeBase64url(signature)}`;
+  return `${input}.${signature}`;
 }
 
 const importOptions = (options: SignJWTOptions) => (options.alg === undefined ? {} : { alg: options.alg });

@@ -9,7 +9,7 @@ import { type Awaitable, after, recover, settle } from '../backend/types.js';
 import { decodeBase64url } from '../encoding/base64url.js';
 import type { JSONObject } from '../encoding/json.js';
 import { InvalidOptionError, JWTMalformedError, SyncUnavailableError } from '../errors.js';
-import { createHeaderReader, decodeSignature, type ParsedHeader, parseJSONBytes, splitCompact } from '../jws/compact.js';
+import { checkSignature, createHeaderReader, type ParsedHeader, parseJSONBytes, splitCompact } from '../jws/compact.js';
 import { headerRules, type JWSHeader } from '../jws/header.js';
 import {
   checkAlgorithmsOption,
@@ -18,7 +18,7 @@ import {
   type KeyOrResolver,
   type KeySource,
 } from '../jws/key-source.js';
-import { assertVerified, verifyWith } from '../jws/signature.js';
+import { assertVerified, verifySegment } from '../jws/signature.js';
 import type { Key } from '../keys/key.js';
 import { type ClaimOptions, type ClaimPolicy, checkClaims, compileClaimPolicy } from './claims.js';
 import { DEFAULT_MAX_JWT_LENGTH, type JWTPayload, type VerifiedJWT } from './types.js';
@@ -59,7 +59,8 @@ interface Split {
   readonly alg: JWSAlgorithm;
   readonly input: string;
   readonly payload: Uint8Array;
-  readonly signature: Uint8Array;
+  /** The signature segment, found canonical (a backend may compare it as text, undecoded). */
+  readonly signature: string;
 }
 
 function compile(key: KeyOrResolver, options: VerifyJWTOptions, headerCacheSize: number): Compiled {
@@ -86,13 +87,13 @@ function split(compiled: Compiled, token: unknown): Split {
   // Decoded once, before any crypto: the signing input must be canonical base64url.
   const payload = parts.payloadSegment.length === 0 ? undefined : decodeBase64url(parts.payloadSegment);
   if (payload === undefined) throw malformed('the payload is not canonical base64url');
-  const signature = decodeSignature(parts.signatureSegment, malformed);
+  checkSignature(parts.signatureSegment, malformed);
   return {
     parsed,
     alg,
     input: parts.signingInput,
     payload,
-    signature,
+    signature: parts.signatureSegment,
   };
 }
 
@@ -106,7 +107,7 @@ function finish<P extends object>(compiled: Compiled, token: Split): VerifiedJWT
 function run<P extends object>(compiled: Compiled, token: unknown, cache?: VerifiedTokenCache): Awaitable<VerifiedJWT<P>> {
   const parts = split(compiled, token);
   return after(compiled.source.get(parts.alg, parts.parsed.header, token), (key) =>
-    after(verifyWith(key, parts.input, parts.signature), (ok) => {
+    after(verifySegment(key, parts.input, parts.signature), (ok) => {
       assertVerified(ok);
       const result = finish<P>(compiled, parts);
       cache?.remember(token as string, result, key);
@@ -118,7 +119,7 @@ function run<P extends object>(compiled: Compiled, token: unknown, cache?: Verif
 function runSync<P extends object>(compiled: Compiled, token: unknown, cache?: VerifiedTokenCache): VerifiedJWT<P> {
   const parts = split(compiled, token);
   const key = compiled.source.getSync(parts.alg, parts.parsed.header, token);
-  const ok = verifyWith(key, parts.input, parts.signature);
+  const ok = verifySegment(key, parts.input, parts.signature);
   if (ok instanceof Promise)
     throw new SyncUnavailableError(`${key.alg} is served by the asynchronous ${key.backend} backend here`);
   assertVerified(ok);
@@ -224,7 +225,7 @@ export async function verifyJWTSignature(
   const compiled = compile(key, options, 0);
   const parts = split(compiled, token);
   const verifyingKey = await compiled.source.get(parts.alg, parts.parsed.header, token);
-  assertVerified(await verifyWith(verifyingKey, parts.input, parts.signature));
+  assertVerified(await verifySegment(verifyingKey, parts.input, parts.signature));
   return { payload: parseJSONBytes(parts.payload, 'payload', malformed), header: parts.parsed.header };
 }
 

@@ -256,13 +256,17 @@ function finish(plan: Plan, native: NativeKey): Key {
   const signing = alg.kind === 'signature' ? alg : undefined;
   const signatureLength =
     signing === undefined ? undefined : alg.kty === 'RSA' ? Math.ceil((facts.bits ?? 0) / 8) : signing.signatureLength;
+  const canSign = signing !== undefined && facts.type !== 'public' && may('sign');
+  const canVerify = signing !== undefined && facts.type !== 'private' && may('verify');
   return new Key(alg.name as KeyAlgorithmName, plan.kid, {
     algorithm: alg,
     backend,
     native,
     extractable: plan.extractable,
-    sign: signing && facts.type !== 'public' && may('sign') ? backend.signer(native, signing) : undefined,
-    verify: signing && facts.type !== 'private' && may('verify') ? backend.verifier(native, signing) : undefined,
+    sign: canSign ? backend.signer(native, signing) : undefined,
+    verify: canVerify ? backend.verifier(native, signing) : undefined,
+    signEncoded: canSign ? backend.encodedSigner?.(native, signing) : undefined,
+    verifyEncoded: canVerify ? backend.encodedVerifier?.(native, signing) : undefined,
     signatureLength,
     encrypt: !signing && facts.type !== 'private' && may(...ENCRYPT_OPS),
     decrypt: !signing && facts.type !== 'public' && may(...DECRYPT_OPS),

@@ -1,5 +1,12 @@
 import type { AlgorithmEntry, KeyAlgorithmName, KeyType } from '../algorithms/index.js';
-import type { Backend, NativeKey, SignFunction, VerifyFunction } from '../backend/types.js';
+import type {
+  Backend,
+  EncodedSignFunction,
+  EncodedVerifyFunction,
+  NativeKey,
+  SignFunction,
+  VerifyFunction,
+} from '../backend/types.js';
 
 /** @internal What a Key carries besides its public description. */
 export interface KeyInternals {
@@ -9,6 +16,9 @@ export interface KeyInternals {
   readonly extractable: boolean;
   readonly sign: SignFunction | undefined;
   readonly verify: VerifyFunction | undefined;
+  /** The backend's text forms of `sign` and `verify`, where it has them (set exactly when those are). */
+  readonly signEncoded: EncodedSignFunction | undefined;
+  readonly verifyEncoded: EncodedVerifyFunction | undefined;
   /** Expected signature length in bytes (for RSA, the modulus length). */
   readonly signatureLength: number | undefined;
   /** JWE keys: whether the key may take the encrypting side (public, secret; key_ops permitting). */
