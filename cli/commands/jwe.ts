@@ -1,0 +1,93 @@
+/** `jwtkit encrypt` and `jwtkit decrypt`: compact JWE, with a key or a PBES2 password. */
+import { decryptJWT, encryptJWT, type Key } from 'jwtkit';
+import { loadMaterial, readClaims, readPassword, readToken, type SecretEncoding } from '../input.js';
+import { keyFrom, verificationKey } from '../keys.js';
+import { blame, describeError, EXIT, formatJSON, type Output, UsageError } from '../output.js';
+import { type ClaimFlags, claimOptions } from './sign.js';
+import { type VerifyFlags, verifyOptions } from './verify.js';
+
+export interface KeyOrPasswordFlags {
+  key?: string;
+  password?: boolean;
+  passwordFile?: string;
+  keyEncoding?: SecretEncoding;
+}
+
+export interface EncryptFlags extends ClaimFlags, KeyOrPasswordFlags {
+  alg?: string;
+  enc?: string;
+  kid?: string;
+  typ?: string;
+  cty?: string;
+  p2c?: string;
+  zip?: boolean;
+}
+
+export interface DecryptFlags extends KeyOrPasswordFlags, Omit<VerifyFlags, 'alg' | 'key'> {
+  alg?: string[];
+  enc?: string[];
+}
+
+const DEFAULT_PBES2 = 'PBES2-HS256+A128KW';
+
+/** The key, or the password as a PBES2 key bound to `alg` (default PBES2-HS256+A128KW). */
+async function keyOrPassword(out: Output, flags: KeyOrPasswordFlags, alg: string | undefined, side: 'encrypt' | 'decrypt'): Promise<Key> {
+  const password = flags.password === true || flags.passwordFile !== undefined;
+  if (password === (flags.key !== undefined)) {
+    throw new UsageError(`pass exactly one of --key <file|@file|env:NAME|-> and --password / --password-file <file> to ${side}`);
+  }
+  if (password) {
+    const flag = flags.passwordFile === undefined ? '--password' : '--password-file';
+    const text = await readPassword(flags.passwordFile);
+    return keyFrom({ kind: 'secret', bytes: new TextEncoder().encode(text) }, flag, alg ?? DEFAULT_PBES2);
+  }
+  const material = loadMaterial(out, flags.key as string, '--key', flags.keyEncoding);
+  if (side === 'decrypt' && material.kind === 'jwks') return (await verificationKey(material, '--key', alg)) as Key;
+  return keyFrom(material, '--key', alg);
+}
+
+export async function runEncrypt(out: Output, argument: string | undefined, flags: EncryptFlags): Promise<number> {
+  const claims = readClaims(argument, flags.claim ?? []);
+  const key = await keyOrPassword(out, flags, flags.alg, 'encrypt');
+  const p2c = flags.p2c === undefined ? undefined : Number(flags.p2c);
+  if (p2c !== undefined && !Number.isSafeInteger(p2c)) throw new UsageError(`--p2c: expected a whole number, got "${flags.p2c}"`);
+  const token = await blame('--alg/--enc', () =>
+    encryptJWT(claims, key, {
+      ...claimOptions(flags),
+      ...(flags.enc !== undefined && { enc: flags.enc }),
+      ...(flags.kid !== undefined && { kid: flags.kid }),
+      ...(flags.typ !== undefined && { typ: flags.typ }),
+      ...(flags.cty !== undefined && { cty: flags.cty }),
+      ...(p2c !== undefined && { p2c }),
+      ...(flags.zip === true && { zip: 'DEF' as const }),
+    }),
+  );
+  if (out.json) out.result({ ok: true, token });
+  else out.line(token);
+  return EXIT.ok;
+}
+
+export async function runDecrypt(out: Output, argument: string | undefined, flags: DecryptFlags): Promise<number> {
+  const token = readToken(argument);
+  const bound = flags.alg?.length === 1 ? flags.alg[0] : undefined;
+  const key = await keyOrPassword(out, flags, bound, 'decrypt');
+  try {
+    const { payload, header: protectedHeader } = await decryptJWT(token, key, {
+      ...verifyOptions({ ...flags, alg: undefined }),
+      ...(flags.alg !== undefined && { keyManagementAlgorithms: flags.alg }),
+      ...(flags.enc !== undefined && { contentEncryptionAlgorithms: flags.enc }),
+    });
+    if (out.json) out.result({ ok: true, valid: true, header: protectedHeader, payload });
+    else {
+      out.note(`${out.paint('green', out.paint('bold', 'DECRYPTED'))}: ${protectedHeader.alg} + ${protectedHeader.enc}, claims verified`);
+      out.line(formatJSON(out, payload));
+    }
+    return EXIT.ok;
+  } catch (error) {
+    const { code, message, exit } = describeError(error);
+    if (exit === EXIT.usage) throw error;
+    if (out.json) out.result({ ok: false, valid: false, error: { code, message } });
+    else out.note(`${out.paint('red', out.paint('bold', 'FAILED'))}: ${message} (${code})`);
+    return EXIT.invalid;
+  }
+}

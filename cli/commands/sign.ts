@@ -1,0 +1,66 @@
+/** `jwtkit sign`: claims from JSON, a file, stdin and `-c name=value`; the key never on the command line. */
+import { randomUUID } from 'node:crypto';
+import { type ClaimSetOptions, type JWSHeader, signJWT } from 'jwtkit';
+import { loadMaterial, parseValue, readClaims, type SecretEncoding, splitPair } from '../input.js';
+import { keyFrom } from '../keys.js';
+import { type Output, UsageError } from '../output.js';
+import { durationFlag } from './verify.js';
+
+export interface ClaimFlags {
+  claim?: string[];
+  exp?: string;
+  nbf?: string;
+  iss?: string;
+  sub?: string;
+  aud?: string[];
+  jti?: string | boolean;
+  iat?: boolean;
+}
+
+export interface SignFlags extends ClaimFlags {
+  key?: string;
+  alg?: string;
+  kid?: string;
+  typ?: string;
+  header?: string[];
+  keyEncoding?: SecretEncoding;
+}
+
+/** The registered-claim flags as the library's claim options. */
+export function claimOptions(flags: ClaimFlags): ClaimSetOptions {
+  const options: ClaimSetOptions = {};
+  if (flags.exp !== undefined) options.expiresIn = durationFlag(flags.exp);
+  if (flags.nbf !== undefined) options.notBefore = durationFlag(flags.nbf);
+  if (flags.iss !== undefined) options.issuer = flags.iss;
+  if (flags.sub !== undefined) options.subject = flags.sub;
+  if (flags.aud !== undefined) options.audience = flags.aud.length === 1 ? (flags.aud[0] as string) : flags.aud;
+  if (flags.jti !== undefined && flags.jti !== false) options.jwtId = flags.jti === true ? randomUUID() : flags.jti;
+  if (flags.iat === false) options.noTimestamp = true;
+  return options;
+}
+
+export function headerFlags(pairs: readonly string[] | undefined): Record<string, unknown> | undefined {
+  if (pairs === undefined || pairs.length === 0) return undefined;
+  const header: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const [name, value] = splitPair(pair, '--header');
+    header[name] = parseValue(value);
+  }
+  return header;
+}
+
+export async function runSign(out: Output, argument: string | undefined, flags: SignFlags): Promise<number> {
+  if (flags.key === undefined) throw new UsageError('--key is required: a file, @file, env:NAME or - (stdin); never the key itself');
+  const claims = readClaims(argument, flags.claim ?? []);
+  const key = await keyFrom(loadMaterial(out, flags.key, '--key', flags.keyEncoding), '--key', flags.alg);
+  const header = headerFlags(flags.header);
+  const token = await signJWT(claims, key, {
+    ...claimOptions(flags),
+    ...(flags.kid !== undefined && { kid: flags.kid }),
+    ...(flags.typ !== undefined && { typ: flags.typ }),
+    ...(header !== undefined && { header: header as JWSHeader }),
+  });
+  if (out.json) out.result({ ok: true, token });
+  else out.line(token);
+  return 0;
+}

@@ -1,0 +1,198 @@
+/**
+ * Where the CLI's inputs come from: a token argument or stdin, key material from a file, `@file`,
+ * an environment variable or stdin (never the command line itself, which shell history and `ps`
+ * would keep), claims as JSON, and passwords from a prompt or a file.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { extractToken } from 'jwtkit/inspect';
+import type { JWK, JWKS } from 'jwtkit';
+import { type Output, UsageError } from './output.js';
+
+let stdinTaken: string | undefined;
+
+/** Reads all of stdin once; a second `-` is a usage error naming both flags. */
+export function readStdin(what: string): Buffer {
+  if (stdinTaken !== undefined) throw new UsageError(`${what} and ${stdinTaken} cannot both come from stdin ("-")`);
+  stdinTaken = what;
+  if (process.stdin.isTTY) throw new UsageError(`${what} is "-" but stdin is a terminal; pipe the input in`);
+  try {
+    return readFileSync(0);
+  } catch (error) {
+    throw new UsageError(`${what}: cannot read stdin (${(error as Error).message})`);
+  }
+}
+
+/** The token from an argument (`-` or nothing: stdin), with pasted noise around it removed. */
+export function readToken(argument: string | undefined): string {
+  const text = argument === undefined || argument === '-' ? readStdin('<token>').toString('utf8') : argument;
+  try {
+    return extractToken(text).token;
+  } catch (error) {
+    throw new UsageError(`<token>: ${(error as Error).message}`);
+  }
+}
+
+export interface SourceText {
+  readonly bytes: Buffer;
+  /** The file the bytes came from, for permission checks and messages. */
+  readonly path?: string;
+}
+
+/** Reads `-`, `env:NAME`, `@path` or `path`; `flag` names the option in errors. */
+export function readSource(value: string, flag: string): SourceText {
+  if (value === '-') return { bytes: readStdin(flag) };
+  if (value.startsWith('env:')) {
+    const name = value.slice(4);
+    const text = process.env[name];
+    if (name === '' || text === undefined) throw new UsageError(`${flag}: the environment variable ${name || '(none)'} is not set`);
+    return { bytes: Buffer.from(text, 'utf8') };
+  }
+  const path = value.startsWith('@') ? value.slice(1) : value;
+  try {
+    return { bytes: readFileSync(path), path };
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new UsageError(`${flag}: cannot read "${path}": ${reason}`);
+  }
+}
+
+export type Material =
+  | { readonly kind: 'pem'; readonly text: string; readonly private: boolean }
+  | { readonly kind: 'jwk'; readonly jwk: JWK; readonly private: boolean }
+  | { readonly kind: 'jwks'; readonly jwks: JWKS }
+  | { readonly kind: 'secret'; readonly bytes: Uint8Array };
+
+export type SecretEncoding = 'utf8' | 'base64' | 'base64url' | 'hex';
+
+const isPrivateJWK = (jwk: JWK) => jwk.kty === 'oct' || 'd' in jwk;
+
+/**
+ * What key material the bytes hold: PEM, a JWK, a JWKS, else an HMAC secret (one trailing line
+ * break, which `echo` and editors add, is not part of it).
+ */
+export function classify(bytes: Buffer, flag: string, encoding: SecretEncoding = 'utf8'): Material {
+  const text = bytes.toString('utf8');
+  const trimmed = text.trim();
+  if (trimmed.startsWith('-----BEGIN')) return { kind: 'pem', text: trimmed, private: /PRIVATE KEY-----/.test(trimmed) };
+  if (trimmed.startsWith('{')) {
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed);
+    } catch (error) {
+      throw new UsageError(`${flag}: the key looks like JSON but does not parse (${(error as Error).message})`);
+    }
+    const object = value as Record<string, unknown>;
+    if (Array.isArray(object.keys)) return { kind: 'jwks', jwks: object as unknown as JWKS };
+    if (typeof object.kty === 'string') return { kind: 'jwk', jwk: object as unknown as JWK, private: isPrivateJWK(object as unknown as JWK) };
+    throw new UsageError(`${flag}: JSON key material must be a JWK (with "kty") or a JWKS (with "keys")`);
+  }
+  const raw = text.replace(/\r?\n$/, '');
+  if (raw.length === 0) throw new UsageError(`${flag}: the key is empty`);
+  if (encoding === 'utf8') return { kind: 'secret', bytes: Buffer.from(raw, 'utf8') };
+  const decoded = Buffer.from(raw.trim(), encoding);
+  if (decoded.length === 0 || (encoding === 'hex' && decoded.length * 2 !== raw.trim().length)) {
+    throw new UsageError(`${flag}: the secret is not valid ${encoding}`);
+  }
+  return { kind: 'secret', bytes: decoded };
+}
+
+/** Warns when a file holding a private key or secret is readable by others (POSIX modes). */
+export function checkPermissions(out: Output, source: SourceText, material: Material, flag: string): void {
+  if (source.path === undefined || process.platform === 'win32') return;
+  const secret = material.kind === 'secret' || (material.kind !== 'jwks' && material.private);
+  if (!secret) return;
+  const mode = statSync(source.path).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    out.warn(
+      `${flag}: "${source.path}" holds a ${material.kind === 'secret' ? 'secret' : 'private key'} and is readable by others (mode ${mode.toString(8).padStart(4, '0')}); run chmod 600 "${source.path}"`,
+    );
+  }
+}
+
+/** Reads and classifies key material, warning about loose file permissions. */
+export function loadMaterial(out: Output, value: string, flag: string, encoding?: SecretEncoding): Material {
+  const source = readSource(value, flag);
+  const material = classify(source.bytes, flag, encoding);
+  checkPermissions(out, source, material, flag);
+  return material;
+}
+
+/** Claims from a JSON argument, `@file` or `-`, then `key=value` pairs on top. */
+export function readClaims(argument: string | undefined, pairs: readonly string[]): Record<string, unknown> {
+  let claims: Record<string, unknown> = {};
+  if (argument !== undefined) {
+    const text =
+      argument === '-' ? readStdin('[claims]').toString('utf8') : argument.startsWith('@') ? readSource(argument, '[claims]').bytes.toString('utf8') : argument;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new UsageError(`[claims]: not valid JSON (${(error as Error).message}); pass a JSON object, @file or -`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError('[claims]: must be a JSON object');
+    claims = value as Record<string, unknown>;
+  }
+  for (const pair of pairs) {
+    const [name, value] = splitPair(pair, '--claim');
+    claims[name] = parseValue(value);
+  }
+  return claims;
+}
+
+/** `name=value`, refusing a pair without `=` or without a name. */
+export function splitPair(pair: string, flag: string): [string, string] {
+  const at = pair.indexOf('=');
+  if (at <= 0) throw new UsageError(`${flag}: expected name=value, got "${pair}"`);
+  return [pair.slice(0, at), pair.slice(at + 1)];
+}
+
+/** A value given as text: JSON when it parses as JSON (numbers, true, [..], {..}), else the text. */
+export function parseValue(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Reads a password: from a file, or a prompt without echo on a terminal, or the first line of stdin. */
+export async function readPassword(file: string | undefined): Promise<string> {
+  if (file !== undefined) {
+    const text = readSource(file, '--password-file').bytes.toString('utf8').replace(/\r?\n$/, '');
+    if (text.length === 0) throw new UsageError('--password-file: the password is empty');
+    return text;
+  }
+  if (!process.stdin.isTTY) {
+    const line = readStdin('--password').toString('utf8').split(/\r?\n/)[0] ?? '';
+    if (line.length === 0) throw new UsageError('--password: no password on stdin');
+    return line;
+  }
+  return prompt('Password: ');
+}
+
+function prompt(question: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const input = process.stdin;
+    process.stderr.write(question);
+    input.setRawMode(true);
+    input.resume();
+    let password = '';
+    const done = (error?: Error) => {
+      input.setRawMode(false);
+      input.pause();
+      input.off('data', onData);
+      process.stderr.write('\n');
+      if (error) reject(error);
+      else resolve(password);
+    };
+    const onData = (chunk: Buffer) => {
+      for (const char of chunk.toString('utf8')) {
+        if (char === '\r' || char === '\n') return done(password.length === 0 ? new UsageError('--password: empty password') : undefined);
+        if (char === '\u0003') return done(new UsageError('--password: cancelled'));
+        if (char === '\u007f' || char === '\b') password = password.slice(0, -1);
+        else password += char;
+      }
+    };
+    input.on('data', onData);
+  });
+}

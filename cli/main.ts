@@ -1,0 +1,256 @@
+#!/usr/bin/env node
+/**
+ * `jwtkit`: decode, verify, sign, encrypt and inspect tokens; generate and convert keys. Exit codes:
+ * 0 success, 1 invalid token (or failed operation), 2 usage error, 3 high-severity inspect finding.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { completionScript, SHELLS } from './completion.js';
+import { EXIT, Output, UsageError } from './output.js';
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(',').filter(Boolean)];
+const collectPairs = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const KEY_HELP = 'key: a file, @file, env:NAME or - (stdin); never the key itself';
+const keyEncoding = () =>
+  new Option('--key-encoding <encoding>', 'how a raw secret is written').choices(['utf8', 'base64', 'base64url', 'hex']).default('utf8');
+
+function examples(command: Command, lines: string[]): Command {
+  return command.addHelpText('after', `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`);
+}
+
+function claimFlags(command: Command): Command {
+  return command
+    .option('-c, --claim <name=value>', 'a claim; the value is JSON when it parses as JSON (repeatable)', collectPairs)
+    .option('--exp <duration>', 'expires after this long: seconds or 15m, 1h, 7d')
+    .option('--nbf <duration>', 'not valid before now + this')
+    .option('--iss <issuer>', 'issuer claim')
+    .option('--sub <subject>', 'subject claim')
+    .option('--aud <audience>', 'audience claim (repeatable)', collect)
+    .option('--jti [id]', 'JWT ID; a random UUID when given without a value')
+    .option('--no-iat', 'leave out the iat claim');
+}
+
+function verifyFlags(command: Command): Command {
+  return command
+    .option('--iss <issuer>', 'accepted issuer (repeatable)', collect)
+    .option('--aud <audience>', 'accepted audience (repeatable)', collect)
+    .option('--sub <subject>', 'expected subject')
+    .option('--typ <type>', 'expected typ header (JWT, at+jwt, ...)')
+    .option('--max-age <duration>', 'refuse tokens whose iat is older than this')
+    .option('--leeway <duration>', 'clock tolerance for exp, nbf and max-age')
+    .option('--require <claim>', 'a claim that must be present (repeatable)', collect);
+}
+
+/** Builds the program; `run` receives each command's action so that errors and exit codes are handled in one place. */
+export function buildProgram(run: (action: (out: Output) => Promise<number> | number) => Promise<void>): Command {
+  const program = new Command('jwtkit')
+    .description('JWT and JOSE on the command line: decode, verify, sign, encrypt, inspect, keys. Tokens never leave this machine.')
+    .version(version(), '-v, --version')
+    .option('--json', 'print one JSON document on stdout, errors included')
+    .option('--no-color', 'no colours, even on a terminal')
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
+  const act =
+    <A extends unknown[]>(load: () => Promise<(out: Output, ...args: A) => Promise<number> | number>) =>
+    async (...args: unknown[]) => {
+      const command = args.at(-1) as Command;
+      const values = args.slice(0, -2) as A;
+      const flags = command.opts();
+      const handler = await load();
+      await run((out) => handler(out, ...([...values, flags] as unknown as A)));
+    };
+
+  examples(
+    program.command('decode').argument('[token]', 'the token, or - for stdin; pasted noise (Bearer, quotes, a header line) is fine').description('show header and claims; NEVER verifies'),
+    ['jwtkit decode eyJhbGciOi...', 'pbpaste | jwtkit decode', "jwtkit decode 'Authorization: Bearer eyJ...' --json"],
+  ).action(act(async () => (await import('./commands/decode.js')).runDecode as never));
+
+  examples(
+    verifyFlags(
+      program
+        .command('verify')
+        .argument('[token]', 'the token, or - for stdin')
+        .description('verify signature and claims: exit 0 valid, 1 invalid, 2 usage error')
+        .option('-k, --key <source>', `${KEY_HELP}; or a JWKS URL`)
+        .option('--jwks <file|url>', 'a JWKS; the key is selected by kid')
+        .option('--issuer-discovery <issuer>', 'find the JWKS through the issuer\'s OpenID/OAuth metadata')
+        .option('-a, --alg <alg>', 'accepted algorithm (repeatable, or comma-separated)', collect)
+        .addOption(keyEncoding()),
+    ),
+    ['jwtkit verify "$TOKEN" --key env:JWT_SECRET --iss https://auth.example.com', 'jwtkit verify - --jwks https://example.com/.well-known/jwks.json --aud api < token.txt', 'jwtkit verify "$TOKEN" --issuer-discovery https://accounts.example.com --json'],
+  ).action(act(async () => (await import('./commands/verify.js')).runVerify as never));
+
+  examples(
+    claimFlags(
+      program
+        .command('sign')
+        .argument('[claims]', 'claims as JSON, @file or - (stdin)')
+        .description('sign claims as a JWT')
+        .option('-k, --key <source>', KEY_HELP)
+        .option('-a, --alg <alg>', 'algorithm (default: the key\'s; HS256 for a secret)')
+        .option('--kid <kid>', 'key id header')
+        .option('--typ <type>', 'typ header (default JWT)')
+        .option('-H, --header <name=value>', 'another header parameter (repeatable)', collectPairs)
+        .addOption(keyEncoding()),
+    ),
+    ["jwtkit sign '{\"sub\":\"ada\"}' --key env:JWT_SECRET --exp 15m", 'jwtkit sign -c sub=ada -c admin=true --aud api --key ec.private.json --exp 1h', 'jwtkit sign @claims.json --key rsa.pem --alg PS256 --kid 2024-06'],
+  ).action(act(async () => (await import('./commands/sign.js')).runSign as never));
+
+  const passwordFlags = (command: Command) =>
+    command
+      .option('-k, --key <source>', KEY_HELP)
+      .option('--password', 'use a password (PBES2): asked on the terminal, or the first line of stdin')
+      .option('--password-file <file>', 'read the PBES2 password from a file')
+      .addOption(keyEncoding());
+
+  examples(
+    claimFlags(
+      passwordFlags(
+        program
+          .command('encrypt')
+          .argument('[claims]', 'claims as JSON, @file or - (stdin)')
+          .description('encrypt claims as a JWE')
+          .option('-a, --alg <alg>', 'key management: dir, A256KW, RSA-OAEP-256, ECDH-ES+A256KW, PBES2-HS256+A128KW, ... (default: the key\'s)')
+          .option('-e, --enc <enc>', 'content encryption (default A256GCM)')
+          .option('--kid <kid>', 'key id header')
+          .option('--typ <type>', 'typ header')
+          .option('--cty <type>', 'cty header')
+          .option('--p2c <count>', 'PBES2 iterations')
+          .option('--zip', 'compress before encrypting (DEF)'),
+      ),
+    ),
+    ["jwtkit encrypt '{\"sub\":\"ada\"}' --key dir.secret.json --exp 15m", 'jwtkit encrypt -c sub=ada --password-file pass.txt', 'jwtkit encrypt @claims.json --key rsa.public.json --alg RSA-OAEP-256 --enc A256GCM'],
+  ).action(act(async () => (await import('./commands/jwe.js')).runEncrypt as never));
+
+  examples(
+    verifyFlags(
+      passwordFlags(
+        program
+          .command('decrypt')
+          .argument('[token]', 'the JWE, or - for stdin')
+          .description('decrypt a JWE and check its claims: exit 0 ok, 1 failed, 2 usage error')
+          .option('-a, --alg <alg>', 'accepted key management algorithm (repeatable)', collect)
+          .option('-e, --enc <enc>', 'accepted content encryption (repeatable)', collect),
+      ),
+    ),
+    ['jwtkit decrypt "$JWE" --key dir.secret.json', 'jwtkit decrypt "$JWE" --password', 'jwtkit decrypt - --key ec.private.json --alg ECDH-ES+A256KW < token.txt'],
+  ).action(act(async () => (await import('./commands/jwe.js')).runDecrypt as never));
+
+  examples(
+    program
+      .command('inspect')
+      .argument('[token]', 'the token, or - for stdin')
+      .description('security review of a token: exit 3 when a high-severity finding exists')
+      .option('--max-lifetime <duration>', 'longest acceptable lifetime (default 24h)')
+      .option('--max-size <characters>', 'largest acceptable token (default 4096)')
+      .option('--secrets <file>', 'more secrets to try, one per line')
+      .option('--no-secret-check', 'do not try common and short secrets on HS* tokens'),
+    ['jwtkit inspect "$TOKEN"', 'jwtkit inspect - --json < token.txt', 'jwtkit inspect "$TOKEN" --max-lifetime 1h --secrets our-old-secrets.txt'],
+  ).action(act(async () => (await import('./commands/inspect.js')).runInspect as never));
+
+  examples(
+    program
+      .command('keygen')
+      .argument('<alg>', 'HS256, RS256, PS256, ES256, EdDSA, A256GCM (dir), A256KW, RSA-OAEP-256, ECDH-ES, ...')
+      .description('generate a key pair or a secret (private files get mode 600)')
+      .addOption(new Option('-f, --format <format>', 'output format; raw prints a secret as base64url (read it back with --key-encoding base64url)').choices(['jwk', 'pem', 'raw']).default('jwk'))
+      .option('-o, --out <prefix>', 'write <prefix>.private.* and <prefix>.public.* (or <prefix>.secret.*) instead of printing')
+      .option('--kid <kid>', 'key id (default: the RFC 7638 thumbprint)')
+      .option('--bits <n>', 'RSA modulus length (default 2048)')
+      .option('--crv <curve>', 'curve for ECDH-ES: P-256, P-384, P-521, X25519'),
+    ['jwtkit keygen ES256 --out signing', 'jwtkit keygen RS256 --format pem --bits 3072', 'jwtkit keygen HS256 --format raw'],
+  ).action(act(async () => (await import('./commands/keys.js')).runKeygen as never));
+
+  const key = program.command('key').description('key conversion');
+  examples(
+    key
+      .command('convert')
+      .argument('[key]', 'key file, @file, env:NAME or - (stdin)')
+      .description('PEM <-> JWK; JWK output gets a kid thumbprint')
+      .addOption(new Option('--to <format>', 'output format (default: the other one)').choices(['jwk', 'pem']))
+      .option('--public', 'output only the public key')
+      .option('-a, --alg <alg>', 'algorithm to bind (default: from the key)')
+      .option('--kid <kid>', 'key id for JWK output'),
+    ['jwtkit key convert private.pem', 'jwtkit key convert private.json --to pem --public', 'cat key.pem | jwtkit key convert -'],
+  ).action(act(async () => (await import('./commands/keys.js')).runConvert as never));
+
+  examples(
+    program
+      .command('thumbprint')
+      .argument('[key]', 'key file, @file, env:NAME or - (stdin)')
+      .description('RFC 7638 JWK thumbprint of a key (of its public part)')
+      .addOption(new Option('--hash <hash>', 'hash').choices(['sha256', 'sha384', 'sha512']).default('sha256'))
+      .option('--uri', 'as an RFC 9278 URI')
+      .option('-a, --alg <alg>', 'algorithm to bind (default: from the key)'),
+    ['jwtkit thumbprint public.json', 'jwtkit thumbprint key.pem --uri'],
+  ).action(act(async () => (await import('./commands/keys.js')).runThumbprint as never));
+
+  const jwks = program.command('jwks').description('JSON Web Key Sets');
+  examples(
+    jwks
+      .command('build')
+      .argument('<keys...>', 'key files (PEM, JWK or JWKS); private keys contribute their public part')
+      .description('build a JWKS of public keys to publish')
+      .option('-a, --alg <alg>', 'algorithm for keys that do not name one'),
+    ['jwtkit jwks build a.public.json b.pem > jwks.json'],
+  ).action(act(async () => (await import('./commands/keys.js')).runJWKSBuild as never));
+  examples(
+    jwks.command('show').argument('<source>', 'a JWKS file or URL').description('list the keys of a local or remote JWKS'),
+    ['jwtkit jwks show https://www.googleapis.com/oauth2/v3/certs', 'jwtkit jwks show jwks.json --json'],
+  ).action(act(async () => (await import('./commands/keys.js')).runJWKSShow as never));
+
+  examples(
+    program
+      .command('completion')
+      .argument('<shell>', SHELLS.join(', '))
+      .description('print a shell completion script'),
+    ['jwtkit completion bash >> ~/.bashrc', 'jwtkit completion zsh > "${fpath[1]}/_jwtkit"', 'jwtkit completion fish > ~/.config/fish/completions/jwtkit.fish'],
+  ).action(async (shell: string) => {
+    await run(() => {
+      if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`<shell>: expected ${SHELLS.join(', ')}, got "${shell}"`);
+      process.stdout.write(completionScript(program, shell as (typeof SHELLS)[number]));
+      return EXIT.ok;
+    });
+  });
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const wantsJSON = argv.includes('--json');
+  const fallback = new Output({ json: wantsJSON, ...(argv.includes('--no-color') && { colour: false }) });
+  const program = buildProgram(async (action) => {
+    const flags = program.opts() as { json?: boolean; color?: boolean };
+    const out = new Output({ json: flags.json === true, ...(flags.color === false && { colour: false }) });
+    try {
+      exitCode = await action(out);
+    } catch (error) {
+      exitCode = out.fail(error);
+    }
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+      // `jwtkit` or `jwtkit key` alone: commander printed the help to stderr.
+      if (error.code === 'commander.help') return EXIT.usage;
+      const message = error.message.replace(/^error: /, '');
+      return fallback.fail(new UsageError(`${message} (see jwtkit ${argv[0] ?? ''} --help)`.replace(/ +\(/, ' (')));
+    }
+    return fallback.fail(error);
+  }
+  return exitCode;
+}
+
+process.exitCode = await main(process.argv.slice(2));

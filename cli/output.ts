@@ -1,0 +1,148 @@
+/**
+ * Everything the CLI prints. Human output is coloured on a terminal and plain when piped or with
+ * NO_COLOR; `--json` prints one JSON document on stdout, errors included. stdout carries only the
+ * requested output: warnings and notes go to stderr.
+ */
+import { JWTKitError } from 'jwtkit';
+
+/** A bad invocation: exit code 2, named after the flag or argument at fault. */
+export class UsageError extends Error {
+  /** `ERR_USAGE`, or the library's code when a library error was the cause (`ERR_KEY_WEAK`, ...). */
+  readonly code: string;
+  constructor(message: string, code = 'ERR_USAGE') {
+    super(message);
+    this.name = 'UsageError';
+    this.code = code;
+  }
+}
+
+/** The flag behind each library option, so that errors name what the user typed. */
+const FLAGS: Readonly<Record<string, string>> = {
+  algorithms: '--alg',
+  alg: '--alg',
+  issuer: '--iss',
+  audience: '--aud',
+  subject: '--sub',
+  typ: '--typ',
+  maxAge: '--max-age',
+  clockTolerance: '--leeway',
+  requiredClaims: '--require',
+  expiresIn: '--exp',
+  notBefore: '--nbf',
+  jwtId: '--jti',
+  kid: '--kid',
+  enc: '--enc',
+  keyManagementAlgorithms: '--alg',
+  contentEncryptionAlgorithms: '--enc',
+  modulusLength: '--bits',
+  crv: '--crv',
+};
+
+/** Runs `load` and turns a library error into a usage error that names `flag`. */
+export async function blame<T>(flag: string, load: () => Promise<T> | T): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if (error instanceof JWTKitError) throw new UsageError(`${flag}: ${error.message}`, error.code);
+    throw error;
+  }
+}
+
+export const EXIT = { ok: 0, invalid: 1, usage: 2, findings: 3 } as const;
+
+/** Whether stdout gets ANSI colour: FORCE_COLOR wins, then NO_COLOR, then whether stdout is a terminal. */
+export function colourEnabled(env: NodeJS.ProcessEnv = process.env, tty = process.stdout.isTTY === true): boolean {
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  return tty && env.TERM !== 'dumb';
+}
+
+const CODES = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  blue: [34, 39],
+  magenta: [35, 39],
+  cyan: [36, 39],
+  // The colours jwt.io gave the three parts, which developers recognise.
+  header: ['38;5;197', 39],
+  payload: ['38;5;171', 39],
+  signature: ['38;5;39', 39],
+  key: ['38;5;214', 39],
+  iv: ['38;5;114', 39],
+} as const;
+
+export type Style = keyof typeof CODES;
+
+export class Output {
+  readonly json: boolean;
+  readonly colour: boolean;
+
+  constructor(options: { json?: boolean; colour?: boolean }) {
+    this.json = options.json === true;
+    this.colour = !this.json && (options.colour ?? colourEnabled());
+  }
+
+  paint(style: Style, text: string): string {
+    if (!this.colour) return text;
+    const [open, close] = CODES[style];
+    return `\u001b[${open}m${text}\u001b[${close}m`;
+  }
+
+  /** A line of the requested output. */
+  line(text = ''): void {
+    process.stdout.write(`${text}\n`);
+  }
+
+  /** The whole result in `--json` mode. */
+  result(value: unknown): void {
+    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** A note or warning: stderr, never mixed with the output. */
+  note(text: string): void {
+    process.stderr.write(`${text}\n`);
+  }
+
+  warn(text: string): void {
+    process.stderr.write(`${this.colourFor(process.stderr.isTTY) ? `\u001b[33mwarning\u001b[39m` : 'warning'}: ${text}\n`);
+  }
+
+  /** Prints an error (stdout as JSON with `--json`, else stderr) and returns the exit code it calls for. */
+  fail(error: unknown): number {
+    const { code, message, exit } = describeError(error);
+    if (this.json) this.result({ ok: false, error: { code, message } });
+    else process.stderr.write(`${this.colourFor(process.stderr.isTTY) ? `\u001b[31merror\u001b[39m` : 'error'}: ${message}${code === 'ERR_USAGE' ? '' : ` (${code})`}\n`);
+    return exit;
+  }
+
+  private colourFor(tty: boolean | undefined): boolean {
+    return !this.json && colourEnabled(process.env, tty === true);
+  }
+}
+
+/** The code, message and exit status of anything thrown by a command. */
+export function describeError(error: unknown): { code: string; message: string; exit: number } {
+  if (error instanceof UsageError) return { code: error.code, message: error.message, exit: EXIT.usage };
+  if (error instanceof JWTKitError) {
+    if (error.code === 'ERR_INVALID_OPTION') {
+      const option = (error as JWTKitError & { option: string }).option;
+      const flag = FLAGS[option.replace(/^claims\./, '')];
+      const message = flag === undefined ? error.message : `${flag}: ${error.message.replace(/^option "[^"]*": /, '')}`;
+      return { code: error.code, message, exit: EXIT.usage };
+    }
+    return { code: error.code, message: error.message, exit: error.code === 'ERR_NOT_SUPPORTED' ? EXIT.usage : EXIT.invalid };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'ERR_INTERNAL', message, exit: EXIT.invalid };
+}
+
+/** Pretty JSON for humans, keys coloured on a terminal. */
+export function formatJSON(out: Output, value: unknown): string {
+  const text = JSON.stringify(value, null, 2) ?? 'undefined';
+  if (!out.colour) return text;
+  return text.replace(/^(\s*)("(?:[^"\\]|\\.)*")(: )/gm, (_, space: string, name: string, colon: string) => `${space}${out.paint('cyan', name)}${colon}`);
+}

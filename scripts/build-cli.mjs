@@ -1,0 +1,26 @@
+// Bundles the CLI (cli/main.ts) into dist/cli/jwtkit.js, the package's `bin`. commander is inlined
+// so that installing jwtkit installs no runtime dependency; the library itself stays external and
+// is reached through the package's own exports ('jwtkit', 'jwtkit/inspect'), as any user's code would.
+import { chmodSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outfile = join(root, 'dist', 'cli', 'jwtkit.js');
+await build({
+  entryPoints: [join(root, 'cli', 'main.ts')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['jwtkit', 'jwtkit/*'],
+  // The commands are loaded on demand; keeping them in one file still costs less than resolving several.
+  splitting: false,
+  // commander is CommonJS and requires node: built-ins, which an ESM bundle can only do through createRequire.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+chmodSync(outfile, 0o755);

@@ -1,0 +1,122 @@
+/**
+ * Taking a compact token apart for display, part by part, as far as each part allows: a broken
+ * token is shown up to its first defect, and every defect is named with its position in the token.
+ * Nothing here verifies anything.
+ */
+import { decodeBase64url, isBase64url } from '../encoding/base64url.js';
+import { isJSONObject, type JSONObject, JSONSyntaxError, parseJSON } from '../encoding/json.js';
+import { utf8Decode } from '../encoding/utf8.js';
+
+export type TokenKind = 'JWS' | 'JWE' | 'unknown';
+export type PartRole = 'header' | 'payload' | 'signature' | 'encrypted_key' | 'iv' | 'ciphertext' | 'tag' | 'part';
+
+export interface TokenPart {
+  readonly role: PartRole;
+  readonly text: string;
+  /** Where the part starts in the token. */
+  readonly offset: number;
+  /** Decoded length in bytes, when the part is base64url (or close enough to decode). */
+  readonly bytes?: number;
+  /** The JSON object a header or payload holds. */
+  readonly json?: JSONObject;
+  /** The decoded text of a payload that is not JSON (a JWS may sign anything). */
+  readonly decodedText?: string;
+  /** What is wrong with this part, if anything. */
+  readonly problem?: string;
+}
+
+export interface DissectedToken {
+  readonly kind: TokenKind;
+  readonly parts: readonly TokenPart[];
+  readonly header: JSONObject | undefined;
+  /** The claims of a JWS whose payload is a JSON object. */
+  readonly payload: JSONObject | undefined;
+  /** Every problem found, each naming its part and position. */
+  readonly problems: readonly string[];
+}
+
+const JWS_ROLES: readonly PartRole[] = ['header', 'payload', 'signature'];
+const JWE_ROLES: readonly PartRole[] = ['header', 'encrypted_key', 'iv', 'ciphertext', 'tag'];
+
+/** Why a segment is not canonical base64url, with the token position of the first bad character. */
+function base64urlProblem(text: string, offset: number): string | undefined {
+  if (isBase64url(text)) return undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (/[A-Za-z0-9_-]/.test(c)) continue;
+    const at = `at position ${offset + i}`;
+    if (c === '=') return `padding "=" ${at}: base64url in JOSE has no padding`;
+    if (c === '+' || c === '/') return `"${c}" ${at} is standard base64; base64url uses "-" and "_"`;
+    return `character ${JSON.stringify(c)} ${at} is not base64url`;
+  }
+  if (text.length % 4 === 1) return `length ${text.length} is impossible for base64url (one character too many or too few)`;
+  return 'the last character carries bits that must be zero (not the canonical encoding)';
+}
+
+/** Decodes leniently, so that a part with a fixable defect can still be shown. */
+function lenientBytes(text: string): Uint8Array | undefined {
+  const cleaned = text.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  if (!/^[A-Za-z0-9_-]*$/.test(cleaned) || cleaned.length % 4 === 1) return undefined;
+  const padded = cleaned.length % 4 === 0 ? cleaned : cleaned + 'A'.repeat(4 - (cleaned.length % 4));
+  const bytes = decodeBase64url(padded);
+  return bytes?.subarray(0, (cleaned.length * 3) >> 2);
+}
+
+function jsonPart(role: PartRole, text: string, offset: number, problem: string | undefined, bytes: Uint8Array): TokenPart {
+  const decoded = utf8Decode(bytes);
+  const name = role === 'header' ? 'header' : 'payload';
+  if (decoded === undefined) return { role, text, offset, bytes: bytes.length, problem: problem ?? `the ${name} is not valid UTF-8` };
+  try {
+    const value = parseJSON(decoded);
+    if (isJSONObject(value)) return { role, text, offset, bytes: bytes.length, json: value, ...(problem && { problem }) };
+    if (role === 'payload') return { role, text, offset, bytes: bytes.length, decodedText: decoded, ...(problem && { problem }) };
+    return { role, text, offset, bytes: bytes.length, problem: problem ?? 'the header is JSON but not an object' };
+  } catch (error) {
+    if (!(error instanceof JSONSyntaxError)) throw error;
+    const reason = `the ${name} is not strict JSON: ${error.message}`;
+    if (role === 'payload') return { role, text, offset, bytes: bytes.length, decodedText: decoded, problem: problem ?? reason };
+    return { role, text, offset, bytes: bytes.length, problem: problem ?? reason };
+  }
+}
+
+function dissectPart(role: PartRole, text: string, offset: number, kind: TokenKind): TokenPart {
+  const problem = base64urlProblem(text, offset);
+  const bytes = decodeBase64url(text) ?? lenientBytes(text);
+  if (bytes === undefined) return { role, text, offset, ...(problem && { problem }) };
+  const json = role === 'header' || (role === 'payload' && kind === 'JWS');
+  if (json) return jsonPart(role, text, offset, problem, bytes);
+  if (role === 'signature' && text.length === 0) return { role, text, offset, bytes: 0, problem: 'the signature is empty' };
+  return { role, text, offset, bytes: bytes.length, ...(problem && { problem }) };
+}
+
+/**
+ * Splits a compact JWS (3 parts) or JWE (5 parts) and decodes each part as far as it goes.
+ *
+ * @example
+ * ```ts
+ * const { kind, header, payload, problems } = dissectToken(token);
+ * ```
+ */
+export function dissectToken(token: string): DissectedToken {
+  const texts = token.split('.');
+  const kind: TokenKind = texts.length === 3 ? 'JWS' : texts.length === 5 ? 'JWE' : 'unknown';
+  const roles = kind === 'JWE' ? JWE_ROLES : JWS_ROLES;
+  const parts: TokenPart[] = [];
+  let offset = 0;
+  texts.forEach((text, index) => {
+    parts.push(dissectPart(roles[index] ?? 'part', text, offset, kind));
+    offset += text.length + 1;
+  });
+  const problems: string[] = [];
+  if (kind === 'unknown') {
+    problems.push(`a compact token has 3 parts (signed) or 5 parts (encrypted); this one has ${texts.length}`);
+  }
+  for (const part of parts) if (part.problem !== undefined) problems.push(`${part.role.replace('_', ' ')}: ${part.problem}`);
+  const header = parts[0]?.json;
+  if (header !== undefined && kind !== 'unknown') {
+    const alg = header.alg;
+    if (typeof alg !== 'string') problems.push('header: "alg" is missing or not a string');
+    if (kind === 'JWE' && typeof header.enc !== 'string') problems.push('header: an encrypted token needs "enc"');
+  }
+  return { kind, parts, header, payload: kind === 'JWS' ? parts[1]?.json : undefined, problems };
+}

@@ -1,0 +1,24 @@
+/**
+ * jwtkit/inspect: looking at tokens without trusting them. Finding a token in pasted text, taking
+ * it apart part by part, describing its claims, and reviewing it for security problems. The CLI
+ * and the debugger page are built on it; nothing here verifies a token for use.
+ */
+export type { JSONObject, JSONValue } from '../encoding/json.js';
+export {
+  CLAIM_DESCRIPTIONS,
+  type ClaimRow,
+  describeMembers,
+  describeTime,
+  formatDuration,
+  HEADER_DESCRIPTIONS,
+  isoTime,
+  relativeTime,
+  TIME_CLAIMS,
+  timeStatus,
+} from './claims.js';
+export { type DissectedToken, dissectToken, type PartRole, type TokenKind, type TokenPart } from './dissect.js';
+export { type ExtractedToken, extractToken } from './extract.js';
+export { type Finding, type InspectOptions, inspectToken, SEVERITY_ORDER, type Severity } from './findings.js';
+export { findPersonalData, passesLuhn } from './personal-data.js';
+export { commonSecrets, shortSecrets } from './secrets.js';
+export { findWeakSecret, maskSecret, type WeakSecret } from './weak-secret.js';
