@@ -11,7 +11,12 @@ interface Entry {
   /** `verify`, or `key convert`. */
   readonly path: string;
   readonly description: string;
-  readonly flags: readonly { readonly long: string; readonly short?: string; readonly description: string; readonly takesValue: boolean }[];
+  readonly flags: readonly {
+    readonly long: string;
+    readonly short?: string;
+    readonly description: string;
+    readonly takesValue: boolean;
+  }[];
 }
 
 function entries(program: Command): Entry[] {
@@ -22,12 +27,14 @@ function entries(program: Command): Entry[] {
       out.push({
         path,
         description: sub.description(),
-        flags: [...sub.options, ...program.options].filter((option) => option.long !== undefined).map((option) => ({
-          long: option.long as string,
-          ...(option.short !== undefined && { short: option.short }),
-          description: option.description,
-          takesValue: option.required || option.optional,
-        })),
+        flags: [...sub.options, ...program.options]
+          .filter((option) => option.long !== undefined)
+          .map((option) => ({
+            long: option.long as string,
+            ...(option.short !== undefined && { short: option.short }),
+            description: option.description,
+            takesValue: option.required || option.optional,
+          })),
       });
       walk(sub, path);
     }
@@ -43,7 +50,15 @@ function bash(program: Command): string {
   const top = list.filter((entry) => !entry.path.includes(' ')).map((entry) => entry.path);
   const cases = list
     .map((entry) => {
-      const words = [...list.filter((other) => other.path.startsWith(`${entry.path} `) && other.path.split(' ').length === entry.path.split(' ').length + 1).map((other) => other.path.split(' ').at(-1)), ...entry.flags.flatMap((flag) => [flag.long, ...(flag.short ? [flag.short] : [])])];
+      const words = [
+        ...list
+          .filter(
+            (other) =>
+              other.path.startsWith(`${entry.path} `) && other.path.split(' ').length === entry.path.split(' ').length + 1,
+          )
+          .map((other) => other.path.split(' ').at(-1)),
+        ...entry.flags.flatMap((flag) => [flag.long, ...(flag.short ? [flag.short] : [])]),
+      ];
       return `    ${quote(entry.path)}) words=${quote(words.join(' '))} ;;`;
     })
     .join('\n');
@@ -85,11 +100,16 @@ function fish(program: Command): string {
     const parts = entry.path.split(' ');
     const name = parts.at(-1) as string;
     const parent = parts.slice(0, -1);
-    const condition = parent.length === 0 ? '__fish_use_subcommand' : `__fish_seen_subcommand_from ${parent.join(' ')}; and not __fish_seen_subcommand_from ${name}`;
+    const condition =
+      parent.length === 0
+        ? '__fish_use_subcommand'
+        : `__fish_seen_subcommand_from ${parent.join(' ')}; and not __fish_seen_subcommand_from ${name}`;
     lines.push(`complete -c jwtkit -n ${quote(condition)} -a ${name} -d ${quote(entry.description)}`);
     for (const flag of entry.flags) {
       const short = flag.short === undefined ? '' : ` -s ${flag.short.slice(1)}`;
-      lines.push(`complete -c jwtkit -n ${quote(`__fish_seen_subcommand_from ${name}`)} -l ${flag.long.slice(2)}${short}${flag.takesValue ? ' -r -F' : ''} -d ${quote(flag.description)}`);
+      lines.push(
+        `complete -c jwtkit -n ${quote(`__fish_seen_subcommand_from ${name}`)} -l ${flag.long.slice(2)}${short}${flag.takesValue ? ' -r -F' : ''} -d ${quote(flag.description)}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

@@ -4,8 +4,8 @@
  * would keep), claims as JSON, and passwords from a prompt or a file.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { extractToken } from 'jwtkit/inspect';
 import type { JWK, JWKS } from 'jwtkit';
+import { extractToken } from 'jwtkit/inspect';
 import { type Output, UsageError } from './output.js';
 
 let stdinTaken: string | undefined;
@@ -44,7 +44,8 @@ export function readSource(value: string, flag: string): SourceText {
   if (value.startsWith('env:')) {
     const name = value.slice(4);
     const text = process.env[name];
-    if (name === '' || text === undefined) throw new UsageError(`${flag}: the environment variable ${name || '(none)'} is not set`);
+    if (name === '' || text === undefined)
+      throw new UsageError(`${flag}: the environment variable ${name || '(none)'} is not set`);
     return { bytes: Buffer.from(text, 'utf8') };
   }
   const path = value.startsWith('@') ? value.slice(1) : value;
@@ -83,7 +84,8 @@ export function classify(bytes: Buffer, flag: string, encoding: SecretEncoding =
     }
     const object = value as Record<string, unknown>;
     if (Array.isArray(object.keys)) return { kind: 'jwks', jwks: object as unknown as JWKS };
-    if (typeof object.kty === 'string') return { kind: 'jwk', jwk: object as unknown as JWK, private: isPrivateJWK(object as unknown as JWK) };
+    if (typeof object.kty === 'string')
+      return { kind: 'jwk', jwk: object as unknown as JWK, private: isPrivateJWK(object as unknown as JWK) };
     throw new UsageError(`${flag}: JSON key material must be a JWK (with "kty") or a JWKS (with "keys")`);
   }
   const raw = text.replace(/\r?\n$/, '');
@@ -122,14 +124,19 @@ export function readClaims(argument: string | undefined, pairs: readonly string[
   let claims: Record<string, unknown> = {};
   if (argument !== undefined) {
     const text =
-      argument === '-' ? readStdin('[claims]').toString('utf8') : argument.startsWith('@') ? readSource(argument, '[claims]').bytes.toString('utf8') : argument;
+      argument === '-'
+        ? readStdin('[claims]').toString('utf8')
+        : argument.startsWith('@')
+          ? readSource(argument, '[claims]').bytes.toString('utf8')
+          : argument;
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
       throw new UsageError(`[claims]: not valid JSON (${(error as Error).message}); pass a JSON object, @file or -`);
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError('[claims]: must be a JSON object');
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new UsageError('[claims]: must be a JSON object');
     claims = value as Record<string, unknown>;
   }
   for (const pair of pairs) {
@@ -158,7 +165,9 @@ export function parseValue(value: string): unknown {
 /** Reads a password: from a file, or a prompt without echo on a terminal, or the first line of stdin. */
 export async function readPassword(file: string | undefined): Promise<string> {
   if (file !== undefined) {
-    const text = readSource(file, '--password-file').bytes.toString('utf8').replace(/\r?\n$/, '');
+    const text = readSource(file, '--password-file')
+      .bytes.toString('utf8')
+      .replace(/\r?\n$/, '');
     if (text.length === 0) throw new UsageError('--password-file: the password is empty');
     return text;
   }
@@ -187,7 +196,8 @@ function prompt(question: string): Promise<string> {
     };
     const onData = (chunk: Buffer) => {
       for (const char of chunk.toString('utf8')) {
-        if (char === '\r' || char === '\n') return done(password.length === 0 ? new UsageError('--password: empty password') : undefined);
+        if (char === '\r' || char === '\n')
+          return done(password.length === 0 ? new UsageError('--password: empty password') : undefined);
         if (char === '\u0003') return done(new UsageError('--password: cancelled'));
         if (char === '\u007f' || char === '\b') password = password.slice(0, -1);
         else password += char;

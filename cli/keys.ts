@@ -52,7 +52,8 @@ export async function fetchJSON(start: URL, flag: string): Promise<unknown> {
         signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
       });
     } catch (error) {
-      const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${FETCH_TIMEOUT_MS / 1000} s` : (error as Error).message;
+      const reason =
+        (error as Error).name === 'TimeoutError' ? `no answer within ${FETCH_TIMEOUT_MS / 1000} s` : (error as Error).message;
       throw new UsageError(`${flag}: cannot fetch ${url.href}: ${reason}`);
     }
     if (response.status >= 300 && response.status < 400) {
@@ -77,7 +78,8 @@ export async function fetchJSON(start: URL, flag: string): Promise<unknown> {
 /** Fetches a JWKS. */
 export async function fetchJWKS(text: string, flag: string): Promise<JWKS> {
   const value = (await fetchJSON(checkURL(text, flag), flag)) as { keys?: unknown };
-  if (typeof value !== 'object' || value === null || !Array.isArray(value.keys)) throw new UsageError(`${flag}: ${text} is not a JWKS (no "keys" array)`);
+  if (typeof value !== 'object' || value === null || !Array.isArray(value.keys))
+    throw new UsageError(`${flag}: ${text} is not a JWKS (no "keys" array)`);
   return value as JWKS;
 }
 
@@ -97,7 +99,9 @@ export async function discoverJWKS(issuer: string, flag: string): Promise<{ issu
     try {
       const metadata = (await fetchJSON(url, flag)) as { issuer?: unknown; jwks_uri?: unknown };
       if (metadata.issuer !== issuer) {
-        throw new UsageError(`${flag}: the metadata at ${url.href} names issuer ${JSON.stringify(metadata.issuer)}, not ${JSON.stringify(issuer)}`);
+        throw new UsageError(
+          `${flag}: the metadata at ${url.href} names issuer ${JSON.stringify(metadata.issuer)}, not ${JSON.stringify(issuer)}`,
+        );
       }
       if (typeof metadata.jwks_uri !== 'string') throw new UsageError(`${flag}: the metadata at ${url.href} has no jwks_uri`);
       checkURL(metadata.jwks_uri, `${flag} (jwks_uri)`);

@@ -21,7 +21,9 @@ function version(): string {
 
 const KEY_HELP = 'key: a file, @file, env:NAME or - (stdin); never the key itself';
 const keyEncoding = () =>
-  new Option('--key-encoding <encoding>', 'how a raw secret is written').choices(['utf8', 'base64', 'base64url', 'hex']).default('utf8');
+  new Option('--key-encoding <encoding>', 'how a raw secret is written')
+    .choices(['utf8', 'base64', 'base64url', 'hex'])
+    .default('utf8');
 
 function examples(command: Command, lines: string[]): Command {
   return command.addHelpText('after', `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`);
@@ -53,7 +55,9 @@ function verifyFlags(command: Command): Command {
 /** Builds the program; `run` receives each command's action so that errors and exit codes are handled in one place. */
 export function buildProgram(run: (action: (out: Output) => Promise<number> | number) => Promise<void>): Command {
   const program = new Command('jwtkit')
-    .description('JWT and JOSE on the command line: decode, verify, sign, encrypt, inspect, keys. Tokens never leave this machine.')
+    .description(
+      'JWT and JOSE on the command line: decode, verify, sign, encrypt, inspect, keys. Tokens never leave this machine.',
+    )
     .version(version(), '-v, --version')
     .option('--json', 'print one JSON document on stdout, errors included')
     .option('--no-color', 'no colours, even on a terminal')
@@ -71,7 +75,10 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
     };
 
   examples(
-    program.command('decode').argument('[token]', 'the token, or - for stdin; pasted noise (Bearer, quotes, a header line) is fine').description('show header and claims; NEVER verifies'),
+    program
+      .command('decode')
+      .argument('[token]', 'the token, or - for stdin; pasted noise (Bearer, quotes, a header line) is fine')
+      .description('show header and claims; NEVER verifies'),
     ['jwtkit decode eyJhbGciOi...', 'pbpaste | jwtkit decode', "jwtkit decode 'Authorization: Bearer eyJ...' --json"],
   ).action(act(async () => (await import('./commands/decode.js')).runDecode as never));
 
@@ -83,11 +90,15 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
         .description('verify signature and claims: exit 0 valid, 1 invalid, 2 usage error')
         .option('-k, --key <source>', `${KEY_HELP}; or a JWKS URL`)
         .option('--jwks <file|url>', 'a JWKS; the key is selected by kid')
-        .option('--issuer-discovery <issuer>', 'find the JWKS through the issuer\'s OpenID/OAuth metadata')
+        .option('--issuer-discovery <issuer>', "find the JWKS through the issuer's OpenID/OAuth metadata")
         .option('-a, --alg <alg>', 'accepted algorithm (repeatable, or comma-separated)', collect)
         .addOption(keyEncoding()),
     ),
-    ['jwtkit verify "$TOKEN" --key env:JWT_SECRET --iss https://auth.example.com', 'jwtkit verify - --jwks https://example.com/.well-known/jwks.json --aud api < token.txt', 'jwtkit verify "$TOKEN" --issuer-discovery https://accounts.example.com --json'],
+    [
+      'jwtkit verify "$TOKEN" --key env:JWT_SECRET --iss https://auth.example.com',
+      'jwtkit verify - --jwks https://example.com/.well-known/jwks.json --aud api < token.txt',
+      'jwtkit verify "$TOKEN" --issuer-discovery https://accounts.example.com --json',
+    ],
   ).action(act(async () => (await import('./commands/verify.js')).runVerify as never));
 
   examples(
@@ -97,13 +108,17 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
         .argument('[claims]', 'claims as JSON, @file or - (stdin)')
         .description('sign claims as a JWT')
         .option('-k, --key <source>', KEY_HELP)
-        .option('-a, --alg <alg>', 'algorithm (default: the key\'s; HS256 for a secret)')
+        .option('-a, --alg <alg>', "algorithm (default: the key's; HS256 for a secret)")
         .option('--kid <kid>', 'key id header')
         .option('--typ <type>', 'typ header (default JWT)')
         .option('-H, --header <name=value>', 'another header parameter (repeatable)', collectPairs)
         .addOption(keyEncoding()),
     ),
-    ["jwtkit sign '{\"sub\":\"ada\"}' --key env:JWT_SECRET --exp 15m", 'jwtkit sign -c sub=ada -c admin=true --aud api --key ec.private.json --exp 1h', 'jwtkit sign @claims.json --key rsa.pem --alg PS256 --kid 2024-06'],
+    [
+      'jwtkit sign \'{"sub":"ada"}\' --key env:JWT_SECRET --exp 15m',
+      'jwtkit sign -c sub=ada -c admin=true --aud api --key ec.private.json --exp 1h',
+      'jwtkit sign @claims.json --key rsa.pem --alg PS256 --kid 2024-06',
+    ],
   ).action(act(async () => (await import('./commands/sign.js')).runSign as never));
 
   const passwordFlags = (command: Command) =>
@@ -120,7 +135,10 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
           .command('encrypt')
           .argument('[claims]', 'claims as JSON, @file or - (stdin)')
           .description('encrypt claims as a JWE')
-          .option('-a, --alg <alg>', 'key management: dir, A256KW, RSA-OAEP-256, ECDH-ES+A256KW, PBES2-HS256+A128KW, ... (default: the key\'s)')
+          .option(
+            '-a, --alg <alg>',
+            "key management: dir, A256KW, RSA-OAEP-256, ECDH-ES+A256KW, PBES2-HS256+A128KW, ... (default: the key's)",
+          )
           .option('-e, --enc <enc>', 'content encryption (default A256GCM)')
           .option('--kid <kid>', 'key id header')
           .option('--typ <type>', 'typ header')
@@ -129,7 +147,11 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
           .option('--zip', 'compress before encrypting (DEF)'),
       ),
     ),
-    ["jwtkit encrypt '{\"sub\":\"ada\"}' --key dir.secret.json --exp 15m", 'jwtkit encrypt -c sub=ada --password-file pass.txt', 'jwtkit encrypt @claims.json --key rsa.public.json --alg RSA-OAEP-256 --enc A256GCM'],
+    [
+      'jwtkit encrypt \'{"sub":"ada"}\' --key dir.secret.json --exp 15m',
+      'jwtkit encrypt -c sub=ada --password-file pass.txt',
+      'jwtkit encrypt @claims.json --key rsa.public.json --alg RSA-OAEP-256 --enc A256GCM',
+    ],
   ).action(act(async () => (await import('./commands/jwe.js')).runEncrypt as never));
 
   examples(
@@ -143,7 +165,11 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
           .option('-e, --enc <enc>', 'accepted content encryption (repeatable)', collect),
       ),
     ),
-    ['jwtkit decrypt "$JWE" --key dir.secret.json', 'jwtkit decrypt "$JWE" --password', 'jwtkit decrypt - --key ec.private.json --alg ECDH-ES+A256KW < token.txt'],
+    [
+      'jwtkit decrypt "$JWE" --key dir.secret.json',
+      'jwtkit decrypt "$JWE" --password',
+      'jwtkit decrypt - --key ec.private.json --alg ECDH-ES+A256KW < token.txt',
+    ],
   ).action(act(async () => (await import('./commands/jwe.js')).runDecrypt as never));
 
   examples(
@@ -155,7 +181,11 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
       .option('--max-size <characters>', 'largest acceptable token (default 4096)')
       .option('--secrets <file>', 'more secrets to try, one per line')
       .option('--no-secret-check', 'do not try common and short secrets on HS* tokens'),
-    ['jwtkit inspect "$TOKEN"', 'jwtkit inspect - --json < token.txt', 'jwtkit inspect "$TOKEN" --max-lifetime 1h --secrets our-old-secrets.txt'],
+    [
+      'jwtkit inspect "$TOKEN"',
+      'jwtkit inspect - --json < token.txt',
+      'jwtkit inspect "$TOKEN" --max-lifetime 1h --secrets our-old-secrets.txt',
+    ],
   ).action(act(async () => (await import('./commands/inspect.js')).runInspect as never));
 
   examples(
@@ -163,7 +193,14 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
       .command('keygen')
       .argument('<alg>', 'HS256, RS256, PS256, ES256, EdDSA, A256GCM (dir), A256KW, RSA-OAEP-256, ECDH-ES, ...')
       .description('generate a key pair or a secret (private files get mode 600)')
-      .addOption(new Option('-f, --format <format>', 'output format; raw prints a secret as base64url (read it back with --key-encoding base64url)').choices(['jwk', 'pem', 'raw']).default('jwk'))
+      .addOption(
+        new Option(
+          '-f, --format <format>',
+          'output format; raw prints a secret as base64url (read it back with --key-encoding base64url)',
+        )
+          .choices(['jwk', 'pem', 'raw'])
+          .default('jwk'),
+      )
       .option('-o, --out <prefix>', 'write <prefix>.private.* and <prefix>.public.* (or <prefix>.secret.*) instead of printing')
       .option('--kid <kid>', 'key id (default: the RFC 7638 thumbprint)')
       .option('--bits <n>', 'RSA modulus length (default 2048)')
@@ -209,15 +246,14 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
     ['jwtkit jwks show https://www.googleapis.com/oauth2/v3/certs', 'jwtkit jwks show jwks.json --json'],
   ).action(act(async () => (await import('./commands/keys.js')).runJWKSShow as never));
 
-  examples(
-    program
-      .command('completion')
-      .argument('<shell>', SHELLS.join(', '))
-      .description('print a shell completion script'),
-    ['jwtkit completion bash >> ~/.bashrc', 'jwtkit completion zsh > "${fpath[1]}/_jwtkit"', 'jwtkit completion fish > ~/.config/fish/completions/jwtkit.fish'],
-  ).action(async (shell: string) => {
+  examples(program.command('completion').argument('<shell>', SHELLS.join(', ')).description('print a shell completion script'), [
+    'jwtkit completion bash >> ~/.bashrc',
+    'jwtkit completion zsh > ~/.zfunc/_jwtkit   # a directory in your fpath',
+    'jwtkit completion fish > ~/.config/fish/completions/jwtkit.fish',
+  ]).action(async (shell: string) => {
     await run(() => {
-      if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`<shell>: expected ${SHELLS.join(', ')}, got "${shell}"`);
+      if (!(SHELLS as readonly string[]).includes(shell))
+        throw new UsageError(`<shell>: expected ${SHELLS.join(', ')}, got "${shell}"`);
       process.stdout.write(completionScript(program, shell as (typeof SHELLS)[number]));
       return EXIT.ok;
     });

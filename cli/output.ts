@@ -43,7 +43,9 @@ export async function blame<T>(flag: string, load: () => Promise<T> | T): Promis
   try {
     return await load();
   } catch (error) {
-    if (error instanceof JWTKitError) throw new UsageError(`${flag}: ${error.message}`, error.code);
+    // An option error already names its option, which describeError maps to the flag.
+    if (error instanceof JWTKitError && error.code !== 'ERR_INVALID_OPTION')
+      throw new UsageError(`${flag}: ${error.message}`, error.code);
     throw error;
   }
 }
@@ -115,7 +117,10 @@ export class Output {
   fail(error: unknown): number {
     const { code, message, exit } = describeError(error);
     if (this.json) this.result({ ok: false, error: { code, message } });
-    else process.stderr.write(`${this.colourFor(process.stderr.isTTY) ? `\u001b[31merror\u001b[39m` : 'error'}: ${message}${code === 'ERR_USAGE' ? '' : ` (${code})`}\n`);
+    else
+      process.stderr.write(
+        `${this.colourFor(process.stderr.isTTY) ? `\u001b[31merror\u001b[39m` : 'error'}: ${message}${code === 'ERR_USAGE' ? '' : ` (${code})`}\n`,
+      );
     return exit;
   }
 
@@ -144,5 +149,8 @@ export function describeError(error: unknown): { code: string; message: string; 
 export function formatJSON(out: Output, value: unknown): string {
   const text = JSON.stringify(value, null, 2) ?? 'undefined';
   if (!out.colour) return text;
-  return text.replace(/^(\s*)("(?:[^"\\]|\\.)*")(: )/gm, (_, space: string, name: string, colon: string) => `${space}${out.paint('cyan', name)}${colon}`);
+  return text.replace(
+    /^(\s*)("(?:[^"\\]|\\.)*")(: )/gm,
+    (_, space: string, name: string, colon: string) => `${space}${out.paint('cyan', name)}${colon}`,
+  );
 }

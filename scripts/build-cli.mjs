@@ -19,7 +19,9 @@ await build({
   // The commands are loaded on demand; keeping them in one file still costs less than resolving several.
   splitting: false,
   // commander is CommonJS and requires node: built-ins, which an ESM bundle can only do through createRequire.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -144,6 +144,7 @@ let broken = false;
 for (const [name, command, args] of [
   ['lint (biome)', bin('biome'), ['check', '.']],
   ['build (tsc)', bin('tsc'), ['-p', 'tsconfig.json']],
+  ['build (cli bundle)', process.execPath, [join(root, 'scripts', 'build-cli.mjs')]],
 ]) {
   const result = await run(name, command, args);
   console.log(`${result.code === 0 ? 'ok  ' : 'FAIL'} ${name} (${result.seconds.toFixed(1)} s)`);

@@ -23,7 +23,10 @@ function claimTable(out: Output, object: JSONObject, part: 'header' | 'payload',
   const width = Math.max(...rows.map((row) => row.name.length), 3);
   return rows.map((row) => {
     const value = JSON.stringify(row.value);
-    const time = row.time === undefined ? '' : `  ${row.time.iso}  ${out.paint(row.time.relative.startsWith('expired') ? 'red' : 'dim', row.time.relative)}`;
+    const time =
+      row.time === undefined
+        ? ''
+        : `  ${row.time.iso}  ${out.paint(row.time.relative.startsWith('expired') ? 'red' : 'dim', row.time.relative)}`;
     const description = row.description === undefined ? '' : `\n${' '.repeat(width + 4)}${out.paint('dim', row.description)}`;
     return `  ${out.paint('cyan', row.name.padEnd(width))}  ${value}${time}${description}`;
   });
@@ -61,13 +64,22 @@ export function runDecode(out: Output, argument: string | undefined): number {
     out.result(json);
     return dissected.problems.length > 0 ? 1 : 0;
   }
-  out.line(out.paint('yellow', out.paint('bold', 'NOT VERIFIED')) + out.paint('dim', ': decoded only; nothing here proves who wrote this token'));
+  out.line(
+    out.paint('yellow', out.paint('bold', 'NOT VERIFIED')) +
+      out.paint('dim', ': decoded only; nothing here proves who wrote this token'),
+  );
   out.line();
   out.line(colourToken(out, dissected));
   out.line();
   const header = dissected.header;
   if (header !== undefined) {
-    out.line(out.paint('header', out.paint('bold', `Header`)) + out.paint('dim', ` (${dissected.kind === 'JWE' ? 'encrypted token, JWE' : dissected.kind === 'JWS' ? 'signed token, JWS' : 'unknown kind'})`));
+    out.line(
+      out.paint('header', out.paint('bold', `Header`)) +
+        out.paint(
+          'dim',
+          ` (${dissected.kind === 'JWE' ? 'encrypted token, JWE' : dissected.kind === 'JWS' ? 'signed token, JWS' : 'unknown kind'})`,
+        ),
+    );
     out.line(formatJSON(out, header));
     for (const row of claimTable(out, header, 'header', now)) out.line(row);
     out.line();
@@ -88,7 +100,8 @@ export function runDecode(out: Output, argument: string | undefined): number {
       out.line();
     }
     const signature = dissected.parts[2];
-    if (signature !== undefined) out.line(`${out.paint('signature', out.paint('bold', 'Signature'))}  ${signature.bytes ?? '?'} bytes, not checked`);
+    if (signature !== undefined)
+      out.line(`${out.paint('signature', out.paint('bold', 'Signature'))}  ${signature.bytes ?? '?'} bytes, not checked`);
   } else if (dissected.kind === 'JWE') {
     out.line(out.paint('dim', 'The payload is encrypted: use `jwtkit decrypt` with the key.'));
   }

@@ -15,7 +15,8 @@ const SEVERITY_STYLE: Record<Severity, Style> = { high: 'red', medium: 'yellow',
 function count(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
-  if (!Number.isSafeInteger(number) || number <= 0) throw new UsageError(`${flag}: expected a positive whole number, got "${value}"`);
+  if (!Number.isSafeInteger(number) || number <= 0)
+    throw new UsageError(`${flag}: expected a positive whole number, got "${value}"`);
   return number;
 }
 
@@ -30,13 +31,20 @@ export async function runInspect(out: Output, argument: string | undefined, flag
           .split(/\r?\n/)
           .filter((line) => line.length > 0);
   const findings: Finding[] = await inspectToken(token, {
-    ...(flags.maxLifetime !== undefined && { maxLifetime: /^\d+$/.test(flags.maxLifetime) ? Number(flags.maxLifetime) : flags.maxLifetime }),
+    ...(flags.maxLifetime !== undefined && {
+      maxLifetime: /^\d+$/.test(flags.maxLifetime) ? Number(flags.maxLifetime) : flags.maxLifetime,
+    }),
     ...(maxSize !== undefined && { maxSize }),
     ...(flags.secretCheck === false && { secretCheck: false }),
     ...(secrets !== undefined && { secrets }),
   });
   const high = findings.filter((finding) => finding.severity === 'high').length;
-  if (out.json) out.result({ ok: high === 0, findings, counts: Object.fromEntries(SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length])) });
+  if (out.json)
+    out.result({
+      ok: high === 0,
+      findings,
+      counts: Object.fromEntries(SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length])),
+    });
   else if (findings.length === 0) out.line(`${out.paint('green', '✓')} no findings`);
   else {
     for (const finding of findings) {

@@ -31,7 +31,12 @@ export interface DecryptFlags extends KeyOrPasswordFlags, Omit<VerifyFlags, 'alg
 const DEFAULT_PBES2 = 'PBES2-HS256+A128KW';
 
 /** The key, or the password as a PBES2 key bound to `alg` (default PBES2-HS256+A128KW). */
-async function keyOrPassword(out: Output, flags: KeyOrPasswordFlags, alg: string | undefined, side: 'encrypt' | 'decrypt'): Promise<Key> {
+async function keyOrPassword(
+  out: Output,
+  flags: KeyOrPasswordFlags,
+  alg: string | undefined,
+  side: 'encrypt' | 'decrypt',
+): Promise<Key> {
   const password = flags.password === true || flags.passwordFile !== undefined;
   if (password === (flags.key !== undefined)) {
     throw new UsageError(`pass exactly one of --key <file|@file|env:NAME|-> and --password / --password-file <file> to ${side}`);
@@ -79,7 +84,9 @@ export async function runDecrypt(out: Output, argument: string | undefined, flag
     });
     if (out.json) out.result({ ok: true, valid: true, header: protectedHeader, payload });
     else {
-      out.note(`${out.paint('green', out.paint('bold', 'DECRYPTED'))}: ${protectedHeader.alg} + ${protectedHeader.enc}, claims verified`);
+      out.note(
+        `${out.paint('green', out.paint('bold', 'DECRYPTED'))}: ${protectedHeader.alg} + ${protectedHeader.enc}, claims verified`,
+      );
       out.line(formatJSON(out, payload));
     }
     return EXIT.ok;

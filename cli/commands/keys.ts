@@ -1,6 +1,17 @@
 /** Key work: `keygen`, `key convert`, `thumbprint` and `jwks` (build one, or show a local or remote one). */
 import { chmodSync, writeFileSync } from 'node:fs';
-import { exportKey, generateKeyPair, generateSecret, importKey, type JWK, type JWKS, jwkThumbprint, jwkThumbprintURI, type Key, type ThumbprintHash } from 'jwtkit';
+import {
+  exportKey,
+  generateKeyPair,
+  generateSecret,
+  importKey,
+  type JWK,
+  type JWKS,
+  jwkThumbprint,
+  jwkThumbprintURI,
+  type Key,
+  type ThumbprintHash,
+} from 'jwtkit';
 import { loadMaterial, type Material } from '../input.js';
 import { fetchJWKS, keyFrom } from '../keys.js';
 import { blame, type Output, UsageError } from '../output.js';
@@ -55,7 +66,11 @@ export async function runKeygen(out: Output, alg: string, flags: KeygenFlags): P
   if (format === 'raw') throw new UsageError('--format: raw is for secrets; key pairs are jwk or pem');
   const bits = flags.bits === undefined ? undefined : Number(flags.bits);
   const { privateKey, publicKey } = await blame('<alg>', () =>
-    generateKeyPair(alg, { extractable: true, ...(bits !== undefined && { modulusLength: bits }), ...(flags.crv !== undefined && { crv: flags.crv }) }),
+    generateKeyPair(alg, {
+      extractable: true,
+      ...(bits !== undefined && { modulusLength: bits }),
+      ...(flags.crv !== undefined && { crv: flags.crv }),
+    }),
   );
   const publicOnly = await exportKey(publicKey, 'jwk');
   const kid = flags.kid ?? (await jwkThumbprint(publicOnly));
@@ -73,7 +88,12 @@ export async function runKeygen(out: Output, alg: string, flags: KeygenFlags): P
     if (out.json) out.result({ ok: true, kid, files });
     else out.note(`wrote ${files.private} (mode 600) and ${files.public}, kid ${kid}`);
   } else if (out.json) {
-    out.result({ ok: true, kid, privateKey: format === 'pem' ? texts.private : privateJWK, publicKey: format === 'pem' ? texts.public : publicJWKText });
+    out.result({
+      ok: true,
+      kid,
+      privateKey: format === 'pem' ? texts.private : privateJWK,
+      publicKey: format === 'pem' ? texts.public : publicJWKText,
+    });
   } else {
     out.line(texts.private.trimEnd());
     out.line(texts.public.trimEnd());
@@ -84,7 +104,8 @@ export async function runKeygen(out: Output, alg: string, flags: KeygenFlags): P
 /** A key from any material, extractable, for conversion; RSA defaults to RS256 since the algorithm does not change the key. */
 async function anyKey(material: Material, flag: string, alg: string | undefined): Promise<Key> {
   if (material.kind === 'jwks') throw new UsageError(`${flag}: a JWKS holds several keys; pass one key`);
-  if (material.kind === 'secret') throw new UsageError(`${flag}: a raw secret has no PEM or JWK form to convert; wrap it as {"kty":"oct","k":...}`);
+  if (material.kind === 'secret')
+    throw new UsageError(`${flag}: a raw secret has no PEM or JWK form to convert; wrap it as {"kty":"oct","k":...}`);
   try {
     return await keyFrom(material, flag, alg);
   } catch (error) {
@@ -122,9 +143,14 @@ export async function runConvert(out: Output, source: string | undefined, flags:
   return 0;
 }
 
-export async function runThumbprint(out: Output, source: string | undefined, flags: { hash?: string; uri?: boolean; alg?: string }): Promise<number> {
+export async function runThumbprint(
+  out: Output,
+  source: string | undefined,
+  flags: { hash?: string; uri?: boolean; alg?: string },
+): Promise<number> {
   const hash = (flags.hash ?? 'sha256').toLowerCase().replace('-', '') as ThumbprintHash;
-  if (!['sha256', 'sha384', 'sha512'].includes(hash)) throw new UsageError(`--hash: expected sha256, sha384 or sha512, got "${flags.hash}"`);
+  if (!['sha256', 'sha384', 'sha512'].includes(hash))
+    throw new UsageError(`--hash: expected sha256, sha384 or sha512, got "${flags.hash}"`);
   const material = loadMaterial(out, source ?? '-', '<key>');
   const jwk = material.kind === 'jwk' ? material.jwk : await exportKey(await anyKey(material, '<key>', flags.alg), 'jwk');
   const input = jwk.kty === 'oct' ? jwk : publicJWK(jwk);
@@ -148,7 +174,11 @@ export async function runJWKSBuild(out: Output, sources: readonly string[], flag
     }
     const key = await anyKey(material, `<keys> ${source}`, flags.alg);
     const jwk = publicJWK(await exportKey(key, 'jwk'));
-    keys.push({ ...jwk, kid: jwk.kid ?? (await jwkThumbprint(jwk)), use: jwk.use ?? (/^(?:ECDH|RSA-OAEP)/.test(key.alg) ? 'enc' : 'sig') });
+    keys.push({
+      ...jwk,
+      kid: jwk.kid ?? (await jwkThumbprint(jwk)),
+      use: jwk.use ?? (/^(?:ECDH|RSA-OAEP)/.test(key.alg) ? 'enc' : 'sig'),
+    });
   }
   const jwks: JWKS = { keys };
   out.result(jwks);
@@ -169,7 +199,10 @@ export async function runJWKSShow(out: Output, source: string): Promise<number> 
     jwks = material.jwks;
   }
   const rows = await Promise.all(
-    jwks.keys.map(async (jwk) => ({ jwk, thumbprint: await jwkThumbprint(jwk.kty === 'oct' ? jwk : publicJWK(jwk)).catch(() => undefined) })),
+    jwks.keys.map(async (jwk) => ({
+      jwk,
+      thumbprint: await jwkThumbprint(jwk.kty === 'oct' ? jwk : publicJWK(jwk)).catch(() => undefined),
+    })),
   );
   if (out.json) {
     out.result({ ok: true, keys: rows.map(({ jwk, thumbprint }) => ({ ...jwk, thumbprint })) });

@@ -50,7 +50,8 @@ export function headerFlags(pairs: readonly string[] | undefined): Record<string
 }
 
 export async function runSign(out: Output, argument: string | undefined, flags: SignFlags): Promise<number> {
-  if (flags.key === undefined) throw new UsageError('--key is required: a file, @file, env:NAME or - (stdin); never the key itself');
+  if (flags.key === undefined)
+    throw new UsageError('--key is required: a file, @file, env:NAME or - (stdin); never the key itself');
   const claims = readClaims(argument, flags.claim ?? []);
   const key = await keyFrom(loadMaterial(out, flags.key, '--key', flags.keyEncoding), '--key', flags.alg);
   const header = headerFlags(flags.header);

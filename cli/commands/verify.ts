@@ -20,9 +20,14 @@ export interface VerifyFlags {
   keyEncoding?: SecretEncoding;
 }
 
-async function keySource(out: Output, flags: VerifyFlags, alg: string | undefined): Promise<{ key: KeyOrResolver; issuer?: string }> {
+async function keySource(
+  out: Output,
+  flags: VerifyFlags,
+  alg: string | undefined,
+): Promise<{ key: KeyOrResolver; issuer?: string }> {
   const given = [flags.key && '--key', flags.jwks && '--jwks', flags.issuerDiscovery && '--issuer-discovery'].filter(Boolean);
-  if (given.length === 0) throw new UsageError('a key is needed: --key <file|@file|env:NAME|-|url>, --jwks <file|url> or --issuer-discovery <issuer>');
+  if (given.length === 0)
+    throw new UsageError('a key is needed: --key <file|@file|env:NAME|-|url>, --jwks <file|url> or --issuer-discovery <issuer>');
   if (given.length > 1) throw new UsageError(`${given.join(' and ')} cannot be combined; pass one key source`);
   if (flags.issuerDiscovery !== undefined) {
     const { issuer, jwksURI } = await discoverJWKS(flags.issuerDiscovery, '--issuer-discovery');
@@ -60,7 +65,9 @@ export async function runVerify(out: Output, argument: string | undefined, flags
     const { payload, header } = await verifyJWT(token, key, options);
     if (out.json) out.result({ ok: true, valid: true, header, payload });
     else {
-      out.note(`${out.paint('green', out.paint('bold', 'VALID'))}: signature and claims verified (${header.alg}${header.kid === undefined ? '' : `, kid ${header.kid}`})`);
+      out.note(
+        `${out.paint('green', out.paint('bold', 'VALID'))}: signature and claims verified (${header.alg}${header.kid === undefined ? '' : `, kid ${header.kid}`})`,
+      );
       out.line(formatJSON(out, payload));
     }
     return EXIT.ok;

@@ -65,7 +65,8 @@ function lenientBytes(text: string): Uint8Array | undefined {
 function jsonPart(role: PartRole, text: string, offset: number, problem: string | undefined, bytes: Uint8Array): TokenPart {
   const decoded = utf8Decode(bytes);
   const name = role === 'header' ? 'header' : 'payload';
-  if (decoded === undefined) return { role, text, offset, bytes: bytes.length, problem: problem ?? `the ${name} is not valid UTF-8` };
+  if (decoded === undefined)
+    return { role, text, offset, bytes: bytes.length, problem: problem ?? `the ${name} is not valid UTF-8` };
   try {
     const value = parseJSON(decoded);
     if (isJSONObject(value)) return { role, text, offset, bytes: bytes.length, json: value, ...(problem && { problem }) };
@@ -111,8 +112,13 @@ export function dissectToken(token: string): DissectedToken {
   if (kind === 'unknown') {
     problems.push(`a compact token has 3 parts (signed) or 5 parts (encrypted); this one has ${texts.length}`);
   }
-  for (const part of parts) if (part.problem !== undefined) problems.push(`${part.role.replace('_', ' ')}: ${part.problem}`);
   const header = parts[0]?.json;
+  // An unsecured JWS (alg "none") has an empty signature by definition; inspect reports the alg itself.
+  const unsecured = kind === 'JWS' && header?.alg === 'none' && parts[2]?.text === '';
+  for (const part of parts) {
+    if (part.problem !== undefined && !(unsecured && part.role === 'signature'))
+      problems.push(`${part.role.replace('_', ' ')}: ${part.problem}`);
+  }
   if (header !== undefined && kind !== 'unknown') {
     const alg = header.alg;
     if (typeof alg !== 'string') problems.push('header: "alg" is missing or not a string');

@@ -66,7 +66,13 @@ function headerFindings(header: JSONObject, kind: 'JWS' | 'JWE', out: Finding[])
       fix: 'Use RSA-OAEP-256 or ECDH-ES',
     });
   }
-  if (kind === 'JWE' && typeof alg === 'string' && alg.startsWith('PBES2') && typeof header.p2c === 'number' && header.p2c < 100000) {
+  if (
+    kind === 'JWE' &&
+    typeof alg === 'string' &&
+    alg.startsWith('PBES2') &&
+    typeof header.p2c === 'number' &&
+    header.p2c < 100000
+  ) {
     out.push({
       id: 'jwe-p2c-low',
       severity: 'medium',
@@ -127,7 +133,7 @@ function kidFindings(kid: JSONValue, out: Finding[]): void {
       severity: 'medium',
       where: 'kid',
       message: `kid is a ${kid === null ? 'null' : Array.isArray(kid) ? 'array' : typeof kid}, not a string`,
-      fix: 'Use a string key id, such as the key\'s RFC 7638 thumbprint',
+      fix: "Use a string key id, such as the key's RFC 7638 thumbprint",
     });
     return;
   }
@@ -151,7 +157,7 @@ function kidFindings(kid: JSONValue, out: Finding[]): void {
       severity: 'low',
       where: 'kid',
       message: kid.length === 0 ? 'kid is empty' : `kid is ${kid.length} characters long`,
-      fix: 'Use a short, non-empty key id, such as the key\'s RFC 7638 thumbprint',
+      fix: "Use a short, non-empty key id, such as the key's RFC 7638 thumbprint",
     });
   }
 }
@@ -194,7 +200,13 @@ function timeFindings(payload: JSONObject, now: number, maxLifetime: number, out
       });
     }
     if (exp <= now) {
-      out.push({ id: 'expired', severity: 'info', where: 'exp', message: `expired ${formatDuration(now - exp)} ago`, fix: 'Get a new token' });
+      out.push({
+        id: 'expired',
+        severity: 'info',
+        where: 'exp',
+        message: `expired ${formatDuration(now - exp)} ago`,
+        fix: 'Get a new token',
+      });
     }
     if (typeof iat === 'number' && exp <= iat) {
       out.push({
@@ -202,7 +214,7 @@ function timeFindings(payload: JSONObject, now: number, maxLifetime: number, out
         severity: 'medium',
         where: 'exp',
         message: 'exp is not after iat: the token was never valid',
-        fix: 'Check the issuer\'s clock and how it computes exp',
+        fix: "Check the issuer's clock and how it computes exp",
       });
     }
   }
@@ -238,11 +250,17 @@ function timeFindings(payload: JSONObject, now: number, maxLifetime: number, out
 export async function inspectToken(token: string, options: InspectOptions = {}): Promise<Finding[]> {
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
-  const maxLifetime = options.maxLifetime === undefined ? DEFAULT_MAX_LIFETIME : parseDuration(options.maxLifetime, 'maxLifetime');
+  const maxLifetime =
+    options.maxLifetime === undefined ? DEFAULT_MAX_LIFETIME : parseDuration(options.maxLifetime, 'maxLifetime');
   const out: Finding[] = [];
   const dissected = dissectToken(token);
   for (const problem of dissected.problems) {
-    out.push({ id: 'malformed', severity: 'high', message: problem, fix: 'Strict verifiers refuse this token; fix how it is produced' });
+    out.push({
+      id: 'malformed',
+      severity: 'high',
+      message: problem,
+      fix: 'Strict verifiers refuse this token; fix how it is produced',
+    });
   }
   if (token.length > maxSize) {
     out.push({

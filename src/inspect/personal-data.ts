@@ -6,7 +6,8 @@
 import type { JSONObject, JSONValue } from '../encoding/json.js';
 import type { Finding } from './findings.js';
 
-const SECRET_NAMES = /^(?:pass(?:word|wd|phrase)?|pwd|secret|client_secret|api_?key|private_?key|otp|pin|cvv|cvc|ssn|social_security(?:_number)?|credit_?card|card_?number|pan|iban|tax_?id|national_?id)$/i;
+const SECRET_NAMES =
+  /^(?:pass(?:word|wd|phrase)?|pwd|secret|client_secret|api_?key|private_?key|otp|pin|cvv|cvc|ssn|social_security(?:_number)?|credit_?card|card_?number|pan|iban|tax_?id|national_?id)$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i;
 const PHONE = /^\+?[\d\s().-]{7,20}$/;
 const CARD = /^(?:\d[ -]?){12,18}\d$/;
@@ -49,7 +50,8 @@ function valueKind(value: string): { kind: string; severity: 'high' | 'medium' }
   if (UK_NINO.test(text)) return { kind: 'a UK national insurance number', severity: 'high' };
   const compact = text.replace(/\s/g, '').toUpperCase();
   if (IBAN.test(compact) && ibanValid(compact)) return { kind: 'an IBAN', severity: 'high' };
-  if (PHONE.test(text) && /^\+/.test(text) && digits.replace(/\D/g, '').length >= 8) return { kind: 'a phone number', severity: 'medium' };
+  if (PHONE.test(text) && /^\+/.test(text) && digits.replace(/\D/g, '').length >= 8)
+    return { kind: 'a phone number', severity: 'medium' };
   return undefined;
 }
 

@@ -71,6 +71,7 @@ const DEFAULTS = [
   'NEXTAUTH_SECRET',
   'SESSION_SECRET',
   'process.env.JWT_SECRET',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: an unexpanded placeholder is the secret here
   '${JWT_SECRET}',
   'qwertyuiop',
   'asdfghjkl',
@@ -249,7 +250,24 @@ const STEMS = [
   'game',
 ];
 
-const SUFFIXES = ['', '1', '12', '123', '1234', '12345', '123456', '!', '!!', '@123', '#', '_dev', '-dev', '_prod', '-prod', '_test'];
+const SUFFIXES = [
+  '',
+  '1',
+  '12',
+  '123',
+  '1234',
+  '12345',
+  '123456',
+  '!',
+  '!!',
+  '@123',
+  '#',
+  '_dev',
+  '-dev',
+  '_prod',
+  '-prod',
+  '_test',
+];
 const YEARS = ['2019', '2020', '2021', '2022', '2023', '2024', '2025', '2026'];
 
 function capitalized(word: string): string {

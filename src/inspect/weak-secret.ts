@@ -4,8 +4,9 @@
  * secrets, then every short one. It calls the backend's raw HMAC primitive (the one JWE's
  * CBC-HMAC uses) because importing tens of thousands of candidate keys would take seconds.
  */
-import { signatureAlgorithm } from '../algorithms/signature.js';
+
 import { cipherFor } from '#backend';
+import { signatureAlgorithm } from '../algorithms/signature.js';
 import { decodeBase64url } from '../encoding/base64url.js';
 import { utf8Encode } from '../encoding/utf8.js';
 import { commonSecrets, shortSecrets } from './secrets.js';
@@ -46,8 +47,7 @@ export async function findWeakSecret(
   if (algorithm?.family !== 'HMAC' || signature === undefined || signature.length !== algorithm.hashLength) return undefined;
   const cipher = cipherFor(algorithm);
   const input = utf8Encode(`${protectedSegment}.${payloadSegment}`);
-  const matches = async (secret: string) =>
-    cipher.equal(await cipher.hmac(algorithm.hash, utf8Encode(secret), input), signature);
+  const matches = async (secret: string) => cipher.equal(await cipher.hmac(algorithm.hash, utf8Encode(secret), input), signature);
   for (const secret of options.extra ?? []) if (await matches(secret)) return { source: 'common', secret };
   for (const secret of commonSecrets()) if (await matches(secret)) return { source: 'common', secret };
   if (options.short !== false) for (const secret of shortSecrets()) if (await matches(secret)) return { source: 'short', secret };

@@ -51,6 +51,7 @@ const substitutes: Plugin = {
     build.onResolve({ filter: /^node:assert\/strict$/ }, () => ({ path: join(root, 'dist/test/browser/assert.js') }));
     build.onResolve({ filter: /^jwtkit$/ }, () => ({ path: join(root, 'dist/src/index.js') }));
     build.onResolve({ filter: /^jwtkit\/http$/ }, () => ({ path: join(root, 'dist/src/http/index.js') }));
+    build.onResolve({ filter: /^jwtkit\/inspect$/ }, () => ({ path: join(root, 'dist/src/inspect/index.js') }));
     build.onResolve({ filter: /\/files\.js$/ }, (args) =>
       args.importer.endsWith('/test/support/vectors.js') ? { path: 'vectors', namespace: 'jwtkit-vectors' } : undefined,
     );
