@@ -3,9 +3,10 @@
 // in its own process. Configurations take turns over several rounds; each figure is the median.
 // `--write` records docs/bench/http.json and the table in docs/benchmarks.md; `--quick` is rougher.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
+import { recordSection } from './doc-section.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -140,8 +141,7 @@ console.log(`\n${table}\n\n${verdict}`);
 if (argv.includes('--write')) {
   mkdirSync('docs/bench', { recursive: true });
   writeFileSync('docs/bench/http.json', `${JSON.stringify(result, null, 2)}\n`);
-  const section = [
-    '<!-- bench:http:start -->',
+  recordSection('http', 'HTTP: the cost of authentication per request (issue 6)', [
     `Measured ${result.date.slice(0, 10)} on Node ${result.node}, ${result.cpus}, with \`${result.command}\`: autocannon,`,
     `${CONNECTIONS} connections, ${SECONDS} s per run after a 1 s warm-up, ${ROUNDS} rounds in turn, median requests/s.`,
     `The server runs in its own process${pinned ? ' pinned to CPU 0, the load generator on CPU 1 (taskset)' : ''}; the two share the machine, so absolute`,
@@ -154,11 +154,5 @@ if (argv.includes('--write')) {
     table,
     '',
     verdict,
-    '<!-- bench:http:end -->',
-  ].join('\n');
-  const doc = readFileSync('docs/benchmarks.md', 'utf8');
-  const next = doc.includes('<!-- bench:http:start -->')
-    ? doc.replace(/<!-- bench:http:start -->[\s\S]*<!-- bench:http:end -->/, section)
-    : `${doc.trimEnd()}\n\n## HTTP: the cost of authentication per request (issue 6)\n\n${section}\n`;
-  writeFileSync('docs/benchmarks.md', next);
+  ]);
 }

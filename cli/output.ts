@@ -154,3 +154,32 @@ export function formatJSON(out: Output, value: unknown): string {
     (_, space: string, name: string, colon: string) => `${space}${out.paint('cyan', name)}${colon}`,
   );
 }
+
+/**
+ * Runs a verifying operation (verify, decrypt) and reports it: the payload on stdout, the verdict
+ * on stderr (or one JSON document); exit 0 when it holds, 1 when the token fails. Usage errors
+ * (exit 2) pass through to the caller.
+ */
+export async function reportVerdict<H>(
+  out: Output,
+  operation: () => Promise<{ header: H; payload: unknown }>,
+  success: (header: H) => readonly [label: string, detail: string],
+  failure: string,
+): Promise<number> {
+  try {
+    const { header, payload } = await operation();
+    if (out.json) out.result({ ok: true, valid: true, header, payload });
+    else {
+      const [label, detail] = success(header);
+      out.note(`${out.paint('green', out.paint('bold', label))}: ${detail}`);
+      out.line(formatJSON(out, payload));
+    }
+    return EXIT.ok;
+  } catch (error) {
+    const { code, message, exit } = describeError(error);
+    if (exit === EXIT.usage) throw error;
+    if (out.json) out.result({ ok: false, valid: false, error: { code, message } });
+    else out.note(`${out.paint('red', out.paint('bold', failure))}: ${message} (${code})`);
+    return EXIT.invalid;
+  }
+}

@@ -2,7 +2,7 @@
 import { decryptJWT, encryptJWT, type Key } from 'jwtkit';
 import { loadMaterial, readClaims, readPassword, readToken, type SecretEncoding } from '../input.js';
 import { keyFrom, verificationKey } from '../keys.js';
-import { blame, describeError, EXIT, formatJSON, type Output, UsageError } from '../output.js';
+import { blame, EXIT, type Output, reportVerdict, UsageError } from '../output.js';
 import { type ClaimFlags, claimOptions } from './sign.js';
 import { type VerifyFlags, verifyOptions } from './verify.js';
 
@@ -76,25 +76,15 @@ export async function runDecrypt(out: Output, argument: string | undefined, flag
   const token = readToken(argument);
   const bound = flags.alg?.length === 1 ? flags.alg[0] : undefined;
   const key = await keyOrPassword(out, flags, bound, 'decrypt');
-  try {
-    const { payload, header: protectedHeader } = await decryptJWT(token, key, {
-      ...verifyOptions({ ...flags, alg: undefined }),
-      ...(flags.alg !== undefined && { keyManagementAlgorithms: flags.alg }),
-      ...(flags.enc !== undefined && { contentEncryptionAlgorithms: flags.enc }),
-    });
-    if (out.json) out.result({ ok: true, valid: true, header: protectedHeader, payload });
-    else {
-      out.note(
-        `${out.paint('green', out.paint('bold', 'DECRYPTED'))}: ${protectedHeader.alg} + ${protectedHeader.enc}, claims verified`,
-      );
-      out.line(formatJSON(out, payload));
-    }
-    return EXIT.ok;
-  } catch (error) {
-    const { code, message, exit } = describeError(error);
-    if (exit === EXIT.usage) throw error;
-    if (out.json) out.result({ ok: false, valid: false, error: { code, message } });
-    else out.note(`${out.paint('red', out.paint('bold', 'FAILED'))}: ${message} (${code})`);
-    return EXIT.invalid;
-  }
+  const options = {
+    ...verifyOptions({ ...flags, alg: undefined }),
+    ...(flags.alg !== undefined && { keyManagementAlgorithms: flags.alg }),
+    ...(flags.enc !== undefined && { contentEncryptionAlgorithms: flags.enc }),
+  };
+  return reportVerdict(
+    out,
+    () => decryptJWT(token, key, options),
+    (header) => ['DECRYPTED', `${header.alg} + ${header.enc}, claims verified`],
+    'FAILED',
+  );
 }

@@ -3,7 +3,7 @@ import { type KeyOrResolver, type VerifyJWTOptions, verifyJWT } from 'jwtkit';
 import type { SecretEncoding } from '../input.js';
 import { readToken } from '../input.js';
 import { discoverJWKS, loadVerificationKey } from '../keys.js';
-import { describeError, EXIT, formatJSON, type Output, UsageError } from '../output.js';
+import { type Output, reportVerdict, UsageError } from '../output.js';
 
 export interface VerifyFlags {
   key?: string;
@@ -61,21 +61,13 @@ export async function runVerify(out: Output, argument: string | undefined, flags
   const alg = flags.alg?.length === 1 ? flags.alg[0] : undefined;
   const { key, issuer } = await keySource(out, flags, alg);
   const options = verifyOptions(flags, issuer);
-  try {
-    const { payload, header } = await verifyJWT(token, key, options);
-    if (out.json) out.result({ ok: true, valid: true, header, payload });
-    else {
-      out.note(
-        `${out.paint('green', out.paint('bold', 'VALID'))}: signature and claims verified (${header.alg}${header.kid === undefined ? '' : `, kid ${header.kid}`})`,
-      );
-      out.line(formatJSON(out, payload));
-    }
-    return EXIT.ok;
-  } catch (error) {
-    const { code, message, exit } = describeError(error);
-    if (exit === EXIT.usage) throw error;
-    if (out.json) out.result({ ok: false, valid: false, error: { code, message } });
-    else out.note(`${out.paint('red', out.paint('bold', 'INVALID'))}: ${message} (${code})`);
-    return EXIT.invalid;
-  }
+  return reportVerdict(
+    out,
+    () => verifyJWT(token, key, options),
+    (header) => [
+      'VALID',
+      `signature and claims verified (${header.alg}${header.kid === undefined ? '' : `, kid ${header.kid}`})`,
+    ],
+    'INVALID',
+  );
 }
