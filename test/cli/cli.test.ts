@@ -18,6 +18,9 @@ const dir = mkdtempSync(join(tmpdir(), 'jwtkit-cli-'));
 const SECRET = 'a cli test secret of at least thirty-two bytes';
 const NOW = () => Math.floor(Date.now() / 1000);
 
+/** No colour variables or forced backend inherited from the test runner: the CLI picks its own, as for users. */
+const AS_USERS_RUN_IT = { NO_COLOR: undefined, FORCE_COLOR: undefined, JWTKIT_BACKEND: undefined };
+
 interface Run {
   status: number | null;
   stdout: string;
@@ -26,7 +29,7 @@ interface Run {
 }
 
 function jwtkit(args: string[], options: { input?: string; env?: Record<string, string | undefined> } = {}): Run {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...options.env };
+  const env: Record<string, string | undefined> = { ...process.env, ...AS_USERS_RUN_IT, ...options.env };
   for (const name of Object.keys(env)) if (env[name] === undefined) delete env[name];
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: dir,
@@ -40,7 +43,7 @@ function jwtkit(args: string[], options: { input?: string; env?: Record<string, 
 
 /** The same, without blocking this process: for tests whose server runs in this process. */
 function jwtkitAsync(args: string[]): Promise<Run> {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined };
+  const env: Record<string, string | undefined> = { ...process.env, ...AS_USERS_RUN_IT };
   for (const name of Object.keys(env)) if (env[name] === undefined) delete env[name];
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: dir,
@@ -115,7 +118,7 @@ describe('jwtkit decode', () => {
   it('colours the parts with FORCE_COLOR and on a terminal, never with NO_COLOR', (t) => {
     assert.match(jwtkit(['decode', token], { env: { FORCE_COLOR: '1' } }).stdout, ANSI);
     // A pseudo-terminal through script(1), with no colour variables inherited from the test runner.
-    const { NO_COLOR: _noColor, FORCE_COLOR: _forceColor, ...inherited } = process.env;
+    const { NO_COLOR: _noColor, FORCE_COLOR: _forceColor, JWTKIT_BACKEND: _backend, ...inherited } = process.env;
     const onTerminal = (env: NodeJS.ProcessEnv) =>
       spawnSync('script', ['-qec', `${process.execPath} ${BIN} decode ${token}`, '/dev/null'], {
         encoding: 'utf8',
