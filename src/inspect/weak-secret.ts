@@ -9,6 +9,7 @@ import { cipherFor } from '#backend';
 import { signatureAlgorithm } from '../algorithms/signature.js';
 import { decodeBase64url } from '../encoding/base64url.js';
 import { utf8Encode } from '../encoding/utf8.js';
+import { dissectToken } from './dissect.js';
 import { commonSecrets, shortSecrets } from './secrets.js';
 
 export interface WeakSecret {
@@ -33,15 +34,14 @@ export async function findWeakSecret(
   token: string,
   options: { extra?: readonly string[]; short?: boolean } = {},
 ): Promise<WeakSecret | undefined> {
-  const parts = token.split('.');
-  if (parts.length !== 3) return undefined;
-  const [protectedSegment, payloadSegment, signatureSegment] = parts as [string, string, string];
-  let alg: unknown;
-  try {
-    alg = JSON.parse(new TextDecoder().decode(decodeBase64url(protectedSegment))).alg;
-  } catch {
-    return undefined;
-  }
+  const dissected = dissectToken(token);
+  if (dissected.kind !== 'JWS') return undefined;
+  const [protectedSegment, payloadSegment, signatureSegment] = dissected.parts.map((part) => part.text) as [
+    string,
+    string,
+    string,
+  ];
+  const alg = dissected.header?.alg;
   const algorithm = signatureAlgorithm(alg);
   const signature = decodeBase64url(signatureSegment);
   if (algorithm?.family !== 'HMAC' || signature === undefined || signature.length !== algorithm.hashLength) return undefined;
