@@ -4,8 +4,7 @@
  * would keep), claims as JSON, and passwords from a prompt or a file.
  */
 import { readFileSync, statSync } from 'node:fs';
-import type { JWK, JWKS } from 'jwtkit';
-import { extractToken } from 'jwtkit/inspect';
+import { extractToken, type KeyText, readKeyText, type SecretEncoding } from 'jwtkit/inspect';
 import { type Output, UsageError } from './output.js';
 
 let stdinTaken: string | undefined;
@@ -57,45 +56,19 @@ export function readSource(value: string, flag: string): SourceText {
   }
 }
 
-export type Material =
-  | { readonly kind: 'pem'; readonly text: string; readonly private: boolean }
-  | { readonly kind: 'jwk'; readonly jwk: JWK; readonly private: boolean }
-  | { readonly kind: 'jwks'; readonly jwks: JWKS }
-  | { readonly kind: 'secret'; readonly bytes: Uint8Array };
-
-export type SecretEncoding = 'utf8' | 'base64' | 'base64url' | 'hex';
-
-const isPrivateJWK = (jwk: JWK) => jwk.kty === 'oct' || 'd' in jwk;
+export type Material = KeyText;
+export type { SecretEncoding };
 
 /**
- * What key material the bytes hold: PEM, a JWK, a JWKS, else an HMAC secret (one trailing line
- * break, which `echo` and editors add, is not part of it).
+ * What key material the bytes hold (see `readKeyText`): PEM, a JWK, a JWKS, else an HMAC secret in
+ * `encoding`. A problem is reported against the flag that named the key.
  */
 export function classify(bytes: Buffer, flag: string, encoding: SecretEncoding = 'utf8'): Material {
-  const text = bytes.toString('utf8');
-  const trimmed = text.trim();
-  if (trimmed.startsWith('-----BEGIN')) return { kind: 'pem', text: trimmed, private: /PRIVATE KEY-----/.test(trimmed) };
-  if (trimmed.startsWith('{')) {
-    let value: unknown;
-    try {
-      value = JSON.parse(trimmed);
-    } catch (error) {
-      throw new UsageError(`${flag}: the key looks like JSON but does not parse (${(error as Error).message})`);
-    }
-    const object = value as Record<string, unknown>;
-    if (Array.isArray(object.keys)) return { kind: 'jwks', jwks: object as unknown as JWKS };
-    if (typeof object.kty === 'string')
-      return { kind: 'jwk', jwk: object as unknown as JWK, private: isPrivateJWK(object as unknown as JWK) };
-    throw new UsageError(`${flag}: JSON key material must be a JWK (with "kty") or a JWKS (with "keys")`);
+  try {
+    return readKeyText(bytes.toString('utf8'), encoding);
+  } catch (error) {
+    throw new UsageError(`${flag}: ${(error as Error).message}`);
   }
-  const raw = text.replace(/\r?\n$/, '');
-  if (raw.length === 0) throw new UsageError(`${flag}: the key is empty`);
-  if (encoding === 'utf8') return { kind: 'secret', bytes: Buffer.from(raw, 'utf8') };
-  const decoded = Buffer.from(raw.trim(), encoding);
-  if (decoded.length === 0 || (encoding === 'hex' && decoded.length * 2 !== raw.trim().length)) {
-    throw new UsageError(`${flag}: the secret is not valid ${encoding}`);
-  }
-  return { kind: 'secret', bytes: decoded };
 }
 
 /** Warns when a file holding a private key or secret is readable by others (POSIX modes). */

@@ -3,7 +3,8 @@
  * `importKey`, JWKS files through `createLocalJWKS`, JWKS URLs and issuer discovery through one
  * fetch (https only, except on loopback; no redirect to another origin; a timeout).
  */
-import { createLocalJWKS, importKey, type JWKS, type Key, type KeyOrResolver } from 'jwtkit';
+import type { JWKS, Key, KeyOrResolver } from 'jwtkit';
+import { keyFromText } from 'jwtkit/inspect';
 import { loadMaterial, type Material, type SecretEncoding } from './input.js';
 import { blame, type Output, UsageError } from './output.js';
 
@@ -12,14 +13,12 @@ const MAX_REDIRECTS = 3;
 
 /** One Key from PEM, JWK or a secret; a JWKS is refused where a single key is needed. */
 export async function keyFrom(material: Material, flag: string, alg: string | undefined): Promise<Key> {
-  if (material.kind === 'jwks') throw new UsageError(`${flag}: a JWKS holds several keys; pass one key here`);
-  const input = material.kind === 'pem' ? material.text : material.kind === 'jwk' ? material.jwk : material.bytes;
-  return blame(flag, () => importKey(input, alg === undefined ? {} : { alg }));
+  return blame(flag, () => keyFromText(material, alg, true) as Promise<Key>);
 }
 
 /** A key or resolver for verifying: one key, or a JWKS selected by `kid`. */
 export async function verificationKey(material: Material, flag: string, alg: string | undefined): Promise<KeyOrResolver> {
-  return material.kind === 'jwks' ? blame(flag, () => createLocalJWKS(material.jwks)) : keyFrom(material, flag, alg);
+  return blame(flag, () => keyFromText(material, alg));
 }
 
 function isLoopback(url: URL): boolean {
@@ -123,7 +122,7 @@ export async function loadVerificationKey(
 ): Promise<KeyOrResolver> {
   if (/^https?:\/\//i.test(value)) {
     const jwks = await fetchJWKS(value, flag);
-    return blame(flag, () => createLocalJWKS(jwks));
+    return verificationKey({ kind: 'jwks', jwks }, flag, alg);
   }
   return verificationKey(loadMaterial(out, value, flag, encoding), flag, alg);
 }

@@ -246,6 +246,15 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
     ['jwtkit jwks show https://www.googleapis.com/oauth2/v3/certs', 'jwtkit jwks show jwks.json --json'],
   ).action(act(async () => (await import('./commands/keys.js')).runJWKSShow as never));
 
+  examples(
+    program
+      .command('ui')
+      .description('serve the offline debugger page on 127.0.0.1 and print its URL (Ctrl+C stops it)')
+      .option('-p, --port <port>', 'port to listen on (default: a free one)')
+      .option('--open', 'open the page in the default browser'),
+    ['jwtkit ui', 'jwtkit ui --open', 'jwtkit ui --port 8765'],
+  ).action(act(async () => (await import('./commands/ui.js')).runUI as never));
+
   examples(program.command('completion').argument('<shell>', SHELLS.join(', ')).description('print a shell completion script'), [
     'jwtkit completion bash >> ~/.bashrc',
     'jwtkit completion zsh > ~/.zfunc/_jwtkit   # a directory in your fpath',

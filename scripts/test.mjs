@@ -92,8 +92,9 @@ const HTTP = {
 for (const backend of ['node', 'web']) {
   const env = { JWTKIT_BACKEND: backend };
   const http = (runtime) => (backend === 'node' ? HTTP[runtime] : []);
-  // The CLI is a Node program that picks its own backend, so it runs once, in the node-backend job.
-  const cli = backend === 'node' ? ['dist/test/cli'] : [];
+  // The CLI is a Node program that picks its own backend, so it runs once, in the node-backend job;
+  // so does the debugger page, which `jwtkit ui` serves and which always runs the web build.
+  const cli = backend === 'node' ? ['dist/test/cli', 'dist/test/ui'] : [];
   const file = (runtime) => join(junit, `${runtime}-${backend}.xml`);
   matrix.push({
     runtime: 'node',
@@ -148,6 +149,7 @@ for (const [name, command, args] of [
   ['lint (biome)', bin('biome'), ['check', '.']],
   ['build (tsc)', bin('tsc'), ['-p', 'tsconfig.json']],
   ['build (cli bundle)', process.execPath, [join(root, 'scripts', 'build-cli.mjs')]],
+  ['build (debugger page)', process.execPath, [join(root, 'scripts', 'build-ui.mjs')]],
 ]) {
   const result = await run(name, command, args);
   console.log(`${result.code === 0 ? 'ok  ' : 'FAIL'} ${name} (${result.seconds.toFixed(1)} s)`);

@@ -11,12 +11,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './browser.js';
 import { bundleSuite, root } from './bundle.js';
 import { type RunOutcome, recordRun } from './junit.js';
 
-/** Debian's chromium (CHROMIUM_PATH overrides). */
-export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 /** The whole suite in one browser context; generous, since CI has two slow cores. */
 const TIMEOUT = 15 * 60_000;
 
@@ -75,19 +73,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   let ok = true;
   try {
     console.log(`chromium ${browser.version()}`);
