@@ -53,7 +53,7 @@ const csp = [
 const template = readFileSync(join(root, 'ui', 'index.html'), 'utf8');
 const html = template
   .replace('%CSP%', () => csp)
-  .replace('%STYLE%', () => style)
-  .replace('%SCRIPT%', () => script);
+  .replace('/*STYLE*/', () => style)
+  .replace('/*SCRIPT*/', () => script);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, html);

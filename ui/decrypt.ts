@@ -1,6 +1,6 @@
 /** The Decrypt view: a compact JWE with a key or a PBES2 password; the plaintext shown, a nested JWT opened. */
 import { decryptJWE, importKey, type KeyOrResolver } from 'jwtkit';
-import { keyFromText, readKeyText, type SecretEncoding } from 'jwtkit/inspect';
+import { jweKeyAlgorithm, keyFromText, readKeyText, type SecretEncoding } from 'jwtkit/inspect';
 import { byId, el, verdict } from './dom.js';
 import { currentToken } from './state.js';
 import { failure } from './verify.js';
@@ -45,8 +45,8 @@ export async function runDecrypt(): Promise<void> {
       key = await importKey(new TextEncoder().encode(byId<HTMLInputElement>('decrypt-password').value), { alg });
     } else {
       const encoding = byId<HTMLSelectElement>('decrypt-encoding').value as SecretEncoding;
-      // A single key is bound to the algorithm that uses it: for dir, the key is the content key.
-      key = await keyFromText(readKeyText(byId<HTMLTextAreaElement>('decrypt-key').value, encoding), alg === 'dir' ? enc : alg);
+      // A single key is bound to the algorithm the token names (the key's type must still fit it).
+      key = await keyFromText(readKeyText(byId<HTMLTextAreaElement>('decrypt-key').value, encoding), jweKeyAlgorithm(alg, enc));
     }
     // The user chose this token and this key; its own alg and enc are the ones to try.
     const { plaintext } = await decryptJWE(current.token, key, {

@@ -1,5 +1,6 @@
 /** `jwtkit encrypt` and `jwtkit decrypt`: compact JWE, with a key or a PBES2 password. */
 import { decryptJWT, encryptJWT, type Key } from 'jwtkit';
+import { dissectToken, jweKeyAlgorithm } from 'jwtkit/inspect';
 import { loadMaterial, readClaims, readPassword, readToken, type SecretEncoding } from '../input.js';
 import { keyFrom, verificationKey } from '../keys.js';
 import { blame, EXIT, type Output, reportVerdict, UsageError } from '../output.js';
@@ -35,6 +36,7 @@ async function keyOrPassword(
   out: Output,
   flags: KeyOrPasswordFlags,
   alg: string | undefined,
+  enc: string | undefined,
   side: 'encrypt' | 'decrypt',
 ): Promise<Key> {
   const password = flags.password === true || flags.passwordFile !== undefined;
@@ -48,12 +50,12 @@ async function keyOrPassword(
   }
   const material = loadMaterial(out, flags.key as string, '--key', flags.keyEncoding);
   if (side === 'decrypt' && material.kind === 'jwks') return (await verificationKey(material, '--key', alg)) as Key;
-  return keyFrom(material, '--key', alg);
+  return keyFrom(material, '--key', jweKeyAlgorithm(alg, enc));
 }
 
 export async function runEncrypt(out: Output, argument: string | undefined, flags: EncryptFlags): Promise<number> {
   const claims = readClaims(argument, flags.claim ?? []);
-  const key = await keyOrPassword(out, flags, flags.alg, 'encrypt');
+  const key = await keyOrPassword(out, flags, flags.alg, flags.enc, 'encrypt');
   const p2c = flags.p2c === undefined ? undefined : Number(flags.p2c);
   if (p2c !== undefined && !Number.isSafeInteger(p2c)) throw new UsageError(`--p2c: expected a whole number, got "${flags.p2c}"`);
   const token = await blame('--alg/--enc', () =>
@@ -74,8 +76,12 @@ export async function runEncrypt(out: Output, argument: string | undefined, flag
 
 export async function runDecrypt(out: Output, argument: string | undefined, flags: DecryptFlags): Promise<number> {
   const token = readToken(argument);
-  const bound = flags.alg?.length === 1 ? flags.alg[0] : undefined;
-  const key = await keyOrPassword(out, flags, bound, 'decrypt');
+  // Without --alg, a single key is bound to what the token names; the key's type must still fit it.
+  const { header } = dissectToken(token);
+  const named = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const bound = flags.alg === undefined ? named(header?.alg) : flags.alg.length === 1 ? flags.alg[0] : undefined;
+  const enc = flags.enc === undefined ? named(header?.enc) : flags.enc.length === 1 ? flags.enc[0] : undefined;
+  const key = await keyOrPassword(out, flags, bound, enc, 'decrypt');
   const options = {
     ...verifyOptions({ ...flags, alg: undefined }),
     ...(flags.alg !== undefined && { keyManagementAlgorithms: flags.alg }),

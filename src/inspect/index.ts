@@ -19,7 +19,7 @@ export {
 export { type DissectedToken, dissectToken, type PartRole, type TokenKind, type TokenPart } from './dissect.js';
 export { type ExtractedToken, extractToken } from './extract.js';
 export { type Finding, type InspectOptions, inspectToken, SEVERITY_ORDER, type Severity } from './findings.js';
-export { type KeyText, keyFromText, readKeyText, SECRET_ENCODINGS, type SecretEncoding } from './key-text.js';
+export { jweKeyAlgorithm, type KeyText, keyFromText, readKeyText, SECRET_ENCODINGS, type SecretEncoding } from './key-text.js';
 export { findPersonalData, passesLuhn } from './personal-data.js';
 export { commonSecrets, shortSecrets } from './secrets.js';
 export { findWeakSecret, maskSecret, type WeakSecret } from './weak-secret.js';

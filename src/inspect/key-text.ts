@@ -72,6 +72,14 @@ export function readKeyText(text: string, encoding: SecretEncoding = 'utf8'): Ke
 }
 
 /**
+ * The algorithm a JWE key is bound to: its key management algorithm, except with `dir`, where the
+ * key is the content encryption key and is bound to `enc`.
+ */
+export function jweKeyAlgorithm(alg: string | undefined, enc: string | undefined): string | undefined {
+  return alg === 'dir' ? enc : alg;
+}
+
+/**
  * The key the text holds, imported (bound to `alg` when given); a JWKS becomes a resolver that
  * selects by `kid`, unless `single` asks for exactly one key.
  */

@@ -405,6 +405,26 @@ describe('jwtkit encrypt and decrypt', () => {
     const run = jwtkit(['decrypt', jwe.stdout.trim(), '--key', 'rsa.private.pem', '--alg', 'RSA-OAEP-256']);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /"sub": "ada"/);
+    // Without --alg the key is bound to the algorithm the token names; a key of another type still fails.
+    assert.equal(jwtkit(['decrypt', jwe.stdout.trim(), '--key', 'rsa.private.pem']).status, 0);
+    const secret = file('other.secret', Buffer.alloc(32, 1).toString('base64url'));
+    const wrongKind = jwtkit(['decrypt', jwe.stdout.trim(), '--key', secret, '--key-encoding', 'base64url', '--json']);
+    assert.equal(wrongKind.status, 2);
+    assert.equal((wrongKind.json().error as { code: string }).code, 'ERR_KEY_INVALID');
+  });
+
+  it('encrypts and decrypts with a raw dir secret, bound to its enc', () => {
+    const secret = file('dir.secret', Buffer.alloc(32, 7).toString('base64url'));
+    const flags = ['--key', secret, '--key-encoding', 'base64url'];
+    const jwe = jwtkit(['encrypt', '{"sub":"ada"}', ...flags, '--alg', 'dir', '--enc', 'A256GCM']);
+    assert.equal(jwe.status, 0, jwe.stderr);
+    assert.deepEqual(JSON.parse(Buffer.from(jwe.stdout.split('.')[0] as string, 'base64url').toString()), {
+      alg: 'dir',
+      enc: 'A256GCM',
+    });
+    const run = jwtkit(['decrypt', jwe.stdout.trim(), ...flags]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /"sub": "ada"/);
   });
 
   it('asks for exactly one of key and password', () => {
