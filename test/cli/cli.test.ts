@@ -594,12 +594,41 @@ describe('jwtkit completion', () => {
 
 describe('jwtkit --help', () => {
   it('gives every command help with examples, and --version', () => {
-    for (const command of ['decode', 'verify', 'sign', 'encrypt', 'decrypt', 'inspect', 'keygen', 'thumbprint', 'completion']) {
+    for (const command of [
+      'decode',
+      'verify',
+      'sign',
+      'encrypt',
+      'decrypt',
+      'inspect',
+      'keygen',
+      'thumbprint',
+      'completion',
+      'ui',
+    ]) {
       const run = jwtkit([command, '--help']);
       assert.equal(run.status, 0);
       assert.match(run.stdout, /Examples:\n {2}\$ jwtkit /, command);
     }
     assert.match(jwtkit(['--version']).stdout, /^\d+\.\d+\.\d+/);
     assert.equal(jwtkit([]).status, 2);
+  });
+});
+
+describe('jwtkit ui', () => {
+  // The page itself is tested in a browser (test/ui/); here, the command's own inputs.
+  it('refuses a bad or busy port, naming --port', async () => {
+    const bad = jwtkit(['ui', '--port', '70000', '--json']);
+    assert.equal(bad.status, 2);
+    assert.match((bad.json().error as { message: string }).message, /^--port: expected 0 to 65535/);
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const run = await jwtkitAsync(['ui', '--port', String((busy.address() as AddressInfo).port)]);
+      assert.equal(run.status, 2);
+      assert.match(run.stderr, /--port: \d+ is in use/);
+    } finally {
+      busy.close();
+    }
   });
 });

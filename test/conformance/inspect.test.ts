@@ -2,7 +2,7 @@
 // on every runtime and backend, since the page runs it in a browser.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { importKey, signJWT } from 'jwtkit';
+import { exportKey, generateKeyPair, importKey, type JWK, Key, signJWT, verifyJWT } from 'jwtkit';
 import {
   describeMembers,
   describeTime,
@@ -10,8 +10,11 @@ import {
   extractToken,
   findWeakSecret,
   inspectToken,
+  jweKeyAlgorithm,
+  keyFromText,
   maskSecret,
   passesLuhn,
+  readKeyText,
   relativeTime,
 } from 'jwtkit/inspect';
 
@@ -129,5 +132,77 @@ describe('inspectToken', () => {
     );
     assert.equal(passesLuhn('4111111111111111'), true);
     assert.equal(passesLuhn('4111111111111112'), false);
+  });
+});
+
+describe("key text (the CLI's --key and the page's key boxes)", () => {
+  const bytes = (...values: number[]) => values;
+  const secretOf = (text: string, encoding?: Parameters<typeof readKeyText>[1]) => {
+    const read = readKeyText(text, encoding);
+    assert.equal(read.kind, 'secret');
+    return read.kind === 'secret' ? [...read.bytes] : undefined;
+  };
+  const code = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      return (error as { code?: string }).code;
+    }
+    return 'no error';
+  };
+
+  it('reads secrets in each encoding, dropping one trailing line break', () => {
+    assert.deepEqual(secretOf('hi\n'), bytes(104, 105));
+    assert.deepEqual(secretOf(' hi '), bytes(32, 104, 105, 32), 'UTF-8 secrets keep their spaces');
+    assert.deepEqual(secretOf('-_8', 'base64url'), bytes(251, 255));
+    assert.deepEqual(secretOf('+/8=\n', 'base64'), bytes(251, 255));
+    assert.deepEqual(secretOf('00ff 10\n', 'hex'), bytes(0, 255, 16));
+    for (const [text, encoding] of [
+      ['+/8', 'base64url'],
+      ['-_8', 'base64'],
+      ['abc', 'hex'],
+      ['zz', 'hex'],
+      ['a', 'base64url'],
+      ['', 'utf8'],
+    ] as const) {
+      assert.equal(
+        code(() => readKeyText(text, encoding)),
+        'ERR_KEY_INVALID',
+        `${JSON.stringify(text)} as ${encoding}`,
+      );
+    }
+  });
+
+  it('tells PEM, JWK and JWKS apart, and which are private', async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    const pem = await exportKey(pair.privateKey, 'pkcs8');
+    const jwk = await exportKey(pair.publicKey, 'jwk');
+    assert.deepEqual(readKeyText(`\n${pem}\n`), { kind: 'pem', text: pem.trim(), private: true });
+    assert.equal((readKeyText(await exportKey(pair.publicKey, 'spki')) as { private: boolean }).private, false);
+    assert.deepEqual(readKeyText(JSON.stringify(jwk)), { kind: 'jwk', jwk, private: false });
+    assert.equal((readKeyText(JSON.stringify({ kty: 'oct', k: 'AAAA' })) as { private: boolean }).private, true);
+    assert.equal(readKeyText(JSON.stringify({ keys: [jwk] })).kind, 'jwks');
+    assert.equal(
+      code(() => readKeyText('{"kty": ')),
+      'ERR_KEY_INVALID',
+    );
+    assert.equal(
+      code(() => readKeyText('{"alg": "HS256"}')),
+      'ERR_KEY_INVALID',
+    );
+  });
+
+  it('imports what it read: one key bound to an algorithm, or a JWKS resolver unless one key is needed', async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true, kid: 'k1' });
+    const jwk = (await exportKey(pair.publicKey, 'jwk')) as JWK;
+    const token = await signJWT({ sub: 'x' }, pair.privateKey);
+    const single = await keyFromText(readKeyText(JSON.stringify(jwk)), 'ES256');
+    assert.ok(single instanceof Key);
+    assert.equal((await verifyJWT(token, single)).payload.sub, 'x');
+    const set = readKeyText(JSON.stringify({ keys: [jwk] }));
+    assert.equal((await verifyJWT(token, await keyFromText(set))).header.kid, 'k1');
+    await assert.rejects(keyFromText(set, undefined, true), { code: 'ERR_KEY_INVALID' });
+    assert.equal(jweKeyAlgorithm('dir', 'A256GCM'), 'A256GCM');
+    assert.equal(jweKeyAlgorithm('RSA-OAEP-256', 'A256GCM'), 'RSA-OAEP-256');
   });
 });
