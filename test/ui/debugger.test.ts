@@ -131,7 +131,8 @@ describe('debugger page', { skip: missing }, () => {
   });
 
   it('decodes a pasted token: coloured parts, JSON, claims with descriptions and times, expiry badge', async () => {
-    const token = hs256({ sub: 'user-42', iss: 'https://issuer.example', iat: NOW() - 60, exp: NOW() + 840 });
+    // 14.5 min ahead: reads "expires in 14 min" for 30 s, however slow the run.
+    const token = hs256({ sub: 'user-42', iss: 'https://issuer.example', iat: NOW() - 60, exp: NOW() + 870 });
     await paste(page, `Authorization: Bearer "${token}"`);
     const segments = await page
       .locator('#token-colour span[class^="seg-"]')
