@@ -5,10 +5,11 @@
  * the page itself may connect nowhere else. That endpoint answers only the page it served (a
  * per-run session value in a custom header, the Host it listens on), so other sites cannot use it.
  */
-import { spawn } from 'node:child_process';
+// node:http and node:child_process are imported when the command runs: the CLI is one bundle, and
+// static imports there would load them for every command, at start-up.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fetchJWKS } from '../keys.js';
 import { EXIT, type Output, UsageError } from '../output.js';
@@ -51,7 +52,8 @@ function sameValue(a: string | undefined, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-function openBrowser(out: Output, url: string): void {
+async function openBrowser(out: Output, url: string): Promise<void> {
+  const { spawn } = await import('node:child_process');
   const [command, args] =
     process.platform === 'darwin'
       ? ['open', [url]]
@@ -112,6 +114,7 @@ export async function runUI(out: Output, flags: UIFlags): Promise<number> {
     }
   }
 
+  const { createServer } = await import('node:http');
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     // A page on another site that points a name of its own at 127.0.0.1 (DNS rebinding) is refused here.
@@ -135,7 +138,7 @@ export async function runUI(out: Output, flags: UIFlags): Promise<number> {
     out.line(url);
     out.note('jwtkit debugger: everything runs in the page; it connects nowhere but this server. Ctrl+C stops it.');
   }
-  if (flags.open === true) openBrowser(out, url);
+  if (flags.open === true) await openBrowser(out, url);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
