@@ -1,6 +1,8 @@
 // How every benchmark here measures: mitata times each function, and the functions of one comparison
 // take turns, round after round, so that a slow patch of the machine (2 shared cores) hits all of
-// them alike. A contender's figure is its median over the rounds. Ratios are only ever taken
+// them alike. The order of the turns rotates from round to round, and the heap is collected before
+// each turn where the runtime allows it, so that no contender keeps paying for the garbage of the one
+// before it. A contender's figure is its median over the rounds. Ratios are only ever taken
 // between figures of the same comparison.
 import { do_not_optimize, measure } from 'mitata';
 
@@ -15,6 +17,13 @@ const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[sorted.length >> 1] ?? Number.NaN;
 };
+
+/** A full collection, where the runtime offers one (node --expose-gc, deno --v8-flags=--expose-gc, Bun). */
+function collect(): void {
+  const runtime = globalThis as { gc?: () => void; Bun?: { gc(force: boolean): void } };
+  if (runtime.gc !== undefined) runtime.gc();
+  else runtime.Bun?.gc(true);
+}
 
 async function timeOnce(fn: () => unknown, isAsync: boolean, turnMs: number): Promise<number> {
   const options = { min_cpu_time: turnMs * 1e6, min_samples: 4, batch_samples: 512, warmup_samples: 1 };
@@ -43,7 +52,11 @@ export async function compare(fns: Record<string, () => unknown>, options: Measu
   }
   const samples = new Map<string, number[]>(runnable.map(([name]) => [name, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const [name, fn, isAsync] of runnable) samples.get(name)?.push(await timeOnce(fn, isAsync, turnMs));
+    for (let turn = 0; turn < runnable.length; turn++) {
+      const [name, fn, isAsync] = runnable[(round + turn) % runnable.length] as (typeof runnable)[number];
+      collect();
+      samples.get(name)?.push(await timeOnce(fn, isAsync, turnMs));
+    }
   }
   for (const [name] of runnable) out[name] = median(samples.get(name) ?? []);
   return out;

@@ -19,8 +19,8 @@ mkdirSync(out, { recursive: true });
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const entry = join(root, 'dist', 'bench', 'jwt.js');
 const RUNS = {
-  node: [process.execPath, [entry]],
-  deno: [bin('deno'), ['run', '-A', entry, '--sections', 'algs']],
+  node: [process.execPath, ['--expose-gc', entry]],
+  deno: [bin('deno'), ['run', '-A', '--v8-flags=--expose-gc', entry, '--sections', 'algs']],
   bun: [bin('bun'), [entry, '--sections', 'algs']],
 };
 
