@@ -4,6 +4,7 @@
  * served from. Tokens arrive by pasting or by the URL fragment (`#token=`), which browsers never send.
  */
 import { buildInfo } from 'jwtkit';
+import { SECRET_ENCODINGS, type SecretEncoding } from 'jwtkit/inspect';
 import { runDecode } from './decode.js';
 import { innerToken, runDecrypt, syncDecryptMode } from './decrypt.js';
 import { byId, copyText, verdict } from './dom.js';
@@ -80,6 +81,21 @@ for (const [field, action] of [
       void action();
     }
   });
+}
+
+/** The three "a secret is written as" choices, one list for all. */
+const ENCODING_LABELS: Readonly<Record<SecretEncoding, string>> = {
+  utf8: 'UTF-8 text',
+  base64url: 'base64url',
+  base64: 'base64',
+  hex: 'hex',
+};
+for (const id of ['verify-encoding', 'decrypt-encoding', 'encode-encoding']) {
+  const select = byId<HTMLSelectElement>(id);
+  for (const encoding of SECRET_ENCODINGS) {
+    const chosen = encoding === select.dataset.default;
+    select.append(new Option(ENCODING_LABELS[encoding], encoding, chosen, chosen));
+  }
 }
 
 setUpTabs();
