@@ -1,9 +1,8 @@
 /** The Decrypt view: a compact JWE with a key or a PBES2 password; the plaintext shown, a nested JWT opened. */
 import { decryptJWE, importKey, type KeyOrResolver } from 'jwtkit';
 import { jweKeyAlgorithm, keyFromText, readKeyText, type SecretEncoding } from 'jwtkit/inspect';
-import { byId, el, verdict } from './dom.js';
+import { byId, el, failure, verdict } from './dom.js';
 import { currentToken } from './state.js';
-import { failure } from './verify.js';
 
 const NESTED = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2,4}$/;
 let inner: string | undefined;

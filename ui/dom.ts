@@ -32,6 +32,20 @@ export function verdict(element: HTMLElement, tone: 'ok' | 'bad' | 'warn' | '', 
   fill(element, ...children);
 }
 
+/** Shows a caught error in a result box, with the stable code jwtkit errors carry. */
+export function failure(target: HTMLElement, headline: string, error: unknown): void {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  verdict(
+    target,
+    'bad',
+    el('strong', undefined, headline),
+    ' ',
+    code === undefined ? undefined : el('code', undefined, code),
+    ` ${message}`,
+  );
+}
+
 /** Copies text; falls back to a selection copy where the Clipboard API is refused (a file:// page). */
 export async function copyText(text: string): Promise<boolean> {
   try {

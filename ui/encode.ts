@@ -1,9 +1,8 @@
 /** The Encode view: header and claims edited as JSON, an algorithm, a key pasted or generated, a signed token. */
 import { exportKey, generateKeyPair, generateSecret, JWS_ALGORITHMS, type JWSHeader, type Key, signJWT } from 'jwtkit';
 import { keyFromText, readKeyText, type SecretEncoding } from 'jwtkit/inspect';
-import { byId, el, verdict } from './dom.js';
+import { byId, el, failure, verdict } from './dom.js';
 import { now } from './state.js';
-import { failure } from './verify.js';
 
 const SIGNING = JWS_ALGORITHMS;
 

@@ -47,9 +47,3 @@ export function setTokenText(text: string): void {
 
 /** The current time in NumericDate seconds. */
 export const now = (): number => Math.floor(Date.now() / 1000);
-
-/** Describes a caught error: jwtkit errors carry a stable code. */
-export function describeFailure(error: unknown): { code: string | undefined; message: string } {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
-  return { code, message: error instanceof Error ? error.message : String(error) };
-}

@@ -1,8 +1,8 @@
 /** The Verify view: a pasted key (secret, PEM, JWK, JWKS) against the token, with the reason when it fails. */
 import { type VerifyJWTOptions, verifyJWT } from 'jwtkit';
 import { keyFromText, readKeyText, type SecretEncoding } from 'jwtkit/inspect';
-import { byId, el, verdict } from './dom.js';
-import { currentToken, describeFailure } from './state.js';
+import { byId, el, failure, verdict } from './dom.js';
+import { currentToken } from './state.js';
 
 function options(): VerifyJWTOptions {
   const result: VerifyJWTOptions = {};
@@ -13,19 +13,6 @@ function options(): VerifyJWTOptions {
   if (audience !== '') result.audience = audience;
   if (Number.isFinite(leeway) && leeway > 0) result.clockTolerance = leeway;
   return result;
-}
-
-/** Shows a failure with its stable code. */
-export function failure(target: HTMLElement, headline: string, error: unknown): void {
-  const { code, message } = describeFailure(error);
-  verdict(
-    target,
-    'bad',
-    el('strong', undefined, headline),
-    ' ',
-    code === undefined ? undefined : el('code', undefined, code),
-    ` ${message}`,
-  );
 }
 
 export async function runVerify(): Promise<void> {

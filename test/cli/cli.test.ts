@@ -11,15 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decryptJWT, importKey, jwkThumbprint, signJWT, verifyJWT } from 'jwtkit';
+import { BIN, userEnv } from '../support/bin.js';
 
-const root = new URL('../../../', import.meta.url).pathname;
-const BIN = join(root, 'dist', 'cli', 'jwtkit.js');
 const dir = mkdtempSync(join(tmpdir(), 'jwtkit-cli-'));
 const SECRET = 'a cli test secret of at least thirty-two bytes';
 const NOW = () => Math.floor(Date.now() / 1000);
-
-/** No colour variables or forced backend inherited from the test runner: the CLI picks its own, as for users. */
-const AS_USERS_RUN_IT = { NO_COLOR: undefined, FORCE_COLOR: undefined, JWTKIT_BACKEND: undefined };
 
 interface Run {
   status: number | null;
@@ -29,12 +25,10 @@ interface Run {
 }
 
 function jwtkit(args: string[], options: { input?: string; env?: Record<string, string | undefined> } = {}): Run {
-  const env: Record<string, string | undefined> = { ...process.env, ...AS_USERS_RUN_IT, ...options.env };
-  for (const name of Object.keys(env)) if (env[name] === undefined) delete env[name];
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: dir,
     input: options.input ?? '',
-    env: env as NodeJS.ProcessEnv,
+    env: userEnv(options.env),
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -43,11 +37,9 @@ function jwtkit(args: string[], options: { input?: string; env?: Record<string, 
 
 /** The same, without blocking this process: for tests whose server runs in this process. */
 function jwtkitAsync(args: string[]): Promise<Run> {
-  const env: Record<string, string | undefined> = { ...process.env, ...AS_USERS_RUN_IT };
-  for (const name of Object.keys(env)) if (env[name] === undefined) delete env[name];
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: dir,
-    env: env as NodeJS.ProcessEnv,
+    env: userEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 30_000,
   });
@@ -118,11 +110,10 @@ describe('jwtkit decode', () => {
   it('colours the parts with FORCE_COLOR and on a terminal, never with NO_COLOR', (t) => {
     assert.match(jwtkit(['decode', token], { env: { FORCE_COLOR: '1' } }).stdout, ANSI);
     // A pseudo-terminal through script(1), with no colour variables inherited from the test runner.
-    const { NO_COLOR: _noColor, FORCE_COLOR: _forceColor, JWTKIT_BACKEND: _backend, ...inherited } = process.env;
-    const onTerminal = (env: NodeJS.ProcessEnv) =>
+    const onTerminal = (env: Record<string, string | undefined>) =>
       spawnSync('script', ['-qec', `${process.execPath} ${BIN} decode ${token}`, '/dev/null'], {
         encoding: 'utf8',
-        env: { ...inherited, TERM: 'xterm', ...env },
+        env: userEnv({ TERM: 'xterm', ...env }),
       });
     const coloured = onTerminal({});
     if (coloured.error !== undefined) {

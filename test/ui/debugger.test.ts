@@ -14,9 +14,8 @@ import { pathToFileURL } from 'node:url';
 import { encryptJWE, encryptJWT, importKey, signJWT, verifyJWT } from 'jwtkit';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, launchChromium } from '../harness/browser.js';
+import { BIN, root, userEnv } from '../support/bin.js';
 
-const root = new URL('../../../', import.meta.url).pathname;
-const BIN = join(root, 'dist', 'cli', 'jwtkit.js');
 const PAGE_FILE = join(root, 'dist', 'ui', 'jwtkit-debugger.html');
 const SHOTS = join(root, 'build', 'screenshots');
 const SECRET = 'a debugger test secret of at least thirty-two bytes';
@@ -35,9 +34,7 @@ function hs256(claims: object, secret = SECRET, header: object = { alg: 'HS256',
 
 /** Starts `jwtkit ui` and resolves with its URL (the first line it prints). */
 function startUI(): Promise<{ child: ChildProcess; url: string }> {
-  const env: Record<string, string | undefined> = { ...process.env, JWTKIT_BACKEND: undefined, NO_COLOR: undefined };
-  for (const name of Object.keys(env)) if (env[name] === undefined) delete env[name];
-  const child = spawn(process.execPath, [BIN, 'ui'], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'ui'], { env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
