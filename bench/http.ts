@@ -1,6 +1,9 @@
 // `npm run bench:http`: requests/s of a hello-world route on node:http and on Fastify, without
 // authentication and behind jwtkit with HS256 and ES256, measured with autocannon against a server
-// in its own process. Configurations take turns over several rounds; each figure is the median.
+// in its own process. Every configuration of a framework lives in that one server on its own path;
+// they take turns in bursts of a fixed number of requests over many rounds (the order rotating each
+// round), and each figure is the median of its bursts: a drift of the machine during the run then
+// touches every configuration alike instead of whichever ran at the time.
 // `--write` records docs/bench/http.json and the table in docs/benchmarks.md; `--quick` is rougher.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,18 +13,26 @@ import { recordSection } from './doc-section.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
-const ROUNDS = quick ? 1 : 3;
-const SECONDS = quick ? 2 : 5;
+const ROUNDS = quick ? 3 : 15;
+const REQUESTS = quick ? 5_000 : 20_000;
 const CONNECTIONS = 10;
-const FRAMEWORKS = ['node', 'fastify'] as const;
+const listArg = (name: string) =>
+  argv
+    .find((arg) => arg.startsWith(`--${name}=`))
+    ?.slice(name.length + 3)
+    .split(',');
+const FRAMEWORKS = (listArg('frameworks') ?? ['node', 'fastify']) as readonly ('node' | 'fastify')[];
 const AUTH = ['none', 'HS256', 'HS256+cache', 'ES256', 'ES256+cache'] as const;
 /**
  * References on node:http only: the same HS256 check made by node:crypto called directly (the
  * floor: no library can verify for less) and by fast-jwt. They show what the target asks of any
  * verifier on this machine.
  */
-const REFERENCES = ['HS256-floor', 'HS256-fast-jwt'] as const;
-const authsOf = (framework: string): readonly string[] => (framework === 'node' ? [...AUTH, ...REFERENCES] : AUTH);
+const REFERENCES = ['HS256-floor', 'HS256-floor+cache', 'HS256-fast-jwt'] as const;
+/** `--auths=none,HS256+cache` measures only those (ad hoc runs); `none` always comes first, the baseline. */
+const only = listArg('auths');
+const authsOf = (framework: string): readonly string[] =>
+  (framework === 'node' ? [...AUTH, ...REFERENCES] : AUTH).filter((auth) => auth === 'none' || !only || only.includes(auth));
 const server = new URL('./http-server.js', import.meta.url).pathname;
 // Server on CPU 0, load generator (this process) on CPU 1, where taskset and two CPUs exist: the two
 // then stop trading places on the cores, which narrows the spread between identical runs.
@@ -30,15 +41,14 @@ const pinned =
 
 interface Running {
   url: string;
-  token: string;
+  tokens: Record<string, string>;
   child: ChildProcess;
 }
 
-function start(framework: string, auth: string): Promise<Running> {
-  const [command, args] = pinned
-    ? ['taskset', ['-c', '0', process.execPath, server, framework, auth]]
-    : [process.execPath, [server, framework, auth]];
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+function start(framework: string, auths: readonly string[]): Promise<Running> {
+  const args = [server, framework, auths.join(',')];
+  const [command, argList] = pinned ? ['taskset', ['-c', '0', process.execPath, ...args]] : [process.execPath, args];
+  const child = spawn(command, argList, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout?.on('data', (chunk) => {
@@ -46,7 +56,7 @@ function start(framework: string, auth: string): Promise<Running> {
       const line = output.split('\n')[0];
       if (output.includes('\n') && line) resolve({ ...JSON.parse(line), child });
     });
-    child.on('exit', (code) => reject(new Error(`server ${framework}/${auth} exited with ${code}`)));
+    child.on('exit', (code) => reject(new Error(`server ${framework} exited with ${code}`)));
   });
 }
 
@@ -55,49 +65,58 @@ async function serverCPU(running: Running): Promise<number> {
   return user + system;
 }
 
-/** Requests/s as measured, and the server's CPU time per request (µs), which the client's share of the cores does not blur. */
-async function load(running: Running): Promise<{ rps: number; cpu: number; errors: number; non2xx: number }> {
-  const headers = { authorization: `Bearer ${running.token}` };
+/** One burst on one path: requests/s as measured, and the server's CPU time per request (µs), which the client's share of the cores does not blur. */
+async function burst(running: Running, auth: string, amount: number): Promise<{ rps: number; cpu: number }> {
+  const options = {
+    url: `${running.url}/${auth}`,
+    connections: CONNECTIONS,
+    amount,
+    headers: { authorization: `Bearer ${running.tokens[auth]}` },
+  };
   const before = await serverCPU(running);
-  const result = await autocannon({ url: running.url, connections: CONNECTIONS, duration: SECONDS, headers });
+  const result = await autocannon(options);
   const cpu = ((await serverCPU(running)) - before) / result.requests.total;
-  return { rps: result.requests.average, cpu, errors: result.errors, non2xx: result.non2xx };
+  if (result.errors > 0 || result.non2xx > 0)
+    throw new Error(`${auth}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
+  // A burst is about as short as autocannon's one-second sampling: requests over elapsed time.
+  return { rps: result.requests.total / result.duration, cpu };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? Number.NaN;
 
 const samples: Record<string, number[]> = {};
 const cpuSamples: Record<string, number[]> = {};
-for (let round = 0; round < ROUNDS; round++) {
-  for (const framework of FRAMEWORKS) {
-    for (const auth of authsOf(framework)) {
-      const running = await start(framework, auth);
-      try {
-        // A short warm-up so that the JIT has compiled the route before it is measured.
-        await autocannon({
-          url: running.url,
-          connections: CONNECTIONS,
-          duration: 1,
-          headers: running.token ? { authorization: `Bearer ${running.token}` } : {},
-        });
-        const { rps, cpu, errors, non2xx } = await load(running);
-        if (errors > 0 || non2xx > 0) throw new Error(`${framework}/${auth}: ${errors} errors, ${non2xx} non-2xx answers`);
+for (const framework of FRAMEWORKS) {
+  const auths = authsOf(framework);
+  const running = await start(framework, auths);
+  try {
+    // A warm-up burst per path so that the JIT has compiled every route before any is measured.
+    for (const auth of auths) await burst(running, auth, REQUESTS);
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = auths.map((_, i) => auths[(i + round) % auths.length] as string);
+      for (const auth of order) {
+        const { rps, cpu } = await burst(running, auth, REQUESTS);
         samples[`${framework}/${auth}`] = [...(samples[`${framework}/${auth}`] ?? []), rps];
         cpuSamples[`${framework}/${auth}`] = [...(cpuSamples[`${framework}/${auth}`] ?? []), cpu];
-        console.error(
-          `round ${round + 1}: ${framework} ${auth}: ${Math.round(rps)} req/s, ${cpu.toFixed(1)} µs server CPU per request`,
-        );
-      } finally {
-        running.child.kill();
       }
+      console.error(
+        `round ${round + 1}/${ROUNDS}, ${framework}: ${auths.map((auth) => `${auth} ${cpuSamples[`${framework}/${auth}`]?.at(-1)?.toFixed(1)} µs`).join(', ')}`,
+      );
     }
+  } finally {
+    running.child.kill();
   }
 }
 
 // The cost of auth is the share of server CPU it adds: 1 - (CPU per request without) / (CPU per request with),
-// that is, the throughput lost once the server, not the client, is the limit.
+// that is, the throughput lost once the server, not the client, is the limit. It is taken round by
+// round (the two bursts of a round ran moments apart) and the median of the rounds is reported.
 const rows = FRAMEWORKS.map((framework) => {
   const cpuOf = (auth: string) => median(cpuSamples[`${framework}/${auth}`] ?? []);
+  const costOf = (auth: string) => {
+    const without = cpuSamples[`${framework}/none`] ?? [];
+    return median((cpuSamples[`${framework}/${auth}`] ?? []).map((cpu, round) => 1 - (without[round] ?? Number.NaN) / cpu));
+  };
   return {
     framework,
     results: Object.fromEntries(authsOf(framework).map((auth) => [auth, median(samples[`${framework}/${auth}`] ?? [])])),
@@ -105,7 +124,7 @@ const rows = FRAMEWORKS.map((framework) => {
     cost: Object.fromEntries(
       authsOf(framework)
         .slice(1)
-        .map((auth) => [auth, 1 - cpuOf('none') / cpuOf(auth)]),
+        .map((auth) => [auth, costOf(auth)]),
     ),
   };
 });
@@ -116,7 +135,7 @@ const result = {
   pinned,
   command: 'npm run bench:http',
   rounds: ROUNDS,
-  seconds: SECONDS,
+  requests: REQUESTS,
   connections: CONNECTIONS,
   rows,
 };
@@ -130,6 +149,7 @@ const LABELS: Record<string, string> = {
   ES256: 'ES256',
   'ES256+cache': 'ES256, cache hit',
   'HS256-floor': 'HS256 by node:crypto directly (floor, not jwtkit)',
+  'HS256-floor+cache': 'HS256 cache hit, floor: a Map lookup and the exp and aud checks (not jwtkit)',
   'HS256-fast-jwt': 'HS256 by fast-jwt (reference, not jwtkit)',
 };
 const table = [
@@ -160,13 +180,15 @@ if (argv.includes('--write')) {
   writeFileSync('docs/bench/http.json', `${JSON.stringify(result, null, 2)}\n`);
   recordSection('http', 'HTTP: the cost of authentication per request (issue 6)', [
     `Measured ${result.date.slice(0, 10)} on Node ${result.node}, ${result.cpus}, with \`${result.command}\`: autocannon,`,
-    `${CONNECTIONS} connections, ${SECONDS} s per run after a 1 s warm-up, ${ROUNDS} rounds in turn, median requests/s.`,
+    `${CONNECTIONS} connections. Every configuration of a framework is served by one process on its own path; they take`,
+    `turns in bursts of ${REQUESTS.toLocaleString('en')} requests over ${ROUNDS} rounds (the order rotating each round), after a warm-up burst each.`,
+    'Each figure is the median of its bursts.',
     `The server runs in its own process${pinned ? ' pinned to CPU 0, the load generator on CPU 1 (taskset)' : ''}; the two share the machine, so absolute`,
     'figures are low and the ratios are what carry over. Every run sends the same request, with an',
     '`Authorization: Bearer` header the unauthenticated server ignores, so the client does the same work.',
     'Measured req/s are bounded by the client here (the server sits idle part of the time), so the',
     "cost of auth is taken from the server's CPU time per request (user + system, `process.cpuUsage()`):",
-    '`1 - CPU(no auth) / CPU(auth)`, the throughput lost once the server is the limit.',
+    '`1 - CPU(no auth) / CPU(auth)`, the throughput lost once the server is the limit, taken per round (median of the rounds).',
     '',
     table,
     '',

@@ -3,6 +3,7 @@
  * status and challenge follow RFC 6750. Adapters call the authenticator this builds and only
  * translate where the request is, where the result goes and how the error is answered.
  */
+import { type Awaitable, after, settle } from '../backend/types.js';
 import { InvalidOptionError, JWTKitError } from '../errors.js';
 import {
   createVerifier,
@@ -28,8 +29,6 @@ export interface AuthResult<P extends object = JWTPayload> extends VerifiedJWT<P
   /** Where it was found. */
   source: TokenSource;
 }
-
-type Awaitable<T> = T | Promise<T>;
 
 export interface AuthOptions<P extends object = JWTPayload> extends VerifyJWTOptions {
   /** A verifier from `createVerifier`; or give `key` (and any verify options) and one is made. */
@@ -167,48 +166,53 @@ export function createAuthenticator<P extends object = JWTPayload>(options: Auth
     throw onError === undefined ? error : error.reshape(onError(error));
   };
 
-  return async (request) => {
-    const view = viewOf(request);
-    if (options.preflight !== false && isPreflight(view)) return undefined;
-    let token: string | undefined;
-    let source: TokenSource;
-    if (getToken !== undefined) {
-      token = (await getToken(request)) ?? undefined;
-      if (token !== undefined && typeof token !== 'string') fail('ERR_AUTH_INVALID_REQUEST', 'the token must be a string');
-      source = 'custom';
-    } else {
-      const found = extractToken(view, extract);
-      if ('problem' in found) return fail('ERR_AUTH_INVALID_REQUEST', found.problem);
-      token = found.token;
-      source = found.token === undefined ? 'header' : found.source;
-    }
+  // Each step returns a value where it could answer at once and a promise only where it waits (the
+  // verifier, the application's hooks), so a request costs no microtask turns it does not need.
+  const checked = (verified: VerifiedJWT<P>, token: string, source: TokenSource): Awaitable<AuthResult<P>> => {
+    const { payload, header } = verified;
+    return after(isRevoked === undefined ? false : isRevoked(payload, header), (revoked) => {
+      if (revoked) fail('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.revoked);
+      if (scopes !== undefined) {
+        const granted = grantedScopes(payload);
+        if (!scopes.every((scope) => granted.has(scope)))
+          fail('ERR_AUTH_INSUFFICIENT_SCOPE', DESCRIPTIONS.scope, undefined, scopes);
+      }
+      return after(requireClaims === undefined ? true : requireClaims(payload, header), (allowed) => {
+        if (!allowed) fail('ERR_AUTH_FORBIDDEN', DESCRIPTIONS.forbidden);
+        return { payload, header, token, source };
+      });
+    });
+  };
+
+  const rejected = (error: unknown): never => {
+    if (!(error instanceof JWTKitError)) throw error;
+    return fail('ERR_AUTH_INVALID_TOKEN', error.code === 'ERR_JWT_EXPIRED' ? DESCRIPTIONS.expired : DESCRIPTIONS.invalid, error);
+  };
+
+  const withToken = (view: RequestView, token: string | undefined, source: TokenSource): Awaitable<AuthResult<P> | undefined> => {
     if (token === undefined || token === '') {
       if (!required) return undefined;
       return fail('ERR_AUTH_MISSING', DESCRIPTIONS.missing);
     }
     if (csrf !== undefined && source === 'cookie' && !passesCSRF(view, csrf)) fail('ERR_AUTH_CSRF', DESCRIPTIONS.csrf);
-    let verified: VerifiedJWT<P>;
-    try {
-      verified = await verify(token);
-    } catch (error) {
-      if (!(error instanceof JWTKitError)) throw error;
-      return fail(
-        'ERR_AUTH_INVALID_TOKEN',
-        error.code === 'ERR_JWT_EXPIRED' ? DESCRIPTIONS.expired : DESCRIPTIONS.invalid,
-        error,
-      );
-    }
-    const { payload, header } = verified;
-    if (isRevoked !== undefined && (await isRevoked(payload, header))) fail('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.revoked);
-    if (scopes !== undefined) {
-      const granted = grantedScopes(payload);
-      if (!scopes.every((scope) => granted.has(scope)))
-        fail('ERR_AUTH_INSUFFICIENT_SCOPE', DESCRIPTIONS.scope, undefined, scopes);
-    }
-    if (requireClaims !== undefined && !(await requireClaims(payload, header)))
-      fail('ERR_AUTH_FORBIDDEN', DESCRIPTIONS.forbidden);
-    return { payload, header, token, source };
+    return verify(token).then((verified) => checked(verified, token, source), rejected);
   };
+
+  const custom = (view: RequestView, token: unknown) => {
+    if (token !== undefined && token !== null && typeof token !== 'string')
+      fail('ERR_AUTH_INVALID_REQUEST', 'the token must be a string');
+    return withToken(view, (token ?? undefined) as string | undefined, 'custom');
+  };
+
+  const run = (request: AuthRequest): Awaitable<AuthResult<P> | undefined> => {
+    const view = viewOf(request);
+    if (options.preflight !== false && isPreflight(view)) return undefined;
+    if (getToken !== undefined) return after(getToken(request), (token) => custom(view, token));
+    const found = extractToken(view, extract);
+    if ('problem' in found) return fail('ERR_AUTH_INVALID_REQUEST', found.problem);
+    return withToken(view, found.token, found.token === undefined ? 'header' : found.source);
+  };
+  return (request) => settle(() => run(request));
 }
 
 /**

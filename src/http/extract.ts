@@ -55,26 +55,21 @@ function fromQuery(view: RequestView, name: string): Found {
   return B64TOKEN.test(value) ? { token: value } : { problem: `the ${name} query parameter does not hold a token` };
 }
 
-/** Runs on every request: no allocation beyond the result when only the header is read. */
-export function extractToken(view: RequestView, options: ExtractOptions): Extracted {
-  let token: string | undefined;
-  let source: TokenSource = 'header';
-  let places = '';
-  const take = (found: Found, from: TokenSource): Extracted | undefined => {
-    if (found === undefined) return undefined;
-    if ('problem' in found) return found;
-    places = places === '' ? from : `${places} and ${from}`;
-    if (token !== undefined) return { problem: `the token was sent in more than one place (${places})` };
-    token = found.token;
-    source = from;
-    return undefined;
-  };
-  const problem =
-    (options.header ? take(fromHeader(view), 'header') : undefined) ??
-    (options.cookie !== undefined ? take(fromCookie(view, options.cookie), 'cookie') : undefined) ??
-    (options.query !== undefined ? take(fromQuery(view, options.query), 'query') : undefined);
-  if (problem !== undefined) return problem;
-  return token === undefined ? NO_TOKEN : { token, source };
+/** Adds what one place gave to what the places before gave: the first problem stands, a second token is one. */
+function merge(previous: Extracted, found: Found, from: TokenSource): Extracted {
+  if (found === undefined || 'problem' in previous) return previous;
+  if ('problem' in found) return found;
+  if (previous.token !== undefined)
+    return { problem: `the token was sent in more than one place (${previous.source} and ${from})` };
+  return { token: found.token, source: from };
 }
 
 const NO_TOKEN: Extracted = { token: undefined };
+
+/** Runs on every request: no allocation beyond the result when only the header is read. */
+export function extractToken(view: RequestView, options: ExtractOptions): Extracted {
+  let result = options.header ? merge(NO_TOKEN, fromHeader(view), 'header') : NO_TOKEN;
+  if (options.cookie !== undefined && !('problem' in result)) result = merge(result, fromCookie(view, options.cookie), 'cookie');
+  if (options.query !== undefined && !('problem' in result)) result = merge(result, fromQuery(view, options.query), 'query');
+  return result;
+}

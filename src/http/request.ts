@@ -40,50 +40,73 @@ function isHeaders(headers: unknown): headers is HeadersLike {
   return typeof (headers as HeadersLike).get === 'function';
 }
 
-/** Every value of a header in Node's raw list (name, value, name, value, ...), `name` in lower case. */
-function rawValues(raw: readonly string[], name: string): string[] {
-  const values: string[] = [];
+/** A header of Node's raw list (name, value, name, value, ...): its values joined, and how many there were. */
+function rawHeader(raw: readonly string[], name: string): { value: string | undefined; count: number } {
+  let value: string | undefined;
+  let count = 0;
   for (let i = 0; i < raw.length; i += 2) {
     const key = raw[i] as string;
-    if (key.length === name.length && key.toLowerCase() === name) values.push(raw[i + 1] as string);
+    if (key.length !== name.length || key.toLowerCase() !== name) continue;
+    const next = raw[i + 1] as string;
+    value = count === 0 ? next : `${value}${name === 'cookie' ? '; ' : ', '}${next}`;
+    count++;
   }
-  return values;
+  return { value, count };
+}
+
+// The views are classes rather than object literals of closures: one allocation per request, and
+// their methods are shared, which keeps the per-request path small for the engine.
+class HeadersView implements RequestView {
+  constructor(
+    readonly method: string,
+    readonly url: string | undefined,
+    private readonly headers: HeadersLike,
+  ) {}
+  header(name: string): string | undefined {
+    return this.headers.get(name) ?? undefined;
+  }
+  count(name: string): number {
+    return this.headers.has(name) ? 1 : 0;
+  }
+}
+
+/** Node's raw list: it is already there (Node builds its header record on first read), and short. */
+class RawHeadersView implements RequestView {
+  constructor(
+    readonly method: string,
+    readonly url: string | undefined,
+    private readonly raw: readonly string[],
+  ) {}
+  header(name: string): string | undefined {
+    return rawHeader(this.raw, name).value;
+  }
+  count(name: string): number {
+    return rawHeader(this.raw, name).count;
+  }
+}
+
+class RecordView implements RequestView {
+  constructor(
+    readonly method: string,
+    readonly url: string | undefined,
+    private readonly headers: HeaderRecord,
+  ) {}
+  header(name: string): string | undefined {
+    const value = this.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+  count(name: string): number {
+    return this.headers[name] === undefined ? 0 : 1;
+  }
 }
 
 export function viewOf(request: AuthRequest): RequestView {
   const { headers } = request;
-  const method = (request.method ?? 'GET').toUpperCase();
+  const method = request.method === undefined ? 'GET' : request.method.toUpperCase();
   const url = request.url === undefined ? undefined : String(request.url);
-  if (isHeaders(headers)) {
-    return {
-      method,
-      url,
-      header: (name) => headers.get(name) ?? undefined,
-      count: (name) => (headers.has(name) ? 1 : 0),
-    };
-  }
+  if (isHeaders(headers)) return new HeadersView(method, url, headers);
   const raw = 'rawHeaders' in request ? request.rawHeaders : undefined;
-  // Node builds its header record on first read; the raw list is already there, and short.
-  if (raw !== undefined) {
-    return {
-      method,
-      url,
-      header(name) {
-        const values = rawValues(raw, name);
-        return values.length === 0 ? undefined : values.join(name === 'cookie' ? '; ' : ', ');
-      },
-      count: (name) => rawValues(raw, name).length,
-    };
-  }
-  return {
-    method,
-    url,
-    header(name) {
-      const value = headers[name];
-      return Array.isArray(value) ? value.join(', ') : value;
-    },
-    count: (name) => (headers[name] === undefined ? 0 : 1),
-  };
+  return raw !== undefined ? new RawHeadersView(method, url, raw) : new RecordView(method, url, headers);
 }
 
 /** Values of a cookie in a `Cookie` header: every occurrence, so that a duplicate can be refused. */

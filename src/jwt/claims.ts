@@ -102,20 +102,24 @@ function expected(claim: string, value: string | undefined, accepted: ReadonlySe
   if (!ok) throw new JWTClaimError(claim, 'mismatch', `unexpected "${claim}" value`);
 }
 
-/** Checks the header `typ` and the claims of a verified token against a policy. */
-export function checkClaims(payload: JSONObject, header: JWSHeader, policy: ClaimPolicy): void {
-  const typ = header.typ;
-  if (typ !== undefined && typeof typ !== 'string') throw new JWTMalformedError('header "typ" must be a string');
-  if (policy.typ !== undefined) {
-    if (typ === undefined) throw new JWTClaimError('typ', 'missing', 'header "typ" is required');
-    if (normalizeTyp(typ) !== policy.typ) throw new JWTClaimError('typ', 'mismatch', 'unexpected "typ" header');
-  }
+/** A token's time claims, each checked to be a finite NumericDate when present. */
+export interface ClaimTimes {
+  readonly exp: number | undefined;
+  readonly nbf: number | undefined;
+  readonly iat: number | undefined;
+}
 
+export function claimTimes(payload: JSONObject): ClaimTimes {
+  return { exp: numericDate(payload, 'exp'), nbf: numericDate(payload, 'nbf'), iat: numericDate(payload, 'iat') };
+}
+
+/**
+ * The checks that depend on the clock (exp, nbf, maxAge, with the tolerance). A verified-token
+ * cache hit runs only these: everything else checkClaims reads is the frozen token and the policy.
+ */
+export function checkTimes({ exp, nbf, iat }: ClaimTimes, policy: ClaimPolicy): void {
   const now = policy.now ?? Date.now() / 1000;
   const tolerance = policy.tolerance;
-  const exp = numericDate(payload, 'exp');
-  const nbf = numericDate(payload, 'nbf');
-  const iat = numericDate(payload, 'iat');
   if (exp !== undefined && now - tolerance >= exp) throw new JWTExpiredError('exp', 'the token has expired');
   if (nbf !== undefined && now + tolerance < nbf) throw new JWTNotYetValidError('the token is not valid yet');
   if (policy.maxAge !== undefined) {
@@ -123,6 +127,19 @@ export function checkClaims(payload: JSONObject, header: JWSHeader, policy: Clai
     if (iat > now + tolerance) throw new JWTClaimError('iat', 'invalid', '"iat" is in the future');
     if (now - iat - tolerance > policy.maxAge) throw new JWTExpiredError('iat', 'the token is older than maxAge');
   }
+}
+
+/** Checks the header `typ` and the claims of a verified token against a policy; returns the time claims. */
+export function checkClaims(payload: JSONObject, header: JWSHeader, policy: ClaimPolicy): ClaimTimes {
+  const typ = header.typ;
+  if (typ !== undefined && typeof typ !== 'string') throw new JWTMalformedError('header "typ" must be a string');
+  if (policy.typ !== undefined) {
+    if (typ === undefined) throw new JWTClaimError('typ', 'missing', 'header "typ" is required');
+    if (normalizeTyp(typ) !== policy.typ) throw new JWTClaimError('typ', 'mismatch', 'unexpected "typ" header');
+  }
+
+  const times = claimTimes(payload);
+  checkTimes(times, policy);
 
   expected('iss', stringClaim(payload, 'iss'), policy.issuer);
   expected('sub', stringClaim(payload, 'sub'), policy.subject);
@@ -143,4 +160,5 @@ export function checkClaims(payload: JSONObject, header: JWSHeader, policy: Clai
   for (const claim of policy.required) {
     if (!has(payload, claim)) throw new JWTClaimError(claim, 'missing', `"${claim.slice(0, 32)}" is required`);
   }
+  return times;
 }

@@ -4,7 +4,9 @@
  *
  * - keyed by the whole token string (a Map compares strings exactly: no digest that could collide);
  * - an entry lives until the earlier of its `ttl` and the token's `exp`, and every hit re-runs the
- *   claim checks (exp, nbf, maxAge, clockTolerance, iss, aud, ...) against the current time;
+ *   checks that depend on the clock (exp, nbf, maxAge, with clockTolerance) against the current
+ *   time; the others (iss, aud, typ, required claims, ...) read only the frozen token and the
+ *   verifier's fixed options, so the answer they gave when the entry was made stands;
  * - a hit asks the key source again for the token's key: if it is no longer the key that verified
  *   the token (the key set changed, the kid is gone), the entry is dropped and the token verified
  *   from scratch;
@@ -14,8 +16,11 @@
  *   key lookup failures;
  * - results are deep-frozen, because every hit hands out the same object.
  */
+
+import type { JSONObject } from '../encoding/json.js';
 import { InvalidOptionError, JWTClaimError, type JWTKitError } from '../errors.js';
 import type { Key } from '../keys/key.js';
+import { type ClaimTimes, claimTimes } from './claims.js';
 import { parseDuration } from './duration.js';
 import type { VerifiedJWT } from './types.js';
 
@@ -31,6 +36,8 @@ export interface VerifierCacheOptions {
 interface Success {
   readonly result: VerifiedJWT<object>;
   readonly key: Key;
+  /** The token's exp, nbf and iat, for the checks a hit re-runs. */
+  readonly times: ClaimTimes;
   readonly deadline: number;
 }
 
@@ -113,7 +120,8 @@ export function createVerifiedTokenCache(options: VerifierCacheOptions): Verifie
       const exp = result.payload.exp;
       const untilExp = typeof exp === 'number' ? exp * 1000 : Number.POSITIVE_INFINITY;
       const deadline = Math.min(Date.now() + ttl, untilExp);
-      if (deadline > Date.now()) store(token, { result: freeze(result), key, deadline });
+      if (deadline > Date.now())
+        store(token, { result: freeze(result), key, times: claimTimes(result.payload as JSONObject), deadline });
     },
     rememberFailure(token, error) {
       if (!errors || typeof token !== 'string') return;

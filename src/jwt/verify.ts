@@ -20,7 +20,7 @@ import {
 } from '../jws/key-source.js';
 import { assertVerified, verifySegment } from '../jws/signature.js';
 import type { Key } from '../keys/key.js';
-import { type ClaimOptions, type ClaimPolicy, checkClaims, compileClaimPolicy } from './claims.js';
+import { type ClaimOptions, type ClaimPolicy, checkClaims, checkTimes, compileClaimPolicy } from './claims.js';
 import { DEFAULT_MAX_JWT_LENGTH, type JWTPayload, type VerifiedJWT } from './types.js';
 import { type CacheEntry, createVerifiedTokenCache, type VerifiedTokenCache, type VerifierCacheOptions } from './verify-cache.js';
 
@@ -130,7 +130,8 @@ function runSync<P extends object>(compiled: Compiled, token: unknown, cache?: V
 
 /**
  * A cache hit is served only while the key source still gives the key that verified the token and
- * the claims still pass now; otherwise the entry goes and `undefined` sends the token down the full path.
+ * the claims still pass now (only the clock can have changed their answer); otherwise the entry
+ * goes and `undefined` sends the token down the full path.
  */
 function served<P extends object>(compiled: Compiled, cache: VerifiedTokenCache, token: string, entry: CacheEntry, key: Key) {
   if (!('result' in entry)) throw entry.error;
@@ -139,7 +140,7 @@ function served<P extends object>(compiled: Compiled, cache: VerifiedTokenCache,
     return undefined;
   }
   try {
-    checkClaims(entry.result.payload as JSONObject, entry.result.header, compiled.policy);
+    checkTimes(entry.times, compiled.policy);
   } catch (error) {
     cache.forget(token);
     throw error;

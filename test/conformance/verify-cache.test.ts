@@ -99,6 +99,27 @@ describe('verified-token cache', () => {
     await rejectsWith(verify(token), 'ERR_JWT_EXPIRED');
   });
 
+  it('answers every hit as a verifier without a cache would, around each time boundary', async () => {
+    at(T);
+    const key = await generateSecret('HS256');
+    const token = await signJWT({ iat: T, nbf: T + 5, exp: T + 50, aud: 'api', iss: 'me' }, key);
+    const options = { key, algorithms: ['HS256'], audience: 'api', issuer: 'me', maxAge: 40, clockTolerance: 1.5 };
+    const plain = createVerifier(options);
+    const cached = createVerifier({ ...options, cache: { max: 10, ttl: '1h' } });
+    const outcome = (result: Promise<unknown>) =>
+      result.then(
+        () => 'ok',
+        (error: { code: string }) => error.code,
+      );
+    at(T + 4);
+    await cached(token); // an entry exists from here on, unless a check drops it
+    // Quarter seconds across nbf - tolerance, maxAge + tolerance and exp + tolerance.
+    for (let quarter = 0; quarter <= 4 * 55; quarter++) {
+      at(T + quarter / 4);
+      assert.equal(await outcome(cached(token)), await outcome(plain(token)), `at T + ${quarter / 4} s`);
+    }
+  });
+
   it('evicts the least recently used token', async () => {
     at(T);
     const key = await generateSecret('HS256');

@@ -43,17 +43,19 @@ export function withAuth<P extends object = JWTPayload>(
   options: AuthOptions<P>,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const authenticate = createAuthenticator(options);
-  return async (req, res) => {
-    const request = req as AuthenticatedRequest<P>;
-    try {
-      const auth = await authenticate(req);
-      if (auth !== undefined) request.auth = auth;
-    } catch (error) {
-      // node:http has no error handler of its own: an async listener that throws ends the process.
-      if (error instanceof AuthError) sendAuthError(res, error);
-      else failed(res, error);
-      return;
-    }
-    await handler(request, res);
+  const refused = (res: ServerResponse, error: unknown): void => {
+    // node:http has no error handler of its own: an async listener that throws ends the process.
+    if (error instanceof AuthError) sendAuthError(res, error);
+    else failed(res, error);
   };
+  return (req, res) =>
+    authenticate(req).then(
+      (auth) => {
+        const request = req as AuthenticatedRequest<P>;
+        if (auth !== undefined) request.auth = auth;
+        // The handler's own promise is passed on, so that its failure stays the application's.
+        return handler(request, res) as Promise<void> | undefined;
+      },
+      (error) => refused(res, error),
+    );
 }
