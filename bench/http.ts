@@ -162,13 +162,15 @@ const table = [
     ),
   ),
 ].join('\n');
-const uncached = rows[0]?.cost.HS256 ?? Number.NaN;
-const hit = rows[0]?.cost['HS256+cache'] ?? Number.NaN;
-const floor = rows[0]?.cost['HS256-floor'] ?? Number.NaN;
-const fast = rows[0]?.cost['HS256-fast-jwt'] ?? Number.NaN;
+const node = rows.find((row) => row.framework === 'node');
+const costOf = (auth: string) => node?.cost[auth] ?? Number.NaN;
+const [uncached, hit, floor, floorHit, fast] = ['HS256', 'HS256+cache', 'HS256-floor', 'HS256-floor+cache', 'HS256-fast-jwt'].map(
+  costOf,
+) as [number, number, number, number, number];
 const verdict = [
   'Target (issue 6): HS256 auth costs under 10% of the unauthenticated throughput on node:http.',
-  `With the verified-token cache (a client sending its token again, the usual case): ${percent(hit)}, ${hit < 0.1 ? 'met' : 'NOT met'}.`,
+  `With the verified-token cache (a client sending its token again, the usual case): ${percent(hit)}, ${hit < 0.1 ? 'met' : 'NOT met'}`,
+  `(a bare Map lookup with the exp and aud checks, the floor of any cache hit, costs ${percent(floorHit)}).`,
   `Verifying every request afresh: ${percent(uncached)}, ${uncached < 0.1 ? 'met' : 'NOT met'};`,
   `the same check by node:crypto called directly costs ${percent(floor)} and by fast-jwt ${percent(fast)},`,
   `so afresh the target is ${floor < 0.1 ? 'within reach of a verifier on this machine' : 'out of reach of any verifier on this machine, the floor included'}.`,
