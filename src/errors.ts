@@ -28,12 +28,16 @@ export type ErrorCode =
   | 'ERR_JWKS_INVALID'
   | 'ERR_JWKS_NO_MATCHING_KEY'
   | 'ERR_JWKS_MULTIPLE_MATCHING_KEYS'
+  | 'ERR_JWKS_FETCH_FAILED'
+  | 'ERR_JWKS_TIMEOUT'
+  | 'ERR_STORE_UNAVAILABLE'
   | 'ERR_AUTH_MISSING'
   | 'ERR_AUTH_INVALID_REQUEST'
   | 'ERR_AUTH_INVALID_TOKEN'
   | 'ERR_AUTH_INSUFFICIENT_SCOPE'
   | 'ERR_AUTH_FORBIDDEN'
-  | 'ERR_AUTH_CSRF';
+  | 'ERR_AUTH_CSRF'
+  | 'ERR_AUTH_UNAVAILABLE';
 
 /**
  * Base class of every jwtkit error.
@@ -222,6 +226,31 @@ export class JWKSInvalidError extends JWTKitError {
 export class JWKSNoMatchingKeyError extends JWTKitError {
   constructor(message = 'no key in the JWKS matches the token header') {
     super('ERR_JWKS_NO_MATCHING_KEY', message);
+  }
+}
+
+/**
+ * A remote JWKS or discovery document could not be fetched: the network failed, the server
+ * answered other than 2xx, redirected to another origin, sent more than the size cap, or sent no
+ * JSON. The message names the URL and the reason, never a token.
+ */
+export class JWKSFetchError extends JWTKitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_JWKS_FETCH_FAILED', message, options);
+  }
+}
+
+/** A remote JWKS or discovery document did not arrive within the `timeout`. */
+export class JWKSTimeoutError extends JWTKitError {
+  constructor(message: string) {
+    super('ERR_JWKS_TIMEOUT', message);
+  }
+}
+
+/** A store (revocations, one-time tokens, refresh-token families) could not be reached or failed. */
+export class StoreUnavailableError extends JWTKitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_STORE_UNAVAILABLE', message, options);
   }
 }
 

@@ -59,6 +59,7 @@ export { type GenerateKeyPairOptions, generateKeyPair, generateSecret } from './
 export { type ImportKeyOptions, importKey, importKeySync } from './keys/import.js';
 export type { JWK, JWKS } from './keys/jwk.js';
 export { createLocalJWKS, type LocalJWKS } from './keys/jwks-local.js';
+export { createRemoteJWKS, fromIssuer, type RemoteJWKS, type RemoteJWKSOptions } from './keys/jwks-remote.js';
 export { Key } from './keys/key.js';
 export type { KeyMaterial } from './keys/material.js';
 export { jwkThumbprint, jwkThumbprintURI, type ThumbprintHash } from './keys/thumbprint.js';

@@ -3,7 +3,7 @@
  * status and challenge follow RFC 6750. Adapters call the authenticator this builds and only
  * translate where the request is, where the result goes and how the error is answered.
  */
-import { type Awaitable, after, settle } from '../backend/types.js';
+import { type Awaitable, after, recover, settle } from '../backend/types.js';
 import { InvalidOptionError, JWTKitError } from '../errors.js';
 import {
   createVerifier,
@@ -74,7 +74,11 @@ const DESCRIPTIONS = {
   scope: 'The access token does not grant the required scope',
   forbidden: 'The access token does not grant access to this resource',
   csrf: 'Cross-site request refused: send the CSRF token or use the same origin',
+  unavailable: 'The access token cannot be checked right now; try again shortly',
 } as const;
+
+/** Failures of what verification depends on (a remote JWKS, a revocation store), not of the token. */
+const UNAVAILABLE = new Set(['ERR_JWKS_FETCH_FAILED', 'ERR_JWKS_TIMEOUT', 'ERR_STORE_UNAVAILABLE']);
 
 /** The scopes a token grants: `scope` (space-separated, RFC 8693 / RFC 9068) and `scp` (a list or string). */
 export function grantedScopes(payload: JWTPayload): Set<string> {
@@ -170,7 +174,8 @@ export function createAuthenticator<P extends object = JWTPayload>(options: Auth
   // verifier, the application's hooks), so a request costs no microtask turns it does not need.
   const checked = (verified: VerifiedJWT<P>, token: string, source: TokenSource): Awaitable<AuthResult<P>> => {
     const { payload, header } = verified;
-    return after(isRevoked === undefined ? false : isRevoked(payload, header), (revoked) => {
+    const revocation = isRevoked === undefined ? false : recover(() => isRevoked(payload, header), unavailable);
+    return after(revocation, (revoked) => {
       if (revoked) fail('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.revoked);
       if (scopes !== undefined) {
         const granted = grantedScopes(payload);
@@ -184,8 +189,13 @@ export function createAuthenticator<P extends object = JWTPayload>(options: Auth
     });
   };
 
+  const unavailable = (error: unknown): never => {
+    if (error instanceof JWTKitError && UNAVAILABLE.has(error.code))
+      fail('ERR_AUTH_UNAVAILABLE', DESCRIPTIONS.unavailable, error);
+    throw error;
+  };
   const rejected = (error: unknown): never => {
-    if (!(error instanceof JWTKitError)) throw error;
+    if (!(error instanceof JWTKitError) || UNAVAILABLE.has(error.code)) return unavailable(error);
     return fail('ERR_AUTH_INVALID_TOKEN', error.code === 'ERR_JWT_EXPIRED' ? DESCRIPTIONS.expired : DESCRIPTIONS.invalid, error);
   };
 

@@ -15,6 +15,7 @@ export type AuthErrorCode = Extract<
   | 'ERR_AUTH_INSUFFICIENT_SCOPE'
   | 'ERR_AUTH_FORBIDDEN'
   | 'ERR_AUTH_CSRF'
+  | 'ERR_AUTH_UNAVAILABLE'
 >;
 
 /** The RFC 6750 §3.1 error codes, and the two bodies that have none in the challenge. */
@@ -28,7 +29,7 @@ export interface AuthErrorResponse {
 }
 
 interface Spec {
-  readonly status: 400 | 401 | 403;
+  readonly status: 400 | 401 | 403 | 503;
   readonly error: BearerErrorName | undefined;
   /** Whether the answer carries a `WWW-Authenticate` challenge. */
   readonly challenge: boolean;
@@ -42,6 +43,9 @@ const SPECS: Record<AuthErrorCode, Spec> = {
   ERR_AUTH_INSUFFICIENT_SCOPE: { status: 403, error: 'insufficient_scope', challenge: true, name: 'insufficient_scope' },
   ERR_AUTH_FORBIDDEN: { status: 403, error: 'insufficient_scope', challenge: true, name: 'insufficient_scope' },
   ERR_AUTH_CSRF: { status: 403, error: undefined, challenge: false, name: 'csrf_failed' },
+  // The keys or the revocation list could not be reached: the token was not judged, so it is not
+  // called invalid (a client would throw a good token away); fail closed, and say to retry.
+  ERR_AUTH_UNAVAILABLE: { status: 503, error: undefined, challenge: false, name: 'temporarily_unavailable' },
 };
 
 /**
@@ -61,7 +65,7 @@ const SPECS: Record<AuthErrorCode, Spec> = {
  */
 export class AuthError extends JWTKitError {
   declare readonly code: AuthErrorCode;
-  /** HTTP status: 400, 401 or 403. */
+  /** HTTP status: 400, 401, 403, or 503 when the keys or revocation list could not be reached. */
   status: number;
   /** The same, under the name Fastify and http-errors use. */
   statusCode: number;
