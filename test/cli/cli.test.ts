@@ -186,7 +186,7 @@ describe('jwtkit verify', () => {
       [['verify', valid(), '--key', 'no-such-file'], /--key: cannot read "no-such-file": no such file/],
       [['verify', valid(), '--key', secretFile, '--max-age', 'soon'], /--max-age/],
       [['verify', valid(), '--key', 'env:JWTKIT_NOT_SET'], /--key: the environment variable JWTKIT_NOT_SET is not set/],
-      [['verify', valid(), '--jwks', 'http://example.com/jwks.json'], /--jwks: only https URLs/],
+      [['verify', valid(), '--jwks', 'http://example.com/jwks.json'], /--jwks: http:\/\/example.com\/jwks.json must be https/],
       [['verify', valid(), '--key', secretFile, '--jwks', secretFile], /--key and --jwks cannot be combined/],
       [['verify', valid(), '--bogus'], /unknown option '--bogus'/],
     ];
