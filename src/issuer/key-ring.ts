@@ -1,0 +1,278 @@
+/**
+ * The key ring of an issuer: the signing keys, each with a kid (the RFC 7638 thumbprint unless
+ * given), one current for signing, the next one published ahead of use, and retired ones kept for
+ * verification until every token they can have signed has expired.
+ *
+ * - `rotate()` promotes the published next key to current, retires the old current, and generates
+ *   a new next key. Because a key is in the JWKS before it signs anything, verifiers caching the
+ *   JWKS (for as long as `Cache-Control` allows) never meet a token whose kid they cannot have.
+ * - With `rotateEvery`, the ring rotates by itself when it signs after the current key's time is
+ *   up. No timer runs: nothing keeps a process alive, and it works the same on Workers.
+ * - Tokens signed through the ring must expire within `maxTokenLifetime`; a retired key is dropped
+ *   once that (and the clock tolerance) has passed since it stopped signing.
+ * - The JWKS holds public keys only; `exportPrivate()` is for the application's own secret storage.
+ */
+
+import { parseJSON } from '../encoding/json.js';
+import { InvalidOptionError, JWKSNoMatchingKeyError } from '../errors.js';
+import {
+  createSigner,
+  exportKey,
+  generateKeyPair,
+  importKey,
+  type JWK,
+  type JWKS,
+  type JWSHeader,
+  type JWTPayload,
+  jwkThumbprint,
+  type Key,
+  type KeyMaterial,
+  type KeyResolver,
+  type Signer,
+  type SignJWTOptions,
+  signJWT,
+} from '../index.js';
+import { parseDuration } from '../jwt/duration.js';
+
+export interface KeyRingOptions {
+  /** The algorithm of every key of the ring (asymmetric: the ring publishes public keys). */
+  alg: 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
+  /**
+   * Private keys to start from (PEM, JWK or Key), for instance from files or an environment
+   * variable (see `keysFromText`): the first signs, the second (if any) is the published next key,
+   * the rest are treated as just retired. Without keys, the ring generates its own.
+   */
+  keys?: readonly KeyMaterial[];
+  /** Rotate when signing after the current key has signed this long (seconds or a duration string). */
+  rotateEvery?: number | string;
+  /** The longest lifetime of a token the ring signs (default 1 day); retired keys are kept this long. */
+  maxTokenLifetime?: number | string;
+  /** Verifiers' clock tolerance, added to how long retired keys are kept (default 60 s). */
+  clockTolerance?: number | string;
+  /** `Cache-Control: max-age` of the JWKS when there is no rotation schedule (default 5 min). */
+  jwksMaxAge?: number | string;
+  /** Defaults for every token signed (`issuer`, `audience`, `expiresIn`, `typ`, ...). */
+  sign?: Omit<SignJWTOptions, 'alg' | 'kid'>;
+}
+
+interface RingKey {
+  readonly kid: string;
+  readonly privateKey: Key;
+  readonly publicKey: Key;
+  readonly publicJWK: JWK;
+  readonly signer: Signer<object>;
+  /** When it became current (ms), or undefined while it is the next key. */
+  activatedAt: number | undefined;
+  /** When it stopped signing (ms). */
+  retiredAt: number | undefined;
+}
+
+export interface KeyRing {
+  /** The kid of the key that signs now. */
+  readonly currentKid: string;
+  /** Signs claims with the current key (rotating first when the schedule says so). */
+  sign<C extends object = JWTPayload>(claims: C, options?: Omit<SignJWTOptions, 'alg' | 'kid'>): Promise<string>;
+  /** A key resolver over the ring's public keys, by kid: the `key` of createVerifier or the middleware. */
+  readonly resolver: KeyResolver;
+  /** Makes the next key current, retires the current one and publishes a new next key. */
+  rotate(): Promise<void>;
+  /** The public JWKS: current, next and still-needed retired keys, each with kid, alg and use. */
+  jwks(): JWKS;
+  /** Seconds the JWKS may be cached: until the rotation after the next one is due (see the module notes). */
+  jwksMaxAge(): number;
+  /** The `/.well-known/jwks.json` answer: body and headers (`Content-Type`, `Cache-Control`). */
+  jwksResponse(): { status: 200; headers: Record<string, string>; body: string };
+  /** The same as a fetch handler, for Hono, Deno.serve, Bun.serve and Workers. */
+  handleJWKS(request?: Request): Response;
+  /** The private keys as a JWKS (current first, then next, then retired), for the application's secret storage. */
+  exportPrivate(): Promise<JWKS>;
+}
+
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+function publicPart(jwk: JWK): JWK {
+  const copy: JWK = { ...jwk };
+  for (const name of PRIVATE_MEMBERS) delete copy[name];
+  for (const name of ['key_ops', 'ext', 'kid', 'alg', 'use']) delete copy[name];
+  return copy;
+}
+
+function durationMs(value: unknown, option: string, fallback: number | undefined): number | undefined {
+  if (value === undefined) return fallback;
+  const seconds = parseDuration(value, option);
+  if (seconds <= 0) throw new InvalidOptionError(option, 'must be greater than 0');
+  return seconds * 1000;
+}
+
+const ALGORITHMS = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']);
+
+/**
+ * Creates a key ring.
+ *
+ * @example
+ * ```ts
+ * const ring = await createKeyRing({ alg: 'ES256', rotateEvery: '1d', maxTokenLifetime: '15m', sign: { issuer: 'https://auth.example' } });
+ * const token = await ring.sign({ sub: 'ada' }, { expiresIn: '15m' });
+ * const verify = createVerifier({ key: ring.resolver, algorithms: ['ES256'], issuer: 'https://auth.example' });
+ * ```
+ */
+export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
+  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'must be an object');
+  const { alg, keys = [], sign: defaults = {} } = options;
+  if (!ALGORITHMS.has(alg))
+    throw new InvalidOptionError('alg', 'must be an asymmetric JWS algorithm (a key ring publishes its public keys)');
+  if (!Array.isArray(keys)) throw new InvalidOptionError('keys', 'must be an array of private keys');
+  const rotateEvery = durationMs(options.rotateEvery, 'rotateEvery', undefined);
+  const maxTokenLifetime = durationMs(options.maxTokenLifetime, 'maxTokenLifetime', 86_400_000) as number;
+  const tolerance = (options.clockTolerance === undefined ? 60 : parseDuration(options.clockTolerance, 'clockTolerance')) * 1000;
+  const unscheduledMaxAge = durationMs(options.jwksMaxAge, 'jwksMaxAge', 300_000) as number;
+
+  const entry = async (privateKey: Key, kidGiven: string | undefined): Promise<RingKey> => {
+    if (privateKey.type !== 'private') throw new InvalidOptionError('keys', 'must be private keys (the ring signs with them)');
+    const publicJWK = publicPart(await exportKey(privateKey, 'jwk'));
+    const kid = kidGiven ?? (await jwkThumbprint(publicJWK));
+    const publicKey = await importKey(publicJWK, { alg, kid });
+    const published = { ...publicJWK, kid, alg, use: 'sig' };
+    const signer = createSigner<object>({ ...defaults, key: privateKey, alg, kid });
+    return { kid, privateKey, publicKey, publicJWK: published, signer, activatedAt: undefined, retiredAt: undefined };
+  };
+  const generated = async () => entry((await generateKeyPair(alg, { extractable: true })).privateKey, undefined);
+  const loaded = async (material: KeyMaterial) => {
+    const key = await importKey(material, { alg, extractable: true });
+    return entry(key, key.kid);
+  };
+
+  const now = Date.now();
+  const initial = await Promise.all(keys.map(loaded));
+  if (new Set(initial.map((key) => key.kid)).size !== initial.length)
+    throw new InvalidOptionError('keys', 'two keys have the same kid');
+  let current = initial[0] ?? (await generated());
+  current.activatedAt = now;
+  let next: RingKey | undefined =
+    initial[1] ?? (rotateEvery !== undefined || initial.length === 0 ? await generated() : undefined);
+  let retired: RingKey[] = initial.slice(2).map((key) => Object.assign(key, { activatedAt: now, retiredAt: now }));
+  const byKid = new Map<string, RingKey>();
+  const index = () => {
+    byKid.clear();
+    for (const key of [current, next, ...retired]) if (key !== undefined) byKid.set(key.kid, key);
+  };
+  index();
+
+  /** Drops retired keys no unexpired token can still name. */
+  const prune = (at: number) => {
+    const kept = retired.filter((key) => at < (key.retiredAt as number) + maxTokenLifetime + tolerance);
+    if (kept.length !== retired.length) {
+      retired = kept;
+      index();
+    }
+  };
+
+  let rotating: Promise<void> | undefined;
+  const rotate = (): Promise<void> => {
+    rotating ??= (async () => {
+      const fresh = await generated();
+      const at = Date.now();
+      const promoted = next ?? fresh;
+      current.retiredAt = at;
+      retired = [current, ...retired];
+      promoted.activatedAt = at;
+      current = promoted;
+      next = promoted === fresh ? await generated() : fresh;
+      index();
+      prune(at);
+    })().finally(() => {
+      rotating = undefined;
+    });
+    return rotating;
+  };
+
+  const due = (at: number) => rotateEvery !== undefined && at - (current.activatedAt as number) >= rotateEvery;
+
+  /** The exp the token will carry, in ms: the ring refuses tokens that would outlive its promise. */
+  const expiryOf = (claims: object, perCall: Omit<SignJWTOptions, 'alg' | 'kid'> | undefined, at: number): number => {
+    const exp = (claims as { exp?: unknown }).exp;
+    if (typeof exp === 'number') return exp * 1000;
+    const expiresIn = perCall?.expiresIn ?? defaults.expiresIn;
+    if (expiresIn === undefined)
+      throw new InvalidOptionError('expiresIn', 'tokens signed by a key ring must expire (give expiresIn or exp)');
+    return at + parseDuration(expiresIn, 'expiresIn') * 1000;
+  };
+
+  const ring: KeyRing = {
+    get currentKid() {
+      return current.kid;
+    },
+    async sign<C extends object>(claims: C, perCall?: Omit<SignJWTOptions, 'alg' | 'kid'>) {
+      const at = Date.now();
+      if (due(at)) await rotate();
+      if (expiryOf(claims, perCall, at) > at + maxTokenLifetime)
+        throw new InvalidOptionError('expiresIn', `tokens signed by this key ring must expire within maxTokenLifetime`);
+      const key = current;
+      return perCall === undefined
+        ? key.signer(claims)
+        : signJWT(claims, key.privateKey, { ...defaults, ...perCall, alg, kid: key.kid });
+    },
+    resolver: (header: JWSHeader) => {
+      prune(Date.now());
+      const key = typeof header.kid === 'string' ? byKid.get(header.kid) : undefined;
+      if (key === undefined) throw new JWKSNoMatchingKeyError('no key of the ring has this kid');
+      return key.publicKey;
+    },
+    rotate,
+    jwks() {
+      prune(Date.now());
+      return { keys: [current, next, ...retired].filter((key) => key !== undefined).map((key) => ({ ...key.publicJWK })) };
+    },
+    jwksMaxAge() {
+      if (rotateEvery === undefined) return Math.floor(unscheduledMaxAge / 1000);
+      // A set fetched now holds the next key; the first key it lacks signs from the rotation after next.
+      const untilNext = Math.max(0, (current.activatedAt as number) + rotateEvery - Date.now());
+      return Math.floor((untilNext + rotateEvery) / 1000);
+    },
+    jwksResponse() {
+      return {
+        status: 200,
+        headers: { 'Content-Type': 'application/jwk-set+json', 'Cache-Control': `public, max-age=${ring.jwksMaxAge()}` },
+        body: JSON.stringify(ring.jwks()),
+      };
+    },
+    handleJWKS() {
+      const { status, headers, body } = ring.jwksResponse();
+      return new Response(body, { status, headers });
+    },
+    async exportPrivate() {
+      const keys = [current, next, ...retired].filter((key) => key !== undefined);
+      return {
+        keys: await Promise.all(keys.map(async (key) => ({ ...(await exportKey(key.privateKey, 'jwk')), kid: key.kid, alg }))),
+      };
+    },
+  };
+  return ring;
+}
+
+/**
+ * Private keys from text, as kept in an environment variable or a file: a JWKS or a JWK as JSON,
+ * or one or more PEM blocks. The order is kept (the first signs).
+ *
+ * @example
+ * ```ts
+ * const ring = await createKeyRing({ alg: 'ES256', keys: keysFromText(process.env.JWT_PRIVATE_KEYS ?? '') });
+ * ```
+ */
+export function keysFromText(text: string): KeyMaterial[] {
+  if (typeof text !== 'string' || text.trim() === '') throw new InvalidOptionError('keys', 'no key text was given');
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    let value: unknown;
+    try {
+      value = parseJSON(trimmed);
+    } catch {
+      throw new InvalidOptionError('keys', 'the key text is not valid JSON');
+    }
+    const keys = (value as { keys?: unknown }).keys;
+    return Array.isArray(keys) ? (keys as JWK[]) : [value as JWK];
+  }
+  const blocks = trimmed.match(/-----BEGIN [A-Z ]+-----[\s\S]+?-----END [A-Z ]+-----/g);
+  if (blocks === null) throw new InvalidOptionError('keys', 'the key text holds neither a JWK(S) nor PEM');
+  return blocks;
+}
