@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'ERR_JWKS_FETCH_FAILED'
   | 'ERR_JWKS_TIMEOUT'
   | 'ERR_STORE_UNAVAILABLE'
+  | 'ERR_REFRESH_TOKEN_INVALID'
+  | 'ERR_REFRESH_TOKEN_REUSED'
   | 'ERR_AUTH_MISSING'
   | 'ERR_AUTH_INVALID_REQUEST'
   | 'ERR_AUTH_INVALID_TOKEN'
@@ -251,6 +253,23 @@ export class JWKSTimeoutError extends JWTKitError {
 export class StoreUnavailableError extends JWTKitError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('ERR_STORE_UNAVAILABLE', message, options);
+  }
+}
+
+/** A refresh token is malformed, unknown, expired, or belongs to a revoked family. */
+export class RefreshTokenInvalidError extends JWTKitError {
+  constructor(message: string) {
+    super('ERR_REFRESH_TOKEN_INVALID', message);
+  }
+}
+
+/**
+ * A refresh token was presented after it had been used (RFC 9700 §4.14.2: reuse detection): one of
+ * its holders is not the client it was issued to, so its whole family was revoked.
+ */
+export class RefreshTokenReusedError extends JWTKitError {
+  constructor(message = 'the refresh token was already used; its family is revoked and the user must log in again') {
+    super('ERR_REFRESH_TOKEN_REUSED', message);
   }
 }
 

@@ -45,9 +45,14 @@ export async function jwkThumbprint(input: JWK | Key, hash: ThumbprintHash = 'sh
     if (typeof value !== 'string') throw new KeyInvalidError(`JWK member "${name}" is required for a thumbprint`);
     canonical[name] = value;
   }
+  return digestBase64url(hashName, utf8Encode(JSON.stringify(canonical)));
+}
+
+/** @internal A digest of bytes by the first crypto backend, in base64url. */
+export async function digestBase64url(hashName: HashName, bytes: Uint8Array): Promise<string> {
   const backend = allBackends[0];
   if (backend === undefined) throw new KeyInvalidError('no crypto backend');
-  return encodeBase64url(await backend.digest(hashName, utf8Encode(JSON.stringify(canonical))));
+  return encodeBase64url(await backend.digest(hashName, bytes));
 }
 
 /**

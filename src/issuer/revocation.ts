@@ -1,0 +1,145 @@
+/**
+ * Revocation on a store: single tokens by `jti`, every token of a session (`sid`), and "log out
+ * everywhere" by subject (a cut-off: tokens issued before it are revoked); one-time tokens (a `jti`
+ * accepted once, for links such as a password reset). Every entry expires when the tokens it is
+ * about can no longer be valid, so the store stays bounded.
+ *
+ * `isRevoked` plugs into the middleware. When the store cannot be reached it fails closed
+ * (ERR_STORE_UNAVAILABLE, 503 through the middleware), unless `failOpen` allows a bounded window
+ * in which tokens are accepted unchecked, with a warning.
+ */
+import { InvalidOptionError, JWTClaimError, StoreUnavailableError } from '../errors.js';
+import type { JWTPayload } from '../index.js';
+import { parseDuration } from '../jwt/duration.js';
+import type { Store } from '../stores/types.js';
+
+export interface RevocationOptions {
+  /** The longest lifetime of the tokens checked (default 1 day): how long a subject's cut-off is kept. */
+  maxTokenLifetime?: number | string;
+  /** Clock tolerance of the verifiers, added to every entry's life (default 60 s). */
+  clockTolerance?: number | string;
+  /**
+   * Accept tokens unchecked while the store is unreachable, for at most this long from the first
+   * failure (seconds or a duration string). Off by default: an unreachable store fails closed.
+   */
+  failOpen?: number | string;
+  /** Told once per outage when failOpen lets tokens through (default: console.warn). */
+  onFailOpen?: (error: StoreUnavailableError) => void;
+}
+
+export interface RevocationList {
+  /** Revokes one token by its `jti` until its `exp`. */
+  revoke(payload: JWTPayload): Promise<void>;
+  /** Revokes every token carrying this session id (`sid`) for `maxTokenLifetime`. */
+  revokeSession(sid: string): Promise<void>;
+  /** "Log out everywhere": every token of `sub` issued before now (or `before`, in seconds) is revoked. */
+  revokeSubject(sub: string, before?: number): Promise<void>;
+  /** Whether a verified token is revoked (by jti, sid or its subject's cut-off): the middleware's `isRevoked`. */
+  isRevoked(payload: JWTPayload): Promise<boolean>;
+  /** The subject's cut-off (seconds), if one is set. */
+  subjectCutoff(sub: string): Promise<number | undefined>;
+  /** Accepts a one-time token's `jti` once: true the first time, false on every replay until its `exp`. */
+  consumeOnce(payload: JWTPayload): Promise<boolean>;
+}
+
+const KEYS = {
+  jti: (jti: string) => `revoked:jti:${jti}`,
+  sid: (sid: string) => `revoked:sid:${sid}`,
+  sub: (sub: string) => `revoked:sub:${sub}`,
+  once: (jti: string) => `used:jti:${jti}`,
+};
+
+function idClaim(payload: JWTPayload, claim: 'jti' | 'sid' | 'sub'): string | undefined {
+  const value = (payload as Record<string, unknown>)[claim];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '')
+    throw new JWTClaimError(claim, 'invalid', `"${claim}" must be a non-empty string`);
+  return value;
+}
+
+/**
+ * Makes a revocation list on a store.
+ *
+ * @example
+ * ```ts
+ * const revocations = createRevocationList(createRedisStore(redis), { maxTokenLifetime: '15m' });
+ * app.use(jwtAuth({ key: ring.resolver, algorithms: ['ES256'], isRevoked: revocations.isRevoked }));
+ * await revocations.revoke(req.auth.payload); // log out
+ * ```
+ */
+export function createRevocationList(store: Store, options: RevocationOptions = {}): RevocationList {
+  if (typeof store?.getMany !== 'function')
+    throw new InvalidOptionError('store', 'must be a store (createMemoryStore, createRedisStore)');
+  const maxLifetime = parseDuration(options.maxTokenLifetime ?? 86_400, 'maxTokenLifetime') * 1000;
+  const tolerance = parseDuration(options.clockTolerance ?? 60, 'clockTolerance') * 1000;
+  const failOpen = options.failOpen === undefined ? undefined : parseDuration(options.failOpen, 'failOpen') * 1000;
+  if (maxLifetime <= 0) throw new InvalidOptionError('maxTokenLifetime', 'must be greater than 0');
+  const warn =
+    options.onFailOpen ??
+    ((error) => console.warn(`jwtkit: revocation store unreachable; accepting tokens unchecked (${error.message})`));
+  let outageSince: number | undefined;
+
+  /** Milliseconds until a token with this exp can no longer be valid anywhere. */
+  const lifeOf = (exp: unknown) =>
+    (typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 - Date.now() : maxLifetime) + tolerance;
+
+  const list: RevocationList = {
+    async revoke(payload) {
+      const jti = idClaim(payload, 'jti');
+      if (jti === undefined) throw new JWTClaimError('jti', 'missing', 'only a token with a "jti" can be revoked alone');
+      const ttl = lifeOf(payload.exp);
+      if (ttl > 0) await store.set(KEYS.jti(jti), '1', ttl);
+    },
+    async revokeSession(sid) {
+      if (typeof sid !== 'string' || sid === '') throw new InvalidOptionError('sid', 'must be a non-empty string');
+      await store.set(KEYS.sid(sid), '1', maxLifetime + tolerance);
+    },
+    async revokeSubject(sub, before = Date.now() / 1000) {
+      if (typeof sub !== 'string' || sub === '') throw new InvalidOptionError('sub', 'must be a non-empty string');
+      if (!Number.isFinite(before)) throw new InvalidOptionError('before', 'must be a NumericDate');
+      await store.set(KEYS.sub(sub), String(before), maxLifetime + tolerance);
+    },
+    async subjectCutoff(sub) {
+      const value = await store.get(KEYS.sub(sub));
+      return value === undefined ? undefined : Number(value);
+    },
+    isRevoked: async (payload) => {
+      const jti = idClaim(payload, 'jti');
+      const sid = idClaim(payload, 'sid');
+      const sub = idClaim(payload, 'sub');
+      const keys = [jti && KEYS.jti(jti), sid && KEYS.sid(sid), sub && KEYS.sub(sub)].filter((key) => typeof key === 'string');
+      if (keys.length === 0) return false;
+      let values: (string | undefined)[];
+      try {
+        values = await store.getMany(keys);
+        outageSince = undefined;
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError) || failOpen === undefined) throw error;
+        const now = Date.now();
+        if (outageSince === undefined) {
+          outageSince = now;
+          warn(error);
+        }
+        if (now - outageSince >= failOpen) throw error;
+        return false;
+      }
+      let index = 0;
+      if (jti !== undefined && values[index++] !== undefined) return true;
+      if (sid !== undefined && values[index++] !== undefined) return true;
+      if (sub !== undefined) {
+        const cutoff = values[index];
+        // iat is in whole seconds: a token from the cut-off's own second counts as before it (fail closed).
+        if (cutoff !== undefined && !(typeof payload.iat === 'number' && payload.iat > Number(cutoff))) return true;
+      }
+      return false;
+    },
+    async consumeOnce(payload) {
+      const jti = idClaim(payload, 'jti');
+      if (jti === undefined) throw new JWTClaimError('jti', 'missing', 'a one-time token needs a "jti"');
+      const ttl = lifeOf(payload.exp);
+      if (ttl <= 0) return false;
+      return store.add(KEYS.once(jti), '1', ttl);
+    },
+  };
+  return list;
+}

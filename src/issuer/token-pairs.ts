@@ -1,0 +1,200 @@
+/**
+ * Access and refresh tokens the way the OAuth 2.0 Security BCP (RFC 9700 §4.14.2) asks: a short
+ * access JWT, and an opaque refresh token that rotates on every use, in a family. Presenting a
+ * refresh token that was already used revokes the whole family, the access tokens it issued
+ * included (they carry the family's session id as `sid`): a thief and the real client cannot both
+ * keep going.
+ *
+ * - A refresh token is `<family>.<secret>`; the store keeps only a SHA-256 of the secret.
+ * - Rotation is one compare-and-swap on the family's record: of two concurrent refreshes of the
+ *   same token exactly one wins; the other counts as reuse.
+ * - Logging out revokes the family and the access token; logging out everywhere sets the
+ *   subject's cut-off, which refuses older access tokens and older families alike.
+ */
+import { randomBytes } from '../backend/random.js';
+import { encodeBase64url } from '../encoding/base64url.js';
+import { utf8Encode } from '../encoding/utf8.js';
+import { InvalidOptionError, RefreshTokenInvalidError, RefreshTokenReusedError } from '../errors.js';
+import type { JWTPayload } from '../index.js';
+import { parseDuration } from '../jwt/duration.js';
+import { digestBase64url } from '../keys/thumbprint.js';
+import type { Store } from '../stores/types.js';
+import type { KeyRing } from './key-ring.js';
+import { createRevocationList, type RevocationList } from './revocation.js';
+
+export interface TokenIssuerOptions {
+  /** The keys access tokens are signed with. */
+  ring: KeyRing;
+  /** Where refresh-token families and revocations live. */
+  store: Store;
+  /** Access token lifetime (default 15 min). */
+  accessTokenLifetime?: number | string;
+  /** Refresh token lifetime, renewed by each rotation (default 30 days). */
+  refreshTokenLifetime?: number | string;
+  /** The revocation list the middleware checks; by default one on the same store. */
+  revocations?: RevocationList;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  /** Seconds the access token lives. */
+  expiresIn: number;
+  /** Seconds the refresh token lives. */
+  refreshExpiresIn: number;
+}
+
+export interface TokenIssuer {
+  /** Logs a user in: a new family, an access token and its refresh token. `user.sub` is required. */
+  issueTokenPair(user: { sub: string } & Record<string, unknown>): Promise<TokenPair>;
+  /** Rotates a refresh token: a new pair, the old refresh token spent. */
+  refresh(refreshToken: string): Promise<TokenPair>;
+  /** Logs out one session: its refresh family and (when given) the access token. */
+  logout(session: { refreshToken?: string; accessToken?: JWTPayload }): Promise<void>;
+  /** Logs a subject out everywhere: every access token and family issued before now. */
+  logoutAll(sub: string): Promise<void>;
+  /** The revocation list to give the middleware (`isRevoked: issuer.revocations.isRevoked`). */
+  readonly revocations: RevocationList;
+}
+
+interface Family {
+  sub: string;
+  /** The session id access tokens carry as `sid`: not the family id, which only refresh tokens reveal. */
+  sid: string;
+  claims: Record<string, unknown>;
+  /** SHA-256 (base64url) of the secret of the one refresh token that may be used next. */
+  current: string;
+  /** When the family began (ms). */
+  created: number;
+  generation: number;
+  revoked?: true;
+}
+
+const REFRESH_TOKEN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
+const RESERVED = new Set(['iss', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sid']);
+const familyKey = (id: string) => `family:${id}`;
+const hashSecret = (secret: string) => digestBase64url('SHA-256', utf8Encode(secret));
+const randomId = (bytes: number) => encodeBase64url(randomBytes(bytes));
+
+function lifetime(value: unknown, option: string, fallback: number): number {
+  const seconds = value === undefined ? fallback : parseDuration(value, option);
+  if (seconds <= 0) throw new InvalidOptionError(option, 'must be greater than 0');
+  return seconds;
+}
+
+/**
+ * Makes the login, refresh and logout flows on a key ring and a store.
+ *
+ * @example
+ * ```ts
+ * const tokens = createTokenIssuer({ ring, store: createRedisStore(redis) });
+ * const pair = await tokens.issueTokenPair({ sub: user.id, scope: 'read' });
+ * const next = await tokens.refresh(pair.refreshToken);
+ * ```
+ */
+export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
+  const { ring, store } = options ?? {};
+  if (typeof ring?.sign !== 'function') throw new InvalidOptionError('ring', 'must be a key ring (createKeyRing)');
+  if (typeof store?.swap !== 'function')
+    throw new InvalidOptionError('store', 'must be a store (createMemoryStore, createRedisStore)');
+  const access = lifetime(options.accessTokenLifetime, 'accessTokenLifetime', 900);
+  const refreshLife = lifetime(options.refreshTokenLifetime, 'refreshTokenLifetime', 30 * 86_400);
+  const revocations = options.revocations ?? createRevocationList(store, { maxTokenLifetime: access });
+
+  const pair = async (familyId: string, family: Family, secret: string): Promise<TokenPair> => {
+    const accessToken = await ring.sign(
+      { ...family.claims, sub: family.sub, sid: family.sid, jti: randomId(16) },
+      { expiresIn: access },
+    );
+    return {
+      accessToken,
+      refreshToken: `${familyId}.${secret}`,
+      tokenType: 'Bearer',
+      expiresIn: access,
+      refreshExpiresIn: refreshLife,
+    };
+  };
+
+  const revokeFamily = async (familyId: string, family: Family) => {
+    const revoked: Family = {
+      sub: family.sub,
+      sid: family.sid,
+      claims: {},
+      current: '',
+      created: 0,
+      generation: -1,
+      revoked: true,
+    };
+    await store.set(familyKey(familyId), JSON.stringify(revoked), refreshLife * 1000);
+    await revocations.revokeSession(family.sid);
+  };
+
+  /** The family of a refresh token, as stored (raw, for the swap) and parsed. */
+  const load = async (refreshToken: string) => {
+    const match = typeof refreshToken === 'string' ? REFRESH_TOKEN.exec(refreshToken) : null;
+    if (match === null) throw new RefreshTokenInvalidError('not a refresh token');
+    const [, familyId, secret] = match as unknown as [string, string, string];
+    const raw = await store.get(familyKey(familyId));
+    if (raw === undefined) throw new RefreshTokenInvalidError('the refresh token is unknown or expired');
+    return { familyId, secret, raw, family: JSON.parse(raw) as Family };
+  };
+
+  return {
+    revocations,
+    async issueTokenPair(user) {
+      if (typeof user !== 'object' || user === null || typeof user.sub !== 'string' || user.sub === '')
+        throw new InvalidOptionError('user', 'must be an object with a non-empty string "sub"');
+      const { sub, ...rest } = user;
+      const claims = Object.fromEntries(Object.entries(rest).filter(([name]) => !RESERVED.has(name)));
+      const familyId = randomId(16);
+      const secret = randomId(32);
+      const family: Family = {
+        sub,
+        sid: randomId(16),
+        claims,
+        current: await hashSecret(secret),
+        created: Date.now(),
+        generation: 0,
+      };
+      if (!(await store.add(familyKey(familyId), JSON.stringify(family), refreshLife * 1000)))
+        throw new RefreshTokenInvalidError('family id collision'); // 128 random bits: not expected to happen
+      return pair(familyId, family, secret);
+    },
+
+    async refresh(refreshToken) {
+      const { familyId, secret, raw, family } = await load(refreshToken);
+      if (family.revoked) throw new RefreshTokenInvalidError('the session was logged out');
+      const cutoff = await revocations.subjectCutoff(family.sub);
+      if (cutoff !== undefined && family.created / 1000 <= cutoff)
+        throw new RefreshTokenInvalidError('the session was logged out');
+      if ((await hashSecret(secret)) !== family.current) {
+        await revokeFamily(familyId, family);
+        throw new RefreshTokenReusedError();
+      }
+      const nextSecret = randomId(32);
+      const next: Family = { ...family, current: await hashSecret(nextSecret), generation: family.generation + 1 };
+      if (!(await store.swap(familyKey(familyId), raw, JSON.stringify(next), refreshLife * 1000))) {
+        // Another refresh of this very token won the swap: this one is a second use.
+        await revokeFamily(familyId, family);
+        throw new RefreshTokenReusedError();
+      }
+      return pair(familyId, next, nextSecret);
+    },
+
+    async logout({ refreshToken, accessToken }) {
+      if (refreshToken !== undefined) {
+        const { familyId, family } = await load(refreshToken);
+        await revokeFamily(familyId, family);
+      }
+      if (accessToken !== undefined) {
+        await revocations.revoke(accessToken);
+        if (typeof accessToken.sid === 'string') await revocations.revokeSession(accessToken.sid);
+      }
+    },
+
+    async logoutAll(sub) {
+      await revocations.revokeSubject(sub);
+    },
+  };
+}
