@@ -16,6 +16,7 @@ import {
   signJWT,
 } from 'jwtkit';
 import { rejectsWith, throwsWith } from '../support/errors.js';
+import { platform } from '../support/runtime.js';
 
 const T = 1_900_000_000_000; // ms
 const realNow = Date.now;
@@ -145,7 +146,7 @@ describe('createRemoteJWKS', () => {
     assert.equal(idp.requests.length, 3);
   });
 
-  it('shares one fetch between concurrent lookups', async () => {
+  it('shares one fetch between concurrent lookups (on Workers, where a promise must stay in its request, each fetches)', async () => {
     at(T);
     const a = await signer('a');
     let release: () => void = () => undefined;
@@ -163,7 +164,7 @@ describe('createRemoteJWKS', () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     release();
     assert.equal((await all).length, 20);
-    assert.equal(idp.requests.length, 1);
+    assert.equal(idp.requests.length, platform === 'workerd' ? 20 : 1);
   });
 
   it('keeps serving the previous set for staleIfError while refetches fail, then fails', async () => {
