@@ -84,16 +84,23 @@ export interface KeyRing {
   jwksResponse(): { status: 200; headers: Record<string, string>; body: string };
   /** The same as a fetch handler, for Hono, Deno.serve, Bun.serve and Workers. */
   handleJWKS(request?: Request): Response;
-  /** The private keys as a JWKS (current first, then next, then retired), for the application's secret storage. */
+  /**
+   * The private keys as a JWKS (current first, then next, then retired), for the application's
+   * secret storage; each JWK also carries when it began and stopped signing, so that a ring made
+   * from it keeps the schedule and drops retired keys on time.
+   */
   exportPrivate(): Promise<JWKS>;
 }
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+/** Members exportPrivate adds to each JWK: when the key began signing and when it stopped (ms). */
+const ACTIVATED = 'x-jwtkit-activated';
+const RETIRED = 'x-jwtkit-retired';
 
 function publicPart(jwk: JWK): JWK {
   const copy: JWK = { ...jwk };
   for (const name of PRIVATE_MEMBERS) delete copy[name];
-  for (const name of ['key_ops', 'ext', 'kid', 'alg', 'use']) delete copy[name];
+  for (const name of ['key_ops', 'ext', 'kid', 'alg', 'use', ACTIVATED, RETIRED]) delete copy[name];
   return copy;
 }
 
@@ -139,7 +146,12 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   const generated = async () => entry((await generateKeyPair(alg, { extractable: true })).privateKey, undefined);
   const loaded = async (material: KeyMaterial) => {
     const key = await importKey(material, { alg, extractable: true });
-    return entry(key, key.kid);
+    const loadedKey = await entry(key, key.kid);
+    // The ring's own times, written by exportPrivate, so that a ring loaded again keeps its schedule.
+    const times = material as Partial<Record<typeof ACTIVATED | typeof RETIRED, unknown>>;
+    if (typeof times[ACTIVATED] === 'number') loadedKey.activatedAt = times[ACTIVATED];
+    if (typeof times[RETIRED] === 'number') loadedKey.retiredAt = times[RETIRED];
+    return loadedKey;
   };
 
   const now = Date.now();
@@ -147,10 +159,12 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   if (new Set(initial.map((key) => key.kid)).size !== initial.length)
     throw new InvalidOptionError('keys', 'two keys have the same kid');
   let current = initial[0] ?? (await generated());
-  current.activatedAt = now;
+  current.activatedAt ??= now;
+  current.retiredAt = undefined;
   let next: RingKey | undefined =
     initial[1] ?? (rotateEvery !== undefined || initial.length === 0 ? await generated() : undefined);
-  let retired: RingKey[] = initial.slice(2).map((key) => Object.assign(key, { activatedAt: now, retiredAt: now }));
+  if (next !== undefined) next.activatedAt = undefined;
+  let retired: RingKey[] = initial.slice(2).map((key) => Object.assign(key, { retiredAt: key.retiredAt ?? now }));
   const byKid = new Map<string, RingKey>();
   const index = () => {
     byKid.clear();
@@ -243,7 +257,15 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
     async exportPrivate() {
       const keys = [current, next, ...retired].filter((key) => key !== undefined);
       return {
-        keys: await Promise.all(keys.map(async (key) => ({ ...(await exportKey(key.privateKey, 'jwk')), kid: key.kid, alg }))),
+        keys: await Promise.all(
+          keys.map(async (key) => ({
+            ...(await exportKey(key.privateKey, 'jwk')),
+            kid: key.kid,
+            alg,
+            ...(key.activatedAt !== undefined && { [ACTIVATED]: key.activatedAt }),
+            ...(key.retiredAt !== undefined && { [RETIRED]: key.retiredAt }),
+          })),
+        ),
       };
     },
   };

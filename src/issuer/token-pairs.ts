@@ -23,8 +23,8 @@ import type { KeyRing } from './key-ring.js';
 import { createRevocationList, type RevocationList } from './revocation.js';
 
 export interface TokenIssuerOptions {
-  /** The keys access tokens are signed with. */
-  ring: KeyRing;
+  /** The keys access tokens are signed with: a key ring, or anything that signs like one. */
+  ring: Pick<KeyRing, 'sign'>;
   /** Where refresh-token families and revocations live. */
   store: Store;
   /** Access token lifetime (default 15 min). */

@@ -119,6 +119,10 @@ describe('key ring', () => {
     assert.equal(twin.currentKid, ring.currentKid);
     const verify = createVerifier({ key: twin.resolver, algorithms: ['ES256'] });
     assert.equal((await verify(await ring.sign({ sub: 'ada' }))).payload.sub, 'ada');
+    // The export keeps when the retired key stopped signing: loaded a day later, it is gone.
+    at(T + 86_400_000 + 60_000);
+    const later = await createKeyRing({ alg: 'ES256', keys: keysFromText(exported) });
+    assert.deepEqual(kidsOf(later.jwks()), kidsOf(ring.jwks()).slice(0, 2));
 
     const pems = await Promise.all(
       [1, 2].map(async () => exportKey((await generateKeyPair('ES256', { extractable: true })).privateKey, 'pkcs8')),

@@ -1,4 +1,4 @@
-// `npm start` runs the tour; this runs it as a user would and checks what it prints.
+// `npm run tour` runs the tour; this runs it as a user would and checks what it prints.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
