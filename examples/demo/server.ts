@@ -245,7 +245,14 @@ export async function startDemo(port = Number(process.env.PORT ?? 3000)) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { server, url, kind } = await startDemo();
+  const started = await startDemo().catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE') throw error;
+    console.error(
+      `port ${process.env.PORT ?? 3000} is in use: choose another with PORT=8080 npm start, or PORT=0 for any free port`,
+    );
+    process.exit(1);
+  });
+  const { server, url, kind } = started;
   const json = "-H 'content-type: application/json'";
   console.log(`jwtkit demo listening on ${url} (store: ${kind}; keys rotate every ${ROTATE_EVERY} s; access tokens live ${ACCESS} s)
 
