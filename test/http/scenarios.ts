@@ -1,6 +1,7 @@
 // The requests every adapter must answer the same way, sent to a real server of that framework on
 // 127.0.0.1: the exact status, challenge and body for no token, another scheme, two tokens, a
-// malformed, forged, expired, not-yet-valid, wrong-audience or revoked token, a missing scope, a
+// malformed, forged, expired, not-yet-valid, wrong-audience or revoked token, a revocation store
+// that cannot be reached (503), a missing scope, a
 // valid header or cookie, and cookie requests with and without CSRF proof. Never a 500.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -29,9 +30,19 @@ const REASONS = {
   scope: ['ERR_AUTH_INSUFFICIENT_SCOPE', 'insufficient_scope', 'The access token does not grant the required scope'],
   forbidden: ['ERR_AUTH_FORBIDDEN', 'insufficient_scope', 'The access token does not grant access to this resource'],
   csrf: ['ERR_AUTH_CSRF', 'csrf_failed', 'Cross-site request refused: send the CSRF token or use the same origin'],
+  unavailable: [
+    'ERR_AUTH_UNAVAILABLE',
+    'temporarily_unavailable',
+    'The access token cannot be checked right now; try again shortly',
+  ],
 } as const;
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  503: 'Service Unavailable',
+};
 const REALM_PARAM = 'realm="test \\"realm\\""';
 
 interface Expected {
@@ -51,8 +62,8 @@ async function expectFailure(response: Response, expected: Expected, style: Body
   assert.equal(response.status, expected.status, `status (body: ${text.slice(0, 300)})`);
   const header = response.headers.get('www-authenticate');
   const challenge = header ?? '';
-  if (expected.reason === 'csrf') {
-    assert.equal(header, null, 'no challenge for a CSRF refusal');
+  if (expected.reason === 'csrf' || expected.reason === 'unavailable') {
+    assert.equal(header, null, `no challenge for ${expected.reason}`);
   } else if (expected.reason === 'missing') {
     assert.equal(challenge, `Bearer ${REALM_PARAM}`);
   } else {
@@ -93,6 +104,7 @@ export function describeAdapter(name: string, style: BodyStyle, start: () => Pro
       tokens.early = await token({ nbf: now() + 600 });
       tokens.audience = await token({ aud: 'other' });
       tokens.revoked = await token({ jti: 'revoked' });
+      tokens.storeDown = await token({ jti: 'store-down' });
       tokens.admin = await token({ role: 'admin' });
       tokens.scoped = await token({ scope: 'read:things write:things' });
       const valid = tokens.valid;
@@ -160,6 +172,13 @@ export function describeAdapter(name: string, style: BodyStyle, start: () => Pro
       await expectFailure(
         await send(server, '/protected', { headers: bearer('revoked') }),
         { status: 401, reason: 'revoked' },
+        style,
+      );
+    });
+    it('answers 503 without a challenge when the revocation store cannot be reached', async () => {
+      await expectFailure(
+        await send(server, '/protected', { headers: bearer('storeDown') }),
+        { status: 503, reason: 'unavailable' },
         style,
       );
     });

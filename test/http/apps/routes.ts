@@ -1,5 +1,5 @@
 // What every test app serves, free of node:test so that a worker bundle can import it.
-import type { JWTPayload } from 'jwtkit';
+import { type JWTPayload, StoreUnavailableError } from 'jwtkit';
 import type { AuthOptions } from 'jwtkit/http';
 
 export const ISSUER = 'https://issuer.test';
@@ -13,7 +13,11 @@ const base: AuthOptions = {
   audience: 'api',
   realm: REALM,
   cookie: true,
-  isRevoked: (payload) => payload.jti === 'revoked',
+  // jti "store-down" plays a revocation store that cannot be reached.
+  isRevoked: (payload) => {
+    if (payload.jti === 'store-down') throw new StoreUnavailableError('the test store is down');
+    return payload.jti === 'revoked';
+  },
 };
 
 /** The options of each route every test app mounts: GET and POST /protected, GET /optional, /scoped and /admin. */
