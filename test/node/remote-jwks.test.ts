@@ -1,4 +1,4 @@
-// createRemoteJWKS against real JWKS servers on 127.0.0.1: slow, failing, malformed, rotating keys,
+// createRemoteJWKS against real JWKS servers on 127.0.0.1: slow, silent, failing, malformed, rotating keys,
 // redirecting to another origin; and as the key source of the HTTP middleware. Every server here
 // answers a bounded number of requests and closes when its test ends.
 import assert from 'node:assert/strict';
@@ -51,6 +51,15 @@ describe('createRemoteJWKS against real servers', () => {
     keys = [second.jwk];
     assert.equal((await verify(first.token)).payload.sub, 'k1', 'the cached set still has k1 while fresh');
     assert.equal(server.hits(), 2);
+  });
+
+  it('waits for a slow server within the timeout', async () => {
+    const { token, jwk } = await signer('k1');
+    const slow = await serve((_req, res) => {
+      setTimeout(() => sendJSON(res, { keys: [jwk] }), 300);
+    });
+    const verify = createVerifier({ key: createRemoteJWKS(`${slow.url}/jwks`, { timeout: 5 }), algorithms: ['ES256'] });
+    assert.equal((await verify(token)).payload.sub, 'k1');
   });
 
   it('times out on a server that does not answer', async () => {
