@@ -3,7 +3,7 @@
 // checked the same way on every runtime and in the browser. Time is the test's: Date.now is replaced.
 // Real servers (slow, failing, redirecting, rotating) are in test/node/remote-jwks.test.ts.
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   createRemoteJWKS,
   createVerifier,
@@ -15,19 +15,12 @@ import {
   type RemoteJWKSOptions,
   signJWT,
 } from 'jwtkit';
+import { testClock } from '../support/clock.js';
 import { rejectsWith, throwsWith } from '../support/errors.js';
 import { platform } from '../support/runtime.js';
 
 const T = 1_900_000_000_000; // ms
-const realNow = Date.now;
-let clock = T;
-function at(ms: number): void {
-  clock = ms;
-  Date.now = () => clock;
-}
-afterEach(() => {
-  Date.now = realNow;
-});
+const at = testClock();
 
 const URL_ = 'https://idp.example/jwks.json';
 
@@ -60,7 +53,7 @@ const json = (value: unknown, headers: Record<string, string> = {}) =>
 const jwksOf = (...signers: Signer[]) => ({ keys: signers.map((s) => s.jwk) });
 
 async function tokenBy(s: Signer): Promise<string> {
-  return signJWT({ sub: 'ada', exp: Math.floor(clock / 1000) + 86_400 }, s.privateKey, { kid: s.kid });
+  return signJWT({ sub: 'ada', exp: Math.floor(Date.now() / 1000) + 86_400 }, s.privateKey, { kid: s.kid });
 }
 
 function setup(answers: Answer[], options: RemoteJWKSOptions = {}) {

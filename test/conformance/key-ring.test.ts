@@ -1,7 +1,7 @@
 // The issuer's key ring: kids, the published next key, rotation by hand and by schedule, how long
 // retired keys stay, the JWKS and its caching, loading and exporting keys. Time is the test's.
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   createLocalJWKS,
   createVerifier,
@@ -13,18 +13,11 @@ import {
   jwkThumbprint,
 } from 'jwtkit';
 import { createKeyRing, keysFromText } from 'jwtkit/issuer';
+import { testClock } from '../support/clock.js';
 import { rejectsWith } from '../support/errors.js';
 
 const T = 1_900_000_000_000; // ms
-const realNow = Date.now;
-let clock = T;
-function at(ms: number): void {
-  clock = ms;
-  Date.now = () => clock;
-}
-afterEach(() => {
-  Date.now = realNow;
-});
+const at = testClock();
 /** The public JWK of a private PEM, for its thumbprint. */
 async function importKeyPublic(pem: string): Promise<JWK> {
   const { kty, crv, x, y } = await exportKey(await importKey(pem, { alg: 'ES256' }), 'jwk');

@@ -2,20 +2,14 @@
 // it may not (time, claims, the key set). Time is the test's: Date.now is replaced while a test
 // runs, so nothing here waits or depends on the machine's speed.
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createVerifier, generateSecret, type Key, type KeyResolver, signJWT } from 'jwtkit';
+import { testClock } from '../support/clock.js';
 import { rejectsWith } from '../support/errors.js';
 
 const T = 1_900_000_000; // seconds
-const realNow = Date.now;
-let clock = T;
-function at(seconds: number): void {
-  clock = seconds;
-  Date.now = () => clock * 1000;
-}
-afterEach(() => {
-  Date.now = realNow;
-});
+const atMs = testClock();
+const at = (seconds: number) => atMs(seconds * 1000);
 
 /** Counts the signature verifications `key` performs, through whichever verifying function its backend gives it. */
 function counted(key: Key): { readonly count: number } {
