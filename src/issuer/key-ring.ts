@@ -33,6 +33,7 @@ import {
   signJWT,
 } from '../index.js';
 import { parseDuration } from '../jwt/duration.js';
+import { pemKeyBlocks } from '../keys/pem.js';
 
 export interface KeyRingOptions {
   /** The algorithm of every key of the ring (asymmetric: the ring publishes public keys). */
@@ -172,13 +173,15 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   };
   index();
 
+  const dropTime = (key: RingKey) => (key.retiredAt as number) + maxTokenLifetime + tolerance;
+  /** When the first retired key is due to go: until then, a lookup costs one comparison. */
+  let nextDrop = Math.min(...retired.map(dropTime));
   /** Drops retired keys no unexpired token can still name. */
   const prune = (at: number) => {
-    const kept = retired.filter((key) => at < (key.retiredAt as number) + maxTokenLifetime + tolerance);
-    if (kept.length !== retired.length) {
-      retired = kept;
-      index();
-    }
+    if (at < nextDrop) return;
+    retired = retired.filter((key) => at < dropTime(key));
+    nextDrop = Math.min(...retired.map(dropTime));
+    index();
   };
 
   let rotating: Promise<void> | undefined;
@@ -189,6 +192,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
       const promoted = next ?? fresh;
       current.retiredAt = at;
       retired = [current, ...retired];
+      nextDrop = Math.min(nextDrop, dropTime(current));
       promoted.activatedAt = at;
       current = promoted;
       next = promoted === fresh ? await generated() : fresh;
@@ -294,7 +298,7 @@ export function keysFromText(text: string): KeyMaterial[] {
     const keys = (value as { keys?: unknown }).keys;
     return Array.isArray(keys) ? (keys as JWK[]) : [value as JWK];
   }
-  const blocks = trimmed.match(/-----BEGIN [A-Z ]+-----[\s\S]+?-----END [A-Z ]+-----/g);
-  if (blocks === null) throw new InvalidOptionError('keys', 'the key text holds neither a JWK(S) nor PEM');
+  const blocks = pemKeyBlocks(trimmed);
+  if (blocks.length === 0) throw new InvalidOptionError('keys', 'the key text holds neither a JWK(S) nor PEM');
   return blocks;
 }

@@ -3,7 +3,7 @@
  * CompressionStream, which every runtime jwtkit serves has. Inflation is streamed and stops at the
  * cap, so a zip bomb costs at most one chunk past it (catalogue entry 13).
  */
-import { joinBytes } from '../encoding/utf8.js';
+import { readCapped } from '../encoding/stream.js';
 import { JWEDecompressionError, NotSupportedError } from '../errors.js';
 
 function streams(): { Compression: typeof CompressionStream; Decompression: typeof DecompressionStream } {
@@ -12,23 +12,6 @@ function streams(): { Compression: typeof CompressionStream; Decompression: type
     throw new NotSupportedError('zip "DEF" needs CompressionStream, which this runtime lacks');
   }
   return { Compression: scope.CompressionStream, Decompression: scope.DecompressionStream };
-}
-
-async function collect(stream: ReadableStream<Uint8Array>, cap: number): Promise<Uint8Array> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > cap) {
-      await reader.cancel().catch(() => undefined);
-      throw new JWEDecompressionError(`the decompressed plaintext is over the limit of ${cap} bytes (maxDecompressedSize)`);
-    }
-    chunks.push(value);
-  }
-  return joinBytes(chunks);
 }
 
 function through(data: Uint8Array, transform: TransformStream<BufferSource, Uint8Array>): ReadableStream<Uint8Array> {
@@ -43,7 +26,7 @@ function through(data: Uint8Array, transform: TransformStream<BufferSource, Uint
 /** Compresses the plaintext with raw DEFLATE. */
 export function deflate(data: Uint8Array): Promise<Uint8Array> {
   const { Compression } = streams();
-  return collect(through(data, new Compression('deflate-raw')), Number.POSITIVE_INFINITY);
+  return readCapped(through(data, new Compression('deflate-raw')));
 }
 
 /** Inflates raw DEFLATE, refusing more than `cap` bytes of output (0 refuses compressed input altogether). */
@@ -51,7 +34,9 @@ export async function inflate(data: Uint8Array, cap: number): Promise<Uint8Array
   if (cap === 0) throw new JWEDecompressionError('compressed plaintext is refused (maxDecompressedSize is 0)');
   const { Decompression } = streams();
   try {
-    return await collect(through(data, new Decompression('deflate-raw')), cap);
+    const tooLarge = () =>
+      new JWEDecompressionError(`the decompressed plaintext is over the limit of ${cap} bytes (maxDecompressedSize)`);
+    return await readCapped(through(data, new Decompression('deflate-raw')), { cap, tooLarge });
   } catch (error) {
     if (error instanceof JWEDecompressionError) throw error;
     throw new JWEDecompressionError('the compressed plaintext is not valid DEFLATE data');

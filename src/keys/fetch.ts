@@ -5,7 +5,8 @@
  * a timeout and a size cap, and parsed by the strict JSON parser.
  */
 import { parseJSON } from '../encoding/json.js';
-import { joinBytes, utf8Decode } from '../encoding/utf8.js';
+import { readCapped } from '../encoding/stream.js';
+import { utf8Decode } from '../encoding/utf8.js';
 import { InvalidOptionError, JWKSFetchError, JWKSTimeoutError } from '../errors.js';
 
 export interface FetchJSONOptions {
@@ -50,25 +51,12 @@ function discard(response: Response): void {
   response.body?.cancel().catch(() => undefined);
 }
 
-async function readCapped(response: Response, maxBytes: number, url: URL): Promise<Uint8Array> {
+function readBody(response: Response, maxBytes: number, url: URL): Promise<Uint8Array> {
   const tooLarge = () => new JWKSFetchError(`${url.href} answered more than ${maxBytes} bytes`);
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > maxBytes) throw tooLarge();
-  if (response.body === null) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return joinBytes(chunks);
+  if (response.body === null) return Promise.resolve(new Uint8Array(0));
+  return readCapped(response.body, { cap: maxBytes, tooLarge });
 }
 
 function isTimeout(error: unknown): boolean {
@@ -112,7 +100,7 @@ export async function fetchJSON(start: URL, options: FetchJSONOptions): Promise<
         discard(response);
         throw new JWKSFetchError(`${url.href} answered HTTP ${response.status}`);
       }
-      const text = utf8Decode(await readCapped(response, options.maxBytes, url));
+      const text = utf8Decode(await readBody(response, options.maxBytes, url));
       let value: unknown;
       try {
         if (text === undefined) throw new Error('not UTF-8');

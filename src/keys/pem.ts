@@ -22,6 +22,13 @@ export function decodeBase64(text: string): Uint8Array | undefined {
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
+/** Every key block of a PEM text, each as a PEM text of its own (`EC PARAMETERS` and other blocks left out). */
+export function pemKeyBlocks(text: string): string[] {
+  return [...text.matchAll(BLOCK)]
+    .filter((match) => LABELS[match[1] as string] !== undefined || match[1] === 'ENCRYPTED PRIVATE KEY')
+    .map((match) => match[0]);
+}
+
 /**
  * Reads the first key block of a PEM text (skipping `EC PARAMETERS` and other non-key blocks;
  * a certificate chain gives the first certificate's key).
