@@ -9,7 +9,7 @@ import * as jose from 'jose';
 import { createLocalJWKS, createSigner, createVerifier, importKey } from 'jwtkit';
 import { type CacheRow, cacheRows } from './cache.js';
 import { BENCH_ALGS, BENCH_CLAIMS, BENCH_SECRET, benchKeys, contenders, nodeFloor } from './contenders.js';
-import { compare, opsText } from './measure.js';
+import { compare, compareRounds, opsText } from './measure.js';
 
 const SECTIONS = ['algs', 'cache', 'payload', 'jwks', 'rss'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -25,11 +25,28 @@ const option = (name: string) => {
 const sections = new Set((option('sections') ?? SECTIONS.join(',')).split(',') as Section[]);
 const quick = argv.includes('--quick');
 const measureOptions = quick ? { rounds: 3, turnMs: 30 } : { rounds: 5, turnMs: 80 };
+// The sign/verify table carries the targets: more rounds, so that its round-by-round ratios have a
+// steadier median.
+const algOptions = quick ? measureOptions : { rounds: 9, turnMs: 80 };
+// Turn order within a round (it rotates from round to round, keeping neighbours): each jwtkit API
+// next to what the targets compare it with, so that the two turns of a ratio are close in time.
+const TURN_ORDER = [
+  'jwtkit (sync)',
+  'node:crypto floor',
+  'fast-jwt',
+  'jsonwebtoken',
+  'jwtkit',
+  'jose',
+  'jwtkit (web)',
+  'WebCrypto floor',
+];
 
 export interface AlgRow {
   alg: string;
   op: 'sign' | 'verify';
   results: Record<string, number>;
+  /** Each contender's ops/s per round, for ratios taken round by round (absent in older runs). */
+  rounds?: Record<string, number[]>;
 }
 export interface ScaleRow {
   /** Payload bytes (payload rows) or JWKS size (jwks rows). */
@@ -73,22 +90,23 @@ if (sections.has('algs')) {
   for (const alg of BENCH_ALGS) {
     const keys = benchKeys(alg);
     const list = await contenders(keys, BENCH_CLAIMS);
-    const token = (await list[0]?.sign?.()) as string;
+    list.sort((a, b) => TURN_ORDER.indexOf(a.name) - TURN_ORDER.indexOf(b.name));
+    const token = (await list.find((c) => c.name === 'jwtkit')?.sign?.()) as string;
     for (const op of ['sign', 'verify'] as const) {
       const fns: Record<string, () => unknown> = {};
       for (const c of list) {
         const fn = op === 'sign' ? c.sign : c.verify && (() => c.verify?.(token));
         if (fn) fns[c.name] = fn;
       }
-      const results = await compare(fns, measureOptions);
-      result.algs.push({ alg, op, results });
+      const { ops: results, rounds } = await compareRounds(fns, algOptions);
+      result.algs.push({ alg, op, results, rounds });
       line(`${alg} ${op}`, results);
     }
   }
 }
 
 if (sections.has('cache')) {
-  result.cache = await cacheRows((fns) => compare(fns, measureOptions));
+  result.cache = await cacheRows((fns) => compareRounds(fns, algOptions));
   for (const row of result.cache) line(`${row.alg} cache hit`, row.results);
 }
 

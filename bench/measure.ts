@@ -2,8 +2,10 @@
 // take turns, round after round, so that a slow patch of the machine (2 shared cores) hits all of
 // them alike. The order of the turns rotates from round to round, and the heap is collected before
 // each turn where the runtime allows it, so that no contender keeps paying for the garbage of the one
-// before it. A contender's figure is its median over the rounds. Ratios are only ever taken
-// between figures of the same comparison.
+// before it. A contender's figure is its median over the rounds. Ratios are only ever taken between
+// figures of the same comparison, and each is the median of the ratios of the same round (the two
+// turns minutes apart are never compared), so that a slow stretch of the machine that lasts longer
+// than a turn cannot by itself make a ratio.
 import { do_not_optimize, measure } from 'mitata';
 
 export interface MeasureOptions {
@@ -33,8 +35,20 @@ async function timeOnce(fn: () => unknown, isAsync: boolean, turnMs: number): Pr
   return 1e9 / stats.avg;
 }
 
+export interface Comparison {
+  /** Ops/s of each function: its median over the rounds (NaN for a function that failed once). */
+  ops: Record<string, number>;
+  /** Ops/s of each function in each round, in round order. */
+  rounds: Record<string, number[]>;
+}
+
 /** Ops/s of each function (median over interleaved rounds); a function that throws once is reported as NaN. */
 export async function compare(fns: Record<string, () => unknown>, options: MeasureOptions = {}): Promise<Record<string, number>> {
+  return (await compareRounds(fns, options)).ops;
+}
+
+/** {@link compare}, keeping each round's figures for {@link pairedRatio}. */
+export async function compareRounds(fns: Record<string, () => unknown>, options: MeasureOptions = {}): Promise<Comparison> {
   const rounds = options.rounds ?? 5;
   const turnMs = options.turnMs ?? 80;
   const runnable: Array<[string, () => unknown, boolean]> = [];
@@ -59,14 +73,39 @@ export async function compare(fns: Record<string, () => unknown>, options: Measu
     }
   }
   for (const [name] of runnable) out[name] = median(samples.get(name) ?? []);
-  return out;
+  return { ops: out, rounds: Object.fromEntries(samples) };
+}
+
+/**
+ * The median over rounds of `ours / theirs`, each side computed from the same round's figures
+ * (`pick` turns one round's figures into a number: a contender's, or the best of several).
+ */
+export function pairedRatio(
+  rounds: Record<string, number[]>,
+  ours: (round: Record<string, number>) => number,
+  theirs: (round: Record<string, number>) => number,
+): number {
+  const count = Math.min(...Object.values(rounds).map((values) => values.length));
+  const ratios: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const round: Record<string, number> = {};
+    for (const [name, values] of Object.entries(rounds)) round[name] = values[i] as number;
+    const value = ours(round) / theirs(round);
+    if (Number.isFinite(value)) ratios.push(value);
+  }
+  return median(ratios);
 }
 
 /** `1.23x`, or `n/a` when either side is missing. */
 export function ratio(ours: number | undefined, theirs: number | undefined): string {
   if (ours === undefined || theirs === undefined || !Number.isFinite(ours) || !Number.isFinite(theirs) || theirs === 0)
     return 'n/a';
-  return `${(ours / theirs).toFixed(2)}x`;
+  return ratioText(ours / theirs);
+}
+
+/** `1.23x` for a ratio, `n/a` for NaN. */
+export function ratioText(value: number): string {
+  return Number.isFinite(value) ? `${value.toFixed(2)}x` : 'n/a';
 }
 
 /** `12.3k`, `456`, or `n/a`. */

@@ -3,7 +3,7 @@
 // docs/benchmarks.md, docs/benchmarks.svg, docs/bench/*.json and the README. Run by scripts/bench.mjs.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AlgRow, BenchResult, ScaleRow } from './jwt.js';
-import { opsText, ratio } from './measure.js';
+import { opsText, pairedRatio, ratio, ratioText } from './measure.js';
 
 const argv = process.argv.slice(2);
 const from = argv[argv.indexOf('--from') + 1] ?? 'build/bench';
@@ -34,9 +34,25 @@ const table = (header: string[], rows: string[][], align: ('l' | 'r')[]) =>
     ...rows.map((row) => `| ${row.join(' | ')} |`),
   ].join('\n');
 
-/** jwtkit's faster API on this row: `.sync` where the backend is synchronous, else the async one. */
-const best = (row: AlgRow) => Math.max(row.results.jwtkit ?? 0, row.results['jwtkit (sync)'] || 0);
-const bestFloor = (row: AlgRow) => Math.max(row.results['node:crypto floor'] || 0, row.results['WebCrypto floor'] || 0);
+type Figures = Record<string, number>;
+type Pick = (figures: Figures) => number;
+
+/** jwtkit's faster API: `.sync` where the backend is synchronous, else the async one. */
+const best: Pick = (r) => Math.max(r.jwtkit ?? 0, r['jwtkit (sync)'] || 0);
+const bestFloor: Pick = (r) => Math.max(r['node:crypto floor'] || 0, r['WebCrypto floor'] || 0);
+const of =
+  (name: string): Pick =>
+  (r) =>
+    r[name] ?? Number.NaN;
+
+/**
+ * ours / theirs on a row: the median of the ratios round by round where the run kept its rounds
+ * (bench/measure.ts), else the ratio of the medians. NaN when either side is missing.
+ */
+function rowRatio(row: { results: Figures; rounds?: Record<string, number[]> }, ours: Pick, theirs: Pick): number {
+  const value = row.rounds ? pairedRatio(row.rounds, ours, theirs) : ours(row.results) / theirs(row.results);
+  return Number.isFinite(value) && value > 0 ? value : Number.NaN;
+}
 
 function algTables(run: BenchResult): string {
   const rows = run.algs ?? [];
@@ -57,23 +73,24 @@ function algTables(run: BenchResult): string {
       'jwtkit / fast-jwt',
       'jwtkit (sync) / jsonwebtoken',
     ],
-    rows.map((row) => {
-      const r = row.results;
-      return [
-        row.alg,
-        row.op,
-        ratio(best(row), bestFloor(row)),
-        ratio(r['jwtkit (sync)'], r['node:crypto floor']),
-        ratio(r['jwtkit (web)'], r['WebCrypto floor']),
-        ratio(r.jwtkit, r.jose),
-        ratio(r['jwtkit (sync)'], r['fast-jwt']),
-        ratio(r.jwtkit, r['fast-jwt']),
-        ratio(r['jwtkit (sync)'], r.jsonwebtoken),
-      ];
-    }),
+    rows.map((row) => [
+      row.alg,
+      row.op,
+      ...(
+        [
+          [best, bestFloor],
+          [of('jwtkit (sync)'), of('node:crypto floor')],
+          [of('jwtkit (web)'), of('WebCrypto floor')],
+          [of('jwtkit'), of('jose')],
+          [of('jwtkit (sync)'), of('fast-jwt')],
+          [of('jwtkit'), of('fast-jwt')],
+          [of('jwtkit (sync)'), of('jsonwebtoken')],
+        ] as const
+      ).map(([ours, theirs]) => ratioText(rowRatio(row, ours, theirs))),
+    ]),
     ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
-  return `ops/s:\n\n${ops}\n\nRatios (above 1.00x: jwtkit is faster):\n\n${ratios}`;
+  return `ops/s (median of the rounds):\n\n${ops}\n\nRatios (above 1.00x: jwtkit is faster; the median of the ratios round by round):\n\n${ratios}`;
 }
 
 interface Target {
@@ -86,31 +103,36 @@ interface Target {
 function targets(run: BenchResult): Target[] {
   const out: Target[] = [];
   const row = (alg: string, op: string) => run.algs?.find((r) => r.alg === alg && r.op === op);
-  const add = (what: string, ours: number | undefined, theirs: number | undefined, goal: number) => {
-    if (ours !== undefined && theirs !== undefined && Number.isFinite(ours) && Number.isFinite(theirs))
-      out.push({ runtime: run.runtime, what, measured: ours / theirs, goal });
+  const add = (
+    what: string,
+    r: { results: Figures; rounds?: Record<string, number[]> } | undefined,
+    ours: Pick,
+    theirs: Pick,
+    goal: number,
+  ) => {
+    const measured = r === undefined ? Number.NaN : rowRatio(r, ours, theirs);
+    if (Number.isFinite(measured)) out.push({ runtime: run.runtime, what, measured, goal });
   };
   for (const r of run.algs ?? []) {
-    add(`${r.alg} ${r.op}: jwtkit (web) / WebCrypto floor`, r.results['jwtkit (web)'], r.results['WebCrypto floor'], 0.9);
-    if (run.runtime !== 'node') add(`${r.alg} ${r.op}: best jwtkit / best floor`, best(r), bestFloor(r), 0.85);
+    add(`${r.alg} ${r.op}: jwtkit (web) / WebCrypto floor`, r, of('jwtkit (web)'), of('WebCrypto floor'), 0.9);
+    if (run.runtime !== 'node') add(`${r.alg} ${r.op}: best jwtkit / best floor`, r, best, bestFloor, 0.85);
   }
   if (run.runtime !== 'node') return out;
   const hsVerify = row('HS256', 'verify');
   const hsSign = row('HS256', 'sign');
-  add('HS256 verify: jwtkit (sync) / fast-jwt', hsVerify?.results['jwtkit (sync)'], hsVerify?.results['fast-jwt'], 1.1);
-  add('HS256 verify: jwtkit / jose', hsVerify?.results.jwtkit, hsVerify?.results.jose, 12);
-  add('HS256 sign: jwtkit (sync) / fast-jwt', hsSign?.results['jwtkit (sync)'], hsSign?.results['fast-jwt'], 1.7);
+  add('HS256 verify: jwtkit (sync) / fast-jwt', hsVerify, of('jwtkit (sync)'), of('fast-jwt'), 1.1);
+  add('HS256 verify: jwtkit / jose', hsVerify, of('jwtkit'), of('jose'), 12);
+  add('HS256 sign: jwtkit (sync) / fast-jwt', hsSign, of('jwtkit (sync)'), of('fast-jwt'), 1.7);
   for (const r of [hsSign, hsVerify]) {
-    if (r) add(`HS256 ${r.op}: jwtkit (sync) / node floor`, r.results['jwtkit (sync)'], r.results['node:crypto floor'], 0.8);
+    if (r) add(`HS256 ${r.op}: jwtkit (sync) / node floor`, r, of('jwtkit (sync)'), of('node:crypto floor'), 0.8);
   }
   for (const alg of ['RS256', 'PS256', 'ES256', 'EdDSA']) {
     for (const op of ['sign', 'verify']) {
-      const r = row(alg, op);
-      add(`${alg} ${op}: jwtkit (sync) / node floor`, r?.results['jwtkit (sync)'], r?.results['node:crypto floor'], 0.95);
+      add(`${alg} ${op}: jwtkit (sync) / node floor`, row(alg, op), of('jwtkit (sync)'), of('node:crypto floor'), 0.95);
     }
   }
   const hit = run.cache?.find((c) => c.alg === 'HS256');
-  add('HS256 cache hit: jwtkit / fast-jwt', hit?.results['jwtkit (cache hit)'], hit?.results['fast-jwt (cache hit)'], 1.5);
+  add('HS256 cache hit: jwtkit / fast-jwt', hit, of('jwtkit (cache hit)'), of('fast-jwt (cache hit)'), 1.5);
   return out;
 }
 
@@ -130,7 +152,7 @@ function scaleTable(rows: ScaleRow[], label: (size: number) => string, floorName
 /** Horizontal bars: each library's ops/s as a multiple of the best floor, per algorithm and op (Node). */
 function chart(run: BenchResult): string {
   const series = [
-    { name: 'jwtkit', color: '#2b6cb0', value: (row: AlgRow) => best(row) },
+    { name: 'jwtkit', color: '#2b6cb0', value: (row: AlgRow) => best(row.results) },
     { name: 'fast-jwt', color: '#dd6b20', value: (row: AlgRow) => row.results['fast-jwt'] ?? Number.NaN },
     { name: 'jsonwebtoken', color: '#718096', value: (row: AlgRow) => row.results.jsonwebtoken ?? Number.NaN },
     { name: 'jose', color: '#38a169', value: (row: AlgRow) => row.results.jose ?? Number.NaN },
@@ -157,7 +179,7 @@ function chart(run: BenchResult): string {
     const y = top + r * group;
     parts.push(`<text x="${left - 6}" y="${y + group / 2}" text-anchor="end">${row.alg} ${row.op}</text>`);
     series.forEach((s, i) => {
-      const value = s.value(row) / bestFloor(row);
+      const value = s.value(row) / bestFloor(row.results);
       if (!Number.isFinite(value)) return;
       const w = Math.max(1, Math.min(value, 1.6) * scale);
       parts.push(`<rect x="${left}" y="${y + i * bar}" width="${w.toFixed(1)}" height="${bar - 1}" fill="${s.color}"/>`);
@@ -201,8 +223,8 @@ if (node?.cache) {
           opsText(r['jwtkit (cache hit)']),
           opsText(r['jwtkit sync (cache hit)']),
           opsText(r['fast-jwt (cache hit)']),
-          ratio(r['jwtkit (cache hit)'], r['fast-jwt (cache hit)']),
-          ratio(r['jwtkit sync (cache hit)'], r['fast-jwt (cache hit)']),
+          ratioText(rowRatio(row, of('jwtkit (cache hit)'), of('fast-jwt (cache hit)'))),
+          ratioText(rowRatio(row, of('jwtkit sync (cache hit)'), of('fast-jwt (cache hit)'))),
         ];
       }),
       ['l', 'r', 'r', 'r', 'r', 'r'],

@@ -28,8 +28,17 @@ export function utf8Decode(bytes: Uint8Array): string | undefined {
   }
 }
 
-/** Bytes of an ASCII string (the JWS signing input is ASCII by construction). */
+// Node's and Bun's latin1 encoders are native; Deno's Buffer is written in JavaScript and slower
+// than the loop below.
+const nativeLatin1 = NativeBuffer !== undefined && !('Deno' in globalThis);
+
+/**
+ * Bytes of an ASCII string (the JWS signing input is ASCII by construction). Each UTF-16 unit
+ * becomes its low byte, which is what Buffer's latin1 encoder does too; where that encoder is native
+ * it is four to six times faster on a signing input of a few hundred characters.
+ */
 export function asciiBytes(text: string): Uint8Array {
+  if (nativeLatin1 && text.length > 32) return (NativeBuffer as NonNullable<typeof NativeBuffer>).from(text, 'latin1');
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
   return out;

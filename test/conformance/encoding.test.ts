@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeBase64url, encodeBase64url, isBase64url } from '../../src/encoding/base64url.js';
 import { JSONSyntaxError, parseJSON, parseStrict } from '../../src/encoding/json.js';
-import { utf8Decode } from '../../src/encoding/utf8.js';
+import { asciiBytes, utf8Decode } from '../../src/encoding/utf8.js';
 
 describe('base64url', () => {
   it('round-trips every length from 0 to 300', () => {
@@ -196,5 +196,17 @@ describe('UTF-8', () => {
     for (const form of forms([0xef, 0xbb, 0xbf, 0x7b, 0x7d])) assert.equal(utf8Decode(form), '\uFEFF{}');
     for (const form of forms([0x22, 0xef, 0xbf, 0xbd, 0x22])) assert.equal(utf8Decode(form), '"\uFFFD"');
     for (const form of forms([0x61, 0xc3, 0xa9, 0xf0, 0x9f, 0x98, 0x80])) assert.equal(utf8Decode(form), 'aé😀');
+  });
+
+  it('asciiBytes gives the low byte of each UTF-16 unit, short and long inputs alike', () => {
+    // Long inputs take Buffer's latin1 encoder where it is native, short ones a loop: same bytes.
+    for (const text of [
+      'eyJhbGciOiJIUzI1NiJ9.e30',
+      `${'eyJhbGciOiJIUzI1NiJ9.'.repeat(20)}e30`,
+      `a\u0141\u00ff${'x'.repeat(40)}`,
+    ]) {
+      const expected = Array.from(text, (char) => char.charCodeAt(0) & 0xff);
+      assert.deepEqual(Array.from(asciiBytes(text)), expected, text.slice(0, 24));
+    }
   });
 });
