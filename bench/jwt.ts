@@ -9,15 +9,12 @@ import * as jose from 'jose';
 import { createLocalJWKS, createSigner, createVerifier, importKey } from 'jwtkit';
 import { type CacheRow, cacheRows } from './cache.js';
 import { BENCH_ALGS, BENCH_CLAIMS, BENCH_SECRET, benchKeys, contenders, nodeFloor } from './contenders.js';
-import { compare, compareRounds, opsText } from './measure.js';
+import { compare, compareRounds, opsText, RUNTIME } from './measure.js';
 
 const SECTIONS = ['algs', 'cache', 'payload', 'jwks', 'rss'] as const;
 type Section = (typeof SECTIONS)[number];
 
-const scope = globalThis as { Deno?: { version: { deno: string }; args: string[] }; Bun?: { version: string } };
-const runtime = scope.Deno ? 'deno' : scope.Bun ? 'bun' : 'node';
-const version = scope.Deno ? scope.Deno.version.deno : scope.Bun ? scope.Bun.version : process.version.slice(1);
-const argv = scope.Deno ? scope.Deno.args : process.argv.slice(2);
+const { name: runtime, version, argv } = RUNTIME;
 const option = (name: string) => {
   const index = argv.indexOf(`--${name}`);
   return index < 0 ? undefined : argv[index + 1];

@@ -8,6 +8,15 @@
 // than a turn cannot by itself make a ratio.
 import { do_not_optimize, measure } from 'mitata';
 
+const scope = globalThis as { Deno?: { version: { deno: string }; args: string[] }; Bun?: { version: string } };
+
+/** The runtime running the benchmark, its version, and its command-line arguments. */
+export const RUNTIME = {
+  name: scope.Deno ? 'deno' : scope.Bun ? 'bun' : 'node',
+  version: scope.Deno ? scope.Deno.version.deno : scope.Bun ? scope.Bun.version : process.version.slice(1),
+  argv: scope.Deno ? scope.Deno.args : process.argv.slice(2),
+};
+
 export interface MeasureOptions {
   /** Rounds of turns (default 5). */
   rounds?: number;

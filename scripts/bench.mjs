@@ -2,7 +2,8 @@
 // table), in that order and never in parallel (2 cores: a second run would skew the first), then
 // bench/report.ts prints the tables and the target check. `--write` also updates docs/benchmarks.md,
 // docs/benchmarks.svg, docs/bench/*.json and the README headline. `--quick` for a fast, rough
-// pass; `--only node,deno` to pick runtimes.
+// pass; `--only node,deno` to pick runtimes. `--rules` runs bench/rules.ts (what each parsing and
+// validation rule costs) on each runtime instead (`npm run bench:rules`).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,10 +14,27 @@ const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : ['node', 'deno', 'bun'];
 const quick = args.includes('--quick') ? ['--quick'] : [];
 const out = join(root, 'build', 'bench');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+if (args.includes('--rules')) {
+  const rules = join(root, 'dist', 'bench', 'rules.js');
+  const write = args.includes('--write') ? ['--write'] : [];
+  const commands = {
+    node: [process.execPath, ['--expose-gc', rules, ...write]],
+    deno: [bin('deno'), ['run', '-A', '--v8-flags=--expose-gc', rules, ...write]],
+    bun: [bin('bun'), [rules, ...write]],
+  };
+  for (const runtime of only) {
+    const [command, runArgs] = commands[runtime] ?? [];
+    if (command === undefined) throw new Error(`unknown runtime ${runtime}`);
+    const run = spawnSync(command, runArgs, { cwd: root, stdio: 'inherit' });
+    if (run.status !== 0) process.exit(run.status ?? 1);
+  }
+  process.exit(0);
+}
+
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-
-const bin = (name) => join(root, 'node_modules', '.bin', name);
 const entry = join(root, 'dist', 'bench', 'jwt.js');
 const RUNS = {
   node: [process.execPath, ['--expose-gc', entry]],

@@ -54,6 +54,39 @@ describe('signJWT and verifyJWT round trip', () => {
     await rejectsWith(verifyJWT(forged, SECRET), 'ERR_JWS_SIGNATURE_INVALID');
   });
 
+  it('fails a forged token as forged whatever its payload, and judges a genuine one by its payload', async () => {
+    // A CryptoKey is verified off the main thread, and the payload is checked while that runs: its
+    // verdict must still come only after the signature's. The plain secret takes the backend's path.
+    const cryptoKey = await crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(SECRET),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
+    const header = { alg: 'HS256', typ: 'JWT' };
+    const expired = { sub: 'ada', exp: nowSeconds() - 60 };
+    const notJSON = '{"sub":"ada",}';
+    const wrongIssuer = { sub: 'ada', iss: 'https://elsewhere.example' };
+    const forge = (token: string) => `${token.slice(0, token.lastIndexOf('.') + 1)}${'A'.repeat(43)}`;
+    const cases: Array<[string, string]> = [
+      [await hs256Token(header, expired, SECRET), 'ERR_JWT_EXPIRED'],
+      [await hs256Token(header, notJSON, SECRET), 'ERR_JWT_MALFORMED'],
+      [await hs256Token(header, wrongIssuer, SECRET), 'ERR_JWT_CLAIM_INVALID'],
+    ];
+    for (const material of [SECRET, await importKey(cryptoKey, { alg: 'HS256' })]) {
+      const verify = createVerifier({ key: material, algorithms: ['HS256'], issuer: 'https://auth.example' });
+      for (const [genuine, code] of cases) {
+        await rejectsWith(verify(genuine), code);
+        await rejectsWith(verifyJWT(genuine, material, { algorithms: ['HS256'], issuer: 'https://auth.example' }), code);
+        await rejectsWith(verify(forge(genuine)), 'ERR_JWS_SIGNATURE_INVALID');
+        await rejectsWith(verifyJWT(forge(genuine), material, { issuer: 'https://auth.example' }), 'ERR_JWS_SIGNATURE_INVALID');
+      }
+      const good = await hs256Token(header, { sub: 'ada', iss: 'https://auth.example' }, SECRET);
+      assert.equal((await verify(good)).payload.sub, 'ada');
+    }
+  });
+
   it('rejects an expired token with ERR_JWT_EXPIRED naming the exp claim', async () => {
     const token = await signJWT({ sub: 'ada' }, SECRET, { expiresIn: '-1m' });
     const error = await rejectsWith(verifyJWT(token, SECRET), 'ERR_JWT_EXPIRED');
