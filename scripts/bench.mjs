@@ -2,8 +2,9 @@
 // table), in that order and never in parallel (2 cores: a second run would skew the first), then
 // bench/report.ts prints the tables and the target check. `--write` also updates docs/benchmarks.md,
 // docs/benchmarks.svg, docs/bench/*.json and the README headline. `--quick` for a fast, rough
-// pass; `--only node,deno` to pick runtimes. `--rules` runs bench/rules.ts (what each parsing and
-// validation rule costs) on each runtime instead (`npm run bench:rules`).
+// pass; `--only node,deno` to pick runtimes. `--rules` (bench/rules.ts: what each parsing and
+// validation rule costs) and `--backends` (bench/backends.ts) run that benchmark on each runtime
+// instead (`npm run bench:rules`, `npm run bench:backends`).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,13 +17,17 @@ const quick = args.includes('--quick') ? ['--quick'] : [];
 const out = join(root, 'build', 'bench');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
-if (args.includes('--rules')) {
-  const rules = join(root, 'dist', 'bench', 'rules.js');
+// Benchmarks that record their own tables in docs/benchmarks.md, run on each runtime in turn with
+// `--write` passed to every run.
+const SINGLE = { '--rules': 'rules.js', '--backends': 'backends.js' };
+const single = Object.keys(SINGLE).find((flag) => args.includes(flag));
+if (single !== undefined) {
+  const script = join(root, 'dist', 'bench', SINGLE[single]);
   const write = args.includes('--write') ? ['--write'] : [];
   const commands = {
-    node: [process.execPath, ['--expose-gc', rules, ...write]],
-    deno: [bin('deno'), ['run', '-A', '--v8-flags=--expose-gc', rules, ...write]],
-    bun: [bin('bun'), [rules, ...write]],
+    node: [process.execPath, ['--expose-gc', script, ...write]],
+    deno: [bin('deno'), ['run', '-A', '--v8-flags=--expose-gc', script, ...write]],
+    bun: [bin('bun'), [script, ...write]],
   };
   for (const runtime of only) {
     const [command, runArgs] = commands[runtime] ?? [];
