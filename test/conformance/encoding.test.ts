@@ -1,30 +1,43 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeBase64url, encodeBase64url, isBase64url } from '../../src/encoding/base64url.js';
+import { BASE64URL_DECODERS, decodeBase64url, encodeBase64url, isBase64url } from '../../src/encoding/base64url.js';
 import { JSONSyntaxError, parseJSON, parseStrict } from '../../src/encoding/json.js';
 import { asciiBytes, utf8Decode } from '../../src/encoding/utf8.js';
 
 describe('base64url', () => {
+  // decodeBase64url is one of these, chosen by runtime; every one this runtime has must give the same answers.
+  const decoders = [['decodeBase64url', decodeBase64url] as const, ...Object.entries(BASE64URL_DECODERS)].filter(
+    (entry): entry is [string, (text: string) => Uint8Array | undefined] => entry[1] !== undefined,
+  );
+
+  it("has the scan decoder everywhere, and the runtime's own where it has one", () => {
+    assert.ok(BASE64URL_DECODERS.scan);
+    const scope = globalThis as { Buffer?: unknown };
+    assert.equal(BASE64URL_DECODERS.roundtrip !== undefined, scope.Buffer !== undefined);
+    assert.equal(BASE64URL_DECODERS.native !== undefined, 'fromBase64' in Uint8Array);
+  });
+
   it('round-trips every length from 0 to 300', () => {
     for (let length = 0; length <= 300; length++) {
       const bytes = Uint8Array.from({ length }, (_, i) => (i * 131 + length) & 0xff);
       const text = encodeBase64url(bytes);
       assert.match(text, /^[A-Za-z0-9_-]*$/);
-      assert.deepEqual([...(decodeBase64url(text) as Uint8Array)], [...bytes]);
+      for (const [name, decode] of decoders) assert.deepEqual([...(decode(text) as Uint8Array)], [...bytes], name);
     }
   });
 
   it('refuses padding, the standard alphabet, whitespace, bad lengths and non-canonical trailing bits', () => {
-    for (const bad of ['QQ==', 'QQ=', 'a+b/', 'ab c', 'ab\n', 'A', 'AAAAA', 'QR', 'QUJ', 'AB', 'AAB']) {
-      assert.equal(isBase64url(bad), false, bad);
-      assert.equal(decodeBase64url(bad), undefined, bad);
+    const bad = ['QQ==', 'QQ=', 'a+b/', 'ab c', 'ab\n', 'A', 'AAAAA', 'QR', 'QUJ', 'AB', 'AAB', 'QUJD QQ', 'QUJDQQ=='];
+    for (const text of bad) {
+      assert.equal(isBase64url(text), false, text);
+      for (const [name, decode] of decoders) assert.equal(decode(text), undefined, `${name} ${text}`);
     }
     for (const good of ['', 'QQ', 'QUI', 'QUJD', 'AA', 'AAA', '-_-_']) assert.equal(isBase64url(good), true, good);
   });
 
   it('decodes exactly the strings the canonical check accepts (whatever decoder the runtime has)', () => {
     // Characters a lenient decoder might skip, map or stop at, among valid ones.
-    const pool = 'AQgw-_09azZ+/=. \n\t%\u0000\u00e9\u0100\u4e00';
+    const pool = 'AQgw-_09azZ+/=. \n\t\f\r%\u0000\u00e9\u0100\u4e00';
     let seed = 7;
     const next = () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
@@ -34,7 +47,8 @@ describe('base64url', () => {
       const length = next() % 12;
       let text = '';
       for (let j = 0; j < length; j++) text += pool[next() % (i % 3 === 0 ? pool.length : 6)];
-      assert.equal(decodeBase64url(text) !== undefined, isBase64url(text), JSON.stringify(text));
+      for (const [name, decode] of decoders)
+        assert.equal(decode(text) !== undefined, isBase64url(text), `${name} ${JSON.stringify(text)}`);
     }
   });
 });
