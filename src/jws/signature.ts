@@ -1,8 +1,9 @@
 /** Producing and checking one signature with a bound Key: the only place JWS code calls a backend. */
 import { type Awaitable, after, type VerifyFunction } from '../backend/types.js';
-import { decodeValidBase64url, encodeBase64url } from '../encoding/base64url.js';
+import { encodeBase64url } from '../encoding/base64url.js';
 import { JWSSignatureInvalidError, KeyMismatchError } from '../errors.js';
 import type { Key, KeyInternals } from '../keys/key.js';
+import { checkSignature, decodeSignature, type Malformed } from './compact.js';
 
 /** Signs the signing input and returns the signature's base64url segment; refuses keys that cannot sign. */
 export function signWith(key: Key, input: string | Uint8Array): Awaitable<string> {
@@ -40,14 +41,18 @@ export function verifyWith(key: Key, input: string | Uint8Array, signature: Uint
 }
 
 /**
- * Verifies a signature segment the caller has already found canonical (`isBase64url`, not empty).
- * Where the backend compares base64url text itself (HMAC on node:crypto) the segment is never
- * decoded; otherwise it is decoded and checked as by {@link verifyWith}.
+ * Verifies a signature segment, which must be canonical base64url and not empty (catalogue entries
+ * 28 and 29): a segment that is not fails as malformed. Where the backend compares base64url text
+ * itself (HMAC on node:crypto), the segment is never decoded and a match proves it canonical (it
+ * equals what the encoder wrote), so the character check runs only to name a mismatch; otherwise
+ * the segment is checked, decoded and verified as by {@link verifyWith}.
  */
-export function verifySegment(key: Key, input: string, segment: string): Awaitable<boolean> {
+export function verifySegment(key: Key, input: string, segment: string, malformed: Malformed): Awaitable<boolean> {
   const { verifyEncoded } = verifierOf(key);
-  if (verifyEncoded !== undefined) return verifyEncoded(input, segment);
-  return verifyWith(key, input, decodeValidBase64url(segment));
+  if (verifyEncoded === undefined) return verifyWith(key, input, decodeSignature(segment, malformed));
+  const ok = verifyEncoded(input, segment);
+  if (!ok) checkSignature(segment, malformed);
+  return ok;
 }
 
 /** Throws the signature error unless `ok`. */

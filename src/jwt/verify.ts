@@ -9,7 +9,7 @@ import { type Awaitable, after, recover, settle } from '../backend/types.js';
 import { decodeBase64url } from '../encoding/base64url.js';
 import type { JSONObject } from '../encoding/json.js';
 import { InvalidOptionError, JWTMalformedError, SyncUnavailableError } from '../errors.js';
-import { checkSignature, createHeaderReader, type ParsedHeader, parseJSONBytes, splitCompact } from '../jws/compact.js';
+import { createHeaderReader, type ParsedHeader, parseJSONBytes, splitCompact } from '../jws/compact.js';
 import { headerRules, type JWSHeader } from '../jws/header.js';
 import {
   checkAlgorithmsOption,
@@ -59,7 +59,7 @@ interface Split {
   readonly alg: JWSAlgorithm;
   readonly input: string;
   readonly payload: Uint8Array;
-  /** The signature segment, found canonical (a backend may compare it as text, undecoded). */
+  /** The signature segment, as the token has it: {@link verifySegment} checks it. */
   readonly signature: string;
 }
 
@@ -84,10 +84,10 @@ function split(compiled: Compiled, token: unknown): Split {
   const parts = splitCompact(token, compiled.maxLength, malformed);
   const parsed = compiled.readHeader(parts.protectedSegment);
   const alg = checkHeaderAlgorithm(parsed.alg, compiled.allowed);
-  // Decoded once, before any crypto: the signing input must be canonical base64url.
+  // Decoded once, before any crypto: the signing input must be canonical base64url (the signature
+  // segment is checked with the signature, by verifySegment).
   const payload = parts.payloadSegment.length === 0 ? undefined : decodeBase64url(parts.payloadSegment);
   if (payload === undefined) throw malformed('the payload is not canonical base64url');
-  checkSignature(parts.signatureSegment, malformed);
   return {
     parsed,
     alg,
@@ -124,7 +124,7 @@ function tryFinish<P extends object>(compiled: Compiled, token: Split): Finished
 function run<P extends object>(compiled: Compiled, token: unknown, cache?: VerifiedTokenCache): Awaitable<VerifiedJWT<P>> {
   const parts = split(compiled, token);
   return after(compiled.source.get(parts.alg, parts.parsed.header, token), (key) => {
-    const verified = verifySegment(key, parts.input, parts.signature);
+    const verified = verifySegment(key, parts.input, parts.signature, malformed);
     if (!(verified instanceof Promise)) {
       assertVerified(verified);
       return remember(cache, token, key, finish<P>(compiled, parts));
@@ -152,7 +152,7 @@ function remember<P extends object>(
 function runSync<P extends object>(compiled: Compiled, token: unknown, cache?: VerifiedTokenCache): VerifiedJWT<P> {
   const parts = split(compiled, token);
   const key = compiled.source.getSync(parts.alg, parts.parsed.header, token);
-  const ok = verifySegment(key, parts.input, parts.signature);
+  const ok = verifySegment(key, parts.input, parts.signature, malformed);
   if (ok instanceof Promise)
     throw new SyncUnavailableError(`${key.alg} is served by the asynchronous ${key.backend} backend here`);
   assertVerified(ok);
@@ -257,7 +257,7 @@ export async function verifyJWTSignature(
   const compiled = compile(key, options, 0);
   const parts = split(compiled, token);
   const verifyingKey = await compiled.source.get(parts.alg, parts.parsed.header, token);
-  assertVerified(await verifySegment(verifyingKey, parts.input, parts.signature));
+  assertVerified(await verifySegment(verifyingKey, parts.input, parts.signature, malformed));
   return { payload: parseJSONBytes(parts.payload, 'payload', malformed), header: parts.parsed.header };
 }
 

@@ -90,6 +90,11 @@ describe('20. base64url', () => {
     // A signature whose spare bits were changed decodes to the same bytes in lenient decoders: it must not verify.
     assert.equal(s.length % 4, 3);
     await rejectsWith(verifyJWT(`${h}.${p}.${flip(s)}`, SECRET), 'ERR_JWT_MALFORMED');
+    // Whether the backend decodes the signature or compares its text (HMAC on node:crypto), a
+    // segment that is not canonical fails as malformed, not as a wrong signature.
+    const standard = `${s.slice(0, -2)}+/`;
+    for (const signature of [`${s}=`, standard, `${s.slice(0, -1)} `, `${s.slice(0, -1)}.`, ''])
+      await rejectsWith(verifyJWT(`${h}.${p}.${signature}`, SECRET), 'ERR_JWT_MALFORMED');
   });
 });
 
