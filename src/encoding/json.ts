@@ -207,6 +207,23 @@ function countMembers(text: string): number {
 }
 
 /**
+ * An upper bound on the members of valid JSON text, at a third of the cost of {@link countMembers}:
+ * the colons with a quote before them, spaces aside. Every member's colon is one of them. A colon
+ * inside a string is one only right after the string's opening quote or an escaped quote, so the
+ * bound is exact unless a string starts with a colon or holds `\":`. Only colons are visited, and
+ * a token payload has few.
+ */
+function countQuotedColons(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf(':'); at >= 0; at = text.indexOf(':', at + 1)) {
+    let before = at - 1;
+    while (isSpace(text.charCodeAt(before))) before--;
+    if (text.charCodeAt(before) === 0x22) count++;
+  }
+  return count;
+}
+
+/**
  * Cuts the prototype off every object of a JSON.parse result and counts their members; -1 when the
  * nesting is deeper than allowed.
  */
@@ -240,8 +257,9 @@ function adopt(value: object, depth: number, maxDepth: number): number {
  *
  * JSON.parse does the parsing (it is native, and scales with the text as no JavaScript loop can).
  * What it lets through is then checked: a duplicate member makes the members in the text outnumber
- * the members of the result, and the nesting is measured on the result. Anything odd goes to the
- * strict parser, which refuses it with the reason and its position.
+ * the members of the result (counted cheaply first, exactly if that does not settle it), and the
+ * nesting is measured on the result. Anything odd goes to the strict parser, which refuses it with
+ * the reason and its position.
  */
 export function parseJSON(text: string, maxDepth = DEFAULT_MAX_DEPTH): JSONValue {
   let value: JSONValue;
@@ -252,7 +270,10 @@ export function parseJSON(text: string, maxDepth = DEFAULT_MAX_DEPTH): JSONValue
   }
   if (typeof value !== 'object' || value === null) return value;
   const members = adopt(value, 1, maxDepth);
-  return members >= 0 && members === countMembers(text) ? value : parseStrict(text, maxDepth);
+  // The result has at most the members the text has, and countQuotedColons at least as many: equal
+  // counts leave no room for a duplicate. Otherwise the exact count decides.
+  if (members >= 0 && (members === countQuotedColons(text) || members === countMembers(text))) return value;
+  return parseStrict(text, maxDepth);
 }
 
 /** Parses strict JSON that must be an object. */

@@ -113,6 +113,11 @@ describe('strict JSON', () => {
     assert.throws(() => parseJSON('[1,{"x":[{"a":1,"a":2}]}]'), /duplicate/);
     assert.throws(() => parseJSON('{"a\\\\":1, "a\\\\" :2}'), /duplicate/);
     assert.throws(() => parseJSON('{"s":"\\":\\"","s":"x"}'), /duplicate/);
+    // Spaces before a colon, and strings that start with one (the quick member count takes those for members).
+    assert.throws(() => parseJSON('{"a" :1,"a"\n:2}'), /duplicate/);
+    assert.throws(() => parseJSON('{"a":1,"a" :2}'), /duplicate/);
+    assert.throws(() => parseJSON('{"a":1,"a" : 2,"b":": "}'), /duplicate/);
+    assert.throws(() => parseJSON('{"a":":","a":" :"}'), /duplicate/);
   });
 
   it('accepts and refuses exactly what the character-by-character parser does (mutation fuzz)', () => {
@@ -121,7 +126,26 @@ describe('strict JSON', () => {
       '{"sub":"x","aud":["a","b"],"exp":1700000000,"n":{"m":[1,{"k":null}]},"s":"\\\\:\\""}',
       '[{"a":1},{"a":2},"\\u0061",-0.5e3]',
     ];
-    const pieces = ['"a":1,', ',"a":0', '"', '\\', ':', '{', '}', '[', ']', ',', ' ', 'x', '"a"', '\\"', '1e', '\uFEFF'];
+    const pieces = [
+      '"a":1,',
+      ',"a":0',
+      '":',
+      '" :',
+      '"',
+      '\\',
+      ':',
+      '{',
+      '}',
+      '[',
+      ']',
+      ',',
+      ' ',
+      'x',
+      '"a"',
+      '\\"',
+      '1e',
+      '\uFEFF',
+    ];
     let seed = 11;
     const next = () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
@@ -162,6 +186,7 @@ describe('strict JSON', () => {
       '{"a":"\\":\\"","b":"c:d","c\\\\":"\\\\","d":["e:",{"f":"\\"\\":"}]}',
       '{"":"","x":{"":{}}}',
       '{ "k" : "v" , "l"\t:\n1 }',
+      '{"a":":b","c":" :d","e":"\\":","f":[":"]}',
     ];
     for (const text of texts) assert.deepEqual(JSON.parse(JSON.stringify(parseJSON(text))), JSON.parse(text), text);
   });
