@@ -94,12 +94,6 @@ export const decodeBase64url: (text: string) => Uint8Array | undefined =
       : decodeScanned;
 
 /** Decodes text that {@link isBase64url} has already accepted (anything else decodes to garbage). */
-export function decodeValidBase64url(text: string): Uint8Array {
-  if (NativeBuffer !== undefined) return NativeBuffer.from(text, 'base64url');
-  if (fromBase64 !== undefined) return fromBase64(text, URL_ALPHABET);
-  return decodeTable(text);
-}
-
 function decodeTable(text: string): Uint8Array {
   const out = new Uint8Array((text.length * 3) >> 2);
   let bits = 0;
