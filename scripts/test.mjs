@@ -93,8 +93,9 @@ for (const backend of ['node', 'web']) {
   const env = { JWTKIT_BACKEND: backend };
   const http = (runtime) => (backend === 'node' ? HTTP[runtime] : []);
   // The CLI is a Node program that picks its own backend, so it runs once, in the node-backend job;
-  // so does the debugger page, which `jwtkit ui` serves and which always runs the web build.
-  const cli = backend === 'node' ? ['dist/test/cli', 'dist/test/ui'] : [];
+  // so does the debugger page, which `jwtkit ui` serves and which always runs the web build, and
+  // the jsonwebtoken compat layer, synchronous like jsonwebtoken and so served by node:crypto only.
+  const cli = backend === 'node' ? ['dist/test/cli', 'dist/test/ui', 'dist/test/compat'] : [];
   const file = (runtime) => join(junit, `${runtime}-${backend}.xml`);
   matrix.push({
     runtime: 'node',
