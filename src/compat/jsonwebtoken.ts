@@ -17,7 +17,7 @@
  * @packageDocumentation
  */
 
-import { signatureAlgorithm } from '../algorithms/index.js';
+import { type JWSAlgorithm, signatureAlgorithm } from '../algorithms/index.js';
 import { decodeBase64url, encodeBase64urlString } from '../encoding/base64url.js';
 import { type JSONObject, JSONSyntaxError, parseJSONObject } from '../encoding/json.js';
 import { utf8Decode } from '../encoding/utf8.js';
@@ -32,22 +32,8 @@ import { timespan } from './timespan.js';
 // ---------------------------------------------------------------------------------------------
 // Types: the names and shapes of @types/jsonwebtoken, so that code typed against it compiles.
 
-/** The algorithms jsonwebtoken knows, plus EdDSA (Ed25519). */
-export type Algorithm =
-  | 'HS256'
-  | 'HS384'
-  | 'HS512'
-  | 'RS256'
-  | 'RS384'
-  | 'RS512'
-  | 'ES256'
-  | 'ES384'
-  | 'ES512'
-  | 'PS256'
-  | 'PS384'
-  | 'PS512'
-  | 'EdDSA'
-  | 'none';
+/** The algorithms jsonwebtoken knows, plus EdDSA (Ed25519); `none` only for `verify`'s list. */
+export type Algorithm = Exclude<JWSAlgorithm, 'ES256K' | 'Ed25519'> | 'none';
 
 export interface JwtHeader {
   alg: string | Algorithm;
