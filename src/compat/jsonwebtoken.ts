@@ -17,231 +17,33 @@
  * @packageDocumentation
  */
 
-import { type JWSAlgorithm, signatureAlgorithm } from '../algorithms/index.js';
+import { signatureAlgorithm } from '../algorithms/index.js';
 import { decodeBase64url, encodeBase64urlString } from '../encoding/base64url.js';
 import { type JSONObject, JSONSyntaxError, parseJSONObject } from '../encoding/json.js';
 import { utf8Decode } from '../encoding/utf8.js';
-import { JWTKitError, KeyWeakError } from '../errors.js';
 import { createHeaderReader, splitCompact } from '../jws/compact.js';
 import { headerRules } from '../jws/header.js';
 import { signWith, verifySegment } from '../jws/signature.js';
-import { importKeySync } from '../keys/import.js';
 import type { Key } from '../keys/key.js';
+import {
+  type DecodeOptions,
+  type GetPublicKeyOrSecret,
+  JsonWebTokenError,
+  type Jwt,
+  type JwtHeader,
+  type JwtPayload,
+  NotBeforeError,
+  type Secret,
+  type SignCallback,
+  type SignOptions,
+  TokenExpiredError,
+  type VerifyCallback,
+  type VerifyOptions,
+} from './jsonwebtoken-api.js';
+import { ASYMMETRIC, defaultAlgorithms, EC, HMAC, importFailure, keyFor, keyTypeMismatch, RSA } from './jsonwebtoken-keys.js';
 import { timespan } from './timespan.js';
 
-// ---------------------------------------------------------------------------------------------
-// Types: the names and shapes of @types/jsonwebtoken, so that code typed against it compiles.
-
-/** The algorithms jsonwebtoken knows, plus EdDSA (Ed25519); `none` only for `verify`'s list. */
-export type Algorithm = Exclude<JWSAlgorithm, 'ES256K' | 'Ed25519'> | 'none';
-
-export interface JwtHeader {
-  alg: string | Algorithm;
-  typ?: string | undefined;
-  cty?: string | undefined;
-  crit?: string[] | undefined;
-  kid?: string | undefined;
-  jku?: string | undefined;
-  x5u?: string | string[] | undefined;
-  'x5t#S256'?: string | undefined;
-  x5t?: string | undefined;
-  x5c?: string | string[] | undefined;
-}
-
-export interface JwtPayload {
-  // biome-ignore lint/suspicious/noExplicitAny: the shape @types/jsonwebtoken gives claims
-  [key: string]: any;
-  iss?: string | undefined;
-  sub?: string | undefined;
-  aud?: string | string[] | undefined;
-  exp?: number | undefined;
-  nbf?: number | undefined;
-  iat?: number | undefined;
-  jti?: string | undefined;
-}
-
-export interface Jwt {
-  header: JwtHeader;
-  payload: JwtPayload | string;
-  signature: string;
-}
-
-/** A secret (string or bytes), key text (PEM), a KeyObject, a CryptoKey, a JWK object or a jwtkit Key. */
-export type Secret = string | Uint8Array | object;
-export type PublicKey = Secret;
-export type PrivateKey = Secret;
-
-export interface SignOptions {
-  algorithm?: Algorithm | undefined;
-  keyid?: string | undefined;
-  /** Seconds as a number; a string is a span as the `ms` package reads it (`'2 days'`, `'1h'`; `'120'` is 120 ms). */
-  expiresIn?: string | number | undefined;
-  notBefore?: string | number | undefined;
-  audience?: string | string[] | undefined;
-  subject?: string | undefined;
-  issuer?: string | undefined;
-  jwtid?: string | undefined;
-  mutatePayload?: boolean | undefined;
-  noTimestamp?: boolean | undefined;
-  header?: Partial<JwtHeader> & Record<string, unknown>;
-  /** How a string payload becomes bytes: only `utf8` (the default). */
-  encoding?: string | undefined;
-  /** Also accepts an HMAC secret shorter than the hash (jwtkit refuses those otherwise, loudly). RSA stays >= 2048 bits. */
-  allowInsecureKeySizes?: boolean | undefined;
-  /** Accepted and ignored: jwtkit always checks that the key fits the algorithm. */
-  allowInvalidAsymmetricKeyTypes?: boolean | undefined;
-}
-
-export interface VerifyOptions {
-  algorithms?: Algorithm[] | undefined;
-  audience?: string | RegExp | Array<string | RegExp> | undefined;
-  clockTimestamp?: number | undefined;
-  clockTolerance?: number | undefined;
-  complete?: boolean | undefined;
-  issuer?: string | string[] | undefined;
-  ignoreExpiration?: boolean | undefined;
-  ignoreNotBefore?: boolean | undefined;
-  jwtid?: string | undefined;
-  nonce?: string | undefined;
-  subject?: string | undefined;
-  maxAge?: string | number | undefined;
-  /** Accepted and ignored: jwtkit always checks that the key fits the algorithm. */
-  allowInvalidAsymmetricKeyTypes?: boolean | undefined;
-  /** jwtkit's: accept an HMAC secret shorter than the hash (refused otherwise). */
-  allowInsecureKeySizes?: boolean | undefined;
-  /** jwtkit's: the largest token accepted, in characters (default 8192), checked before anything is decoded. */
-  maxTokenLength?: number | undefined;
-}
-
-export interface DecodeOptions {
-  complete?: boolean | undefined;
-  json?: boolean | undefined;
-}
-
-export type SignCallback = (error: Error | null, encoded?: string) => void;
-export type VerifyErrors = JsonWebTokenError | NotBeforeError | TokenExpiredError;
-export type VerifyCallback<T = Jwt | JwtPayload | string> = (error: VerifyErrors | null, decoded?: T) => void;
-export type SigningKeyCallback = (error: Error | null, signingKey?: Secret | PublicKey) => void;
-export type GetPublicKeyOrSecret = (header: JwtHeader, callback: SigningKeyCallback) => void;
-
-// ---------------------------------------------------------------------------------------------
-// Errors: jsonwebtoken's classes, fields and names.
-
-/** What `verify` fails with; `inner` holds the underlying error where there is one (a jwtkit error has a `code`). */
-export class JsonWebTokenError extends Error {
-  declare inner?: Error;
-  constructor(message: string, error?: Error) {
-    super(message);
-    this.name = 'JsonWebTokenError';
-    if (error) this.inner = error;
-  }
-}
-
-/** The token's `exp` (or `iat` + `maxAge`) has passed; `expiredAt` says when. */
-export class TokenExpiredError extends JsonWebTokenError {
-  readonly expiredAt: Date;
-  constructor(message: string, expiredAt: Date) {
-    super(message);
-    this.name = 'TokenExpiredError';
-    this.expiredAt = expiredAt;
-  }
-}
-
-/** The token's `nbf` is still ahead; `date` says when it becomes valid. */
-export class NotBeforeError extends JsonWebTokenError {
-  readonly date: Date;
-  constructor(message: string, date: Date) {
-    super(message);
-    this.name = 'NotBeforeError';
-    this.date = date;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Keys: imported once per material and algorithm.
-
-const HMAC = ['HS256', 'HS384', 'HS512'];
-const RSA = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
-const EC = ['ES256', 'ES384', 'ES512'];
-const CURVE_OF: Readonly<Record<string, string>> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
-const ASYMMETRIC = /^(?:RS|PS|ES|EdDSA$)/;
-
-const objectKeys = new WeakMap<object, Map<string, Key>>();
-const textKeys = new Map<string, Key>();
-const TEXT_KEYS_MAX = 64;
-
-/** The material jwtkit can import: a `{ key, passphrase }` pair is refused (pass a KeyObject). */
-function material(input: unknown): unknown {
-  if (typeof input === 'object' && input !== null && 'passphrase' in input) {
-    throw new Error('jwtkit does not decrypt encrypted private keys: pass crypto.createPrivateKey({ key, passphrase }) instead');
-  }
-  return input;
-}
-
-/**
- * The Key for `input` bound to `alg`, or with its default binding when `alg` is undefined (which
- * tells what kind of key it is). Secrets in text are remembered in a small map, objects (Buffers,
- * KeyObjects, JWKs) in a WeakMap.
- */
-function keyFor(input: unknown, alg: string | undefined, allowShort: boolean): Key {
-  const slot = `${alg ?? ''}${allowShort ? '!' : ''}`;
-  if (typeof input === 'string') {
-    const name = `${slot}\u0000${input}`;
-    const known = textKeys.get(name);
-    if (known !== undefined) return known;
-    const key = importKeySync(input, { alg, unsafeAllowShortSecret: allowShort });
-    if (textKeys.size >= TEXT_KEYS_MAX) textKeys.delete(textKeys.keys().next().value as string);
-    textKeys.set(name, key);
-    return key;
-  }
-  if (typeof input !== 'object' || input === null) throw new Error('not key material');
-  let perAlg = objectKeys.get(input);
-  const known = perAlg?.get(slot);
-  if (known !== undefined) return known;
-  const key = importKeySync(material(input) as object, { alg, unsafeAllowShortSecret: allowShort });
-  if (perAlg === undefined) {
-    perAlg = new Map();
-    objectKeys.set(input, perAlg);
-  }
-  perAlg.set(slot, key);
-  return key;
-}
-
-/** jsonwebtoken's name for a key's type: `secret`, `rsa`, `ec` or (ours) `ed25519`. */
-function keyTypeName(key: Key): string {
-  return key.kty === 'oct' ? 'secret' : key.kty === 'RSA' ? 'rsa' : key.kty === 'EC' ? 'ec' : 'ed25519';
-}
-
-/** The algorithms a key serves when the caller lists none (jsonwebtoken's defaults, and EdDSA for Ed25519). */
-function defaultAlgorithms(key: Key): string[] {
-  if (key.kty === 'oct') return HMAC;
-  if (key.kty === 'RSA') return RSA;
-  if (key.kty === 'EC') return EC;
-  return ['EdDSA'];
-}
-
-/** The algorithms jsonwebtoken lists, in its order, when a key's type cannot serve the one asked for. */
-const LISTED_FOR: Readonly<Record<string, readonly string[]>> = {
-  rsa: ['RS256', 'PS256', 'RS384', 'PS384', 'RS512', 'PS512'],
-  ec: EC,
-  ed25519: ['EdDSA'],
-};
-
-/** What jsonwebtoken says when the key's type cannot serve `alg`. */
-function keyTypeMismatch(key: Key, alg: string): Error {
-  const type = keyTypeName(key);
-  if (type === 'ec' && EC.includes(alg)) return new Error(`"alg" parameter "${alg}" requires curve "${CURVE_OF[alg]}".`);
-  return new Error(`"alg" parameter for "${type}" key type must be one of: ${(LISTED_FOR[type] ?? []).join(', ')}.`);
-}
-
-/** Turns an import failure into the error jsonwebtoken's callers can read; a short secret names the opt-in. */
-function importFailure(error: unknown, role: string): Error {
-  if (error instanceof KeyWeakError) {
-    return new Error(`${role} is too weak: ${error.message} (jwtkit refuses it; allowInsecureKeySizes: true accepts it)`);
-  }
-  if (error instanceof JWTKitError) return new Error(`${role} is not valid key material: ${error.message}`);
-  return error instanceof Error ? error : new Error(String(error));
-}
+export * from './jsonwebtoken-api.js';
 
 // ---------------------------------------------------------------------------------------------
 // sign
