@@ -120,9 +120,17 @@ export function describeAdapter(name: string, style: BodyStyle, start: () => Pro
     it('answers a request without a token 401 with the realm and no error code', async () => {
       await expectFailure(await send(server, '/protected'), { status: 401, reason: 'missing' }, style);
     });
-    it('treats another scheme (Basic) as no bearer credentials', async () => {
-      const headers = { authorization: `Basic ${btoa('ada:secret')}` };
-      await expectFailure(await send(server, '/protected', { headers }), { status: 401, reason: 'missing' }, style);
+    it('treats another scheme (Basic) as no bearer credentials, even when it carries a valid JWT', async () => {
+      for (const credentials of [btoa('ada:secret'), tokens.valid]) {
+        const headers = { authorization: `Basic ${credentials}` };
+        await expectFailure(await send(server, '/protected', { headers }), { status: 401, reason: 'missing' }, style);
+      }
+    });
+    it('never reads a token from the query string', async () => {
+      for (const name of ['access_token', 'token', 'jwt']) {
+        const path = `/protected?${name}=${tokens.valid}`;
+        await expectFailure(await send(server, path), { status: 401, reason: 'missing' }, style);
+      }
     });
     it('refuses two tokens in one Authorization header with 400 invalid_request', async () => {
       const headers = { authorization: `Bearer ${tokens.valid}, Bearer ${tokens.admin}` };
