@@ -96,6 +96,9 @@ for (const backend of ['node', 'web']) {
   // so does the debugger page, which `jwtkit ui` serves and which always runs the web build, and
   // the jsonwebtoken compat layer, synchronous like jsonwebtoken and so served by node:crypto only.
   const cli = backend === 'node' ? ['dist/test/cli', 'dist/test/ui', 'dist/test/compat'] : [];
+  // The @cross/jwt layer is asynchronous and WebCrypto-based like @cross/jwt: it runs everywhere
+  // (the node-backend job has it already, with the rest of test/compat).
+  const crossJwt = 'dist/test/compat/cross-jwt.test.js';
   const file = (runtime) => join(junit, `${runtime}-${backend}.xml`);
   matrix.push({
     runtime: 'node',
@@ -112,6 +115,7 @@ for (const backend of ['node', 'web']) {
       'dist/test/interop',
       'dist/test/node',
       ...cli,
+      ...(backend === 'node' ? [] : [crossJwt]),
       ...http('node'),
     ],
     env,
@@ -122,7 +126,7 @@ for (const backend of ['node', 'web']) {
     junit: [file('deno')],
     command: bin('deno'),
     requires: { path: bin('deno'), missing: npmPackage('deno') },
-    args: ['test', '-A', '--no-check', '--reporter=dot', `--junit-path=${file('deno')}`, ...SUITES, ...http('deno')],
+    args: ['test', '-A', '--no-check', '--reporter=dot', `--junit-path=${file('deno')}`, ...SUITES, crossJwt, ...http('deno')],
     env,
   });
   matrix.push({
@@ -136,7 +140,7 @@ for (const backend of ['node', 'web']) {
       '--timeout=60000',
       '--reporter=junit',
       `--reporter-outfile=${file('bun')}`,
-      ...SUITES.map((suite) => `./${suite}`),
+      ...[...SUITES, crossJwt].map((suite) => `./${suite}`),
       ...http('bun'),
     ],
     env,
