@@ -95,7 +95,8 @@ for (const backend of ['node', 'web']) {
   // The CLI is a Node program that picks its own backend, so it runs once, in the node-backend job;
   // so does the debugger page, which `jwtkit ui` serves and which always runs the web build, and
   // the jsonwebtoken compat layer, synchronous like jsonwebtoken and so served by node:crypto only.
-  const cli = backend === 'node' ? ['dist/test/cli', 'dist/test/ui', 'dist/test/compat'] : [];
+  // The code blocks of the docs are type-checked once, here too (test/docs).
+  const cli = backend === 'node' ? ['dist/test/cli', 'dist/test/ui', 'dist/test/compat', 'dist/test/docs'] : [];
   // The @cross/jwt layer is asynchronous and WebCrypto-based like @cross/jwt: it runs everywhere
   // (the node-backend job has it already, with the rest of test/compat).
   const crossJwt = 'dist/test/compat/cross-jwt.test.js';
