@@ -13,7 +13,6 @@
  * @packageDocumentation
  */
 
-export { buildInfo } from '#backend';
 export {
   CONTENT_ENCRYPTION_ALGORITHMS,
   type ContentEncryptionAlgorithmName,
@@ -23,6 +22,7 @@ export {
   type KeyAlgorithmName,
   type KeyManagementAlgorithmName,
 } from './algorithms/index.js';
+export { buildInfo } from './backend/build-info.js';
 export type { BuildInfo } from './backend/types.js';
 export * from './errors.js';
 export { type DecryptedJWE, type DecryptJWEOptions, decryptJWE } from './jwe/decrypt.js';
