@@ -22,8 +22,9 @@ export {
   type KeyAlgorithmName,
   type KeyManagementAlgorithmName,
 } from './algorithms/index.js';
+export type { KeyType } from './algorithms/signature.js';
 export { buildInfo } from './backend/build-info.js';
-export type { BuildInfo } from './backend/types.js';
+export type { Awaitable, BackendName, BuildInfo } from './backend/types.js';
 export * from './errors.js';
 export { type DecryptedJWE, type DecryptJWEOptions, decryptJWE } from './jwe/decrypt.js';
 export {
@@ -54,6 +55,7 @@ export {
   verifyJWT,
   verifyJWTSync,
 } from './jwt/verify.js';
+export type { VerifierCacheOptions } from './jwt/verify-cache.js';
 export { type ExportFormat, exportKey } from './keys/export.js';
 export { type GenerateKeyPairOptions, generateKeyPair, generateSecret } from './keys/generate.js';
 export { type ImportKeyOptions, importKey, importKeySync } from './keys/import.js';
