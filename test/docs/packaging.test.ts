@@ -79,6 +79,15 @@ describe('the published package', () => {
     assert.deepEqual(unwanted, [], 'nothing but the library is packed');
   });
 
+  it('has a jsr.json for Deno users that `deno publish --dry-run` accepts, at the npm version', () => {
+    const jsr = JSON.parse(readFileSync(join(root, 'jsr.json'), 'utf8')) as { version: string; exports: Record<string, string> };
+    assert.equal(jsr.version, pkg.version);
+    for (const entry of Object.keys(jsr.exports)) assert.ok(entry in pkg.exports, `${entry} is an npm export too`);
+    // The sources import './x.js' for './x.ts' (NodeNext style), which Deno calls sloppy imports.
+    const result = run(bin('deno'), ['publish', '--dry-run', '--allow-dirty', '--sloppy-imports', '--quiet']);
+    assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
+  });
+
   it('loads every entry point with require() (Node >= 20.19)', () => {
     // In the package's own tree, so that `jwtkit` resolves to this package through its exports map.
     const script = join(root, 'build', 'require-all.cjs');
