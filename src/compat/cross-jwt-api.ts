@@ -48,17 +48,8 @@ export interface JOSEHeader {
   [parameter: string]: unknown;
 }
 
-/** The claims of a token. */
-export interface JWTPayload {
-  iss?: string;
-  sub?: string;
-  aud?: string | string[];
-  exp?: number;
-  nbf?: number;
-  iat?: number;
-  jti?: string;
-  [claim: string]: unknown;
-}
+/** The claims of a token: jwtkit's type, which has @cross/jwt's shape. */
+export type { JWTPayload } from '../jwt/types.js';
 
 /** @cross/jwt's options for `signJWT` and `validateJWT`. */
 export interface JWTOptions {
