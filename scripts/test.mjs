@@ -23,6 +23,11 @@ const junit = join(root, 'build', 'junit');
 mkdirSync(logs, { recursive: true });
 mkdirSync(junit, { recursive: true });
 
+// A job that runs this long has hung (the longest takes under two minutes here): it is killed and
+// fails, rather than holding CI until its own limit. A test blocked in native code cannot be
+// stopped by the runners' per-test timeouts, which need its event loop.
+const JOB_TIMEOUT_MS = 15 * 60_000;
+
 function run(name, command, args, env = {}) {
   const started = Date.now();
   return new Promise((resolve) => {
@@ -32,12 +37,23 @@ function run(name, command, args, env = {}) {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('close', (code) => {
+    let finished = false;
+    const finish = (code) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
       writeFileSync(join(logs, `${name.replace(/\W+/g, '-')}.log`), output);
       resolve({ name, code, output, seconds: (Date.now() - started) / 1000 });
-    });
+    };
+    // Resolved at once, not on 'close': a process the child started may still hold its pipes.
+    const timer = setTimeout(() => {
+      output += `\n${name}: killed after ${JOB_TIMEOUT_MS / 60_000} minutes (hung?)\n`;
+      child.kill('SIGKILL');
+      finish(124);
+    }, JOB_TIMEOUT_MS);
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('close', (code) => finish(code));
   });
 }
 
