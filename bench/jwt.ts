@@ -27,6 +27,25 @@ const measureOptions = quick ? { rounds: 3, turnMs: 30 } : { rounds: 5, turnMs: 
 // three times as many rounds. Asynchronous WebCrypto pairs moved by up to 30% between turns 80 ms
 // apart on this machine, and single rows missed their target from run to run.
 const algOptions = quick ? measureOptions : { rounds: 27, turnMs: 25 };
+// A turn should hold enough calls for its figure to mean something: at least MIN_CALLS of the slowest
+// function of the comparison (P-521 and RSA signing take 1-3 ms a call, so 25 ms held only about a
+// dozen and their rows swung by 20% from run to run). Their turns are lengthened to fit.
+const MIN_CALLS = 40;
+async function turnsFor(fns: Record<string, () => unknown>, options: { rounds: number; turnMs: number }) {
+  let slowest = 0;
+  for (const fn of Object.values(fns)) {
+    try {
+      for (let i = 0; i < 3; i++) await fn(); // warm-up: the first calls compile and import
+      const started = performance.now();
+      for (let i = 0; i < 3; i++) await fn();
+      slowest = Math.max(slowest, (performance.now() - started) / 3);
+    } catch {
+      // compareRounds reports a function that fails.
+    }
+  }
+  return { ...options, turnMs: Math.max(options.turnMs, Math.ceil(slowest * MIN_CALLS)) };
+}
+
 // Turn order within a round (it rotates from round to round, keeping neighbours): each jwtkit API
 // next to what the targets compare it with, so that the two turns of a ratio are close in time.
 const TURN_ORDER = [
@@ -97,9 +116,10 @@ if (sections.has('algs')) {
         const fn = op === 'sign' ? c.sign : c.verify && (() => c.verify?.(token));
         if (fn) fns[c.name] = fn;
       }
-      const { ops: results, rounds } = await compareRounds(fns, algOptions);
+      const options = await turnsFor(fns, algOptions);
+      const { ops: results, rounds } = await compareRounds(fns, options);
       result.algs.push({ alg, op, results, rounds });
-      line(`${alg} ${op}`, results);
+      line(`${alg} ${op} (${options.turnMs} ms turns)`, results);
     }
   }
 }
