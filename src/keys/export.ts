@@ -8,7 +8,8 @@ import type { Key } from './key.js';
 
 export type ExportFormat = 'jwk' | 'spki' | 'pkcs8' | 'raw';
 
-function pem(label: string, der: Uint8Array): string {
+/** @internal DER in PEM armour (RFC 7468): base64 in lines of 64, ending with a newline. */
+export function pemText(label: string, der: Uint8Array): string {
   let binary = '';
   for (const byte of der) binary += String.fromCharCode(byte);
   const lines = btoa(binary).match(/.{1,64}/g) ?? [];
@@ -50,10 +51,10 @@ export async function exportKey(key: Key, format: ExportFormat): Promise<JWK | s
       return exportJWK(key);
     case 'spki':
       if (key.type !== 'public') throw new KeyMismatchError('SPKI holds public keys; export the public key');
-      return pem('PUBLIC KEY', await backend.exportDER(native, 'spki'));
+      return pemText('PUBLIC KEY', await backend.exportDER(native, 'spki'));
     case 'pkcs8':
       if (key.type !== 'private') throw new KeyMismatchError('PKCS#8 holds private keys');
-      return pem('PRIVATE KEY', await backend.exportDER(native, 'pkcs8'));
+      return pemText('PRIVATE KEY', await backend.exportDER(native, 'pkcs8'));
     case 'raw': {
       const jwk = await materialJWK(key);
       if (key.type === 'secret') return decodeBase64url(jwk.k ?? '') as Uint8Array;
