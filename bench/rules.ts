@@ -55,9 +55,12 @@ function withRule(rule: Rule): (token: string) => unknown {
     if (!ok) throw new Error('bad signature');
     const bytes = rule === 'base64url' ? decodeBase64url(payloadSegment) : Buffer.from(payloadSegment, 'base64url');
     if (bytes === undefined) throw malformed('payload');
-    // jwtkit's decoder gives a plain Uint8Array on Bun (Uint8Array.fromBase64): read it the floor's way.
-    const text = Buffer.isBuffer(bytes) ? bytes.toString('utf8') : lenient.decode(bytes);
-    const payload = rule === 'json' ? parseJSONBytes(bytes, 'payload', malformed) : JSON.parse(text);
+    // The json row decodes the bytes jwtkit's way only (fatal UTF-8 is part of the rule); the others
+    // the floor's way. jwtkit's decoder gives a plain Uint8Array on Bun (Uint8Array.fromBase64).
+    const payload =
+      rule === 'json'
+        ? parseJSONBytes(bytes, 'payload', malformed)
+        : JSON.parse(Buffer.isBuffer(bytes) ? bytes.toString('utf8') : lenient.decode(bytes));
     if (rule === 'claims') checkClaims(payload, header, policy);
     else if (payload.exp <= Date.now() / 1000) throw new Error('expired');
     return payload;
