@@ -59,8 +59,16 @@ export async function sign(): Promise<void> {
   const target = byId('encode-result');
   const output = byId<HTMLTextAreaElement>('encode-output');
   output.value = '';
+  verdict(target, '', 'Signing…');
   try {
-    const { alg: _ignored, ...header } = object('encode-header', 'header');
+    const { alg: typed, ...header } = object('encode-header', 'header');
+    // The algorithm comes from the menu; an alg typed into the header that says otherwise is a
+    // mistake to point out, not something to overwrite silently.
+    if (typed !== undefined && typed !== alg()) {
+      throw new Error(
+        `the header says "alg": ${JSON.stringify(typed)}, but ${alg()} is chosen: choose it above, or take alg out of the header`,
+      );
+    }
     const claims = object('encode-payload', 'payload');
     const text = byId<HTMLTextAreaElement>('encode-key').value;
     if (text.trim() === '') throw new Error('paste a signing key or generate one');

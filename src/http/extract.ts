@@ -26,9 +26,9 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 type Found = { token: string } | { problem: string } | undefined;
 
 function fromHeader(view: RequestView): Found {
-  const value = view.header('authorization');
+  const { value, count } = view.sent('authorization');
   if (value === undefined || value === '') return undefined;
-  if (view.count('authorization') > 1) return { problem: 'more than one Authorization header' };
+  if (count > 1) return { problem: 'more than one Authorization header' };
   const space = value.indexOf(' ');
   const scheme = space === -1 ? value : value.slice(0, space);
   if (scheme.toLowerCase() !== 'bearer') return undefined;

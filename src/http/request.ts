@@ -30,8 +30,11 @@ export interface RequestView {
   readonly method: string;
   /** A header by lower-case name; repeated headers joined the way `Headers` does. */
   header(name: string): string | undefined;
-  /** How many times a header was sent, where the request can tell (Node's rawHeaders). */
-  count(name: string): number;
+  /**
+   * A header's value and how many times it was sent, in one look (the count is exact where the
+   * request can tell, Node's rawHeaders; elsewhere 0 or 1).
+   */
+  sent(name: string): HeaderSent;
   /** The request's URL, absolute or path only, where known. */
   readonly url: string | undefined;
 }
@@ -40,8 +43,15 @@ function isHeaders(headers: unknown): headers is HeadersLike {
   return typeof (headers as HeadersLike).get === 'function';
 }
 
+export interface HeaderSent {
+  value: string | undefined;
+  count: number;
+}
+
+const once = (value: string | undefined): HeaderSent => ({ value, count: value === undefined ? 0 : 1 });
+
 /** A header of Node's raw list (name, value, name, value, ...): its values joined, and how many there were. */
-function rawHeader(raw: readonly string[], name: string): { value: string | undefined; count: number } {
+function rawHeader(raw: readonly string[], name: string): HeaderSent {
   let value: string | undefined;
   let count = 0;
   for (let i = 0; i < raw.length; i += 2) {
@@ -65,8 +75,8 @@ class HeadersView implements RequestView {
   header(name: string): string | undefined {
     return this.headers.get(name) ?? undefined;
   }
-  count(name: string): number {
-    return this.headers.has(name) ? 1 : 0;
+  sent(name: string): HeaderSent {
+    return once(this.header(name));
   }
 }
 
@@ -80,8 +90,8 @@ class RawHeadersView implements RequestView {
   header(name: string): string | undefined {
     return rawHeader(this.raw, name).value;
   }
-  count(name: string): number {
-    return rawHeader(this.raw, name).count;
+  sent(name: string): HeaderSent {
+    return rawHeader(this.raw, name);
   }
 }
 
@@ -95,8 +105,8 @@ class RecordView implements RequestView {
     const value = this.headers[name];
     return Array.isArray(value) ? value.join(', ') : value;
   }
-  count(name: string): number {
-    return this.headers[name] === undefined ? 0 : 1;
+  sent(name: string): HeaderSent {
+    return once(this.header(name));
   }
 }
 

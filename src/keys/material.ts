@@ -80,7 +80,11 @@ function fromBytes(bytes: Uint8Array, wantsSecret: boolean | undefined): Materia
   if (wantsSecret) return secret(undefined, bytes);
   const container = readKeyContainer(bytes);
   if (container !== undefined) return { kind: 'container', container };
-  if (wantsSecret === false) throw new KeyInvalidError('the bytes are not a DER key (SPKI, PKCS#8, PKCS#1, SEC1, X.509)');
+  if (wantsSecret === false) {
+    throw new KeyInvalidError(
+      'the bytes are not a DER key (SPKI, PKCS#8, PKCS#1, SEC1, X.509), and a raw secret cannot serve an asymmetric algorithm',
+    );
+  }
   return secret(undefined, bytes);
 }
 

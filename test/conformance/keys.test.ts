@@ -158,6 +158,13 @@ describe('importKey: every key format', () => {
     await rejectsWith(importKey(42 as unknown as string), 'ERR_KEY_INVALID');
     await rejectsWith(importKey({ keys: [] } as unknown as JWK), 'ERR_KEY_INVALID');
   });
+
+  it('says why a raw secret cannot serve an asymmetric algorithm, as bytes or as text', async () => {
+    const bytes = await rejectsWith(importKey(new TextEncoder().encode(SECRET), { alg: 'RSA-OAEP' }), 'ERR_KEY_INVALID');
+    assert.match(bytes.message, /not a DER key .*a raw secret cannot serve an asymmetric algorithm/);
+    const text = await rejectsWith(importKey(SECRET, { alg: 'ES256' }), 'ERR_KEY_MISMATCH');
+    assert.match(text.message, /a secret cannot serve ES256/);
+  });
 });
 
 describe('exportKey', () => {

@@ -27,6 +27,13 @@ describe('memory store bound', () => {
     at(clock);
     await store.set('d', '1', 1000); // a and b have expired: swept
     assert.deepEqual(await store.getMany(['a', 'b', 'c', 'd']), [undefined, undefined, '1', '1']);
+    await store.set('e', '1', 1000);
+    await rejectsWith(store.set('f', '1', 1000), 'ERR_STORE_UNAVAILABLE'); // c, d and e are live
+    await store.set('c', '2', 10); // replaced with a shorter life: the next sweep is due sooner
+    clock += 10;
+    at(clock);
+    await store.set('f', '1', 1000);
+    assert.deepEqual(await store.getMany(['c', 'd', 'e', 'f']), [undefined, '1', '1', '1']);
     await assert.rejects(store.set('e', '1', 0), RangeError);
     await assert.rejects(store.set('e', '1', Number.POSITIVE_INFINITY), RangeError);
   });

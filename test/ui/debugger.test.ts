@@ -292,6 +292,12 @@ describe('debugger page', { skip: missing }, () => {
     await page.click('#encode-generate');
     await resultOf(page, '#encode-result');
     assert.equal(Buffer.from(await page.inputValue('#encode-key'), 'base64url').length, 32);
+    await page.fill('#encode-header', JSON.stringify({ alg: 'HS512', typ: 'JWT' }));
+    await page.click('#encode-run');
+    assert.match(await resultOf(page, '#encode-result'), /Not signed\..*"alg": "HS512", but HS256 is chosen/);
+    await page.fill('#encode-header', JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+    await page.click('#encode-run');
+    assert.match(await resultOf(page, '#encode-result'), /Signed with HS256/);
     await page.fill('#encode-payload', '{"sub": ');
     await page.click('#encode-run');
     assert.match(await resultOf(page, '#encode-result'), /Not signed\..*payload is not JSON/);
