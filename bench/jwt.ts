@@ -31,11 +31,20 @@ const algOptions = quick ? measureOptions : { rounds: 27, turnMs: 25 };
 // function of the comparison (P-521 and RSA signing take 1-3 ms a call, so 25 ms held only about a
 // dozen and their rows swung by 20% from run to run). Their turns are lengthened to fit.
 const MIN_CALLS = 40;
+// Rows of fast calls (HMAC above all) swing most from turn to turn: a pause of the machine costs a
+// 25 ms turn of 5,000 calls a third of its figure. Their turns being short, a row gets at least
+// ROW_MS of turns (twice the rounds for a row of 25 ms turns), which halves its variance at half a
+// minute per runtime; rows with longer turns keep their 27 rounds.
+const ROW_MS = 10_800;
+// Before a row is timed each function runs for WARM_MS (at least 3 calls): the engine has then
+// compiled the hot path, and the first row of a run is not measured on colder code than the rest.
+const WARM_MS = 100;
 async function turnsFor(fns: Record<string, () => unknown>, options: { rounds: number; turnMs: number }) {
   let slowest = 0;
   for (const fn of Object.values(fns)) {
     try {
-      for (let i = 0; i < 3; i++) await fn(); // warm-up: the first calls compile and import
+      const warming = performance.now();
+      for (let calls = 0; calls < 3 || performance.now() - warming < WARM_MS; calls++) await fn();
       const started = performance.now();
       for (let i = 0; i < 3; i++) await fn();
       slowest = Math.max(slowest, (performance.now() - started) / 3);
@@ -43,7 +52,9 @@ async function turnsFor(fns: Record<string, () => unknown>, options: { rounds: n
       // compareRounds reports a function that fails.
     }
   }
-  return { ...options, turnMs: Math.max(options.turnMs, Math.ceil(slowest * MIN_CALLS)) };
+  const turnMs = Math.max(options.turnMs, Math.ceil(slowest * MIN_CALLS));
+  const rounds = quick ? options.rounds : Math.max(options.rounds, Math.round(ROW_MS / (turnMs * Object.keys(fns).length)));
+  return { rounds, turnMs };
 }
 
 // Turn order within a round (it rotates from round to round, keeping neighbours): each jwtkit API
@@ -119,7 +130,7 @@ if (sections.has('algs')) {
       const options = await turnsFor(fns, algOptions);
       const { ops: results, rounds } = await compareRounds(fns, options);
       result.algs.push({ alg, op, results, rounds });
-      line(`${alg} ${op} (${options.turnMs} ms turns)`, results);
+      line(`${alg} ${op} (${options.rounds} rounds of ${options.turnMs} ms turns)`, results);
     }
   }
 }

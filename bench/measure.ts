@@ -85,15 +85,10 @@ export async function compareRounds(fns: Record<string, () => unknown>, options:
   return { ops: out, rounds: Object.fromEntries(samples) };
 }
 
-/**
- * The median over rounds of `ours / theirs`, each side computed from the same round's figures
- * (`pick` turns one round's figures into a number: a contender's, or the best of several).
- */
-export function pairedRatio(
-  rounds: Record<string, number[]>,
-  ours: (round: Record<string, number>) => number,
-  theirs: (round: Record<string, number>) => number,
-): number {
+type RoundPick = (round: Record<string, number>) => number;
+
+/** `ours / theirs` in each round, each side computed from that round's figures (finite ones only). */
+function roundRatios(rounds: Record<string, number[]>, ours: RoundPick, theirs: RoundPick): number[] {
   const count = Math.min(...Object.values(rounds).map((values) => values.length));
   const ratios: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -102,7 +97,48 @@ export function pairedRatio(
     const value = ours(round) / theirs(round);
     if (Number.isFinite(value)) ratios.push(value);
   }
-  return median(ratios);
+  return ratios;
+}
+
+/**
+ * The median over rounds of `ours / theirs`, each side computed from the same round's figures
+ * (`pick` turns one round's figures into a number: a contender's, or the best of several).
+ */
+export function pairedRatio(rounds: Record<string, number[]>, ours: RoundPick, theirs: RoundPick): number {
+  return median(roundRatios(rounds, ours, theirs));
+}
+
+/**
+ * How far {@link pairedRatio} can move from noise alone: the rounds are resampled with replacement
+ * (a bootstrap, `resamples` times, from a fixed seed so that a stored run always reports the same
+ * interval) and the central `level` of the resampled medians is returned as [low, high].
+ */
+export function pairedRatioInterval(
+  rounds: Record<string, number[]>,
+  ours: RoundPick,
+  theirs: RoundPick,
+  level = 0.9,
+  resamples = 2000,
+): [number, number] {
+  const ratios = roundRatios(rounds, ours, theirs);
+  if (ratios.length === 0) return [Number.NaN, Number.NaN];
+  // mulberry32: a small seeded generator, enough to pick indices.
+  let seed = 0x6a77746b;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  const medians: number[] = [];
+  const sample: number[] = new Array(ratios.length);
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < ratios.length; i++) sample[i] = ratios[Math.floor(random() * ratios.length)] as number;
+    medians.push(median(sample));
+  }
+  medians.sort((a, b) => a - b);
+  const tail = (1 - level) / 2;
+  return [medians[Math.floor(tail * resamples)] as number, medians[Math.ceil((1 - tail) * resamples) - 1] as number];
 }
 
 /** `1.23x`, or `n/a` when either side is missing. */

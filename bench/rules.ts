@@ -81,7 +81,7 @@ fns.none = () => bare(token);
 for (const [name, , fn] of ROWS) fns[name] = () => fn(token);
 fns.jwtkit = () => verifier.sync(token);
 // Short turns, as for the sign/verify table (bench/jwt.ts).
-const { ops, rounds } = await compareRounds(fns, { rounds: 33, turnMs: 25 });
+const { ops, rounds } = await compareRounds(fns, { rounds: 66, turnMs: 25 });
 
 const of = (name: string) => (round: Record<string, number>) => round[name] ?? Number.NaN;
 const relative = (name: string, base: string) => ratioText(pairedRatio(rounds, of(name), of(base)));
