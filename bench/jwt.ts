@@ -33,7 +33,7 @@ const algOptions = quick ? measureOptions : { rounds: 27, turnMs: 25 };
 const MIN_CALLS = 40;
 // Rows of fast calls (HMAC above all) swing most from turn to turn: a pause of the machine costs a
 // 25 ms turn of 5,000 calls a third of its figure. Their turns being short, a row gets at least
-// ROW_MS of turns (twice the rounds for a row of 25 ms turns), which halves its variance at half a
+// ROW_MS of turns (twice the rounds for a row of 25 ms turns), which halves its variance at about a
 // minute per runtime; rows with longer turns keep their 27 rounds.
 const ROW_MS = 10_800;
 // Before a row is timed each function runs for WARM_MS (at least 3 calls): the engine has then
