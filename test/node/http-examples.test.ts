@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { decodeJWT } from 'jwtkit';
 import { freePort } from '../harness/workerd-process.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -101,7 +102,13 @@ for (const example of EXAMPLES) {
       const cookies = cookiesOf(response);
       assert.match(cookies.access_token ?? '', /; HttpOnly; SameSite=Lax$/);
       assert.doesNotMatch(cookies.access_token ?? '', /Secure/, 'no Secure attribute on 127.0.0.1');
-      assert.match(cookies.access_token ?? '', /Max-Age=900/);
+      // The cookie ends with the token: Max-Age is exp minus the server's clock when it set the
+      // cookie, a moment between the token's iat and the response (899 when a second ticks between).
+      const answered = Math.floor(Date.now() / 1000);
+      const { iat, exp } = decodeJWT(token).payload as { iat: number; exp: number };
+      assert.equal(exp - iat, 900);
+      const maxAge = Number(/; Max-Age=(\d+);/.exec(cookies.access_token ?? '')?.[1]);
+      assert.ok(maxAge <= exp - iat && maxAge >= exp - answered, `Max-Age=${maxAge}, iat ${iat}, exp ${exp}`);
       assert.equal(cookieValue(cookies.access_token), token);
 
       const bearer = await call('/api/me', { headers: { authorization: `Bearer ${token}` } });
