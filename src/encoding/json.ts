@@ -224,31 +224,69 @@ function countQuotedColons(text: string): number {
 }
 
 /**
- * Cuts the prototype off every object of a JSON.parse result and counts their members; -1 when the
+ * The fewest characters that can write the number as JSON, or fewer. Digits are the shortest way to
+ * write an integer unless it ends in three zeros or more (`17e8` for 1700000000; `123e2` is no
+ * shorter than 12300); those, fractions and integers of 16 digits or more count as 1. Comparisons
+ * and arithmetic only: a remainder or Number.isSafeInteger costs JavaScriptCore a call.
+ */
+function shortestNumber(value: number): number {
+  const magnitude = value < 0 ? -value : value;
+  if (!(magnitude < 1e15) || Math.floor(magnitude) !== magnitude || Math.floor(magnitude / 1000) * 1000 === magnitude) {
+    return 1;
+  }
+  const sign = value < 0 ? 1 : 0;
+  if (magnitude < 1e4) return sign + (magnitude < 10 ? 1 : magnitude < 100 ? 2 : magnitude < 1000 ? 3 : 4);
+  if (magnitude < 1e8) return sign + (magnitude < 1e5 ? 5 : magnitude < 1e6 ? 6 : magnitude < 1e7 ? 7 : 8);
+  if (magnitude < 1e12) return sign + (magnitude < 1e9 ? 9 : magnitude < 1e10 ? 10 : magnitude < 1e11 ? 11 : 12);
+  return sign + (magnitude < 1e13 ? 13 : magnitude < 1e14 ? 14 : 15);
+}
+
+/** {@link shortestText} of one value of a JSON.parse result, adopting it if it is an object or array. */
+function shortestOf(item: unknown, depth: number, maxDepth: number): number {
+  if (typeof item === 'string') return item.length + 2;
+  if (typeof item === 'number') return shortestNumber(item);
+  if (typeof item === 'boolean') return item ? 4 : 5;
+  if (item === null) return 4;
+  return shortestText(item as object, depth + 1, maxDepth);
+}
+
+/**
+ * Cuts the prototype off every object of a JSON.parse result and returns the length of the shortest
+ * JSON text that could give it (or less): names and strings unescaped (an escape is never shorter
+ * than the character it stands for), no white space, each number at its shortest. -1 when the
  * nesting is deeper than allowed.
  */
-function adopt(value: object, depth: number, maxDepth: number): number {
+function shortestText(value: object, depth: number, maxDepth: number): number {
   if (depth > maxDepth) return -1;
-  let count = 0;
+  let entries = 0;
+  let length = 0;
   if (Array.isArray(value)) {
-    for (const item of value) {
-      if (typeof item !== 'object' || item === null) continue;
-      const inner = adopt(item, depth + 1, maxDepth);
-      if (inner < 0) return -1;
-      count += inner;
+    for (let i = 0; i < value.length; i++) {
+      const item = shortestOf(value[i], depth, maxDepth);
+      if (item < 0) return -1;
+      length += item;
     }
-    return count;
+    entries = value.length;
+  } else {
+    // First, so that for-in sees the object's own members only.
+    Object.setPrototypeOf(value, null);
+    const record = value as Record<string, unknown>;
+    for (const name in record) {
+      const item = shortestOf(record[name], depth, maxDepth);
+      if (item < 0) return -1;
+      // The name in quotes, and a colon.
+      length += name.length + 3 + item;
+      entries++;
+    }
   }
-  Object.setPrototypeOf(value, null);
-  const record = value as Record<string, unknown>;
-  for (const name in record) {
-    count++;
-    const item = record[name];
-    if (typeof item !== 'object' || item === null) continue;
-    const inner = adopt(item, depth + 1, maxDepth);
-    if (inner < 0) return -1;
-    count += inner;
-  }
+  // Brackets, and a comma between entries.
+  return length + (entries === 0 ? 2 : entries + 1);
+}
+
+/** How many members the objects of an adopted JSON.parse result have. */
+function membersOf(value: object): number {
+  let count = Array.isArray(value) ? 0 : Object.keys(value).length;
+  for (const item of Object.values(value)) if (typeof item === 'object' && item !== null) count += membersOf(item);
   return count;
 }
 
@@ -256,10 +294,13 @@ function adopt(value: object, depth: number, maxDepth: number): number {
  * Parses strict JSON; throws {@link JSONSyntaxError} on anything RFC 8259 or JOSE does not allow.
  *
  * JSON.parse does the parsing (it is native, and scales with the text as no JavaScript loop can).
- * What it lets through is then checked: a duplicate member makes the members in the text outnumber
- * the members of the result (counted cheaply first, exactly if that does not settle it), and the
- * nesting is measured on the result. Anything odd goes to the strict parser, which refuses it with
- * the reason and its position.
+ * What it lets through is then checked. A duplicate member is in the text but not in the result
+ * (the last one wins), so each makes the text longer than the shortest text of the result by a whole
+ * member and its comma: 5 characters at least (`"":0,`). A compact payload is exactly as long as its
+ * shortest text, and that check costs nothing but the walk that cuts off the prototypes. A longer
+ * text (white space, escapes, numbers such as 1e3) has its members counted instead: cheaply first,
+ * exactly if that does not settle it. The nesting is measured on the result. Anything odd goes to
+ * the strict parser, which refuses it with the reason and its position.
  */
 export function parseJSON(text: string, maxDepth = DEFAULT_MAX_DEPTH): JSONValue {
   let value: JSONValue;
@@ -269,10 +310,13 @@ export function parseJSON(text: string, maxDepth = DEFAULT_MAX_DEPTH): JSONValue
     return parseStrict(text, maxDepth);
   }
   if (typeof value !== 'object' || value === null) return value;
-  const members = adopt(value, 1, maxDepth);
+  const shortest = shortestText(value, 1, maxDepth);
+  if (shortest < 0) return parseStrict(text, maxDepth);
+  if (text.length - shortest < 5) return value;
   // The result has at most the members the text has, and countQuotedColons at least as many: equal
   // counts leave no room for a duplicate. Otherwise the exact count decides.
-  if (members >= 0 && (members === countQuotedColons(text) || members === countMembers(text))) return value;
+  const members = membersOf(value);
+  if (members === countQuotedColons(text) || members === countMembers(text)) return value;
   return parseStrict(text, maxDepth);
 }
 

@@ -181,6 +181,52 @@ describe('strict JSON', () => {
     }
   });
 
+  it('finds a duplicate whatever else makes the text longer than its shortest form', () => {
+    // The quick check compares the text's length with the shortest text of the result; numbers
+    // written long or short, escapes and spaces each shift that, and a duplicate of 5 characters
+    // (the fewest one can have) must still be found next to each.
+    const values = [
+      '1e3',
+      '1E3',
+      '1000',
+      '100',
+      '12e1',
+      '1.5e3',
+      '17e8',
+      '1700000000',
+      '-0',
+      '0.5',
+      '5e-1',
+      '1e21',
+      '123456789012345678',
+      '-12',
+      'true',
+      'null',
+      '"\\u0061"',
+      '"\\/"',
+      '[1,2]',
+      '{}',
+    ];
+    for (const value of values) {
+      for (const text of [`{"n":${value},"":0,"":0}`, `{"":0,"n":${value},"":1}`, `{"a":[{"n":${value},"":0,"":0}]}`]) {
+        assert.throws(() => parseJSON(text), /duplicate/, text);
+      }
+      for (const text of [`{"n":${value},"":0}`, `[{"n":${value}},{"n":${value}}]`]) {
+        assert.equal(JSON.stringify(parseJSON(text)), JSON.stringify(JSON.parse(text)), text);
+      }
+    }
+    // Compact payloads such as a signer writes pass the quick check; the same with spaces is still right.
+    const claims = {
+      sub: 'user-1',
+      aud: ['a', 'b'],
+      iat: 1763856123,
+      exp: 1763859723,
+      nested: { n: -42, f: 0.25, t: true, z: null },
+    };
+    assert.deepEqual(parseJSON(JSON.stringify(claims)), parseJSON(JSON.stringify(claims, null, 2)));
+    assert.throws(() => parseJSON(`${JSON.stringify(claims).slice(0, -1)},"iat":1}`), /duplicate/);
+  });
+
   it('counts members right when strings hold quotes, backslashes and colons', () => {
     const texts = [
       '{"a":"\\":\\"","b":"c:d","c\\\\":"\\\\","d":["e:",{"f":"\\"\\":"}]}',
