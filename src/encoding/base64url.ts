@@ -4,6 +4,7 @@
  * byte string has exactly one encoding.
  */
 
+import { runtimeBase64urlDecoder } from '#codec';
 import { NativeBuffer, type NativeBytes } from './native-buffer.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -16,11 +17,7 @@ const ALPHABET_ONLY = /^[A-Za-z0-9_-]*$/;
 /** Whether `text` is a canonical unpadded base64url string (the check, without decoding). */
 export function isBase64url(text: string): boolean {
   const rest = text.length & 3;
-  if (rest === 1 || !ALPHABET_ONLY.test(text)) return false;
-  if (rest === 0) return true;
-  // 2 trailing chars carry 1 byte (4 spare bits), 3 carry 2 bytes (2 spare bits): spare bits must be 0.
-  const last = DECODE[text.charCodeAt(text.length - 1)] as number;
-  return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
+  return rest !== 1 && ALPHABET_ONLY.test(text) && spareBitsClear(text, rest);
 }
 
 interface FromBase64 {
@@ -46,10 +43,15 @@ function decodeNative(text: string): Uint8Array | undefined {
   } catch {
     return undefined;
   }
-  if (bytes.length !== (text.length * 3) >> 2) return undefined;
-  if (rest === 0) return bytes;
+  return bytes.length === (text.length * 3) >> 2 && spareBitsClear(text, rest) ? bytes : undefined;
+}
+
+/** Whether the spare bits of a short last group (`rest` is the length mod 4) are zero. */
+function spareBitsClear(text: string, rest: number): boolean {
+  if (rest === 0) return true;
+  // 2 trailing chars carry 1 byte (4 spare bits), 3 carry 2 bytes (2 spare bits).
   const last = DECODE[text.charCodeAt(text.length - 1)] as number;
-  return (last & (rest === 2 ? 0x0f : 0x03)) === 0 ? bytes : undefined;
+  return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
 }
 
 /**
@@ -70,8 +72,8 @@ function decodeScanned(text: string): Uint8Array | undefined {
 
 /**
  * @internal The ways to decode canonical base64url this runtime has, for the tests to hold each to
- * the same answers: `roundtrip` needs a Buffer, `native` needs `Uint8Array.fromBase64`, `scan`
- * runs anywhere.
+ * the same answers (with Node's own, `runtimeBase64urlDecoder` in codec.node.ts): `roundtrip` needs a
+ * Buffer, `native` needs `Uint8Array.fromBase64`, `scan` runs anywhere.
  */
 export const BASE64URL_DECODERS: Readonly<Record<'roundtrip' | 'native' | 'scan', typeof decodeScanned | undefined>> = {
   roundtrip: NativeBuffer === undefined ? undefined : decodeRoundTrip,
@@ -81,17 +83,18 @@ export const BASE64URL_DECODERS: Readonly<Record<'roundtrip' | 'native' | 'scan'
 
 /**
  * Decodes canonical base64url; returns `undefined` for anything else. Which way is chosen by
- * measurement (bench/rules.ts, docs/decisions.md): the Buffer round trip where Buffer is native and
- * at least as fast as `Uint8Array.fromBase64` (Node; Deno, where the two cost the same),
- * `fromBase64` where there is no Buffer or it is slower (Bun: 110 ns against 290 ns for a
- * 160-character payload), and a scan plus a table decoder where there is neither.
+ * measurement (bench/rules.ts, docs/decisions.md): Node's Buffer with counts (codec.node.ts); the Buffer round trip
+ * where Buffer is native and at least as fast as `Uint8Array.fromBase64` (Deno, where the two cost
+ * the same); `fromBase64` where there is no Buffer or it is slower (Bun: 110 ns against 290 ns for
+ * a 160-character payload); and a scan plus a table decoder where there is none of these.
  */
 export const decodeBase64url: (text: string) => Uint8Array | undefined =
-  fromBase64 !== undefined && (NativeBuffer === undefined || 'Bun' in globalThis)
+  runtimeBase64urlDecoder ??
+  (fromBase64 !== undefined && (NativeBuffer === undefined || 'Bun' in globalThis)
     ? decodeNative
     : NativeBuffer !== undefined
       ? decodeRoundTrip
-      : decodeScanned;
+      : decodeScanned);
 
 /** Decodes text that {@link isBase64url} has already accepted (anything else decodes to garbage). */
 function decodeTable(text: string): Uint8Array {

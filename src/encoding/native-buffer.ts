@@ -11,6 +11,7 @@ interface BufferLike {
   from(input: string, encoding: 'base64url' | 'utf8' | 'latin1'): Uint8Array & NativeBytes;
   from(input: ArrayBufferLike, offset: number, length: number): NativeBytes;
   isBuffer(value: Uint8Array): boolean;
+  byteLength(input: string, encoding: 'utf8'): number;
 }
 
 export const NativeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;

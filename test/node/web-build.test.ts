@@ -1,6 +1,6 @@
 // The build browsers and Workers get (package.json "default" conditions) must not import any node:
-// module. Walk the compiled module graph from the package entry, resolving "#backend" the way a
-// bundler targeting the web does, and collect every specifier it reaches.
+// module. Walk the compiled module graph from the package entry, resolving "#backend" and "#codec"
+// the way a bundler targeting the web does, and collect every specifier it reaches.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -19,7 +19,10 @@ interface Graph {
 
 function graph(conditions: 'web' | 'node'): Graph {
   const entry = new URL(pkg.exports['.'].default, root);
-  const backend = new URL(conditions === 'web' ? pkg.imports['#backend'].default : pkg.imports['#backend'].node, root);
+  const selected = (specifier: string) => {
+    const map = pkg.imports[specifier] as Record<string, string>;
+    return new URL(conditions === 'web' ? (map.default as string) : (map.node as string), root);
+  };
   const files = new Set<string>();
   const external = new Set<string>();
   const importers = new Map<string, Set<string>>();
@@ -39,7 +42,7 @@ function graph(conditions: 'web' | 'node'): Graph {
       .replace(/^\s*\/\/.*$/gm, '');
     for (const match of source.matchAll(SPECIFIERS)) {
       const specifier = (match[1] ?? match[2] ?? match[3]) as string;
-      if (specifier === '#backend') reach(backend, file);
+      if (specifier.startsWith('#')) reach(selected(specifier), file);
       else if (specifier.startsWith('.')) reach(new URL(specifier, file), file);
       else external.add(specifier);
     }
@@ -55,10 +58,10 @@ describe('the web build', () => {
     assert.ok(![...files].some((file) => file.endsWith('/backend/node.js')));
   });
 
-  it('differs from the node build only in the backend selection', () => {
+  it('differs from the node build only in the backend and codec selections', () => {
     const node = graph('node');
     assert.deepEqual([...node.external], ['node:crypto']);
-    const inBackend = (file: string) => file.includes('/backend/');
+    const inBackend = (file: string) => file.includes('/backend/') || /\/encoding\/codec\.(node|web)\.js$/.test(file);
     const web = graph('web');
     const webFiles = [...web.files].filter((file) => !inBackend(file));
     // A shared helper only the node backend imports (the constant-time string comparison) is part
@@ -70,13 +73,19 @@ describe('the web build', () => {
   });
 
   it('gives browsers and Workers the web build even when a bundler also sets "node"', () => {
-    const map = pkg.imports['#backend'] as Record<string, string>;
-    const conditions = Object.keys(map);
-    for (const condition of ['workerd', 'worker', 'browser']) {
-      assert.equal(map[condition], map.default, condition);
-      assert.ok(conditions.indexOf(condition) < conditions.indexOf('node'), `${condition} must come before node`);
+    for (const [specifier, web] of [
+      ['#backend', /select\.web\.js$/],
+      ['#codec', /codec\.web\.js$/],
+    ] as const) {
+      const map = pkg.imports[specifier] as Record<string, string>;
+      const conditions = Object.keys(map);
+      for (const condition of ['workerd', 'worker', 'browser']) {
+        assert.equal(map[condition], map.default, `${specifier} ${condition}`);
+        assert.ok(conditions.indexOf(condition) < conditions.indexOf('node'), `${specifier}: ${condition} must come before node`);
+      }
+      assert.match(map.default as string, web);
+      for (const runtime of ['node', 'deno', 'bun']) assert.equal(map[runtime], map.node, `${specifier} ${runtime}`);
     }
-    assert.match(map.default as string, /select\.web\.js$/);
   });
 
   it('declares itself free of side effects', () => {
