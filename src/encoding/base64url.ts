@@ -83,10 +83,11 @@ export const BASE64URL_DECODERS: Readonly<Record<'roundtrip' | 'native' | 'scan'
 
 /**
  * Decodes canonical base64url; returns `undefined` for anything else. Which way is chosen by
- * measurement (bench/rules.ts, docs/decisions.md): Node's Buffer with counts (codec.node.ts); the Buffer round trip
- * where Buffer is native and at least as fast as `Uint8Array.fromBase64` (Deno, where the two cost
- * the same); `fromBase64` where there is no Buffer or it is slower (Bun: 110 ns against 290 ns for
- * a 160-character payload); and a scan plus a table decoder where there is none of these.
+ * measurement (bench/rules.ts, docs/decisions.md): on Node, Buffer's decode checked by counts
+ * (codec.node.ts); the Buffer round trip where Buffer is native and at least as fast as
+ * `Uint8Array.fromBase64` (Deno, where the two cost the same); `fromBase64` where there is no Buffer
+ * or it is slower (Bun: 110 ns against 290 ns for a 160-character payload); and a scan plus a table
+ * decoder where there is none of these.
  */
 export const decodeBase64url: (text: string) => Uint8Array | undefined =
   runtimeBase64urlDecoder ??
