@@ -5,12 +5,10 @@
  */
 
 import { runtimeBase64urlDecoder } from '#codec';
+import { ALPHABET, DECODE, spareBitsClear } from './base64url-alphabet.js';
 import { NativeBuffer, type NativeBytes } from './native-buffer.js';
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const char = (index: number): string => ALPHABET[index] as string;
-const DECODE = new Int16Array(128).fill(-1);
-for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 
 const ALPHABET_ONLY = /^[A-Za-z0-9_-]*$/;
 
@@ -44,14 +42,6 @@ function decodeNative(text: string): Uint8Array | undefined {
     return undefined;
   }
   return bytes.length === (text.length * 3) >> 2 && spareBitsClear(text, rest) ? bytes : undefined;
-}
-
-/** Whether the spare bits of a short last group (`rest` is the length mod 4) are zero. */
-function spareBitsClear(text: string, rest: number): boolean {
-  if (rest === 0) return true;
-  // 2 trailing chars carry 1 byte (4 spare bits), 3 carry 2 bytes (2 spare bits).
-  const last = DECODE[text.charCodeAt(text.length - 1)] as number;
-  return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
 }
 
 /**

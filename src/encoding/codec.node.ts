@@ -11,6 +11,7 @@
  * less per RSA token, with the caches cold from the RSA verification. Deno's and Bun's Buffers are
  * not known to decode alike, so there this is `undefined`.
  */
+import { spareBitsClear } from './base64url-alphabet.js';
 import { NativeBuffer } from './native-buffer.js';
 
 const isNode =
@@ -18,18 +19,13 @@ const isNode =
   !('Deno' in globalThis) &&
   !('Bun' in globalThis);
 
-/** The value of a base64url character already known to be one. */
-const sextet = (c: number): number => (c >= 97 ? c - 71 : c === 95 ? 63 : c >= 65 ? c - 65 : c >= 48 ? c + 4 : 62);
-
 function decodeCounted(text: string): Uint8Array | undefined {
   const rest = text.length & 3;
   if (rest === 1) return undefined;
   const buffer = NativeBuffer as NonNullable<typeof NativeBuffer>;
   const bytes = buffer.from(text, 'base64url');
   if (bytes.length !== (text.length * 3) >> 2 || text.includes('+') || text.includes('/')) return undefined;
-  if (buffer.byteLength(text, 'utf8') !== text.length) return undefined;
-  // 2 trailing characters carry 1 byte (4 spare bits), 3 carry 2 bytes (2 spare bits): they must be 0.
-  return rest === 0 || (sextet(text.charCodeAt(text.length - 1)) & (rest === 2 ? 0x0f : 0x03)) === 0 ? bytes : undefined;
+  return buffer.byteLength(text, 'utf8') === text.length && spareBitsClear(text, rest) ? bytes : undefined;
 }
 
 /** Node's own canonical base64url decoder, or `undefined` elsewhere. */
