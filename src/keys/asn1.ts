@@ -216,3 +216,80 @@ export function readKeyContainer(
   }
   return undefined;
 }
+
+/**
+ * Arcs under which every public-key algorithm and key container we know of names itself: PKCS#1
+ * and PKCS#12 (1.2.840.113549), ANSI X9.62 EC (1.2.840.10045), DSA (1.2.840.10040), Edwards and
+ * Montgomery curves (1.3.101), SEC curves (1.3.132), NIST algorithms incl. ML-DSA (2.16.840.1.101.3),
+ * brainpool (1.3.36.3.3.2.8), GOST (1.2.643) and SM2 (1.2.156.10197).
+ */
+const KEY_ARCS = [
+  '2a864886f70d',
+  '2a8648ce3d',
+  '2a8648ce38',
+  '2b65',
+  '2b8104',
+  '608648016503',
+  '2b2403030208',
+  '2a8503',
+  '2a811ccf55',
+];
+
+/**
+ * Whether the bytes are one complete DER structure naming a key algorithm: a key container we can
+ * import, or one we cannot (DSA, Ed448, RSA-PSS parameters, explicit curves, PKCS#12, encrypted
+ * PKCS#8). Either way the bytes are key material, never a secret. Random bytes pass with
+ * negligible probability: the whole tree must parse to the exact length and hold such an OID.
+ */
+export function holdsKeyStructure(bytes: Uint8Array): boolean {
+  if (readKeyContainer(bytes) !== undefined) return true;
+  let budget = 4096;
+  const walk = (node: TLV, depth: number): boolean => {
+    if (--budget < 0 || depth > 24) throw new NotDER();
+    if (node.tag === OID) {
+      const value = hex(bytes, node);
+      return KEY_ARCS.some((arc) => value.startsWith(arc));
+    }
+    // Constructed types, and BIT/OCTET STRINGs that wrap a key (SPKI, PKCS#8) when their content parses.
+    if ((node.tag & 0x20) !== 0) return children(bytes, node).some((child) => walk(child, depth + 1));
+    if (node.tag === BIT_STRING || node.tag === OCTET_STRING) {
+      const start = node.tag === BIT_STRING ? node.body + 1 : node.body;
+      if (start >= node.end || bytes[start] !== SEQUENCE) return false;
+      try {
+        const inner = readTLV(bytes, start, node.end);
+        return inner.end === node.end && walk(inner, depth + 1);
+      } catch (error) {
+        if (error instanceof NotDER) return false;
+        throw error;
+      }
+    }
+    return false;
+  };
+  try {
+    return walk(whole(bytes), 0);
+  } catch (error) {
+    if (!(error instanceof NotDER)) throw error;
+    return false;
+  }
+}
+
+/** The modulus of an RSA key container (big-endian, without the sign byte), or `undefined`. */
+export function rsaModulus(container: KeyContainer): Uint8Array | undefined {
+  if (container.kty !== 'RSA') return undefined;
+  try {
+    const { der } = container;
+    const parts = children(der, whole(der));
+    const wrapper = container.format === 'spki' ? parts[1] : parts[2];
+    if (wrapper === undefined) return undefined;
+    const start = container.format === 'spki' ? wrapper.body + 1 : wrapper.body;
+    const key = readTLV(der, start, wrapper.end);
+    const integers = children(der, key);
+    const n = integers[container.format === 'spki' ? 0 : 1];
+    if (n?.tag !== INTEGER) return undefined;
+    const bytes = der.subarray(n.body, n.end);
+    return bytes[0] === 0 ? bytes.subarray(1) : bytes;
+  } catch (error) {
+    if (!(error instanceof NotDER)) throw error;
+    return undefined;
+  }
+}

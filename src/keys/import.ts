@@ -19,6 +19,7 @@ import { type Backend, type NativeKey, rawSecret } from '../backend/types.js';
 import { decodeBase64url, isBase64url } from '../encoding/base64url.js';
 import {
   AlgorithmNotAllowedError,
+  InvalidOptionError,
   KeyInvalidError,
   KeyMismatchError,
   KeyNotExtractableError,
@@ -26,9 +27,11 @@ import {
   NotSupportedError,
   SyncUnavailableError,
 } from '../errors.js';
+import { rsaModulus } from './asn1.js';
 import { type JWK, jwkMaterial } from './jwk.js';
 import { Key } from './key.js';
 import { classifyMaterial, type KeyMaterial } from './material.js';
+import { hasROCAFingerprint } from './roca.js';
 
 export interface ImportKeyOptions {
   /**
@@ -46,6 +49,13 @@ export interface ImportKeyOptions {
    * the hash output). Unsafe: a short secret can be brute-forced offline from one token. Warns once.
    */
   unsafeAllowShortSecret?: boolean;
+  /**
+   * Declares the material an HMAC or AES secret even though it holds what looks like asymmetric key
+   * material (PEM armour, a JWK, an OpenSSH line, base64 of DER...), which jwtkit otherwise never
+   * uses as a secret (RFC 8725 §3.1). Needs `alg` naming a symmetric algorithm. This is the only way
+   * to use such a secret: no verify option or resolver result can do it.
+   */
+  secret?: boolean;
 }
 
 interface Plan {
@@ -114,7 +124,13 @@ function checkJWK(
 
 function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLookup): Plan | Key {
   const requested = options.alg === undefined ? undefined : algorithmNamed(options.alg, lookup);
-  const material = classifyMaterial(input, requested && requested.kty === 'oct');
+  if (options.secret !== undefined && typeof options.secret !== 'boolean') {
+    throw new InvalidOptionError('secret', 'must be a boolean');
+  }
+  if (options.secret === true && requested?.kty !== 'oct') {
+    throw new InvalidOptionError('secret', 'needs alg naming a symmetric algorithm (HS256, A256KW, PBES2-HS256+A128KW, ...)');
+  }
+  const material = classifyMaterial(input, options.secret === true ? 'explicit' : requested && requested.kty === 'oct');
   const extractable = options.extractable ?? true;
   const allowShort = options.unsafeAllowShortSecret === true;
   const planFor = (
@@ -144,6 +160,7 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
       if (!keyFits(alg, container.kty, container.crv)) {
         throw new KeyMismatchError(`a ${container.crv ?? container.kty} key cannot serve ${alg.name}`);
       }
+      rejectROCA(rsaModulus(container));
       const side = container.format === 'pkcs8' ? 'private' : 'public';
       return planFor(
         alg,
@@ -165,6 +182,7 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
         if (bytes === undefined || bytes.length === 0) throw new KeyInvalidError('JWK "k" is empty');
         return planFor(alg, (backend) => importSecret(backend, bytes, alg, extractable), kid, ops);
       }
+      if (jwk.kty === 'RSA') rejectROCA(decodeBase64url(jwk.n ?? ''));
       const side = jwk.d !== undefined ? 'private' : 'public';
       return planFor(alg, (backend) => backend.importJWK(jwk, alg, extractable), kid, ops, backendFor(alg, side));
     }
@@ -177,11 +195,44 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
         if (alg.kind !== 'signature' && native.facts.kty === 'oct') {
           return planFor(alg, () => secretOf(backend, native), options.kid, undefined, backendFor(alg));
         }
-        return planFor(alg, () => native, options.kid, undefined, backend);
+        return planFor(alg, () => checkedNative(backend, native, material.object), options.kid, undefined, backend);
       }
       throw new KeyInvalidError('unrecognised key object: expected a Key, CryptoKey, KeyObject, JWK, PEM string or bytes');
     }
   }
+}
+
+/** Refuses an RSA modulus with the ROCA fingerprint (CVE-2017-15361, catalogue entry 37). */
+function rejectROCA(modulus: Uint8Array | undefined): void {
+  if (modulus !== undefined && hasROCAFingerprint(modulus)) {
+    throw new KeyWeakError(
+      'the RSA modulus has the ROCA fingerprint (CVE-2017-15361, Infineon RSALib): it can be factored; replace the key',
+    );
+  }
+}
+
+/** Key objects already checked: verifyJWT(token, keyObject) imports the object on every call. */
+const rocaChecked = new WeakSet<object>();
+
+/**
+ * A KeyObject or CryptoKey holding RSA is checked for ROCA through its JWK export. A key whose
+ * export is refused (a non-extractable CryptoKey) cannot be checked: WebCrypto does not reveal the
+ * modulus otherwise (docs/decisions.md, "ROCA").
+ */
+function checkedNative(backend: Backend, native: NativeKey, object: object): NativeKey | Promise<NativeKey> {
+  if (native.facts.kty !== 'RSA' || rocaChecked.has(object)) return native;
+  const check = (jwk: JWK): NativeKey => {
+    rejectROCA(decodeBase64url(jwk.n ?? ''));
+    rocaChecked.add(object);
+    return native;
+  };
+  let exported: JWK | Promise<JWK>;
+  try {
+    exported = backend.exportJWK(native);
+  } catch {
+    return native;
+  }
+  return exported instanceof Promise ? exported.then(check, () => native) : check(exported);
 }
 
 function importSecret(backend: Backend, bytes: Uint8Array, alg: AlgorithmEntry, extractable: boolean) {

@@ -1,7 +1,8 @@
 /**
  * Classifies what a caller passed as a key. The rule that matters most (RFC 8725 §3.1, catalogue
- * entry 2): text or bytes that are, or look like, asymmetric key material never become an HMAC
- * secret, whatever junk surrounds them.
+ * entries 2 and 35): text or bytes that hold asymmetric key material never become an HMAC or AES
+ * secret, whatever form they come in (string, Buffer, Uint8Array, ArrayBuffer, DataView) and
+ * whatever junk surrounds the key. Bytes are read exactly like the same text.
  */
 
 import { parseJSON } from '../encoding/json.js';
@@ -9,9 +10,10 @@ import { utf8Encode } from '../encoding/utf8.js';
 import { KeyInvalidError } from '../errors.js';
 import type { KeyContainer } from './asn1.js';
 import { readKeyContainer } from './asn1.js';
+import { findKeyMaterial, utf16Text } from './find-key-material.js';
 import type { JWK } from './jwk.js';
 import { Key } from './key.js';
-import { decodeBase64, readPEM } from './pem.js';
+import { readPEM } from './pem.js';
 
 export type Material =
   | { readonly kind: 'key'; readonly key: Key }
@@ -21,43 +23,41 @@ export type Material =
   | { readonly kind: 'native'; readonly object: object };
 
 /** Anything `importKey` accepts. */
-export type KeyMaterial = Key | string | Uint8Array | ArrayBuffer | JWK | CryptoKey | object;
+export type KeyMaterial = Key | string | Uint8Array | ArrayBuffer | DataView | JWK | CryptoKey | object;
 
-const OPENSSH = /^\s*(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp\d+|sk-(?:ssh|ecdsa)-\S+)\s/;
-const PEM_MARK = /-----BEGIN /;
-const BASE64_BODY = /^[A-Za-z0-9+/=\s]+$/;
+/**
+ * What the caller said about secrets: `true` when the algorithm is symmetric, `false` when it is
+ * asymmetric, `undefined` when no algorithm was named; `'explicit'` when the caller declared the
+ * material a secret (`importKey(material, { alg, secret: true })`), the one way to use a secret that
+ * looks like key material.
+ */
+export type SecretIntent = boolean | 'explicit' | undefined;
 
-/** Why a string or byte string must not be used as an HMAC secret, or undefined when it may. */
-function asymmetricLookalike(text: string | undefined, bytes: Uint8Array): string | undefined {
-  if (readKeyContainer(bytes) !== undefined) return 'DER-encoded key material';
-  if (text === undefined) return undefined;
-  if (PEM_MARK.test(text)) return 'PEM key material';
-  if (OPENSSH.test(text) || /-----BEGIN OPENSSH/.test(text)) return 'an OpenSSH key';
-  const trimmed = text.trim().replace(/^\uFEFF/, '');
-  if (trimmed.startsWith('{')) return 'JSON (a JWK or JWKS belongs in importKey or createLocalJWKS as an object)';
-  if (trimmed.length >= 64 && BASE64_BODY.test(trimmed)) {
-    const der = decodeBase64(trimmed.replace(/\s+/g, ''));
-    if (der !== undefined && readKeyContainer(der) !== undefined) return 'base64 of DER key material';
-  }
-  return undefined;
-}
+const OPENSSH_LINE = /^\s*(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp\d+|sk-(?:ssh|ecdsa)-\S+)\s/;
 
-function secret(text: string | undefined, bytes: Uint8Array): Material {
+function secret(text: string | undefined, bytes: Uint8Array, intent: SecretIntent): Material {
   if (bytes.length === 0) throw new KeyInvalidError('the key is empty');
-  const lookalike = asymmetricLookalike(text, bytes);
-  if (lookalike !== undefined) throw new KeyInvalidError(`an HMAC secret cannot be ${lookalike}`);
+  if (intent === 'explicit') return { kind: 'secret', bytes };
+  const found = findKeyMaterial(text ?? bytes);
+  if (found !== undefined) {
+    throw new KeyInvalidError(
+      intent === true
+        ? `an HMAC or AES secret cannot be ${found}`
+        : `the key holds ${found} that jwtkit cannot import, and such material is never used as a secret`,
+    );
+  }
   return { kind: 'secret', bytes };
 }
 
-function fromText(text: string, wantsSecret: boolean | undefined): Material {
+function fromText(text: string, intent: SecretIntent): Material {
   if (text.trim().length === 0) throw new KeyInvalidError('the key is empty');
-  if (wantsSecret) return secret(text, utf8Encode(text));
-  if (PEM_MARK.test(text)) {
+  if (intent === true || intent === 'explicit') return secret(text, utf8Encode(text), intent);
+  if (text.includes('-----BEGIN ')) {
     const pem = readPEM(text);
     if (!pem.ok) throw new KeyInvalidError(pem.reason);
     return { kind: 'container', container: pem.container };
   }
-  const trimmed = text.trim();
+  const trimmed = text.trim().replace(/^\uFEFF/, '');
   if (trimmed.startsWith('{')) {
     let parsed: unknown;
     try {
@@ -71,33 +71,70 @@ function fromText(text: string, wantsSecret: boolean | undefined): Material {
     if (typeof parsed === 'object' && parsed !== null && 'kty' in parsed) return { kind: 'jwk', jwk: { ...parsed } as JWK };
     throw new KeyInvalidError('the key text is JSON but not a JWK');
   }
-  if (OPENSSH.test(text)) throw new KeyInvalidError('OpenSSH keys are not supported; convert to PEM (ssh-keygen -e -m PKCS8)');
-  return secret(text, utf8Encode(text));
-}
-
-function fromBytes(bytes: Uint8Array, wantsSecret: boolean | undefined): Material {
-  if (bytes.length === 0) throw new KeyInvalidError('the key is empty');
-  if (wantsSecret) return secret(undefined, bytes);
-  const container = readKeyContainer(bytes);
-  if (container !== undefined) return { kind: 'container', container };
-  if (wantsSecret === false) {
-    throw new KeyInvalidError(
-      'the bytes are not a DER key (SPKI, PKCS#8, PKCS#1, SEC1, X.509), and a raw secret cannot serve an asymmetric algorithm',
-    );
-  }
-  return secret(undefined, bytes);
+  if (OPENSSH_LINE.test(text))
+    throw new KeyInvalidError('OpenSSH keys are not supported; convert to PEM (ssh-keygen -e -m PKCS8)');
+  return secret(text, utf8Encode(text), intent);
 }
 
 /**
- * Sorts key input into one of the import paths. `wantsSecret` is true when the algorithm is HMAC,
- * false when it is asymmetric, undefined when the caller named none.
+ * The key text that bytes hold, read the way {@link findKeyMaterial} found it: UTF-8 (a BOM dropped)
+ * first, then UTF-16 as editors on Windows write it; `undefined` when the bytes hold no key text.
  */
-export function classifyMaterial(input: unknown, wantsSecret: boolean | undefined): Material {
+function keyTextIn(bytes: Uint8Array): string | undefined {
+  const utf8 = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  if (findKeyMaterial(utf8) !== undefined) return utf8;
+  const utf16 = utf16Text(bytes);
+  return utf16 !== undefined && findKeyMaterial(utf16) !== undefined ? utf16 : undefined;
+}
+
+function fromBytes(bytes: Uint8Array, intent: SecretIntent): Material {
+  if (bytes.length === 0) throw new KeyInvalidError('the key is empty');
+  if (intent === 'explicit') return secret(undefined, bytes, intent);
+  const container = readKeyContainer(bytes);
+  if (container !== undefined) {
+    if (intent === true) throw new KeyInvalidError('an HMAC or AES secret cannot be DER-encoded key material');
+    return { kind: 'container', container };
+  }
+  const found = findKeyMaterial(bytes);
+  if (found !== undefined) {
+    if (intent === true) throw new KeyInvalidError(`an HMAC or AES secret cannot be ${found}`);
+    // Key text held in bytes (a key file read with fs.readFileSync) is read as that text.
+    const text = keyTextIn(bytes);
+    const material = text === undefined ? undefined : fromText(text, intent);
+    if (material === undefined || material.kind === 'secret') {
+      throw new KeyInvalidError(`the key holds ${found} that jwtkit cannot import, and such material is never used as a secret`);
+    }
+    return material;
+  }
+  if (intent === false) {
+    throw new KeyInvalidError(
+      'the bytes are not a DER key (SPKI, PKCS#8, PKCS#1, SEC1, X.509) or key text, and a raw secret cannot serve an asymmetric algorithm',
+    );
+  }
+  return { kind: 'secret', bytes };
+}
+
+const tag = (value: object): string => Object.prototype.toString.call(value);
+
+/** The bytes of any binary input, from this realm or another (a Buffer, any typed array, a DataView, an ArrayBuffer). */
+function bytesOf(input: object): Uint8Array | undefined {
+  if (input instanceof Uint8Array) return input;
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  if (input instanceof ArrayBuffer || tag(input) === '[object ArrayBuffer]' || tag(input) === '[object SharedArrayBuffer]') {
+    return new Uint8Array(input as ArrayBuffer);
+  }
+  return undefined;
+}
+
+/**
+ * Sorts key input into one of the import paths, following the caller's {@link SecretIntent}.
+ */
+export function classifyMaterial(input: unknown, intent: SecretIntent): Material {
   if (input instanceof Key) return { kind: 'key', key: input };
-  if (typeof input === 'string') return fromText(input, wantsSecret);
-  if (input instanceof Uint8Array) return fromBytes(input, wantsSecret);
-  if (input instanceof ArrayBuffer) return fromBytes(new Uint8Array(input), wantsSecret);
+  if (typeof input === 'string') return fromText(input, intent);
   if (typeof input === 'object' && input !== null) {
+    const bytes = bytesOf(input);
+    if (bytes !== undefined) return fromBytes(bytes, intent);
     if ('keys' in input && Array.isArray((input as { keys: unknown }).keys)) {
       throw new KeyInvalidError('a JWKS is not one key: use createLocalJWKS');
     }
