@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import * as jose from 'jose';
-import { createLocalJWKS, createSigner, createVerifier, importKey } from 'jwtkit';
+import { createSecretJWKS, createSigner, createVerifier, importKey } from 'jwtkit';
 import { type CacheRow, cacheRows } from './cache.js';
 import { BENCH_ALGS, BENCH_CLAIMS, BENCH_SECRET, benchKeys, contenders, nodeFloor } from './contenders.js';
 import { compare, compareRounds, opsText, RUNTIME } from './measure.js';
@@ -198,7 +198,7 @@ if (sections.has('jwks')) {
     }));
     const last = keys[size - 1] as (typeof keys)[number];
     const token = createSigner({ key: await importKey(last, { alg: 'HS256' }), expiresIn: '1h' }).sync(BENCH_CLAIMS);
-    const ours = createVerifier({ key: createLocalJWKS({ keys }), algorithms: ['HS256'] });
+    const ours = createVerifier({ key: createSecretJWKS({ keys }), algorithms: ['HS256'] });
     const theirs = jose.createLocalJWKSet({ keys });
     const results = await compare(
       {

@@ -56,12 +56,13 @@ export {
   verifyJWTSync,
 } from './jwt/verify.js';
 export type { VerifierCacheOptions } from './jwt/verify-cache.js';
+export { fromIssuer } from './keys/discovery.js';
 export { type ExportFormat, exportKey } from './keys/export.js';
 export { type GenerateKeyPairOptions, generateKeyPair, generateSecret } from './keys/generate.js';
 export { type ImportKeyOptions, importKey, importKeySync } from './keys/import.js';
 export type { JWK, JWKS } from './keys/jwk.js';
-export { createLocalJWKS, type LocalJWKS } from './keys/jwks-local.js';
-export { createRemoteJWKS, fromIssuer, type RemoteJWKS, type RemoteJWKSOptions } from './keys/jwks-remote.js';
+export { createLocalJWKS, createSecretJWKS, type LocalJWKS } from './keys/jwks-local.js';
+export { createRemoteJWKS, type RemoteJWKS, type RemoteJWKSOptions } from './keys/jwks-remote.js';
 export { Key } from './keys/key.js';
 export type { KeyMaterial } from './keys/material.js';
 export { jwkThumbprint, jwkThumbprintURI, type ThumbprintHash } from './keys/thumbprint.js';

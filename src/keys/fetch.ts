@@ -27,6 +27,23 @@ export interface FetchedJSON {
 
 const MAX_REDIRECTS = 3;
 
+/** The HTTP status of a failure that was an answer other than 2xx or a redirect. */
+const statuses = new WeakMap<JWKSFetchError, number>();
+/** Failures where no HTTP answer came at all: refused, reset, unknown host. */
+const unanswered = new WeakSet<JWKSFetchError>();
+
+/**
+ * How a fetchJSON failure ended: `status` for an HTTP answer other than 2xx, `'no answer'` when
+ * the server was never heard from (network error or timeout), `'other'` for the rest (a body that
+ * is not JSON, too large, a redirect elsewhere). Discovery reads it to choose which failure to report.
+ */
+export function failureKind(error: unknown): number | 'no answer' | 'other' {
+  if (error instanceof JWKSTimeoutError) return 'no answer';
+  if (!(error instanceof JWKSFetchError)) return 'other';
+  if (unanswered.has(error)) return 'no answer';
+  return statuses.get(error) ?? 'other';
+}
+
 /** localhost, 127.0.0.0/8 and [::1]: the hosts plain http may be used with. */
 export function isLoopback(url: URL): boolean {
   return url.hostname === 'localhost' || url.hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(url.hostname);
@@ -85,7 +102,11 @@ export async function fetchJSON(start: URL, options: FetchJSONOptions): Promise<
         });
       } catch (error) {
         if (isTimeout(error) || signal.aborted) throw timedOut();
-        throw new JWKSFetchError(`cannot fetch ${url.href}: ${(error as Error)?.message ?? 'network error'}`, { cause: error });
+        const failed = new JWKSFetchError(`cannot fetch ${url.href}: ${(error as Error)?.message ?? 'network error'}`, {
+          cause: error,
+        });
+        unanswered.add(failed);
+        throw failed;
       }
       if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
         discard(response);
@@ -98,7 +119,9 @@ export async function fetchJSON(start: URL, options: FetchJSONOptions): Promise<
       }
       if (!response.ok) {
         discard(response);
-        throw new JWKSFetchError(`${url.href} answered HTTP ${response.status}`);
+        const failed = new JWKSFetchError(`${url.href} answered HTTP ${response.status}`);
+        statuses.set(failed, response.status);
+        throw failed;
       }
       const text = utf8Decode(await readBody(response, options.maxBytes, url));
       let value: unknown;

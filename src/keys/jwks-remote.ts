@@ -1,27 +1,34 @@
 /**
- * createRemoteJWKS and fromIssuer: a key resolver over a provider's published JWKS (Auth0, Okta,
- * Google, Keycloak, or our own issuer), fetched on first use and kept while fresh.
+ * createRemoteJWKS: a key resolver over a provider's published JWKS (Auth0, Okta, Google, Keycloak,
+ * or our own issuer), fetched on first use and kept while fresh. fromIssuer (discovery.ts) finds
+ * the JWKS URL first and then works the same way.
  *
  * - Fresh for the response's `Cache-Control: max-age`, within [`cooldown`, `cacheMaxAge`];
- *   without one, for `cacheMaxAge`.
- * - A `kid` the set does not have sends one refetch, at most once per `cooldown`: a provider that
- *   rotated its keys is picked up at once, and tokens with made-up kids cannot make us hammer it.
+ *   without one, for `cacheMaxAge`; never less than `cooldown`.
+ * - No fetch starts within `cooldown` of the previous one (`reload()` aside), whatever prompts it:
+ *   an unknown kid, an expired set or a failure. A `kid` the set does not have sends one refetch,
+ *   so a provider that rotated its keys is picked up at once, and tokens with made-up kids cannot
+ *   make us hammer it. A failure is remembered for the cooldown: lookups that need the provider
+ *   meanwhile fail at once with that error, so a provider that is down (500, timeout, bad JSON,
+ *   refused connection) sees one request per cooldown, not one per token (catalogue entry 46).
  * - Concurrent lookups share one fetch, except on Cloudflare Workers, where a promise must not
  *   outlive the request that made it: there each request fetches for itself, and only the fetched
- *   key set (plain data) is shared.
+ *   key set and the remembered failure (plain data) are shared.
  * - When a refetch fails, the previous set keeps serving for `staleIfError` past its freshness;
  *   after that the error is the answer.
  * - A lookup the fresh set can answer is answered synchronously (no promise), so `verifier.sync`
  *   and the verified-token cache work with it.
+ * - The set holds public keys only: a symmetric (`oct`) or private member fails the fetch
+ *   (catalogue entry 36).
  * - The URL is the application's: https (http only to loopback), redirects within its origin only.
  */
-import { InvalidOptionError, JWKSFetchError, JWKSNoMatchingKeyError, JWTKitError } from '../errors.js';
+import { InvalidOptionError, JWKSFetchError, JWKSNoMatchingKeyError } from '../errors.js';
 import type { JWSHeader } from '../jws/header.js';
 import type { KeyResolver } from '../jws/key-source.js';
 import { parseDuration } from '../jwt/duration.js';
 import { cacheControlMaxAge, checkFetchURL, type FetchJSONOptions, fetchJSON } from './fetch.js';
 import type { JWK } from './jwk.js';
-import { createLocalJWKS, type LocalJWKS } from './jwks-local.js';
+import { keySetResolver, type LocalJWKS, readJWKS } from './jwks-local.js';
 
 export interface RemoteJWKSOptions {
   /** Longest wait for the JWKS (seconds or a duration string; default 5 s). */
@@ -52,13 +59,13 @@ export interface RemoteJWKS extends KeyResolver {
   reload(): Promise<void>;
 }
 
-interface Settings extends FetchJSONOptions {
+export interface Settings extends FetchJSONOptions {
   readonly cooldown: number;
   readonly cacheMaxAge: number;
   readonly staleIfError: number;
 }
 
-function settings(options: RemoteJWKSOptions | undefined): Settings {
+export function settings(options: RemoteJWKSOptions | undefined): Settings {
   if (options !== undefined && (typeof options !== 'object' || options === null))
     throw new InvalidOptionError('options', 'must be an object');
   const { timeout = 5, cooldown = 30, cacheMaxAge = 600, staleIfError = 3600, maxBytes = 1 << 20, headers = {} } = options ?? {};
@@ -93,38 +100,59 @@ interface Fetched {
 }
 
 /** Where the JWKS URL comes from: given, or found by discovery. */
-type Locate = () => Promise<URL>;
+export type Locate = () => Promise<URL>;
 
-function remoteJWKS(locate: Locate, knownURL: URL | undefined, config: Settings): RemoteJWKS {
+export function remoteJWKS(locate: Locate, knownURL: URL | undefined, config: Settings): RemoteJWKS {
   let current: Fetched | undefined;
   let url = knownURL;
   let lastAttempt = Number.NEGATIVE_INFINITY;
+  /** The last attempt's error while that attempt is the latest; its start time is `lastAttempt`. */
+  let failure: { readonly error: unknown } | undefined;
   let pending: Promise<Fetched> | undefined;
 
   const fetchSet = async (): Promise<Fetched> => {
-    lastAttempt = Date.now();
-    url ??= await locate();
-    const { value, headers } = await fetchJSON(url, config);
-    let set: LocalJWKS;
+    const started = Date.now();
+    lastAttempt = started;
     try {
-      set = createLocalJWKS(value as never);
+      url ??= await locate();
+      const { value, headers } = await fetchJSON(url, config);
+      let set: LocalJWKS;
+      try {
+        // A JSON string is not a JWKS, even one that holds JWKS text.
+        set = keySetResolver(readJWKS((typeof value === 'string' ? null : value) as never, 'remote'));
+      } catch (error) {
+        throw new JWKSFetchError(`${url.href}: ${(error as Error).message}`, { cause: error });
+      }
+      const maxAge = cacheControlMaxAge(headers);
+      const wanted = maxAge === undefined ? config.cacheMaxAge : Math.min(maxAge * 1000, config.cacheMaxAge);
+      const fetchedAt = Date.now();
+      // Never shorter than the cooldown: no fetch starts within one cooldown of the last, whatever prompts it.
+      current = { set, fetchedAt, freshUntil: fetchedAt + Math.max(wanted, config.cooldown) };
+      if (lastAttempt === started) failure = undefined;
+      return current;
     } catch (error) {
-      throw new JWKSFetchError(`${url.href}: ${(error as Error).message}`, { cause: error });
+      if (lastAttempt === started) failure = { error };
+      throw error;
     }
-    const maxAge = cacheControlMaxAge(headers);
-    const lifetime =
-      maxAge === undefined ? config.cacheMaxAge : Math.min(Math.max(maxAge * 1000, config.cooldown), config.cacheMaxAge);
-    const fetchedAt = Date.now();
-    current = { set, fetchedAt, freshUntil: fetchedAt + lifetime };
-    return current;
   };
 
-  const refetch = (): Promise<Fetched> => {
+  /** A fetch now, shared with one under way. */
+  const start = (): Promise<Fetched> => {
     if (!SHARE_PENDING) return fetchSet();
     pending ??= fetchSet().finally(() => {
       pending = undefined;
     });
     return pending;
+  };
+
+  /**
+   * A fetch, unless one is under way (shared) or the last one failed within the cooldown: then its
+   * error, at once. A provider that is down sees one request per cooldown, not one per token.
+   */
+  const refetch = (): Promise<Fetched> => {
+    if (SHARE_PENDING && pending !== undefined) return pending;
+    if (failure !== undefined && Date.now() - lastAttempt < config.cooldown) return Promise.reject(failure.error);
+    return start();
   };
 
   /** A new set, or, when fetching fails, the one in use while it is within staleIfError. */
@@ -164,7 +192,7 @@ function remoteJWKS(locate: Locate, knownURL: URL | undefined, config: Settings)
     fresh: { get: () => current !== undefined && Date.now() < current.freshUntil, enumerable: true },
     reload: {
       value: async () => {
-        await refetch();
+        await start();
       },
     },
   });
@@ -183,61 +211,4 @@ function remoteJWKS(locate: Locate, knownURL: URL | undefined, config: Settings)
 export function createRemoteJWKS(url: string | URL, options?: RemoteJWKSOptions): RemoteJWKS {
   const checked = checkFetchURL(url, 'url');
   return remoteJWKS(async () => checked, checked, settings(options));
-}
-
-/** Candidate metadata URLs of an issuer: OpenID Connect Discovery §4, then RFC 8414 §3. */
-function metadataURLs(issuer: URL): URL[] {
-  const path = issuer.pathname.replace(/\/$/, '');
-  return [
-    new URL(`${issuer.origin}${path}/.well-known/openid-configuration`),
-    new URL(`${issuer.origin}/.well-known/oauth-authorization-server${path}`),
-  ];
-}
-
-/**
- * Finds an issuer's `jwks_uri` through its discovery metadata. The metadata must name exactly this
- * issuer (OpenID Connect Discovery §4.3, RFC 8414 §3.3), and the `jwks_uri` obeys the same URL rules.
- */
-export async function discoverJWKSURL(issuer: string, options?: RemoteJWKSOptions): Promise<URL> {
-  const config = settings(options);
-  const base = checkFetchURL(issuer, 'issuer');
-  let lastError: unknown;
-  for (const candidate of metadataURLs(base)) {
-    try {
-      const { value } = await fetchJSON(candidate, config);
-      const metadata = value as { issuer?: unknown; jwks_uri?: unknown } | null;
-      if (typeof metadata !== 'object' || metadata === null)
-        throw new JWKSFetchError(`${candidate.href} is not a metadata document`);
-      if (metadata.issuer !== issuer)
-        throw new JWKSFetchError(
-          `the metadata at ${candidate.href} names another issuer (${String(metadata.issuer).slice(0, 200)})`,
-        );
-      if (typeof metadata.jwks_uri !== 'string') throw new JWKSFetchError(`the metadata at ${candidate.href} has no jwks_uri`);
-      try {
-        return checkFetchURL(metadata.jwks_uri, 'jwks_uri');
-      } catch (error) {
-        throw new JWKSFetchError(`the jwks_uri in ${candidate.href} is refused: ${(error as Error).message}`);
-      }
-    } catch (error) {
-      if (!(error instanceof JWTKitError)) throw error;
-      lastError = error;
-    }
-  }
-  throw lastError;
-}
-
-/**
- * A remote JWKS found through an issuer's OpenID Connect or OAuth 2.0 discovery metadata. Discovery
- * happens on first use (or `reload()`), so this can be set up where no await is possible.
- *
- * @example
- * ```ts
- * const jwks = fromIssuer('https://accounts.google.com');
- * const verify = createVerifier({ key: jwks, algorithms: ['RS256'], issuer: 'https://accounts.google.com', audience: clientId });
- * ```
- */
-export function fromIssuer(issuer: string, options?: RemoteJWKSOptions): RemoteJWKS {
-  checkFetchURL(issuer, 'issuer');
-  const config = settings(options);
-  return remoteJWKS(() => discoverJWKSURL(issuer, options), undefined, config);
 }

@@ -195,6 +195,12 @@ describe('createRemoteJWKS', () => {
         'ERR_JWKS_FETCH_FAILED',
         /private/,
       ],
+      [
+        json({ keys: [{ kty: 'oct', k: 'c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI', kid: 'a' }] }),
+        'ERR_JWKS_FETCH_FAILED',
+        /symmetric/,
+      ],
+      [json(JSON.stringify(jwksOf(a))), 'ERR_JWKS_FETCH_FAILED', /"keys" array/],
       [new Response('{"keys":[]}{"keys":[]}'), 'ERR_JWKS_FETCH_FAILED', /valid JSON/],
       [new Response(`{"keys":[],"keys":[${JSON.stringify(a.jwk)}]}`), 'ERR_JWKS_FETCH_FAILED', /valid JSON/],
       [new Response('x'.repeat(2048)), 'ERR_JWKS_FETCH_FAILED', /more than 1024 bytes/],
@@ -213,13 +219,18 @@ describe('createRemoteJWKS', () => {
       ],
     ];
     for (const [answer, code, message] of cases) {
-      const { idp, verify, jwks } = setup([answer], { maxBytes: 1024 });
+      at(T);
+      const { idp, verify, jwks } = setup([answer], { maxBytes: 1024, cooldown: '30s' });
       const error = await rejectsWith(verify(token), code);
       assert.match(error.message, message);
       assert.doesNotMatch(error.message, new RegExp(token.slice(0, 20)));
       assert.deepEqual(jwks.keys, []);
+      at(T + 29_999);
+      assert.equal(await rejectsWith(verify(token), code), error, 'within the cooldown, the remembered failure');
+      assert.equal(idp.requests.length, 1);
+      at(T + 30_000);
       await rejectsWith(verify(token), code);
-      assert.equal(idp.requests.length, 2, 'with no set to fall back on, each lookup tries again');
+      assert.equal(idp.requests.length, 2, 'one attempt per cooldown');
     }
   });
 
@@ -326,5 +337,51 @@ describe('fromIssuer', () => {
       assert.match(error.message, message);
     }
     throwsWith(() => fromIssuer('http://idp.example'), 'ERR_INVALID_OPTION');
+  });
+  it("reports the first real cause when discovery fails, not the fallback's 404", async () => {
+    at(T);
+    const openid = `${ISSUER}/.well-known/openid-configuration`;
+    const cases: [Answer[], RegExp, number][] = [
+      [[new Response('oops', { status: 500 }), new Response('', { status: 404 })], /openid-configuration answered HTTP 500/, 2],
+      [[new Response('', { status: 404 }), new Response('oops', { status: 503 })], /oauth-authorization-server.*HTTP 503/, 2],
+      [[json([]), new Response('', { status: 404 })], /openid-configuration is not a metadata document/, 2],
+      [[new Response('', { status: 404 }), new Response('', { status: 410 })], /publishes no discovery metadata/, 2],
+      [
+        [
+          () => {
+            throw new TypeError('connection refused');
+          },
+        ],
+        /connection refused/,
+        1,
+      ],
+    ];
+    for (const [answers, message, requests] of cases) {
+      const idp = provider(...answers);
+      const error = await rejectsWith(fromIssuer(ISSUER, { fetch: idp.fetch }).reload(), 'ERR_JWKS_FETCH_FAILED');
+      assert.match(error.message, message);
+      assert.equal(idp.requests.length, requests, 'no fallback once the host gave no answer at all');
+      assert.equal(idp.requests[0]?.url, openid);
+    }
+    const refused = provider(() => {
+      throw new TypeError('connection refused');
+    });
+    const error = await rejectsWith(fromIssuer(ISSUER, { fetch: refused.fetch }).reload(), 'ERR_JWKS_FETCH_FAILED');
+    assert.equal((error.cause as Error).message, 'connection refused', 'the network error is kept as the cause');
+  });
+
+  it('does not retry a failed discovery within the cooldown, however many lookups', async () => {
+    at(T);
+    const a = await signer('a');
+    const idp = provider(new Response('oops', { status: 500 }));
+    const verify = createVerifier({ key: fromIssuer(ISSUER, { fetch: idp.fetch, cooldown: '30s' }), algorithms: ['ES256'] });
+    const token = await tokenBy(a);
+    const first = await rejectsWith(verify(token), 'ERR_JWKS_FETCH_FAILED');
+    assert.match(first.message, /HTTP 500/);
+    for (let i = 0; i < 10; i++) assert.equal(await rejectsWith(verify(token), 'ERR_JWKS_FETCH_FAILED'), first);
+    assert.equal(idp.requests.length, 2, 'one discovery: both metadata URLs, once');
+    at(T + 30_000);
+    await rejectsWith(verify(token), 'ERR_JWKS_FETCH_FAILED');
+    assert.equal(idp.requests.length, 4);
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   createLocalJWKS,
+  createSecretJWKS,
   exportKey,
   generateKeyPair,
   generateSecret,
@@ -289,5 +290,41 @@ describe('createLocalJWKS', () => {
     assert.throws(() => createLocalJWKS('{'), { code: 'ERR_JWKS_INVALID' });
     assert.throws(() => createLocalJWKS({ keys: 'x' } as unknown as { keys: JWK[] }), { code: 'ERR_JWKS_INVALID' });
     assert.throws(() => createLocalJWKS({ keys: [KEYS.p256.privateJwk] }), { code: 'ERR_JWKS_INVALID' });
+  });
+});
+
+describe('createSecretJWKS', () => {
+  const secret = (kid: string, text: string) => ({
+    kty: 'oct',
+    kid,
+    alg: 'HS256',
+    k: btoa(text).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'),
+  });
+  const a = secret('a', SECRET);
+  const b = secret('b', `${SECRET}-b`);
+
+  it('selects the secret by kid and verifies an HS256 token', async () => {
+    const secrets = createSecretJWKS({ keys: [a, b] });
+    const token = await signJWT({ who: 'b' }, await importKey(b, { alg: 'HS256' }));
+    assert.equal((await verifyJWT(token, secrets, { algorithms: ['HS256'] })).payload.who, 'b');
+    assert.equal(createSecretJWKS(JSON.stringify({ keys: [a] })).keys.length, 1);
+  });
+
+  it('is the only way to a set of secrets: createLocalJWKS refuses one, naming createSecretJWKS', () => {
+    assert.throws(() => createLocalJWKS({ keys: [a, b] }), { code: 'ERR_JWKS_INVALID', message: /createSecretJWKS/ });
+  });
+
+  it('refuses public keys, and a set that mixes them with secrets, either way', () => {
+    assert.throws(() => createSecretJWKS({ keys: [KEYS.p256.publicJwk] }), {
+      code: 'ERR_JWKS_INVALID',
+      message: /createLocalJWKS/,
+    });
+    for (const keys of [
+      [a, KEYS.rsa.publicJwk],
+      [KEYS.rsa.publicJwk, a],
+    ]) {
+      assert.throws(() => createSecretJWKS({ keys }), { code: 'ERR_JWKS_INVALID', message: /mixes/ });
+      assert.throws(() => createLocalJWKS({ keys }), { code: 'ERR_JWKS_INVALID', message: /mixes/ });
+    }
   });
 });

@@ -4,11 +4,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   createLocalJWKS,
+  createSecretJWKS,
   type FlattenedJWS,
   type GeneralJWS,
   importKey,
   type JWK,
   type JWSHeader,
+  type KeyResolver,
   signJWS,
   verifyJWS,
 } from 'jwtkit';
@@ -44,9 +46,15 @@ const publicPart = (jwk: JWK): JWK => Object.fromEntries(Object.entries(jwk).fil
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
-/** The verifier's view: public JWKs, selected per signature by kid and algorithm. */
-function verificationKeys(example: Example) {
-  return createLocalJWKS({ keys: list(example.input.key).map(publicPart) });
+/**
+ * The verifier's view: public JWKs, selected per signature by kid and algorithm. Secrets are a set
+ * of their own (a set never mixes them with public keys), chosen for HS* signatures.
+ */
+function verificationKeys(example: Example): KeyResolver {
+  const keys = list(example.input.key).map(publicPart);
+  const publicKeys = createLocalJWKS({ keys: keys.filter((jwk) => jwk.kty !== 'oct') });
+  const secrets = createSecretJWKS({ keys: keys.filter((jwk) => jwk.kty === 'oct') });
+  return (header, token) => (String(header.alg).startsWith('HS') ? secrets : publicKeys)(header, token);
 }
 
 /** What the example signed with, and how: header placement decides where alg and kid go. */

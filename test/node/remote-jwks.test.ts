@@ -5,11 +5,13 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { createRemoteJWKS, createVerifier, exportKey, generateKeyPair, type JWK, type Key, signJWT } from 'jwtkit';
+import fc from 'fast-check';
+import { createRemoteJWKS, createVerifier, exportKey, fromIssuer, generateKeyPair, type JWK, type Key, signJWT } from 'jwtkit';
 import { withAuth } from 'jwtkit/node-http';
+import { testClock } from '../support/clock.js';
 import { rejectsWith } from '../support/errors.js';
 
-const MAX_REQUESTS = 200;
+const MAX_REQUESTS = 2000;
 const servers: Server[] = [];
 after(() => {
   for (const server of servers) server.closeAllConnections();
@@ -120,5 +122,226 @@ describe('createRemoteJWKS against real servers', () => {
     assert.equal(response.headers.get('www-authenticate'), null);
     const body = (await response.json()) as { error: string; code: string };
     assert.deepEqual([body.error, body.code], ['temporarily_unavailable', 'ERR_AUTH_UNAVAILABLE']);
+  });
+});
+
+// Catalogue entry 46. What must never happen: a provider that is down (or a flood of made-up kids)
+// turns each verification into a request. Bound: fetches <= 1 + floor(elapsed / cooldown), however
+// many verifications run and however they interleave with time; concurrent ones share one fetch.
+// Time is the test's (Date.now is replaced), so the cooldowns span minutes while the test does not.
+describe('46. refetch storms', () => {
+  const at = testClock();
+  const T = 1_900_000_000_000;
+  const ISSUER_PATH = '/tenant';
+  type Mode = '500' | 'bad-json' | 'symmetric' | 'timeout' | 'refused';
+  const MODES: Mode[] = ['500', 'bad-json', 'symmetric', 'timeout', 'refused'];
+
+  /** One server for the whole describe, failing the way `mode` says; `hits` counts what reached it. */
+  let mode: Mode = '500';
+  let hits = 0;
+  let server: { url: string } | undefined;
+  let refusedURL: string | undefined;
+  const failing = async () => {
+    server ??= await serve((req, res) => {
+      hits++;
+      if (mode === 'timeout') return; // never answers; the client's timeout ends it
+      if (mode === '500') return void res.writeHead(500).end('oops');
+      if (mode === 'bad-json') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys": [');
+      if (req.url?.includes('/.well-known/')) {
+        return sendJSON(res, { issuer: `${server?.url}${ISSUER_PATH}`, jwks_uri: `${server?.url}/jwks` });
+      }
+      sendJSON(res, { keys: [{ kty: 'oct', kid: 'k1', k: 'c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI' }] });
+    });
+    if (refusedURL === undefined) {
+      // A port that was just listened on and closed: connections to it are refused.
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      refusedURL = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+      await new Promise((resolve) => closed.close(resolve));
+    }
+    return { base: mode === 'refused' ? refusedURL : server.url };
+  };
+
+  /** Counts every fetch the key set starts, refused connections included. */
+  const counting = () => {
+    const counter = { fetches: 0 };
+    const fetchImpl: typeof fetch = (input, init) => {
+      counter.fetches++;
+      return fetch(input, init);
+    };
+    return { counter, fetchImpl };
+  };
+
+  it('10 verifications against a JWKS answering 500 make one request, 20 through discovery make two', async () => {
+    const { token } = await signer('k1');
+    mode = '500';
+    const { base } = await failing();
+    for (const [make, requests] of [
+      [() => createRemoteJWKS(`${base}/jwks`), 1],
+      [() => fromIssuer(`${base}${ISSUER_PATH}`), 2],
+    ] as const) {
+      hits = 0;
+      const verify = createVerifier({ key: make(), algorithms: ['ES256'] });
+      const first = await rejectsWith(verify(token), 'ERR_JWKS_FETCH_FAILED');
+      assert.match(first.message, /HTTP 500/);
+      for (let i = 0; i < 9; i++) assert.equal(await rejectsWith(verify(token), 'ERR_JWKS_FETCH_FAILED'), first);
+      const concurrent = await Promise.all(Array.from({ length: 10 }, () => rejectsWith(verify(token), 'ERR_JWKS_FETCH_FAILED')));
+      assert.ok(concurrent.every((error) => error === first));
+      assert.equal(hits, requests);
+    }
+  });
+
+  it('shares one in-flight fetch between concurrent verifications, and remembers a timeout and a refused connection', async () => {
+    const { token } = await signer('k1');
+    for (const [failure, code, cause] of [
+      ['timeout', 'ERR_JWKS_TIMEOUT', undefined],
+      ['refused', 'ERR_JWKS_FETCH_FAILED', /fetch failed|refused/i],
+    ] as const) {
+      mode = failure;
+      const { base } = await failing();
+      const { counter, fetchImpl } = counting();
+      const verify = createVerifier({
+        key: createRemoteJWKS(`${base}/jwks`, { timeout: 0.1, fetch: fetchImpl }),
+        algorithms: ['ES256'],
+      });
+      const errors = await Promise.all(Array.from({ length: 10 }, () => rejectsWith(verify(token), code)));
+      assert.equal(counter.fetches, 1);
+      assert.ok(errors.every((error) => error === errors[0]));
+      assert.equal(await rejectsWith(verify(token), code), errors[0]);
+      assert.equal(counter.fetches, 1);
+      if (cause) assert.match(String((errors[0]?.cause as Error)?.message), cause, 'the network error is kept as the cause');
+    }
+  });
+
+  it("fromIssuer reports the first real cause: the 500, not the fallback's 404; a refused connection, once", async () => {
+    const first = await serve((req, res) => {
+      if (req.url?.includes('openid-configuration')) return void res.writeHead(500).end('oops');
+      res.writeHead(404).end();
+    });
+    const error = await rejectsWith(fromIssuer(`${first.url}${ISSUER_PATH}`).reload(), 'ERR_JWKS_FETCH_FAILED');
+    assert.match(error.message, /openid-configuration answered HTTP 500/);
+    assert.equal(first.hits(), 2);
+
+    mode = 'refused';
+    const { base } = await failing();
+    const { counter, fetchImpl } = counting();
+    const refused = await rejectsWith(
+      fromIssuer(`${base}${ISSUER_PATH}`, { fetch: fetchImpl }).reload(),
+      'ERR_JWKS_FETCH_FAILED',
+    );
+    assert.match(refused.message, /openid-configuration/);
+    assert.ok(refused.cause instanceof Error, 'the network error is the cause');
+    assert.equal(counter.fetches, 1, 'the fallback is on the same refusing host: not asked');
+  });
+
+  type Step = { verify: number } | { advance: number };
+  const steps = (cooldownMs: number) =>
+    fc.array(
+      fc.oneof(
+        fc.integer({ min: 1, max: 6 }).map((n): Step => ({ verify: n })),
+        fc.integer({ min: 0, max: Math.floor(cooldownMs * 1.5) }).map((ms): Step => ({ advance: ms })),
+      ),
+      { maxLength: 10 },
+    );
+  const scenario = fc
+    .record({ mode: fc.constantFrom(...MODES), cooldown: fc.integer({ min: 1, max: 120 }), viaIssuer: fc.boolean() })
+    .chain((base) => steps(base.cooldown * 1000).map((list) => ({ ...base, steps: list })));
+
+  it('against a failing server: at most one fetch per cooldown, and exactly one when a verification comes after it', async () => {
+    const { token } = await signer('k1');
+    await fc.assert(
+      fc.asyncProperty(scenario, async ({ mode: failure, cooldown, viaIssuer, steps }) => {
+        mode = failure;
+        const { base } = await failing();
+        const { counter, fetchImpl } = counting();
+        let now = T;
+        at(now);
+        const options = { cooldown, timeout: 0.03, fetch: fetchImpl };
+        const jwks = viaIssuer ? fromIssuer(`${base}${ISSUER_PATH}`, options) : createRemoteJWKS(`${base}/jwks`, options);
+        const verify = createVerifier({ key: jwks, algorithms: ['ES256'] });
+        // The model: an attempt starts when a verification finds none yet, or the last one a cooldown ago.
+        let attempts = 0;
+        let lastAttempt = Number.NEGATIVE_INFINITY;
+        let remembered: unknown;
+        for (const step of steps) {
+          if ('advance' in step) {
+            now += step.advance;
+            at(now);
+            continue;
+          }
+          const before = counter.fetches;
+          const errors = await Promise.all(
+            Array.from({ length: step.verify }, () => rejectsWith(verify(token), ['ERR_JWKS_FETCH_FAILED', 'ERR_JWKS_TIMEOUT'])),
+          );
+          assert.ok(
+            errors.every((error) => error === errors[0]),
+            'concurrent verifications share one answer',
+          );
+          if (now - lastAttempt >= cooldown * 1000) {
+            attempts++;
+            lastAttempt = now;
+            assert.ok(counter.fetches > before, 'past the cooldown the provider gets another chance');
+          } else {
+            assert.equal(counter.fetches, before, 'within the cooldown nothing is fetched');
+            assert.equal(errors[0], remembered, 'within the cooldown, the remembered error');
+          }
+          remembered = errors[0];
+        }
+        // An attempt through discovery asks two metadata URLs (both fail), or one and then the JWKS.
+        const perAttempt = viaIssuer ? 2 : 1;
+        assert.ok(counter.fetches <= attempts * perAttempt, `${counter.fetches} fetches for ${attempts} attempts`);
+        assert.ok(attempts <= 1 + Math.floor((now - T) / (cooldown * 1000)));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('made-up kids against a healthy server: at most one fetch per cooldown, and the genuine token always verifies', async () => {
+    const genuine = await signer('k1');
+    const strangers = await Promise.all(['x', 'y', 'k1 ', 'K1'].map(signer));
+    // Valid through the test's clock, which runs days ahead.
+    const lasting = async (s: { privateKey: Key }, kid: string) =>
+      signJWT({ sub: kid, exp: T / 1000 + 365 * 86_400 }, s.privateKey, { kid });
+    genuine.token = await lasting(genuine, 'k1');
+    let requests = 0;
+    const healthy = await serve((_req, res) => {
+      requests++;
+      sendJSON(res, { keys: [genuine.jwk] });
+    });
+    const kidScenario = fc.record({ cooldown: fc.integer({ min: 1, max: 900 }) }).chain((base) =>
+      fc
+        .array(
+          fc.oneof(
+            fc.record({ who: fc.integer({ min: -1, max: strangers.length - 1 }), n: fc.integer({ min: 1, max: 6 }) }),
+            fc.integer({ min: 0, max: Math.floor(base.cooldown * 1500) }).map((ms) => ({ advance: ms })),
+          ),
+          { maxLength: 12 },
+        )
+        .map((list) => ({ ...base, steps: list })),
+    );
+    await fc.assert(
+      fc.asyncProperty(kidScenario, async ({ cooldown, steps }) => {
+        requests = 0;
+        let now = T;
+        at(now);
+        const verify = createVerifier({ key: createRemoteJWKS(`${healthy.url}/jwks`, { cooldown }), algorithms: ['ES256'] });
+        for (const step of steps) {
+          if ('advance' in step) {
+            now += step.advance;
+            at(now);
+            continue;
+          }
+          const token = step.who < 0 ? genuine.token : (strangers[step.who]?.token as string);
+          await Promise.all(
+            Array.from({ length: step.n }, async () => {
+              if (step.who < 0) assert.equal((await verify(token)).payload.sub, 'k1');
+              else await rejectsWith(verify(token), 'ERR_JWKS_NO_MATCHING_KEY');
+            }),
+          );
+        }
+        assert.ok(requests <= 1 + Math.floor((now - T) / (cooldown * 1000)), `${requests} requests in ${now - T} ms`);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
