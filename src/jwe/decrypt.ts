@@ -17,21 +17,24 @@ import {
   AlgorithmNotAllowedError,
   InvalidOptionError,
   JWEDecryptionFailedError,
+  JWEMalformedError,
   JWTKitError,
   KeyMismatchError,
 } from '../errors.js';
 import { headerRules } from '../jws/header.js';
 import { createKeySource, type KeyOrResolver, type KeySource } from '../jws/key-source.js';
+import { limitOption } from '../jws/limits.js';
 import { Key } from '../keys/key.js';
 import type { KeyMaterial } from '../keys/material.js';
 import { additionalData, decryptContent } from './content.js';
-import { checkJWEHeaders } from './header.js';
-import { recoverKey } from './key-management.js';
+import { type CheckedHeader, checkJWEHeaders } from './header.js';
+import { pbes2Count, recoverKey } from './key-management.js';
 import { type ParsedJWE, type ParsedRecipient, parseJWE } from './parse.js';
 import {
   DEFAULT_MAX_DECOMPRESSED_SIZE,
   DEFAULT_MAX_JWE_LENGTH,
   DEFAULT_MAX_PBES2_COUNT,
+  DEFAULT_MAX_RECIPIENTS,
   type FlattenedJWE,
   type GeneralJWE,
   type JWEHeader,
@@ -56,8 +59,16 @@ export interface DecryptJWEOptions {
   maxTokenLength?: number;
   /** Largest plaintext `zip: "DEF"` may inflate to, in bytes (default 250,000); 0 refuses compressed input. */
   maxDecompressedSize?: number;
-  /** Highest PBES2 iteration count (`p2c`) accepted (default 10,000). */
+  /**
+   * Most PBES2 iterations (`p2c`) one call may run (default 10,000): the sum over the recipients
+   * that would be tried, checked before any key is derived.
+   */
   maxPBES2Count?: number;
+  /**
+   * Most recipients a general JWE may carry (default 4). A JWE with more is refused
+   * (`ERR_JWE_MALFORMED`, parameter `recipients`) before any key is looked up.
+   */
+  maxRecipients?: number;
 }
 
 export interface DecryptedJWE {
@@ -81,6 +92,7 @@ export interface DecryptPolicy {
   readonly maxLength: number;
   readonly maxDecompressedSize: number;
   readonly maxPBES2Count: number;
+  readonly maxRecipients: number;
   readonly source: KeySource;
 }
 
@@ -93,14 +105,6 @@ function names(option: string, value: unknown, known: (name: unknown) => unknown
     if (known(name) === undefined) throw new InvalidOptionError(option, `unknown algorithm "${String(name).slice(0, 32)}"`);
   }
   return new Set(value as string[]);
-}
-
-function limit(option: string, value: unknown, fallback: number, allowZero: boolean): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) {
-    throw new InvalidOptionError(option, allowZero ? 'must be a non-negative integer' : 'must be a positive integer');
-  }
-  return value;
 }
 
 function unboundKey(material: KeyMaterial): void {
@@ -133,18 +137,25 @@ export function compileDecryptPolicy(key: KeyOrResolver, options: DecryptJWEOpti
     keyAlgorithms,
     encs,
     rules: headerRules(options.crit, false),
-    maxLength: limit('maxTokenLength', options.maxTokenLength, defaultMaxLength, false),
-    maxDecompressedSize: limit('maxDecompressedSize', options.maxDecompressedSize, DEFAULT_MAX_DECOMPRESSED_SIZE, true),
-    maxPBES2Count: limit('maxPBES2Count', options.maxPBES2Count, DEFAULT_MAX_PBES2_COUNT, false),
+    maxLength: limitOption('maxTokenLength', options.maxTokenLength, defaultMaxLength),
+    maxDecompressedSize: limitOption('maxDecompressedSize', options.maxDecompressedSize, DEFAULT_MAX_DECOMPRESSED_SIZE, true),
+    maxPBES2Count: limitOption('maxPBES2Count', options.maxPBES2Count, DEFAULT_MAX_PBES2_COUNT),
+    maxRecipients: limitOption('maxRecipients', options.maxRecipients, DEFAULT_MAX_RECIPIENTS),
     source: createKeySource(key, keyAlgorithms, { lookup: ANY_ALGORITHM, unbound: unboundKey }),
   };
 }
 
-function algorithms(
-  alg: string,
-  enc: string,
-  policy: DecryptPolicy,
-): { km: KeyManagementAlgorithm; ce: ContentEncryptionAlgorithm; keyAlg: KeyAlgorithmName } {
+/** What trying one recipient will take, decided from its headers and the policy alone: no key, no crypto. */
+interface Plan {
+  readonly checked: CheckedHeader;
+  readonly km: KeyManagementAlgorithm;
+  readonly ce: ContentEncryptionAlgorithm;
+  readonly keyAlg: KeyAlgorithmName;
+}
+
+function planFor(parsed: ParsedJWE, recipient: ParsedRecipient, policy: DecryptPolicy): Plan {
+  const checked = checkJWEHeaders(parsed.protectedHeader, parsed.shared, recipient.header, policy.rules);
+  const { alg, enc } = checked;
   const km = keyManagementAlgorithm(alg);
   if (km === undefined) {
     if (alg === 'RSA1_5') throw new AlgorithmNotAllowedError('RSA1_5 is never accepted: its padding is an oracle');
@@ -157,18 +168,41 @@ function algorithms(
   if (policy.keyAlgorithms !== undefined && !policy.keyAlgorithms.has(keyAlg)) {
     throw new AlgorithmNotAllowedError(`key management algorithm ${alg} is not in the allowed list`);
   }
-  return { km, ce, keyAlg };
+  return { checked, km, ce, keyAlg };
+}
+
+/**
+ * The PBES2 cap holds for the whole call (catalogue entry 38): the iterations of every recipient
+ * that would be tried add up, and the call is refused before any key is looked up or derived. A
+ * malformed `p2c` is left to its recipient, which refuses it without deriving.
+ */
+function checkPBES2Work(plans: ReadonlyArray<Plan | JWTKitError>, max: number): void {
+  let total = 0;
+  let counted = 0;
+  for (const plan of plans) {
+    if (plan instanceof JWTKitError || plan.km.family !== 'PBES2') continue;
+    const count = pbes2Count(plan.checked.header);
+    if (count === undefined) continue;
+    total += count;
+    counted++;
+  }
+  if (total <= max) return;
+  throw new JWEMalformedError(
+    counted === 1
+      ? `"p2c" is ${total}, over the limit of ${max} (maxPBES2Count)`
+      : `"p2c" adds up to ${total} over ${counted} recipients, over the limit of ${max} (maxPBES2Count)`,
+    'p2c',
+  );
 }
 
 async function decryptFor(
   parsed: ParsedJWE,
   recipient: ParsedRecipient,
+  { checked, km, ce, keyAlg }: Plan,
   policy: DecryptPolicy,
   jwe: unknown,
   reached: { decryption: boolean },
 ): Promise<DecryptedJWE> {
-  const checked = checkJWEHeaders(parsed.protectedHeader, parsed.shared, recipient.header, policy.rules);
-  const { km, ce, keyAlg } = algorithms(checked.alg, checked.enc, policy);
   const key = await policy.source.get(keyAlg, checked.header, jwe);
   if (!key.internals.decrypt) {
     throw new KeyMismatchError(
@@ -191,14 +225,30 @@ async function decryptFor(
   };
 }
 
-/** @internal Decrypts with a compiled policy; tries each recipient in order and returns the first that decrypts. */
+const planOrError = (parsed: ParsedJWE, policy: DecryptPolicy) => (recipient: ParsedRecipient) => {
+  try {
+    return planFor(parsed, recipient, policy);
+  } catch (error) {
+    if (!(error instanceof JWTKitError)) throw error;
+    return error;
+  }
+};
+
+/**
+ * @internal Decrypts with a compiled policy; tries each recipient in order and returns the first
+ * that decrypts. Every recipient is planned first, so that the call's whole work is known (and
+ * capped) before any key is touched.
+ */
 export async function decryptWith(policy: DecryptPolicy, jwe: unknown): Promise<DecryptedJWE> {
-  const parsed = parseJWE(jwe, policy.maxLength);
+  const parsed = parseJWE(jwe, policy);
+  const plans = parsed.recipients.map(planOrError(parsed, policy));
+  checkPBES2Work(plans, policy.maxPBES2Count);
   let firstError: unknown;
   const reached = { decryption: false };
-  for (const recipient of parsed.recipients) {
+  for (const [index, plan] of plans.entries()) {
     try {
-      return await decryptFor(parsed, recipient, policy, jwe, reached);
+      if (plan instanceof JWTKitError) throw plan;
+      return await decryptFor(parsed, parsed.recipients[index] as ParsedRecipient, plan, policy, jwe, reached);
     } catch (error) {
       if (!(error instanceof JWTKitError) || parsed.recipients.length === 1) throw error;
       firstError ??= error;

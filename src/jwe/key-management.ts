@@ -41,6 +41,7 @@ export interface Delivered {
 }
 
 export interface RecoverLimits {
+  /** Per recipient here; decryptWith caps the sum over the recipients of a call before any of them runs. */
   readonly maxPBES2Count: number;
 }
 
@@ -144,6 +145,12 @@ function headerBytes(header: JWEHeader, name: 'apu' | 'apv' | 'iv' | 'tag' | 'p2
   return bytes;
 }
 
+/** The PBES2 iteration count of a header, or undefined when it is not a positive safe integer. */
+export function pbes2Count(header: JWEHeader): number | undefined {
+  const { p2c } = header;
+  return typeof p2c === 'number' && Number.isSafeInteger(p2c) && p2c >= 1 ? p2c : undefined;
+}
+
 function requireEmpty(alg: KeyManagementAlgorithm, encryptedKey: Uint8Array): void {
   if (encryptedKey.length !== 0) throw malformed('encrypted_key', `must be empty with ${alg.name}`);
 }
@@ -185,10 +192,8 @@ async function unwrap(
       return cipherFor(wrapAlgorithm(alg)).aesUnwrap(derived, encryptedKey);
     }
     case 'PBES2': {
-      const { p2c } = header;
-      if (typeof p2c !== 'number' || !Number.isSafeInteger(p2c) || p2c < 1) {
-        throw malformed('p2c', 'must be a positive integer');
-      }
+      const p2c = pbes2Count(header);
+      if (p2c === undefined) throw malformed('p2c', 'must be a positive integer');
       if (p2c > limits.maxPBES2Count)
         throw malformed('p2c', `is ${p2c}, over the limit of ${limits.maxPBES2Count} (maxPBES2Count)`);
       const p2s = headerBytes(header, 'p2s');

@@ -1,12 +1,20 @@
 /** Reading a JWE in any serialization into its parts, strictly, after the size cap (RFC 7516 §7). */
 import { decodeBase64url } from '../encoding/base64url.js';
 import { isJSONObject, type JSONObject } from '../encoding/json.js';
+import { jsonSize, TOO_DEEP } from '../encoding/json-size.js';
 import { JWEMalformedError, TokenTooLargeError } from '../errors.js';
 import { decodeJSONSegment } from '../jws/compact.js';
+import { MAX_SERIALIZATION_DEPTH } from '../jws/limits.js';
 
 export interface ParsedRecipient {
   readonly header: JSONObject | undefined;
   readonly encryptedKey: Uint8Array;
+}
+
+/** The caps a JWE is held to before anything in it is decoded. */
+export interface ParseLimits {
+  readonly maxLength: number;
+  readonly maxRecipients: number;
 }
 
 export interface ParsedJWE {
@@ -53,16 +61,18 @@ function parseCompact(token: string, maxLength: number): ParsedJWE {
   };
 }
 
-/** Characters of the members a JWE JSON object carries: the cap applies before anything is decoded. */
-function lengthOf(jwe: JSONObject): number {
-  let total = 0;
-  const add = (value: unknown) => {
-    if (typeof value === 'string') total += value.length;
-    else if (value !== undefined) total += JSON.stringify(value)?.length ?? 0;
-  };
-  for (const name of ['protected', 'unprotected', 'iv', 'ciphertext', 'tag', 'aad', 'header', 'encrypted_key']) add(jwe[name]);
-  if (Array.isArray(jwe.recipients)) for (const entry of jwe.recipients) add(entry);
-  return total;
+/** The recipient count, then the size of the JSON text: both before anything is decoded. */
+function checkSize(jwe: JSONObject, { maxLength, maxRecipients }: ParseLimits): void {
+  const entries = Object.hasOwn(jwe, 'recipients') ? jwe.recipients : undefined;
+  if (Array.isArray(entries) && entries.length > maxRecipients) {
+    throw new JWEMalformedError(
+      `the JWE has ${entries.length} recipients, over the limit of ${maxRecipients} (maxRecipients)`,
+      'recipients',
+    );
+  }
+  const length = jsonSize(jwe, maxLength, MAX_SERIALIZATION_DEPTH);
+  if (length === TOO_DEEP) throw malformed(`the JWE is nested deeper than ${MAX_SERIALIZATION_DEPTH} levels`);
+  if (length > maxLength) throw new TokenTooLargeError(length, maxLength);
 }
 
 function recipient(entry: unknown): ParsedRecipient {
@@ -73,9 +83,8 @@ function recipient(entry: unknown): ParsedRecipient {
   };
 }
 
-function parseJSON(jwe: JSONObject, maxLength: number): ParsedJWE {
-  const length = lengthOf(jwe);
-  if (length > maxLength) throw new TokenTooLargeError(length, maxLength);
+function parseJSON(jwe: JSONObject, limits: ParseLimits): ParsedJWE {
+  checkSize(jwe, limits);
   const protectedSegment = jwe.protected;
   if (protectedSegment !== undefined && (typeof protectedSegment !== 'string' || protectedSegment.length === 0)) {
     throw malformed('"protected" must be a non-empty string');
@@ -105,8 +114,8 @@ function parseJSON(jwe: JSONObject, maxLength: number): ParsedJWE {
 }
 
 /** Parses a compact JWE string or a flattened or general JSON object. */
-export function parseJWE(jwe: unknown, maxLength: number): ParsedJWE {
-  if (typeof jwe === 'string') return parseCompact(jwe, maxLength);
+export function parseJWE(jwe: unknown, limits: ParseLimits): ParsedJWE {
+  if (typeof jwe === 'string') return parseCompact(jwe, limits.maxLength);
   if (!isJSONObject(jwe)) throw malformed('a JWE must be a compact string or a JSON serialization object');
-  return parseJSON(jwe, maxLength);
+  return parseJSON(jwe, limits);
 }

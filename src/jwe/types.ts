@@ -51,3 +51,8 @@ export const DEFAULT_MAX_DECOMPRESSED_SIZE = 250_000;
 export const DEFAULT_MAX_PBES2_COUNT = 10_000;
 /** PBES2 iteration count used when encrypting, unless `p2c` says otherwise: the decrypt cap, so that jwtkit reads what it writes. */
 export const DEFAULT_PBES2_COUNT = 10_000;
+/**
+ * Default cap on the recipients a general JWE may carry (catalogue entry 38): each costs a key
+ * lookup, a key unwrap or agreement and a content decryption, so a JWE with more is refused first.
+ */
+export const DEFAULT_MAX_RECIPIENTS = 4;

@@ -28,3 +28,8 @@ export interface GeneralJWS {
 
 /** Default cap on the size of a JWS handed to verifyJWS, in characters. */
 export const DEFAULT_MAX_JWS_LENGTH = 1024 * 1024;
+/**
+ * Default cap on the signatures a general JWS may carry (catalogue entry 38): each costs a key
+ * lookup and a verification, so a JWS with more is refused before any of them.
+ */
+export const DEFAULT_MAX_SIGNATURES = 4;

@@ -1,6 +1,7 @@
 /** verifyJWS: every serialization, detached content, `b64:false`, `crit`, several signatures. */
 import { decodeBase64url, encodeBase64url } from '../encoding/base64url.js';
 import { isJSONObject, type JSONObject } from '../encoding/json.js';
+import { jsonSize, TOO_DEEP } from '../encoding/json-size.js';
 import { asciiBytes, concatBytes, utf8Encode } from '../encoding/utf8.js';
 import { JWSMalformedError, JWSSignatureInvalidError, JWTKitError, TokenTooLargeError } from '../errors.js';
 import type { Key } from '../keys/key.js';
@@ -13,8 +14,9 @@ import {
   type KeyOrResolver,
   type KeySource,
 } from './key-source.js';
+import { limitOption, MAX_SERIALIZATION_DEPTH } from './limits.js';
 import { assertVerified, verifyWith } from './signature.js';
-import { DEFAULT_MAX_JWS_LENGTH, type FlattenedJWS, type GeneralJWS } from './types.js';
+import { DEFAULT_MAX_JWS_LENGTH, DEFAULT_MAX_SIGNATURES, type FlattenedJWS, type GeneralJWS } from './types.js';
 
 export interface VerifyJWSOptions {
   /** Algorithms accepted. Without it, the key's own algorithm is the only one. */
@@ -23,8 +25,16 @@ export interface VerifyJWSOptions {
   crit?: string[];
   /** The detached content, when the JWS was signed with `detached: true`. */
   payload?: string | Uint8Array;
-  /** Largest JWS accepted, in characters (default 1 MiB); checked before anything is decoded. */
+  /**
+   * Largest JWS accepted, in characters (default 1 MiB); checked before anything is decoded. A JSON
+   * serialization counts as the JSON text of the object.
+   */
   maxTokenLength?: number;
+  /**
+   * Most signatures a general JWS may carry (default 4). A JWS with more is refused
+   * (`ERR_JWS_MALFORMED`) before any key is looked up or any signature checked.
+   */
+  maxSignatures?: number;
 }
 
 export interface VerifiedJWS {
@@ -59,21 +69,25 @@ function candidateFrom(entry: unknown): Candidate {
   };
 }
 
-function lengthOf(jws: FlattenedJWS | GeneralJWS): number {
-  let total = typeof jws.payload === 'string' ? jws.payload.length : 0;
-  const entries = 'signatures' in jws && Array.isArray(jws.signatures) ? jws.signatures : [jws as FlattenedJWS];
-  for (const entry of entries) {
-    if (!isJSONObject(entry)) continue;
-    if (typeof entry.protected === 'string') total += entry.protected.length;
-    if (typeof entry.signature === 'string') total += entry.signature.length;
-    if (entry.header !== undefined) total += JSON.stringify(entry.header)?.length ?? 0;
-  }
-  return total;
+interface Limits {
+  readonly maxLength: number;
+  readonly maxSignatures: number;
 }
 
-function parse(jws: unknown, maxLength: number): { payload: string | undefined; candidates: Candidate[] } {
+/** The caps of a JSON serialization, before anything in it is decoded: the signature count, then the size. */
+function checkSize(jws: JSONObject, { maxLength, maxSignatures }: Limits): void {
+  const entries = Object.hasOwn(jws, 'signatures') ? jws.signatures : undefined;
+  if (Array.isArray(entries) && entries.length > maxSignatures) {
+    throw malformed(`the JWS has ${entries.length} signatures, over the limit of ${maxSignatures} (maxSignatures)`);
+  }
+  const length = jsonSize(jws, maxLength, MAX_SERIALIZATION_DEPTH);
+  if (length === TOO_DEEP) throw malformed(`the JWS is nested deeper than ${MAX_SERIALIZATION_DEPTH} levels`);
+  if (length > maxLength) throw new TokenTooLargeError(length, maxLength);
+}
+
+function parse(jws: unknown, limits: Limits): { payload: string | undefined; candidates: Candidate[] } {
   if (typeof jws === 'string') {
-    const parts = splitCompact(jws, maxLength, malformed);
+    const parts = splitCompact(jws, limits.maxLength, malformed);
     return {
       payload: parts.payloadSegment,
       candidates: [
@@ -87,8 +101,7 @@ function parse(jws: unknown, maxLength: number): { payload: string | undefined; 
     };
   }
   if (!isJSONObject(jws)) throw malformed('a JWS must be a compact string or a JSON serialization object');
-  const length = lengthOf(jws as unknown as GeneralJWS);
-  if (length > maxLength) throw new TokenTooLargeError(length, maxLength);
+  checkSize(jws, limits);
   const payload = (jws as Record<string, unknown>).payload;
   if (payload !== undefined && typeof payload !== 'string') throw malformed('"payload" must be a string');
   if (Object.hasOwn(jws, 'signatures')) {
@@ -119,14 +132,38 @@ function payloadBytes(
   return { bytes, segment };
 }
 
-async function verifyCandidate(
-  candidate: Candidate,
-  payloadText: string | undefined,
-  options: VerifyJWSOptions,
-  allowed: ReadonlySet<string> | undefined,
-  source: KeySource,
-  jws: unknown,
-): Promise<VerifiedJWS> {
+type Payload = ReturnType<typeof payloadBytes>;
+
+/** The payload of every candidate, decoded once per `b64` mode rather than once per signature. */
+function payloadOnce(text: string | undefined, detached: string | Uint8Array | undefined): (b64: boolean) => Payload {
+  const decoded = new Map<boolean, Payload | JWTKitError>();
+  return (b64) => {
+    let entry = decoded.get(b64);
+    if (entry === undefined) {
+      try {
+        entry = payloadBytes(text, detached, b64);
+      } catch (error) {
+        if (!(error instanceof JWTKitError)) throw error;
+        entry = error;
+      }
+      decoded.set(b64, entry);
+    }
+    if (entry instanceof JWTKitError) throw entry;
+    return entry;
+  };
+}
+
+interface Call {
+  readonly jws: unknown;
+  readonly payloadText: string | undefined;
+  readonly payloadFor: (b64: boolean) => Payload;
+  readonly options: VerifyJWSOptions;
+  readonly allowed: ReadonlySet<string> | undefined;
+  readonly source: KeySource;
+}
+
+async function verifyCandidate(candidate: Candidate, call: Call): Promise<VerifiedJWS> {
+  const { jws, payloadText, options, allowed, source } = call;
   const { b64, alg } = checkHeaders(
     candidate.protectedHeader,
     candidate.unprotectedHeader,
@@ -135,7 +172,7 @@ async function verifyCandidate(
   );
   const algorithm = checkHeaderAlgorithm(alg, allowed);
   const signature = decodeSignature(candidate.signature, malformed);
-  const payload = payloadBytes(payloadText, options.payload, b64);
+  const payload = call.payloadFor(b64);
   if (typeof jws === 'string' && !b64 && options.payload === undefined && payloadText?.includes('.')) {
     throw malformed('an unencoded compact payload cannot contain "."');
   }
@@ -157,6 +194,8 @@ async function verifyCandidate(
 /**
  * Verifies a JWS in any serialization and returns its payload bytes. With several signatures
  * (general serialization) the first one that verifies is returned; `b64` must agree across them.
+ * A general JWS with more than `maxSignatures` signatures (default 4) is refused before any of
+ * them is checked, so one call costs at most that many verifications.
  *
  * @example
  * ```ts
@@ -170,14 +209,19 @@ export async function verifyJWS(
   options: VerifyJWSOptions = {},
 ): Promise<VerifiedJWS> {
   const allowed = checkAlgorithmsOption(options.algorithms);
+  const limits = {
+    maxLength: limitOption('maxTokenLength', options.maxTokenLength, DEFAULT_MAX_JWS_LENGTH),
+    maxSignatures: limitOption('maxSignatures', options.maxSignatures, DEFAULT_MAX_SIGNATURES),
+  };
   const source = createKeySource(keyOrResolver, allowed);
-  const { payload, candidates } = parse(jws, options.maxTokenLength ?? DEFAULT_MAX_JWS_LENGTH);
+  const { payload, candidates } = parse(jws, limits);
   const modes = new Set(candidates.map((c) => c.protectedHeader?.b64 !== false));
   if (modes.size > 1) throw malformed('all signatures must agree on "b64"');
+  const call = { jws, payloadText: payload, payloadFor: payloadOnce(payload, options.payload), options, allowed, source };
   let firstError: unknown;
   for (const candidate of candidates) {
     try {
-      return await verifyCandidate(candidate, payload, options, allowed, source, jws);
+      return await verifyCandidate(candidate, call);
     } catch (error) {
       if (!(error instanceof JWTKitError)) throw error;
       firstError ??= error;
