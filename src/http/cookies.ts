@@ -76,7 +76,11 @@ function forwardedProto(request: AuthRequest): string | undefined {
     for (const pair of first.split(';')) {
       const eq = pair.indexOf('=');
       if (eq !== -1 && pair.slice(0, eq).trim().toLowerCase() === 'proto')
-        return pair.slice(eq + 1).trim().replace(/^"|"$/g, '').toLowerCase();
+        return pair
+          .slice(eq + 1)
+          .trim()
+          .replace(/^"|"$/g, '')
+          .toLowerCase();
     }
   }
   return view.header('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();

@@ -276,7 +276,10 @@ export function describeAdapter(name: string, style: BodyStyle, start: () => Pro
       });
       it('40. answers every generated preflight the same way', async () => {
         const method = fc.stringMatching(/^[A-Za-z-]{1,12}$/);
-        const origin = fc.oneof(fc.webAuthority().map((authority) => `https://${authority}`), fc.constant('null'));
+        const origin = fc.oneof(
+          fc.webAuthority().map((authority) => `https://${authority}`),
+          fc.constant('null'),
+        );
         await fc.assert(
           fc.asyncProperty(
             fc.constantFrom('/protected', '/optional', '/scoped', '/admin', '/elsewhere'),
@@ -353,7 +356,10 @@ export function describeAdapter(name: string, style: BodyStyle, start: () => Pro
           const headers = { authorization: `${name} ${tokens.valid}` };
           await expectOK(await send(server, '/optional', { headers }), { sub: 'ada', source: 'header' });
         }
-        await expectOK(await send(server, '/optional', { headers: { authorization: 'Bearerish x' } }), { sub: null, source: null });
+        await expectOK(await send(server, '/optional', { headers: { authorization: 'Bearerish x' } }), {
+          sub: null,
+          source: null,
+        });
       });
     });
 
@@ -375,7 +381,8 @@ export function describeAdapter(name: string, style: BodyStyle, start: () => Pro
             const headers = { authorization: `Bearer ${await token({ [name]: value })}` };
             const special = name === 'jti' && (value === 'revoked' || value === 'store-down');
             const response = await send(server, '/protected', { headers });
-            if (typeof value !== 'string' || value === '') await expectFailure(response, { status: 401, reason: 'invalid' }, style);
+            if (typeof value !== 'string' || value === '')
+              await expectFailure(response, { status: 401, reason: 'invalid' }, style);
             else if (!special) await expectOK(response, { sub: 'ada', source: 'header' });
             else await response.body?.cancel();
           }),
@@ -383,13 +390,39 @@ export function describeAdapter(name: string, style: BodyStyle, start: () => Pro
         );
       });
       it('42. answers malformed request targets 4xx or normally, never 500, and keeps serving', async () => {
-        const targets = ['//[::1/x?access_token=', '//[?access_token=a', '/%zz%?access_token=%', `/${'a'.repeat(3000)}`, '/x?access_token=%E0%A4%A'];
+        const targets = [
+          '//[::1/x?access_token=',
+          '//[?access_token=a',
+          '/%zz%?access_token=%',
+          `/${'a'.repeat(3000)}`,
+          '/x?access_token=%E0%A4%A',
+        ];
         for (const target of targets) {
           const response = await send(server, target);
           const text = await response.text();
           assert.ok(response.status < 500, `${target.slice(0, 40)}: ${response.status} ${text.slice(0, 200)}`);
         }
-        const part = fc.constantFrom('/', '//', '[', ']', ':', '::1', '%', '%zz', '%E0%A4', '?', '&', '=', '#', '@', '.', '..', 'a', 'access_token=', '\u00e9');
+        const part = fc.constantFrom(
+          '/',
+          '//',
+          '[',
+          ']',
+          ':',
+          '::1',
+          '%',
+          '%zz',
+          '%E0%A4',
+          '?',
+          '&',
+          '=',
+          '#',
+          '@',
+          '.',
+          '..',
+          'a',
+          'access_token=',
+          '\u00e9',
+        );
         await fc.assert(
           fc.asyncProperty(fc.array(part, { maxLength: 12 }), async (parts) => {
             const target = `/${parts.join('')}`;
@@ -411,7 +444,10 @@ export function describeAdapter(name: string, style: BodyStyle, start: () => Pro
           fc.asyncProperty(fc.constantFrom('authorization', 'cookie'), trimmed, async (name, text) => {
             const response = await send(server, '/optional', { headers: { [name]: text } });
             const body = await response.text();
-            assert.ok([200, 400, 401].includes(response.status), `${name}: ${JSON.stringify(text)}: ${response.status} ${body.slice(0, 200)}`);
+            assert.ok(
+              [200, 400, 401].includes(response.status),
+              `${name}: ${JSON.stringify(text)}: ${response.status} ${body.slice(0, 200)}`,
+            );
           }),
           { numRuns: 60 },
         );

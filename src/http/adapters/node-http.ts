@@ -51,14 +51,15 @@ export function withAuth<P extends object = JWTPayload>(
     else failed(res, error);
   };
   return (req, res) =>
-    authenticate(req).then(
-      (auth) => {
-        const request = req as AuthenticatedRequest<P>;
-        if (auth !== undefined) request.auth = auth;
-        return handler(request, res);
-      },
-      (error) => refused(res, error),
-    )
+    authenticate(req)
+      .then(
+        (auth) => {
+          const request = req as AuthenticatedRequest<P>;
+          if (auth !== undefined) request.auth = auth;
+          return handler(request, res);
+        },
+        (error) => refused(res, error),
+      )
       .then(() => undefined)
       .catch((error: unknown) => failed(res, error));
 }
