@@ -363,7 +363,7 @@ export function describeAdapter(name: string, style: BodyStyle, start: () => Pro
       });
     });
 
-    describe("42. client input reaching the server's own code", () => {
+    describe('42. client input reaching our own code', () => {
       it('42. answers a signed token whose sid, jti or sub the revocation list cannot use 401 invalid_token', async () => {
         for (const claims of [{ sid: 5 }, { jti: '' }, { jti: {} }, { sid: [] }, { sid: '' }, { sub: 5 }, { sid: null }]) {
           const headers = { authorization: `Bearer ${await token(claims as JWTPayload)}` };
