@@ -39,7 +39,8 @@ export type ErrorCode =
   | 'ERR_AUTH_INSUFFICIENT_SCOPE'
   | 'ERR_AUTH_FORBIDDEN'
   | 'ERR_AUTH_CSRF'
-  | 'ERR_AUTH_UNAVAILABLE';
+  | 'ERR_AUTH_UNAVAILABLE'
+  | 'ERR_AUTH_PREFLIGHT';
 
 /**
  * Base class of every jwtkit error.

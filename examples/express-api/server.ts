@@ -37,13 +37,13 @@ app.post('/login', async (req, res) => {
     audience: 'express-api',
     expiresIn: '15m',
   });
-  setTokenCookie(res, token, { request: req });
-  setCSRFCookie(res, createCSRFToken(), { request: req });
+  setTokenCookie(res, token);
+  setCSRFCookie(res, createCSRFToken());
   res.json({ token });
 });
 
-app.post('/logout', (req, res) => {
-  clearTokenCookie(res, { request: req });
+app.post('/logout', (_req, res) => {
+  clearTokenCookie(res);
   res.status(204).end();
 });
 

@@ -27,13 +27,13 @@ app.post('/login', async (c) => {
     audience: 'hono-api',
     expiresIn: '15m',
   });
-  setTokenCookie(c, token, { request: c.req.raw });
-  setCSRFCookie(c, createCSRFToken(), { request: c.req.raw });
+  setTokenCookie(c, token);
+  setCSRFCookie(c, createCSRFToken());
   return c.json({ token });
 });
 
 app.post('/logout', (c) => {
-  clearTokenCookie(c, { request: c.req.raw });
+  clearTokenCookie(c);
   return c.body(null, 204);
 });
 

@@ -32,14 +32,13 @@ router.post('/login', async (ctx) => {
     audience: 'oak-api',
     expiresIn: '15m',
   });
-  const request = { headers: ctx.request.headers };
-  setTokenCookie(ctx.response.headers, token, { request });
-  setCSRFCookie(ctx.response.headers, createCSRFToken(), { request });
+  setTokenCookie(ctx.response.headers, token);
+  setCSRFCookie(ctx.response.headers, createCSRFToken());
   ctx.response.body = { token };
 });
 
 router.post('/logout', (ctx) => {
-  clearTokenCookie(ctx.response.headers, { request: { headers: ctx.request.headers } });
+  clearTokenCookie(ctx.response.headers);
   ctx.response.status = 204;
 });
 

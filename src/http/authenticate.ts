@@ -4,7 +4,7 @@
  * translate where the request is, where the result goes and how the error is answered.
  */
 import { type Awaitable, after, recover, settle } from '../backend/types.js';
-import { InvalidOptionError, JWTKitError } from '../errors.js';
+import { InvalidOptionError, JWTClaimError, JWTKitError, JWTMalformedError } from '../errors.js';
 import {
   createVerifier,
   type JWSHeader,
@@ -57,13 +57,21 @@ export interface AuthOptions<P extends object = JWTPayload> extends VerifyJWTOpt
   requireClaims?: (payload: P & JWTPayload, header: JWSHeader) => Awaitable<boolean>;
   /** CSRF checks for unsafe requests authenticated by the `cookie` (on by default when `cookie` is set). */
   csrf?: CSRFOptions | boolean;
-  /** Let CORS preflight requests (`OPTIONS` with `Access-Control-Request-Method`) through unauthenticated (default true). */
+  /**
+   * Answer CORS preflights (`OPTIONS` with `Access-Control-Request-Method`) with 204 and no CORS
+   * grant, without running the handler (default true). `false` authenticates them like any other
+   * request. Mount the framework's CORS middleware before this one to grant cross-origin access.
+   */
   preflight?: boolean;
   /** Reshapes error responses: return the fields to change (status, headers, body). */
   onError?: (error: AuthError) => Partial<AuthErrorResponse> | undefined;
 }
 
-/** Authenticates one request: the result, `undefined` (no token where none is required, or a preflight), or an AuthError. */
+/**
+ * Authenticates one request: the result, `undefined` (no token where none is required), or an
+ * AuthError (a CORS preflight is one too, `preflight` true and status 204, so that it never reaches
+ * a handler).
+ */
 export type Authenticator<P extends object = JWTPayload> = (request: AuthRequest) => Promise<AuthResult<P> | undefined>;
 
 const DESCRIPTIONS = {
@@ -75,6 +83,7 @@ const DESCRIPTIONS = {
   forbidden: 'The access token does not grant access to this resource',
   csrf: 'Cross-site request refused: send the CSRF token or use the same origin',
   unavailable: 'The access token cannot be checked right now; try again shortly',
+  preflight: 'CORS preflight answered without running the handler',
 } as const;
 
 /** Failures of what verification depends on (a remote JWKS, a revocation store), not of the token. */
@@ -163,6 +172,7 @@ export function createAuthenticator<P extends object = JWTPayload>(options: Auth
     throw new InvalidOptionError('header', 'with the header off, give a cookie, a query parameter or getToken');
   const csrf = extract.cookie === undefined ? undefined : compileCSRF(options.csrf);
   const required = options.credentialsRequired !== false;
+  const preflight = options.preflight !== false;
   const { getToken, isRevoked, requireClaims, onError } = options;
 
   const fail = (code: AuthErrorCode, description: string, cause?: unknown, scope?: readonly string[]): never => {
@@ -174,7 +184,7 @@ export function createAuthenticator<P extends object = JWTPayload>(options: Auth
   // verifier, the application's hooks), so a request costs no microtask turns it does not need.
   const checked = (verified: VerifiedJWT<P>, token: string, source: TokenSource): Awaitable<AuthResult<P>> => {
     const { payload, header } = verified;
-    const revocation = isRevoked === undefined ? false : recover(() => isRevoked(payload, header), unavailable);
+    const revocation = isRevoked === undefined ? false : recover(() => isRevoked(payload, header), hookFailed);
     return after(revocation, (revoked) => {
       if (revoked) fail('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.revoked);
       if (scopes !== undefined) {
@@ -182,7 +192,7 @@ export function createAuthenticator<P extends object = JWTPayload>(options: Auth
         if (!scopes.every((scope) => granted.has(scope)))
           fail('ERR_AUTH_INSUFFICIENT_SCOPE', DESCRIPTIONS.scope, undefined, scopes);
       }
-      return after(requireClaims === undefined ? true : requireClaims(payload, header), (allowed) => {
+      return after(requireClaims === undefined ? true : recover(() => requireClaims(payload, header), hookFailed), (allowed) => {
         if (!allowed) fail('ERR_AUTH_FORBIDDEN', DESCRIPTIONS.forbidden);
         return { payload, header, token, source };
       });
@@ -193,6 +203,13 @@ export function createAuthenticator<P extends object = JWTPayload>(options: Auth
     if (error instanceof JWTKitError && UNAVAILABLE.has(error.code))
       fail('ERR_AUTH_UNAVAILABLE', DESCRIPTIONS.unavailable, error);
     throw error;
+  };
+  // A signed token can still carry claims the application's checks cannot use (`sid: 5`, `jti: ""`,
+  // refused by the revocation list with a claim error): that is the token's fault, not the server's.
+  const hookFailed = (error: unknown): never => {
+    if (error instanceof JWTClaimError || error instanceof JWTMalformedError)
+      fail('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.invalid, error);
+    return unavailable(error);
   };
   const rejected = (error: unknown): never => {
     if (!(error instanceof JWTKitError) || UNAVAILABLE.has(error.code)) return unavailable(error);
@@ -216,7 +233,7 @@ export function createAuthenticator<P extends object = JWTPayload>(options: Auth
 
   const run = (request: AuthRequest): Awaitable<AuthResult<P> | undefined> => {
     const view = viewOf(request);
-    if (options.preflight !== false && isPreflight(view)) return undefined;
+    if (preflight && isPreflight(view)) return fail('ERR_AUTH_PREFLIGHT', DESCRIPTIONS.preflight);
     if (getToken !== undefined) return after(getToken(request), (token) => custom(view, token));
     const found = extractToken(view, extract);
     if ('problem' in found) return fail('ERR_AUTH_INVALID_REQUEST', found.problem);

@@ -1,13 +1,13 @@
 /**
  * Login helpers for the "token in an HttpOnly cookie" pattern: secure attributes by default
- * (HttpOnly, Secure unless the site is on localhost, SameSite=Lax, Path=/), Max-Age from the
- * token's own `exp`, and a readable CSRF cookie for the double-submit check.
+ * (HttpOnly, Secure, SameSite=Lax, Path=/), Max-Age from the token's own `exp`, and a readable CSRF
+ * cookie for the double-submit check.
  */
 import { randomBytes } from '../backend/random.js';
 import { encodeBase64url } from '../encoding/base64url.js';
 import { InvalidOptionError } from '../errors.js';
 import { decodeJWT } from '../index.js';
-import { type AuthRequest, requestHost, viewOf } from './request.js';
+import { type AuthRequest, viewOf } from './request.js';
 
 /** The cookie the middleware reads when `cookie: true`, and these helpers write by default. */
 export const DEFAULT_TOKEN_COOKIE = 'access_token';
@@ -18,10 +18,21 @@ export const DEFAULT_CSRF_HEADER = 'x-csrf-token';
 export interface CookieOptions {
   /** Cookie name (default `access_token`, or `csrf_token` for the CSRF cookie). */
   name?: string;
-  /** `Secure` attribute. Default: on, unless `request` was sent to localhost. */
-  secure?: boolean;
-  /** The request being answered: lets the default `Secure` see whether the site is on localhost. */
+  /**
+   * `Secure` attribute (default `true`, whatever the `Host`: browsers accept it from
+   * `http://localhost`). `'auto'`: set it when `request` came over HTTPS, as the framework judges
+   * it (`req.secure` in Express and Koa, `request.protocol` in Fastify, both after their own
+   * trust-proxy setting; the socket or the request URL elsewhere), or when `trustProxy` lets
+   * `X-Forwarded-Proto` / `Forwarded` say so. Unknown is HTTPS.
+   */
+  secure?: boolean | 'auto';
+  /** The request being answered, for `secure: 'auto'`. */
   request?: AuthRequest;
+  /**
+   * With `secure: 'auto'`, believe `X-Forwarded-Proto` and `Forwarded: proto=` (default false: any
+   * client can send them). Set it only behind a proxy that overwrites them.
+   */
+  trustProxy?: boolean;
   /** `SameSite` (default `Lax`); `None` requires `secure`. */
   sameSite?: 'Strict' | 'Lax' | 'None';
   /** `Path` (default `/`). */
@@ -48,10 +59,59 @@ export const isCookieName = (name: unknown): name is string => typeof name === '
 const COOKIE_VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/;
 const ATTRIBUTE = /^[\x20-\x3a\x3c-\x7e]*$/;
 
-export function isLocalhost(host: string | undefined): boolean {
-  if (host === undefined) return false;
-  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
-  return name === 'localhost' || name.endsWith('.localhost') || name === '[::1]' || /^127(\.\d{1,3}){3}$/.test(name);
+/** What `secure: 'auto'` reads of a request, in the shapes the frameworks give. */
+interface ConnectionFacts {
+  secure?: unknown;
+  protocol?: unknown;
+  socket?: { encrypted?: unknown } | null;
+  url?: unknown;
+}
+
+/** The first `proto` a proxy reported: `X-Forwarded-Proto: https, http` or `Forwarded: for=x;proto=https`. */
+function forwardedProto(request: AuthRequest): string | undefined {
+  const view = viewOf(request);
+  const forwarded = view.header('forwarded');
+  if (forwarded !== undefined) {
+    const first = forwarded.split(',')[0] as string;
+    for (const pair of first.split(';')) {
+      const eq = pair.indexOf('=');
+      if (eq !== -1 && pair.slice(0, eq).trim().toLowerCase() === 'proto')
+        return pair
+          .slice(eq + 1)
+          .trim()
+          .replace(/^"|"$/g, '')
+          .toLowerCase();
+    }
+  }
+  return view.header('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
+}
+
+/** Whether the request came over HTTPS, or undefined when nothing real says. Never from `Host`. */
+export function cameOverHTTPS(request: AuthRequest, trustProxy: boolean): boolean | undefined {
+  if (trustProxy) {
+    const proto = forwardedProto(request);
+    if (proto === 'https' || proto === 'http') return proto === 'https';
+  }
+  const facts = request as ConnectionFacts;
+  // Express and Koa (`req.secure`, `ctx.secure`), Oak (`request.secure`) and Fastify
+  // (`request.protocol`) answer after their own trust-proxy setting: theirs is the one to follow.
+  if (typeof facts.secure === 'boolean') return facts.secure;
+  if (facts.protocol === 'https' || facts.protocol === 'http') return facts.protocol === 'https';
+  if (facts.socket != null && typeof facts.socket === 'object') return facts.socket.encrypted === true;
+  const url = facts.url instanceof URL ? facts.url.href : facts.url;
+  if (typeof url === 'string') {
+    if (/^https:/i.test(url)) return true;
+    if (/^http:/i.test(url)) return false;
+  }
+  return undefined;
+}
+
+function isSecure(options: CookieOptions): boolean {
+  const { secure = true, request, trustProxy = false } = options;
+  if (typeof secure === 'boolean') return secure;
+  if (secure !== 'auto') throw new InvalidOptionError('secure', 'must be true, false or "auto"');
+  if (typeof trustProxy !== 'boolean') throw new InvalidOptionError('trustProxy', 'must be a boolean');
+  return request === undefined ? true : (cameOverHTTPS(request, trustProxy) ?? true);
 }
 
 /** Serialises a `Set-Cookie` value. */
@@ -62,7 +122,7 @@ export function serializeCookie(value: string, options: CookieOptions & { httpOn
   const sameSite = options.sameSite ?? 'Lax';
   if (sameSite !== 'Strict' && sameSite !== 'Lax' && sameSite !== 'None')
     throw new InvalidOptionError('sameSite', 'must be "Strict", "Lax" or "None"');
-  const secure = options.secure ?? !(options.request !== undefined && isLocalhost(requestHost(viewOf(options.request))));
+  const secure = isSecure(options);
   if (sameSite === 'None' && !secure) throw new InvalidOptionError('sameSite', '"None" requires a Secure cookie');
   const path = options.path ?? '/';
   for (const [option, text] of [
@@ -100,7 +160,7 @@ export function appendSetCookie(target: CookieTarget, cookie: string): void {
 }
 
 /**
- * The `Set-Cookie` value that stores a token: HttpOnly, Secure unless on localhost, SameSite=Lax,
+ * The `Set-Cookie` value that stores a token: HttpOnly, Secure, SameSite=Lax,
  * Path=/, and a Max-Age that ends with the token's `exp`.
  *
  * @example

@@ -16,6 +16,7 @@ export type AuthErrorCode = Extract<
   | 'ERR_AUTH_FORBIDDEN'
   | 'ERR_AUTH_CSRF'
   | 'ERR_AUTH_UNAVAILABLE'
+  | 'ERR_AUTH_PREFLIGHT'
 >;
 
 /** The RFC 6750 §3.1 error codes, and the two bodies that have none in the challenge. */
@@ -29,7 +30,7 @@ export interface AuthErrorResponse {
 }
 
 interface Spec {
-  readonly status: 400 | 401 | 403 | 503;
+  readonly status: 204 | 400 | 401 | 403 | 503;
   readonly error: BearerErrorName | undefined;
   /** Whether the answer carries a `WWW-Authenticate` challenge. */
   readonly challenge: boolean;
@@ -46,6 +47,10 @@ const SPECS: Record<AuthErrorCode, Spec> = {
   // The keys or the revocation list could not be reached: the token was not judged, so it is not
   // called invalid (a client would throw a good token away); fail closed, and say to retry.
   ERR_AUTH_UNAVAILABLE: { status: 503, error: undefined, challenge: false, name: 'temporarily_unavailable' },
+  // Not a failure: the answer to a CORS preflight, which must never reach the handler (entry 40).
+  // Thrown like the others so that code that only knows "result or AuthError" cannot run the
+  // handler for it; 204 without any Access-Control-* header grants nothing.
+  ERR_AUTH_PREFLIGHT: { status: 204, error: undefined, challenge: false, name: 'preflight' },
 };
 
 /**
@@ -65,7 +70,7 @@ const SPECS: Record<AuthErrorCode, Spec> = {
  */
 export class AuthError extends JWTKitError {
   declare readonly code: AuthErrorCode;
-  /** HTTP status: 400, 401, 403, or 503 when the keys or revocation list could not be reached. */
+  /** HTTP status: 400, 401, 403, 503 when the keys or revocation list could not be reached, or 204 for a CORS preflight. */
   status: number;
   /** The same, under the name Fastify and http-errors use. */
   statusCode: number;
@@ -96,7 +101,12 @@ export class AuthError extends JWTKitError {
           }),
         }
       : {};
-    this.body = { error: spec.name, error_description: description, code };
+    this.body = code === 'ERR_AUTH_PREFLIGHT' ? undefined : { error: spec.name, error_description: description, code };
+  }
+
+  /** Whether this is the answer to a CORS preflight (204, no body) rather than a refusal. */
+  get preflight(): boolean {
+    return this.code === 'ERR_AUTH_PREFLIGHT';
   }
 
   /** Applies an `onError` hook's answer: fields it leaves out keep their defaults. */

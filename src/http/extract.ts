@@ -22,6 +22,15 @@ export type Extracted =
 
 /** RFC 6750 §2.1 b64token. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+/** RFC 6750 §2.1 credentials: the scheme, one space, one token. The scheme is case-insensitive. */
+const BEARER_CREDENTIALS = /^bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
+/**
+ * An attempt at the Bearer scheme: the word as an auth-scheme (RFC 9110 token, so not followed by
+ * another tchar), at the start or after a comma, whatever whitespace of any script surrounds it.
+ * `Bearer<TAB>`, `Bearer<NBSP>`, `Bearer<U+2003>` and `Basic x, Bearer y` are attempts; `Bearerx`
+ * and `Basic YmVhcmVy` are not.
+ */
+const BEARER_ATTEMPT = /(?:^|,)[\s\u200b-\u200d\u2060\ufeff]*bearer(?![!#$%&'*+\-.^_`|~0-9a-z])/i;
 
 type Found = { token: string } | { problem: string } | undefined;
 
@@ -29,13 +38,13 @@ function fromHeader(view: RequestView): Found {
   const { value, count } = view.sent('authorization');
   if (value === undefined || value === '') return undefined;
   if (count > 1) return { problem: 'more than one Authorization header' };
-  const space = value.indexOf(' ');
-  const scheme = space === -1 ? value : value.slice(0, space);
-  if (scheme.toLowerCase() !== 'bearer') return undefined;
-  const credentials = space === -1 ? '' : value.slice(space + 1);
-  if (!B64TOKEN.test(credentials))
+  const credentials = BEARER_CREDENTIALS.exec(value);
+  if (credentials !== null) return { token: credentials[1] as string };
+  // Anything else that tries Bearer is malformed, never "no credentials": with optional credentials
+  // that would turn a client that meant to authenticate into an anonymous one.
+  if (BEARER_ATTEMPT.test(value))
     return { problem: 'the Authorization header must be the Bearer scheme, one space and one token' };
-  return { token: credentials };
+  return undefined;
 }
 
 function fromCookie(view: RequestView, name: string): Found {
@@ -46,9 +55,20 @@ function fromCookie(view: RequestView, name: string): Found {
   return B64TOKEN.test(value) ? { token: value } : { problem: `the ${name} cookie does not hold a token` };
 }
 
+/**
+ * The query of a request target, without parsing the rest: a target such as `//[::1/x?a=b` or
+ * `http://[` is no URL, and `new URL` would throw on what the client chose to send.
+ */
+function queryOf(target: string): URLSearchParams {
+  const start = target.indexOf('?');
+  if (start === -1) return new URLSearchParams();
+  const end = target.indexOf('#', start);
+  return new URLSearchParams(target.slice(start + 1, end === -1 ? undefined : end));
+}
+
 function fromQuery(view: RequestView, name: string): Found {
   if (view.url === undefined) return undefined;
-  const values = new URL(view.url, 'http://localhost').searchParams.getAll(name);
+  const values = queryOf(view.url).getAll(name);
   if (values.length === 0) return undefined;
   if (values.length > 1) return { problem: `the ${name} query parameter was sent more than once` };
   const value = values[0] as string;

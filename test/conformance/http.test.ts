@@ -40,6 +40,7 @@ async function refusal(promise: Promise<unknown>): Promise<AuthError> {
     'ERR_AUTH_INSUFFICIENT_SCOPE',
     'ERR_AUTH_FORBIDDEN',
     'ERR_AUTH_CSRF',
+    'ERR_AUTH_PREFLIGHT',
   ]);
   assert.ok(error instanceof AuthError);
   return error;
@@ -190,10 +191,23 @@ describe('jwtkit/http: answers', () => {
     await assert.rejects(authenticate(request({ authorization: `Bearer ${token}` }), options), (error) => error === failure);
   });
 
-  it('challenges a preflight when preflight pass-through is off', async () => {
+  it('answers a preflight 204 (never "no result"), and challenges it when preflight answering is off', async () => {
     const preflight = request({ 'access-control-request-method': 'POST', origin: 'https://app.test' }, { method: 'OPTIONS' });
-    assert.equal(await authenticate(preflight, base), undefined);
+    const answered = await refusal(authenticate(preflight, { ...base, credentialsRequired: false }));
+    assert.equal(answered.code, 'ERR_AUTH_PREFLIGHT');
+    assert.equal(answered.preflight, true);
+    const response = answered.toResponse();
+    assert.equal(response.status, 204);
+    assert.equal(await response.text(), '');
+    assert.deepEqual([...response.headers.keys()], []);
     assert.equal((await refusal(authenticate(preflight, { ...base, preflight: false }))).status, 401);
+    const granted = await refusal(
+      authenticate(preflight, {
+        ...base,
+        onError: (error) => (error.preflight ? { headers: { 'Access-Control-Allow-Origin': 'https://app.test' } } : undefined),
+      }),
+    );
+    assert.equal(granted.toResponse().headers.get('access-control-allow-origin'), 'https://app.test');
   });
 });
 
@@ -266,12 +280,36 @@ describe('jwtkit/http: cookie helpers', () => {
     );
   });
 
-  it('leaves Secure off on localhost only', async () => {
+  it('keeps Secure whatever the Host, unless configured', async () => {
     const token = await sign();
     for (const host of ['localhost:3000', '127.0.0.1:8080', '[::1]:80', 'app.localhost']) {
-      assert.ok(!tokenCookie(token, { request: request({ host }) }).includes('Secure'), host);
+      assert.ok(tokenCookie(token, { request: request({ host }) }).includes('; Secure'), host);
+      assert.ok(!tokenCookie(token, { secure: false, request: request({ host }) }).includes('Secure'), host);
     }
-    assert.ok(tokenCookie(token, { request: request({ host: 'localhost.evil.test' }) }).includes('; Secure'));
+  });
+
+  it("decides secure: 'auto' from the framework's judgement, the socket or the URL, and proxies only when trusted", async () => {
+    const token = await sign();
+    const secure = (request: AuthRequest, trustProxy?: boolean) =>
+      tokenCookie(token, { secure: 'auto', request, trustProxy }).includes('; Secure');
+    const headers = { host: '127.0.0.1:3000', 'x-forwarded-proto': 'https' };
+    // Express and Koa: req.secure / ctx.secure; Fastify: request.protocol; node:http: the socket.
+    assert.equal(secure({ headers, secure: false } as AuthRequest), false);
+    assert.equal(secure({ headers, secure: true } as AuthRequest), true);
+    assert.equal(secure({ headers, protocol: 'http' } as AuthRequest), false);
+    assert.equal(secure({ headers, socket: { encrypted: true } } as AuthRequest), true);
+    assert.equal(secure({ headers, socket: {} } as AuthRequest), false);
+    assert.equal(secure(new Request('http://127.0.0.1/', { headers })), false);
+    assert.equal(secure(new Request('https://app.test/')), true);
+    assert.equal(secure({ headers } as AuthRequest), true, 'nothing real is known: Secure');
+    // trustProxy: the first proto a proxy reported, from X-Forwarded-Proto or Forwarded.
+    assert.equal(secure({ headers, socket: {} } as AuthRequest, true), true);
+    assert.equal(
+      secure({ headers: { forwarded: 'for=1.2.3.4;proto="https", proto=http' }, secure: false } as AuthRequest, true),
+      true,
+    );
+    assert.equal(secure({ headers: { 'x-forwarded-proto': 'http, https' }, secure: true } as AuthRequest, true), false);
+    assert.throws(() => tokenCookie(token, { secure: 'yes' as 'auto' }), { code: 'ERR_INVALID_OPTION' });
   });
 
   it('refuses SameSite=None without Secure, and names or attributes a header cannot carry', async () => {

@@ -41,8 +41,14 @@ const started = (async () => {
       {
         name: 'jwtkit-self',
         setup(build) {
-          build.onResolve({ filter: /^jwtkit\/(http|hono)$/ }, (args) => ({
-            path: join(root, 'dist/src/http', args.path === 'jwtkit/http' ? 'index.js' : 'adapters/hono.js'),
+          const entries: Record<string, string> = {
+            'jwtkit/http': 'http/index.js',
+            'jwtkit/hono': 'http/adapters/hono.js',
+            'jwtkit/issuer': 'issuer/index.js',
+            'jwtkit/stores': 'stores/index.js',
+          };
+          build.onResolve({ filter: /^jwtkit\/(http|hono|issuer|stores)$/ }, (args) => ({
+            path: join(root, 'dist/src', entries[args.path] as string),
           }));
         },
       },

@@ -2,6 +2,8 @@
  * `jwtkit/express`: middleware for Express 4 and 5. The result goes on `req.auth`; failures go to
  * `next(err)` with `status`, `headers` (the challenge) and `body`, so Express's own error handler
  * sends the right status and `WWW-Authenticate`, and `authErrorHandler()` sends the JSON body.
+ * A CORS preflight is answered here (204), never passed on: with `app.all` or `app.options` the
+ * handler would otherwise run unauthenticated. Mount `cors()` before this middleware.
  */
 import type { Request as ExpressRequest, NextFunction, RequestHandler, Response } from 'express';
 import type { JWTPayload } from '../../index.js';
@@ -10,6 +12,13 @@ import { AuthError } from '../errors.js';
 
 /** An Express request after {@link jwtAuth}: `auth` is set unless the request was anonymous. */
 export type Request<P extends object = JWTPayload> = ExpressRequest & { auth?: AuthResult<P> };
+
+function send(res: Response, error: AuthError): void {
+  res.status(error.status).set(error.headers);
+  if (error.body === undefined) res.end();
+  else if (typeof error.body === 'string') res.send(error.body);
+  else res.json(error.body);
+}
 
 /**
  * Authentication middleware. Express 4 does not catch rejected promises, so every failure is
@@ -27,13 +36,14 @@ export type Request<P extends object = JWTPayload> = ExpressRequest & { auth?: A
  */
 export function jwtAuth<P extends object = JWTPayload>(options: AuthOptions<P>): RequestHandler {
   const authenticate = createAuthenticator(options);
-  return (req, _res, next) => {
+  return (req, res, next) => {
     authenticate(req).then(
       (auth) => {
         if (auth !== undefined) (req as Request<P>).auth = auth;
         next();
       },
-      (error: unknown) => next(error),
+      // Express's error path turns any status under 400 into 500: a preflight is answered here.
+      (error: unknown) => (error instanceof AuthError && error.preflight ? send(res, error) : next(error)),
     );
   };
 }
@@ -53,9 +63,6 @@ export function authErrorHandler(): (error: unknown, req: ExpressRequest, res: R
       next(error);
       return;
     }
-    res.status(error.status).set(error.headers);
-    if (error.body === undefined) res.end();
-    else if (typeof error.body === 'string') res.send(error.body);
-    else res.json(error.body);
+    send(res, error);
   };
 }

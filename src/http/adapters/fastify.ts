@@ -3,6 +3,7 @@
  * the whole app). It decorates `request.jwtVerify()`, `reply.jwtSign()`, `request.user`,
  * `request.auth` and `fastify.authenticate` for `onRequest`. A failure is thrown as an AuthError
  * with `statusCode` and `headers`, which Fastify's error handler sends with its usual JSON body.
+ * The hooks answer a CORS preflight themselves (204), so that it never reaches the route handler.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -15,6 +16,22 @@ import {
   signJWT,
 } from '../../index.js';
 import { type Authenticator, type AuthOptions, type AuthResult, createAuthenticator } from '../authenticate.js';
+import { AuthError } from '../errors.js';
+
+/**
+ * Runs a verification for an `onRequest` hook. Fastify's error handler answers any status under
+ * 400 with 500, so a preflight is sent from here, and the route handler never runs for it.
+ */
+async function hook(verify: () => Promise<unknown>, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  try {
+    await verify();
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof AuthError && error.preflight)) throw error;
+    // An async hook that answers returns the reply, or Fastify goes on to the handler.
+    return reply.code(error.status).headers(error.headers).send();
+  }
+}
 
 /**
  * Declaration merging point for your claim types, as with `@fastify/jwt`:
@@ -51,12 +68,14 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /** An `onRequest` hook that refuses unauthenticated requests. */
-    authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+    authenticate(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined>;
     /**
      * An `onRequest` hook with options of its own over the plugin's (`requiredScopes`,
      * `requireClaims`, `credentialsRequired`, ...): build it once per route.
      */
-    jwtAuth(options: Partial<AuthOptions<UserPayload>>): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    jwtAuth(
+      options: Partial<AuthOptions<UserPayload>>,
+    ): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
   }
 }
 
@@ -88,14 +107,10 @@ const plugin: FastifyPluginAsync<FastifyJwtkitOptions> = async (fastify, options
     const { key, ...defaults } = sign;
     return signJWT(claims, key, { ...defaults, ...callOptions });
   });
-  fastify.decorate('authenticate', async (request: FastifyRequest, _reply: FastifyReply) => {
-    await request.jwtVerify();
-  });
+  fastify.decorate('authenticate', (request: FastifyRequest, reply: FastifyReply) => hook(() => request.jwtVerify(), reply));
   fastify.decorate('jwtAuth', (overrides: Partial<AuthOptions<UserPayload>>) => {
     const verify = verifyWith(createAuthenticator<UserPayload>({ ...authOptions, ...overrides }));
-    return async (request: FastifyRequest, _reply: FastifyReply) => {
-      await verify.call(request);
-    };
+    return (request: FastifyRequest, reply: FastifyReply) => hook(() => verify.call(request), reply);
   });
 };
 

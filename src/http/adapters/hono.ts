@@ -1,7 +1,8 @@
 /**
  * `jwtkit/hono`: middleware for Hono on Node, Deno, Bun and Workers. The payload is
  * `c.get('jwtPayload')` and the result `c.get('jwtAuth')`; a failure is an `HTTPException`
- * carrying the ready response (status, challenge, JSON body).
+ * carrying the ready response (status, challenge, JSON body). A CORS preflight is answered here
+ * (204) and never reaches the handler; `hono/cors` mounted before this middleware answers it first.
  */
 import type { MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -38,6 +39,7 @@ export function jwtAuth<P extends object = JWTPayload>(
       auth = await authenticate(c.req.raw);
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
+      if (error.preflight) return error.toResponse();
       throw new HTTPException(error.status as 400 | 401 | 403, { res: error.toResponse(), message: error.message, cause: error });
     }
     if (auth !== undefined) {

@@ -1,10 +1,12 @@
 /**
  * `jwtkit/koa`: middleware for Koa. The payload goes on `ctx.state.user` and the whole result on
  * `ctx.state.auth`; a failure is thrown with `status`, `expose` and `headers`, which Koa's error
- * handling sends (the status, the challenge and the message).
+ * handling sends (the status, the challenge and the message). A CORS preflight is answered here
+ * (204) and never reaches the next middleware; `@koa/cors` mounted before this one answers it first.
  */
 import type { JWTPayload } from '../../index.js';
 import { type AuthOptions, type AuthResult, createAuthenticator } from '../authenticate.js';
+import { AuthError } from '../errors.js';
 import type { HeaderRecord } from '../request.js';
 
 /** What the middleware reads and writes of a Koa context. */
@@ -14,6 +16,9 @@ export interface KoaContextLike {
   url: string;
   req: { rawHeaders: string[] };
   state: Record<string, unknown>;
+  status: number;
+  body: unknown;
+  set(headers: Record<string, string>): void;
 }
 
 /** `ctx.state` after {@link jwtAuth}. */
@@ -40,7 +45,17 @@ export function jwtAuth<P extends object = JWTPayload>(
 ): (ctx: KoaContextLike, next: () => Promise<unknown>) => Promise<void> {
   const authenticate = createAuthenticator(options);
   return async (ctx, next) => {
-    const auth = await authenticate({ method: ctx.method, headers: ctx.headers, rawHeaders: ctx.req.rawHeaders, url: ctx.url });
+    let auth: AuthResult<P> | undefined;
+    try {
+      auth = await authenticate({ method: ctx.method, headers: ctx.headers, rawHeaders: ctx.req.rawHeaders, url: ctx.url });
+    } catch (error) {
+      if (!(error instanceof AuthError && error.preflight)) throw error;
+      // Koa's error path answers only statuses of 400 and above: a preflight is answered here.
+      ctx.set(error.headers);
+      ctx.status = error.status;
+      ctx.body = null;
+      return;
+    }
     if (auth !== undefined) {
       ctx.state.user = auth.payload;
       ctx.state.auth = auth;

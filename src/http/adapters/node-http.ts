@@ -12,20 +12,22 @@ export type AuthenticatedRequest<P extends object = JWTPayload> = IncomingMessag
 
 /** Writes an AuthError as the response. */
 export function sendAuthError(res: ServerResponse, error: AuthError): void {
-  const { headers, text = '' } = error.serialize();
-  res.writeHead(error.status, { ...headers, 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
+  const { headers, text } = error.serialize();
+  if (text === undefined) res.writeHead(error.status, headers).end();
+  else res.writeHead(error.status, { ...headers, 'Content-Length': Buffer.byteLength(text) }).end(text);
 }
 
 function failed(res: ServerResponse, error: unknown): void {
-  console.error('jwtkit/node-http: authentication could not complete', error);
+  console.error('jwtkit/node-http: the request could not be answered', error);
   if (res.headersSent) res.destroy();
   else res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"error":"server_error"}');
 }
 
 /**
- * Wraps a node:http request listener so that it runs only for authenticated requests. A failure
- * that is not the client's (a revocation check that throws) is answered 500 and logged.
+ * Wraps a node:http request listener so that it runs only for authenticated requests; a CORS
+ * preflight is answered 204 without it. A failure that is not the client's (a revocation check
+ * that throws) is answered 500 and logged, and so is a handler that throws or rejects: node:http
+ * has no error handler, and an unhandled rejection would end the process.
  *
  * @example
  * ```ts
@@ -49,13 +51,15 @@ export function withAuth<P extends object = JWTPayload>(
     else failed(res, error);
   };
   return (req, res) =>
-    authenticate(req).then(
-      (auth) => {
-        const request = req as AuthenticatedRequest<P>;
-        if (auth !== undefined) request.auth = auth;
-        // The handler's own promise is passed on, so that its failure stays the application's.
-        return handler(request, res) as Promise<void> | undefined;
-      },
-      (error) => refused(res, error),
-    );
+    authenticate(req)
+      .then(
+        (auth) => {
+          const request = req as AuthenticatedRequest<P>;
+          if (auth !== undefined) request.auth = auth;
+          return handler(request, res);
+        },
+        (error) => refused(res, error),
+      )
+      .then(() => undefined)
+      .catch((error: unknown) => failed(res, error));
 }

@@ -2,6 +2,7 @@
  * `jwtkit/oak`: middleware for Oak (Deno). The payload goes on `ctx.state.user` and the result on
  * `ctx.state.auth`. Oak clears the response headers before it answers a thrown error and copies
  * only the error's own `headers` when they are a `Headers` instance, so the challenge travels there.
+ * A CORS preflight is answered here (204) and never reaches the next middleware.
  */
 import type { JWTPayload } from '../../index.js';
 import { type AuthOptions, type AuthResult, createAuthenticator } from '../authenticate.js';
@@ -11,7 +12,7 @@ import type { HeadersLike } from '../request.js';
 /** What the middleware reads and writes of an Oak context. */
 export interface OakContextLike {
   request: { method: string; headers: HeadersLike; url: URL };
-  response: { headers: object };
+  response: { headers: object; status: number; body?: unknown };
   state: Record<string, unknown>;
 }
 
@@ -54,7 +55,12 @@ export function jwtAuth<P extends object = JWTPayload>(
       const { method, headers, url } = ctx.request;
       auth = await authenticate({ method, headers, url });
     } catch (error) {
-      throw error instanceof AuthError ? forOak(error, ctx) : error;
+      if (!(error instanceof AuthError)) throw error;
+      if (!error.preflight) throw forOak(error, ctx);
+      const headers = ctx.response.headers as Headers;
+      for (const [name, value] of Object.entries(error.headers)) headers.set(name, value);
+      ctx.response.status = error.status;
+      return;
     }
     if (auth !== undefined) {
       ctx.state.user = auth.payload;

@@ -7,14 +7,15 @@ import express4 from 'express4';
 import Fastify from 'fastify';
 import { authErrorHandler, type Request as ExpressRequest, jwtAuth as expressAuth } from 'jwtkit/express';
 import fastifyJwtkit from 'jwtkit/fastify';
-import type { AuthOptions } from 'jwtkit/http';
+import { type AuthOptions, type CookieOptions, setTokenCookie } from 'jwtkit/http';
 import { jwtAuth as koaAuth } from 'jwtkit/koa';
 import { withAuth } from 'jwtkit/node-http';
 import Koa from 'koa';
-import { answer, ROUTES, type Server } from './routes.js';
+import { answer, FALLBACK, LOGIN_TOKEN, LOGINS, pathOf, ROUTES, type Server } from './routes.js';
 import { fetchApp, honoApp } from './web.js';
 
 const routes = () => Object.entries(ROUTES) as [string, AuthOptions][];
+const logins = () => Object.entries(LOGINS) as [string, CookieOptions][];
 
 function listen(server: HTTPServer): Promise<Server> {
   return new Promise((resolve, reject) => {
@@ -36,11 +37,15 @@ function listen(server: HTTPServer): Promise<Server> {
 export function startExpress(version: 4 | 5): Promise<Server> {
   const express = (version === 4 ? express4 : express5) as typeof express5;
   const app = express();
-  for (const [route, options] of routes()) {
-    app.use(`/${route}`, expressAuth(options));
-    app.get(`/${route}`, (req: ExpressRequest, res) => res.json(answer(req.auth)));
-  }
-  app.post('/protected', (req: ExpressRequest, res) => res.json(answer(req.auth)));
+  for (const [path, options] of logins())
+    app.get(path, (req, res) => {
+      setTokenCookie(res, LOGIN_TOKEN, { ...options, request: req });
+      res.json({ ok: true });
+    });
+  // `app.all`: every method reaches the handler, the pattern a preflight must not slip through.
+  for (const [route, options] of routes())
+    app.all(`/${route}`, expressAuth(options), (req: ExpressRequest, res) => res.json(answer(req.auth)));
+  app.use(expressAuth(FALLBACK), (req: ExpressRequest, res) => res.json(answer(req.auth)));
   app.use(authErrorHandler());
   return listen(createServer(app));
 }
@@ -49,12 +54,16 @@ export async function startFastify(): Promise<Server> {
   const app = Fastify();
   await app.register(fastifyJwtkit, ROUTES.protected);
   const reply = async (request: { auth?: Parameters<typeof answer>[0] }) => answer(request.auth);
-  app.get('/protected', { onRequest: app.authenticate }, reply);
-  app.post('/protected', { onRequest: app.authenticate }, reply);
-  app.options('/protected', { onRequest: app.authenticate }, async (_request, res) => res.code(204).send());
-  app.get('/optional', { onRequest: app.jwtAuth({ credentialsRequired: false }) }, reply);
-  app.get('/scoped', { onRequest: app.jwtAuth({ requiredScopes: ROUTES.scoped.requiredScopes }) }, reply);
-  app.get('/admin', { onRequest: app.jwtAuth({ requireClaims: ROUTES.admin.requireClaims }) }, reply);
+  for (const [path, options] of logins())
+    app.get(path, async (request, res) => {
+      setTokenCookie(res, LOGIN_TOKEN, { ...options, request });
+      return { ok: true };
+    });
+  app.all('/protected', { onRequest: app.authenticate }, reply);
+  app.all('/optional', { onRequest: app.jwtAuth({ credentialsRequired: false }) }, reply);
+  app.all('/scoped', { onRequest: app.jwtAuth({ requiredScopes: ROUTES.scoped.requiredScopes }) }, reply);
+  app.all('/admin', { onRequest: app.jwtAuth({ requireClaims: ROUTES.admin.requireClaims }) }, reply);
+  app.all('/*', { onRequest: app.jwtAuth(FALLBACK) }, reply);
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return { url: address, close: () => app.close() };
 }
@@ -62,31 +71,38 @@ export async function startFastify(): Promise<Server> {
 export function startKoa(): Promise<Server> {
   const app = new Koa();
   const guards = new Map(routes().map(([route, options]) => [`/${route}`, koaAuth(options)]));
-  app.use(async (ctx, next) => {
-    const guard = guards.get(ctx.path);
-    if (guard === undefined) return next();
-    await guard(ctx, async () => {
-      if (ctx.method === 'OPTIONS') ctx.status = 204;
-      else ctx.body = answer(ctx.state.auth);
+  const fallback = koaAuth(FALLBACK);
+  const cookies = new Map(logins());
+  app.use(async (ctx) => {
+    const login = cookies.get(ctx.path);
+    if (login !== undefined) {
+      setTokenCookie(ctx, LOGIN_TOKEN, { ...login, request: ctx });
+      ctx.body = { ok: true };
+      return;
+    }
+    await (guards.get(ctx.path) ?? fallback)(ctx, async () => {
+      ctx.body = answer(ctx.state.auth);
     });
   });
   return listen(createServer(app.callback()));
 }
 
 export function startNodeHTTP(): Promise<Server> {
-  const handlers = new Map(
-    routes().map(([route, options]) => [
-      `/${route}`,
-      withAuth((req, res) => {
-        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer(req.auth)));
-      }, options),
-    ]),
-  );
+  const guarded = (options: AuthOptions) =>
+    withAuth((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer(req.auth)));
+    }, options);
+  const handlers = new Map(routes().map(([route, options]) => [`/${route}`, guarded(options)]));
+  const fallback = guarded(FALLBACK);
+  const cookies = new Map(logins());
   return listen(
     createServer((req: IncomingMessage, res: ServerResponse) => {
-      const handler = handlers.get(new URL(req.url ?? '/', 'http://localhost').pathname);
-      if (handler === undefined) res.writeHead(404).end();
-      else void handler(req, res);
+      const path = pathOf(req.url ?? '/');
+      const login = cookies.get(path);
+      if (login !== undefined) {
+        setTokenCookie(res, LOGIN_TOKEN, { ...login, request: req });
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+      } else void (handlers.get(path) ?? fallback)(req, res);
     }),
   );
 }

@@ -1,8 +1,8 @@
 // The test app on Oak (Deno), the npm build of @oakserver/oak.
 import { Application } from '@oakserver/oak';
-import type { AuthOptions } from 'jwtkit/http';
+import { type AuthOptions, type CookieOptions, setTokenCookie } from 'jwtkit/http';
 import { jwtAuth } from 'jwtkit/oak';
-import { answer, ROUTES, type Server } from './routes.js';
+import { answer, FALLBACK, LOGIN_TOKEN, LOGINS, ROUTES, type Server } from './routes.js';
 import { accepting, freeDenoPort } from './servers.js';
 
 export async function startOak(): Promise<Server> {
@@ -11,12 +11,17 @@ export async function startOak(): Promise<Server> {
   const guards = new Map(
     (Object.entries(ROUTES) as [string, AuthOptions][]).map(([route, options]) => [`/${route}`, jwtAuth(options)]),
   );
-  app.use(async (ctx, next) => {
-    const guard = guards.get(ctx.request.url.pathname);
-    if (guard === undefined) return next();
-    await guard(ctx, async () => {
-      if (ctx.request.method === 'OPTIONS') ctx.response.status = 204;
-      else ctx.response.body = answer(ctx.state.auth);
+  const fallback = jwtAuth(FALLBACK);
+  const cookies = new Map(Object.entries(LOGINS) as [string, CookieOptions][]);
+  app.use(async (ctx) => {
+    const login = cookies.get(ctx.request.url.pathname);
+    if (login !== undefined) {
+      setTokenCookie(ctx.response.headers, LOGIN_TOKEN, { ...login, request: ctx.request });
+      ctx.response.body = { ok: true };
+      return;
+    }
+    await (guards.get(ctx.request.url.pathname) ?? fallback)(ctx, async () => {
+      ctx.response.body = answer(ctx.state.auth);
     });
   });
   const controller = new AbortController();
