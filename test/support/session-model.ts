@@ -87,7 +87,9 @@ const describeAccess = (m: Model, a: Access) =>
   `access token of session ${a.session} (${JSON.stringify(m.sessions[a.session])}, iat ${a.payload.iat}) at ${m.now}`;
 
 async function record(m: Model, r: Real, session: number, pair: { accessToken: string; refreshToken: string }) {
-  m.access.push({ session, token: pair.accessToken, payload: (await r.verify(pair.accessToken)).payload });
+  const { payload } = await r.verify(pair.accessToken);
+  assert.equal((payload.exp as number) - (payload.iat as number), ACCESS_S, 'the default access lifetime');
+  m.access.push({ session, token: pair.accessToken, payload });
   m.refresh.push({ session, generation: (m.sessions[session] as Session).generation, token: pair.refreshToken });
 }
 
