@@ -40,13 +40,18 @@ function checkPassword(username: unknown, password: unknown) {
   return user !== undefined && timingSafeEqual(hash, user.hash) ? user : undefined;
 }
 
-async function openStore(): Promise<{ store: Store; kind: string }> {
+async function openStore(): Promise<{ store: Store; kind: string; close: () => void }> {
   const url = process.env.REDIS_URL;
-  if (url === undefined || url === '') return { store: createMemoryStore(), kind: 'memory' };
+  if (url === undefined || url === '') return { store: createMemoryStore(), kind: 'memory', close: () => undefined };
   const { Redis } = await import('ioredis');
   const client = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => 200 });
   client.on('error', () => undefined); // reported per request as ERR_STORE_UNAVAILABLE (503)
-  return { store: createRedisStore(client, { prefix: 'jwtkit-demo:' }), kind: `Redis at ${url}` };
+  const where = new URL(url);
+  return {
+    store: createRedisStore(client, { prefix: 'jwtkit-demo:' }),
+    kind: `Redis at ${where.protocol}//${where.host}`, // never the password a URL may carry
+    close: () => client.disconnect(),
+  };
 }
 
 /**
@@ -147,11 +152,22 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers }).end(`${text}\n`);
 }
 
-/** Library errors are answered with their code: 401 for a refresh token, 503 for the store. */
+/**
+ * Library errors are answered with their code: 401 for a refresh token, 400 for bad input. A store
+ * that cannot be reached is a generic 503: the client library's message (host, port, its state)
+ * goes to the log, not to the client.
+ */
 function failure(res: ServerResponse, error: unknown): void {
-  if (error instanceof JWTKitError) {
-    const status = error.code === 'ERR_STORE_UNAVAILABLE' ? 503 : error.code.startsWith('ERR_REFRESH') ? 401 : 400;
-    send(res, status, { error: error.code, message: error.message });
+  if (error instanceof JWTKitError && error.code === 'ERR_STORE_UNAVAILABLE') {
+    console.error(`store unavailable: ${error.message}`);
+    send(
+      res,
+      503,
+      { error: 'temporarily_unavailable', message: 'the service cannot reach its session store; try again shortly' },
+      { 'Retry-After': '1' },
+    );
+  } else if (error instanceof JWTKitError) {
+    send(res, error.code.startsWith('ERR_REFRESH') ? 401 : 400, { error: error.code, message: error.message });
   } else if (error instanceof Error && /body/.test(error.message)) {
     send(res, 400, { error: 'invalid_request', message: error.message });
   } else {
@@ -161,7 +177,7 @@ function failure(res: ServerResponse, error: unknown): void {
 }
 
 export async function startDemo(port = Number(process.env.PORT ?? 3000)) {
-  const { store, kind } = await openStore();
+  const { store, kind, close } = await openStore();
   const keys = await sharedRing(store);
   const tokens = createTokenIssuer({
     ring: { sign: async (claims, options) => (await keys.ring()).sign(claims, options) },
@@ -241,7 +257,16 @@ export async function startDemo(port = Number(process.env.PORT ?? 3000)) {
     server.listen(port, '127.0.0.1', resolve);
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { server, url, kind };
+  /** Stops taking requests, ends open connections (keep-alive ones would hold close() up) and the store's. */
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => {
+        close();
+        resolve();
+      });
+      server.closeAllConnections();
+    });
+  return { server, url, kind, stop };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -252,7 +277,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     );
     process.exit(1);
   });
-  const { server, url, kind } = started;
+  const { url, kind, stop } = started;
   const json = "-H 'content-type: application/json'";
   console.log(`jwtkit demo listening on ${url} (store: ${kind}; keys rotate every ${ROTATE_EVERY} s; access tokens live ${ACCESS} s)
 
@@ -269,7 +294,14 @@ Try it (users: ada / "correct horse battery staple", grace / "hopper-compiler-19
   curl -s -X POST ${url}/logout-all -H "authorization: Bearer $ACCESS"              # ends every session of the user
 
 Ctrl-C stops the server.`);
-  const stop = () => server.close(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  // `npm start` execs `npm run demo`, which execs node: npm passes SIGINT and SIGTERM on to this
+  // process, and the server stops with it (a second signal does not wait).
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    void stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }

@@ -1,8 +1,9 @@
 /**
  * Revocation on a store: single tokens by `jti`, every token of a session (`sid`), and "log out
  * everywhere" by subject (a cut-off: tokens issued before it are revoked); one-time tokens (a `jti`
- * accepted once, for links such as a password reset). Every entry expires when the tokens it is
- * about can no longer be valid, so the store stays bounded.
+ * accepted once, for links such as a password reset). Every entry expires when the longest-lived
+ * token it must refuse can no longer be valid (`maxTokenLifetime`, refresh tokens included, plus the
+ * clock tolerance), and not before: a record that went earlier would bring its tokens back.
  *
  * `isRevoked` plugs into the middleware. When the store cannot be reached it fails closed
  * (ERR_STORE_UNAVAILABLE, 503 through the middleware), unless `failOpen` allows a bounded window
@@ -14,7 +15,11 @@ import { parseDuration } from '../jwt/duration.js';
 import type { Store } from '../stores/types.js';
 
 export interface RevocationOptions {
-  /** The longest lifetime of the tokens checked (default 1 day): how long a subject's cut-off is kept. */
+  /**
+   * The longest lifetime of the tokens this list must refuse, refresh tokens included (default 1
+   * day): how long a session's revocation and a subject's cut-off are kept. The token issuer makes
+   * its own list with its refresh-token lifetime, and refuses one that keeps entries for less.
+   */
   maxTokenLifetime?: number | string;
   /** Clock tolerance of the verifiers, added to every entry's life (default 60 s). */
   clockTolerance?: number | string;
@@ -28,16 +33,27 @@ export interface RevocationOptions {
 }
 
 export interface RevocationList {
-  /** Revokes one token by its `jti` until its `exp`. */
+  /** How long (seconds) session revocations and subject cut-offs are kept: the option, parsed. */
+  readonly maxTokenLifetime: number;
+  /** Revokes one token by its `jti` until its `exp` (plus the clock tolerance). */
   revoke(payload: JWTPayload): Promise<void>;
-  /** Revokes every token carrying this session id (`sid`) for `maxTokenLifetime`. */
+  /** Revokes every token carrying this session id (`sid`), for `maxTokenLifetime` from now. */
   revokeSession(sid: string): Promise<void>;
-  /** "Log out everywhere": every token of `sub` issued before now (or `before`, in seconds) is revoked. */
+  /**
+   * "Log out everywhere": every token of `sub` issued before now (or `before`, in seconds) is
+   * revoked. A cut-off only moves forward: a second call with an earlier `before` keeps the later one.
+   */
   revokeSubject(sub: string, before?: number): Promise<void>;
   /** Whether a verified token is revoked (by jti, sid or its subject's cut-off): the middleware's `isRevoked`. */
   isRevoked(payload: JWTPayload): Promise<boolean>;
   /** The subject's cut-off (seconds), if one is set. */
   subjectCutoff(sub: string): Promise<number | undefined>;
+  /**
+   * Whether a session has been ended: its `sid` revoked, or its subject cut off at or after
+   * `startedAt` (seconds). One round trip; always fails closed (`failOpen` does not apply): the
+   * token issuer asks it before it hands out new tokens for the session.
+   */
+  isSessionRevoked(session: { sid: string; sub: string; startedAt: number }): Promise<boolean>;
   /** Accepts a one-time token's `jti` once: true the first time, false on every replay until its `exp`. */
   consumeOnce(payload: JWTPayload): Promise<boolean>;
 }
@@ -82,8 +98,32 @@ export function createRevocationList(store: Store, options: RevocationOptions = 
   /** Milliseconds until a token with this exp can no longer be valid anywhere. */
   const lifeOf = (exp: unknown) =>
     (typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 - Date.now() : maxLifetime) + tolerance;
+  /**
+   * Milliseconds a record about tokens issued up to `issuedUntil` (ms) must live: the last of them
+   * lives `maxTokenLifetime` from then, and a refresh family rotated up to now lives that long from
+   * now (rotation renews it), so the later of the two counts.
+   */
+  const keepFor = (issuedUntil: number) => {
+    const now = Date.now();
+    return Math.max(issuedUntil, now) + maxLifetime + tolerance - now;
+  };
+
+  /** Writes `before` as the subject's cut-off unless a later one is there; a bounded compare-and-swap loop. */
+  const raiseCutoff = async (key: string, before: number) => {
+    for (let attempt = 0; attempt < 16; attempt++) {
+      const current = await store.get(key);
+      const cutoff = current === undefined ? before : Math.max(Number(current), before);
+      const value = String(cutoff);
+      const ttl = keepFor(cutoff * 1000);
+      // Rewriting an equal cut-off still renews its life: families rotated since the first write
+      // must be refused for as long as the rotation lets them live.
+      if (current === undefined ? await store.add(key, value, ttl) : await store.swap(key, current, value, ttl)) return;
+    }
+    throw new StoreUnavailableError('the subject cut-off kept changing under 16 attempts to raise it');
+  };
 
   const list: RevocationList = {
+    maxTokenLifetime: maxLifetime / 1000,
     async revoke(payload) {
       const jti = idClaim(payload, 'jti');
       if (jti === undefined) throw new JWTClaimError('jti', 'missing', 'only a token with a "jti" can be revoked alone');
@@ -92,16 +132,20 @@ export function createRevocationList(store: Store, options: RevocationOptions = 
     },
     async revokeSession(sid) {
       if (typeof sid !== 'string' || sid === '') throw new InvalidOptionError('sid', 'must be a non-empty string');
-      await store.set(KEYS.sid(sid), '1', maxLifetime + tolerance);
+      await store.set(KEYS.sid(sid), '1', keepFor(Date.now()));
     },
     async revokeSubject(sub, before = Date.now() / 1000) {
       if (typeof sub !== 'string' || sub === '') throw new InvalidOptionError('sub', 'must be a non-empty string');
       if (!Number.isFinite(before)) throw new InvalidOptionError('before', 'must be a NumericDate');
-      await store.set(KEYS.sub(sub), String(before), maxLifetime + tolerance);
+      await raiseCutoff(KEYS.sub(sub), before);
     },
     async subjectCutoff(sub) {
       const value = await store.get(KEYS.sub(sub));
       return value === undefined ? undefined : Number(value);
+    },
+    async isSessionRevoked({ sid, sub, startedAt }) {
+      const [session, cutoff] = await store.getMany([KEYS.sid(sid), KEYS.sub(sub)]);
+      return session !== undefined || (cutoff !== undefined && startedAt <= Number(cutoff));
     },
     isRevoked: async (payload) => {
       const jti = idClaim(payload, 'jti');

@@ -8,8 +8,12 @@
  * - A refresh token is `<family>.<secret>`; the store keeps only a SHA-256 of the secret.
  * - Rotation is one compare-and-swap on the family's record: of two concurrent refreshes of the
  *   same token exactly one wins; the other counts as reuse.
- * - Logging out revokes the family and the access token; logging out everywhere sets the
- *   subject's cut-off, which refuses older access tokens and older families alike.
+ * - Logging out, with the access token, the refresh token or both, ends the whole session: the
+ *   session id is revoked, and a refresh checks it (and the subject's cut-off) before and after its
+ *   swap, so a family cannot outlive its logout. Logging out everywhere sets the subject's cut-off,
+ *   which refuses older access tokens and older families alike.
+ * - Every revocation record lives as long as the longest-lived token it must refuse: the refresh
+ *   token, whose life each rotation renews (docs/issuer.md, "Session rules").
  */
 import { randomBytes } from '../backend/random.js';
 import { encodeBase64url } from '../encoding/base64url.js';
@@ -31,7 +35,11 @@ export interface TokenIssuerOptions {
   accessTokenLifetime?: number | string;
   /** Refresh token lifetime, renewed by each rotation (default 30 days). */
   refreshTokenLifetime?: number | string;
-  /** The revocation list the middleware checks; by default one on the same store. */
+  /**
+   * The revocation list the middleware checks; by default one on the same store that keeps its
+   * records for the longer of the two lifetimes. A list whose `maxTokenLifetime` is shorter than
+   * either is refused (ERR_INVALID_OPTION): its records would expire while tokens they refuse live.
+   */
   revocations?: RevocationList;
 }
 
@@ -50,7 +58,11 @@ export interface TokenIssuer {
   issueTokenPair(user: { sub: string } & Record<string, unknown>): Promise<TokenPair>;
   /** Rotates a refresh token: a new pair, the old refresh token spent. */
   refresh(refreshToken: string): Promise<TokenPair>;
-  /** Logs out one session: its refresh family and (when given) the access token. */
+  /**
+   * Logs out one session, given its access token (verified payload), its refresh token, or both:
+   * the refresh family and every access token of the session are refused from then on. A refresh
+   * token that is well-formed but unknown or expired has nothing left to end (RFC 7009 §2.2).
+   */
   logout(session: { refreshToken?: string; accessToken?: JWTPayload }): Promise<void>;
   /** Logs a subject out everywhere: every access token and family issued before now. */
   logoutAll(sub: string): Promise<void>;
@@ -100,7 +112,14 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     throw new InvalidOptionError('store', 'must be a store (createMemoryStore, createRedisStore)');
   const access = lifetime(options.accessTokenLifetime, 'accessTokenLifetime', 900);
   const refreshLife = lifetime(options.refreshTokenLifetime, 'refreshTokenLifetime', 30 * 86_400);
-  const revocations = options.revocations ?? createRevocationList(store, { maxTokenLifetime: access });
+  // A session's records must outlive both kinds of token it refuses (docs/issuer.md, "Session rules").
+  const longest = Math.max(access, refreshLife);
+  const revocations = options.revocations ?? createRevocationList(store, { maxTokenLifetime: longest });
+  if (!(revocations?.maxTokenLifetime >= longest))
+    throw new InvalidOptionError(
+      'revocations',
+      `must keep its records at least as long as the longest token lifetime (maxTokenLifetime >= ${longest} s)`,
+    );
 
   const pair = async (familyId: string, family: Family, secret: string): Promise<TokenPair> => {
     const accessToken = await ring.sign(
@@ -117,6 +136,8 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   };
 
   const revokeFamily = async (familyId: string, family: Family) => {
+    // The session id first: it alone ends the access tokens, and refresh checks it too.
+    await revocations.revokeSession(family.sid);
     const revoked: Family = {
       sub: family.sub,
       sid: family.sid,
@@ -127,8 +148,9 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       revoked: true,
     };
     await store.set(familyKey(familyId), JSON.stringify(revoked), refreshLife * 1000);
-    await revocations.revokeSession(family.sid);
   };
+  const ended = (family: Family) =>
+    revocations.isSessionRevoked({ sid: family.sid, sub: family.sub, startedAt: family.created / 1000 });
 
   /** The family of a refresh token, as stored (raw, for the swap) and parsed. */
   const load = async (refreshToken: string) => {
@@ -164,10 +186,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
 
     async refresh(refreshToken) {
       const { familyId, secret, raw, family } = await load(refreshToken);
-      if (family.revoked) throw new RefreshTokenInvalidError('the session was logged out');
-      const cutoff = await revocations.subjectCutoff(family.sub);
-      if (cutoff !== undefined && family.created / 1000 <= cutoff)
-        throw new RefreshTokenInvalidError('the session was logged out');
+      if (family.revoked || (await ended(family))) throw new RefreshTokenInvalidError('the session was logged out');
       if ((await hashSecret(secret)) !== family.current) {
         await revokeFamily(familyId, family);
         throw new RefreshTokenReusedError();
@@ -179,17 +198,31 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
         await revokeFamily(familyId, family);
         throw new RefreshTokenReusedError();
       }
+      // A logout that landed between the check above and the swap: the swap renewed the family's
+      // life past the logout's records, so the family ends here instead of issuing a pair.
+      if (await ended(next)) {
+        await revokeFamily(familyId, next);
+        throw new RefreshTokenInvalidError('the session was logged out');
+      }
       return pair(familyId, next, nextSecret);
     },
 
     async logout({ refreshToken, accessToken }) {
-      if (refreshToken !== undefined) {
-        const { familyId, family } = await load(refreshToken);
-        await revokeFamily(familyId, family);
-      }
+      // The access token first: a refresh token that turns out unknown must not leave it working.
       if (accessToken !== undefined) {
         await revocations.revoke(accessToken);
         if (typeof accessToken.sid === 'string') await revocations.revokeSession(accessToken.sid);
+      }
+      if (refreshToken !== undefined) {
+        let loaded: Awaited<ReturnType<typeof load>>;
+        try {
+          loaded = await load(refreshToken);
+        } catch (error) {
+          // Well-formed but unknown or expired: the family is gone already, nothing to end.
+          if (error instanceof RefreshTokenInvalidError && REFRESH_TOKEN.test(refreshToken)) return;
+          throw error;
+        }
+        await revokeFamily(loaded.familyId, loaded.family);
       }
     },
 

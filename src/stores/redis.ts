@@ -3,8 +3,10 @@
  * later). jwtkit depends on neither; it sends raw commands through the client's own
  * `call` (ioredis) or `sendCommand` (node-redis).
  *
- * - Every key carries its expiry (`PX`), so Redis drops entries with the tokens they are about and
- *   memory stays bounded.
+ * - Every key carries its expiry, so Redis drops entries with the tokens they are about and memory
+ *   stays bounded. The expiry is absolute (`PXAT`, Redis 6.2 and later), computed from this
+ *   process's clock: the clock the tokens' `exp` come from, so a record about a token ends when
+ *   the token does, however long the command took to arrive (and a test's clock drives both).
  * - `add` is `SET NX PX`; `swap` is one Lua script (compare and set in one step on the server):
  *   two servers refreshing the same token cannot both win, unlike a read followed by a write.
  * - A command that fails or takes longer than `timeout` is an ERR_STORE_UNAVAILABLE: callers fail
@@ -32,7 +34,7 @@ export interface RedisStoreOptions {
 }
 
 const SWAP = `if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[3])
   return 1
 end
 return 0`;
@@ -85,6 +87,8 @@ export function createRedisStore(client: IORedisLike | NodeRedisLike, options: R
       });
     return Promise.race([answer, late]).finally(() => clearTimeout(timer));
   };
+  /** The absolute expiry (ms since the epoch) of an entry written now for `ttl` ms. */
+  const at = (ttl: number) => String(Date.now() + checkTTL(ttl));
   const text = (value: unknown): string | undefined =>
     value === null || value === undefined ? undefined : typeof value === 'string' ? value : String(value);
 
@@ -99,13 +103,13 @@ export function createRedisStore(client: IORedisLike | NodeRedisLike, options: R
       return values.map(text);
     },
     async set(key, value, ttl) {
-      await run(['SET', prefix + key, value, 'PX', String(checkTTL(ttl))]);
+      await run(['SET', prefix + key, value, 'PXAT', at(ttl)]);
     },
     async add(key, value, ttl) {
-      return (await run(['SET', prefix + key, value, 'PX', String(checkTTL(ttl)), 'NX'])) !== null;
+      return (await run(['SET', prefix + key, value, 'PXAT', at(ttl), 'NX'])) !== null;
     },
     async swap(key, expected, value, ttl) {
-      return Number(await run(['EVAL', SWAP, '1', prefix + key, expected, value, String(checkTTL(ttl))])) === 1;
+      return Number(await run(['EVAL', SWAP, '1', prefix + key, expected, value, at(ttl)])) === 1;
     },
     async delete(key) {
       await run(['DEL', prefix + key]);

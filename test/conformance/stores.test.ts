@@ -7,6 +7,7 @@ import { createRevocationList } from 'jwtkit/issuer';
 import { createMemoryStore, type Store } from 'jwtkit/stores';
 import { testClock } from '../support/clock.js';
 import { rejectsWith } from '../support/errors.js';
+import { sessionModelSuite } from '../support/session-model.js';
 import { storeSuite } from '../support/store-suite.js';
 
 storeSuite('memory', async () => ({ store: createMemoryStore() }));
@@ -70,3 +71,5 @@ describe('revocation when the store is unreachable', () => {
     await rejectsWith(list.revoke(payload), 'ERR_STORE_UNAVAILABLE');
   });
 });
+
+sessionModelSuite('memory', async () => ({ store: createMemoryStore() }));

@@ -15,6 +15,7 @@ import { createRedisStore } from 'jwtkit/stores';
 import { createClient } from 'redis';
 import { ci, type RedisServer, redisMissing, startRedis } from '../harness/redis.js';
 import { rejectsWith } from '../support/errors.js';
+import { sessionModelSuite } from '../support/session-model.js';
 import { storeSuite } from '../support/store-suite.js';
 
 const missing = redisMissing();
@@ -41,6 +42,32 @@ describe('Redis store', { skip: missing }, () => {
     await client.connect();
     return { store: createRedisStore(client, { prefix: 'test:nr:' }), close: async () => void (await client.quit()) };
   });
+
+  // The session model on Redis, its clock the test's: the store writes PXAT from it, and `expire`
+  // stands in for Redis's own expiry at that clock (which the test's, a day ahead, never meets).
+  let modelClient: Redis | undefined;
+  let modelRun = 0;
+  after(() => modelClient?.disconnect());
+  sessionModelSuite(
+    'redis (ioredis)',
+    async () => {
+      modelClient ??= ioredis(redis.url);
+      const client = modelClient;
+      const prefix = `test:model:${Date.now().toString(36)}:${(modelRun++).toString(36)}:`;
+      return {
+        store: createRedisStore(client, { prefix }),
+        async expire(now) {
+          const keys = (await client.keys(`${prefix}*`)) as string[];
+          for (const key of keys) {
+            const at = Number(await client.call('PEXPIRETIME', key));
+            assert.ok(at > 0, `${key} has no expiry (${at})`);
+            if (at <= now) await client.del(key);
+          }
+        },
+      };
+    },
+    60,
+  );
 
   it('expires revocation entries with their tokens', async () => {
     const client = ioredis(redis.url);
