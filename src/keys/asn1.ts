@@ -293,3 +293,15 @@ export function rsaModulus(container: KeyContainer): Uint8Array | undefined {
     return undefined;
   }
 }
+
+/** Whether the bytes begin with a DER structure that {@link holdsKeyStructure} accepts, whatever follows it. */
+export function startsWithKeyStructure(bytes: Uint8Array): boolean {
+  if (bytes[0] !== SEQUENCE) return false;
+  try {
+    const { end } = readTLV(bytes, 0, bytes.length);
+    return holdsKeyStructure(end === bytes.length ? bytes : bytes.subarray(0, end));
+  } catch (error) {
+    if (!(error instanceof NotDER)) throw error;
+    return false;
+  }
+}

@@ -6,7 +6,7 @@
  * lines, base64 or hex of DER, raw DER. The scan is linear in the input: no regular expression
  * with backtracking, every character visited a bounded number of times.
  */
-import { holdsKeyStructure } from './asn1.js';
+import { holdsKeyStructure, startsWithKeyStructure } from './asn1.js';
 
 /** Whether `code` is a base64 or base64url character, padding included. */
 function isBase64Char(code: number): boolean {
@@ -30,18 +30,20 @@ for (let i = 0; i < 64; i++) SIXTY_FOUR['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklm
 SIXTY_FOUR[45] = 62; // '-' of base64url
 SIXTY_FOUR[95] = 63; // '_' of base64url
 
-/** Decodes base64 or base64url leniently (either alphabet, padding ignored); `undefined` if malformed. */
+/**
+ * Decodes base64 or base64url leniently: either alphabet, padding and a last partial group ignored;
+ * `undefined` if a character is outside both alphabets.
+ */
 function decodeAnyBase64(text: string): Uint8Array | undefined {
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 61) end--;
-  if ((end & 3) === 1) return undefined;
   const out = new Uint8Array((end * 3) >> 2);
   let acc = 0;
   let bits = 0;
   let o = 0;
   for (let i = 0; i < end; i++) {
     const value = SIXTY_FOUR[text.charCodeAt(i)] ?? -1;
-    if (value < 0) return undefined;
+    if (value < 0) return o === 0 ? undefined : out.subarray(0, o);
     acc = ((acc << 6) | value) & 0xffffff;
     bits += 6;
     if (bits >= 8) {
@@ -49,7 +51,7 @@ function decodeAnyBase64(text: string): Uint8Array | undefined {
       out[o++] = (acc >> bits) & 0xff;
     }
   }
-  return out;
+  return out.subarray(0, o);
 }
 
 function decodeHex(text: string): Uint8Array | undefined {
@@ -121,17 +123,17 @@ function markerIn(text: string): string | undefined {
   return undefined;
 }
 
-/** What a base64 or hex candidate decodes to, when that is key material. */
+/** What a base64 or hex candidate decodes to, when that is key material (junk may follow it). */
 function decodedKey(candidate: string, nested: boolean): string | undefined {
   if (candidate.length >= 80) {
-    let hex = true;
-    for (let i = 0; i < candidate.length && hex; i++) hex = isHexChar(candidate.charCodeAt(i));
-    const bytes = hex ? decodeHex(candidate) : undefined;
-    if (bytes !== undefined && holdsKeyStructure(bytes)) return 'hex of DER key material';
+    let hexLength = 0;
+    while (hexLength < candidate.length && isHexChar(candidate.charCodeAt(hexLength))) hexLength++;
+    const bytes = hexLength >= 80 ? decodeHex(candidate.slice(0, hexLength & ~1)) : undefined;
+    if (bytes !== undefined && startsWithKeyStructure(bytes)) return 'hex of DER key material';
   }
   const bytes = decodeAnyBase64(candidate);
   if (bytes === undefined) return undefined;
-  if (holdsKeyStructure(bytes)) return 'base64 of DER key material';
+  if (startsWithKeyStructure(bytes)) return 'base64 of DER key material';
   if (isSSHBlob(bytes)) return 'an OpenSSH key';
   // One level down: base64 of a PEM file or of a JWK, as secrets managers and environment variables hold them.
   if (!nested) {
@@ -148,16 +150,27 @@ function utf16Marker(bytes: Uint8Array): string | undefined {
 
 /** Shortest run of base64 characters worth decoding: an Ed25519 SPKI, the smallest key container, is 60. */
 const MIN_CANDIDATE = 40;
+/** Line starts tried in one block of base64 lines, so that junk lines before the key cannot hide it. */
+const STARTS_PER_BLOCK = 16;
 
 /**
  * Runs of base64 (or hex) anywhere in the text, each on its own and, where whole lines hold nothing
- * else, joined across lines as PEM bodies and PuTTY files wrap them.
+ * else, joined across lines as PEM bodies and PuTTY files wrap them. A run ends after its `=`
+ * padding (`KEY=MIIB...` holds two runs). A block of lines is decoded from each of its first line
+ * starts, since a junk line that happens to be all base64 characters may come before the key.
  */
 function encodedKeyIn(text: string, nested: boolean): string | undefined {
   let block = '';
+  let starts: number[] = [];
   const flush = (): string | undefined => {
-    const found = block.length >= MIN_CANDIDATE ? decodedKey(block, nested) : undefined;
+    let found: string | undefined;
+    for (const start of starts) {
+      if (block.length - start < MIN_CANDIDATE) break;
+      found = decodedKey(block.slice(start), nested);
+      if (found !== undefined) break;
+    }
     block = '';
+    starts = [];
     return found;
   };
   let lineStart = 0;
@@ -174,8 +187,9 @@ function encodedKeyIn(text: string, nested: boolean): string | undefined {
         i++;
         continue;
       }
-      let j = i + 1;
-      while (j < lineEnd && isBase64Char(text.charCodeAt(j))) j++;
+      let j = i;
+      while (j < lineEnd && isBase64Char(text.charCodeAt(j)) && text.charCodeAt(j) !== 61) j++;
+      while (j < lineEnd && text.charCodeAt(j) === 61) j++;
       const run = text.slice(i, j);
       runs++;
       only = run;
@@ -185,8 +199,10 @@ function encodedKeyIn(text: string, nested: boolean): string | undefined {
       }
       i = j;
     }
-    if (runs === 1 && !other) block += only;
-    else {
+    if (runs === 1 && !other) {
+      if (starts.length < STARTS_PER_BLOCK) starts.push(block.length);
+      block += only;
+    } else {
       const found = flush();
       if (found !== undefined) return found;
     }
