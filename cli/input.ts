@@ -4,7 +4,7 @@
  * would keep), claims as JSON, and passwords from a prompt or a file.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { extractToken, type KeyText, readKeyText, type SecretEncoding } from 'jwtkit/inspect';
+import { extractToken, type KeyText, MAX_INSPECT_INPUT_LENGTH, readKeyText, type SecretEncoding } from 'jwtkit/inspect';
 import { type Output, UsageError } from './output.js';
 
 let stdinTaken: string | undefined;
@@ -21,9 +21,19 @@ export function readStdin(what: string): Buffer {
   }
 }
 
-/** The token from an argument (`-` or nothing: stdin), with pasted noise around it removed. */
+/**
+ * The token from an argument (`-` or nothing: stdin), with pasted noise around it removed. Input
+ * over `MAX_INSPECT_INPUT_LENGTH` (256 KiB) is a usage error; stdin that long is refused on its
+ * byte count (a UTF-16 character takes at most 3 bytes), before it is decoded.
+ */
 export function readToken(argument: string | undefined): string {
-  const text = argument === undefined || argument === '-' ? readStdin('<token>').toString('utf8') : argument;
+  const max = MAX_INSPECT_INPUT_LENGTH;
+  const tooLarge = (size: string) =>
+    new UsageError(`<token>: the input is ${size}, over the limit of ${max} characters (256 KiB); pass only the token`);
+  const stdin = argument === undefined || argument === '-' ? readStdin('<token>') : undefined;
+  if (stdin !== undefined && stdin.length > 3 * max) throw tooLarge(`${stdin.length} bytes`);
+  const text = stdin === undefined ? (argument as string) : stdin.toString('utf8');
+  if (text.length > max) throw tooLarge(`${text.length} characters`);
   try {
     return extractToken(text).token;
   } catch (error) {
