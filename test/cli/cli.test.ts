@@ -572,7 +572,7 @@ describe('44. ReDoS in tools that read hostile tokens: jwtkit decode and inspect
   it('decodes a million dots, as many as fit, and a token with "=" runs, naming the problems', () => {
     const dots = jwtkit(['decode', '-', '--json'], { input: `a${fill('.')}` });
     assert.equal(dots.status, 1);
-    assert.match(String(dots.json().problems), /this one has 240001 parts|has 240001/);
+    assert.match(String(dots.json().problems), /this one has 240001\b/);
     const padded = jwtkit(['inspect', '-', '--json'], { input: `${fill('=', 100_000)}a.${token()}` });
     assert.equal(padded.status, 3);
     assert.ok((padded.json().findings as Array<{ id: string }>).some((finding) => finding.id === 'malformed'));
