@@ -3,27 +3,65 @@
  * an environment variable or stdin (never the command line itself, which shell history and `ps`
  * would keep), claims as JSON, and passwords from a prompt or a file.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { extractToken, type KeyText, readKeyText, type SecretEncoding } from 'jwtkit/inspect';
+import { readFileSync, readSync, statSync } from 'node:fs';
+import { extractToken, type KeyText, MAX_INSPECT_INPUT_LENGTH, readKeyText, type SecretEncoding } from 'jwtkit/inspect';
 import { type Output, UsageError } from './output.js';
 
 let stdinTaken: string | undefined;
 
-/** Reads all of stdin once; a second `-` is a usage error naming both flags. */
-export function readStdin(what: string): Buffer {
+/**
+ * Stdin up to `limit` bytes and then one chunk more at most, so that what is over the limit shows
+ * without reading the rest. EAGAIN, which a non-blocking pipe gives while the writer is behind, is
+ * waited out.
+ */
+function readAtMost(limit: number): Buffer {
+  const chunks: Buffer[] = [];
+  const chunk = Buffer.allocUnsafe(65_536);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  let total = 0;
+  while (total <= limit) {
+    let read: number;
+    try {
+      read = readSync(0, chunk, 0, chunk.length, null);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EOF') break;
+      if (code !== 'EAGAIN') throw error;
+      Atomics.wait(pause, 0, 0, 5);
+      continue;
+    }
+    if (read === 0) break;
+    chunks.push(Buffer.from(chunk.subarray(0, read)));
+    total += read;
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Reads all of stdin once (or up to `limit` bytes and a chunk); a second `-` is a usage error naming both flags. */
+export function readStdin(what: string, limit?: number): Buffer {
   if (stdinTaken !== undefined) throw new UsageError(`${what} and ${stdinTaken} cannot both come from stdin ("-")`);
   stdinTaken = what;
   if (process.stdin.isTTY) throw new UsageError(`${what} is "-" but stdin is a terminal; pipe the input in`);
   try {
-    return readFileSync(0);
+    return limit === undefined ? readFileSync(0) : readAtMost(limit);
   } catch (error) {
     throw new UsageError(`${what}: cannot read stdin (${(error as Error).message})`);
   }
 }
 
-/** The token from an argument (`-` or nothing: stdin), with pasted noise around it removed. */
+/**
+ * The token from an argument (`-` or nothing: stdin), with pasted noise around it removed. Input
+ * over `MAX_INSPECT_INPUT_LENGTH` (256 KiB) is a usage error. Stdin is read up to three bytes a
+ * character (the most UTF-8 takes for one UTF-16 unit), so a longer stream is refused unread.
+ */
 export function readToken(argument: string | undefined): string {
-  const text = argument === undefined || argument === '-' ? readStdin('<token>').toString('utf8') : argument;
+  const max = MAX_INSPECT_INPUT_LENGTH;
+  const tooLarge = (size: string) =>
+    new UsageError(`<token>: the input is ${size}, over the limit of ${max} characters (256 KiB); pass only the token`);
+  const stdin = argument === undefined || argument === '-' ? readStdin('<token>', 3 * max) : undefined;
+  if (stdin !== undefined && stdin.length > 3 * max) throw tooLarge(`more than ${3 * max} bytes`);
+  const text = stdin === undefined ? (argument as string) : stdin.toString('utf8');
+  if (text.length > max) throw tooLarge(`${text.length} characters`);
   try {
     return extractToken(text).token;
   } catch (error) {

@@ -180,6 +180,7 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
       .option('--max-lifetime <duration>', 'longest acceptable lifetime (default 24h)')
       .option('--max-size <characters>', 'largest acceptable token (default 4096)')
       .option('--secrets <file>', 'more secrets to try, one per line')
+      .option('--max-secret-candidates <count>', 'most secrets tried (default 100000)')
       .option('--no-secret-check', 'do not try common and short secrets on HS* tokens'),
     [
       'jwtkit inspect "$TOKEN"',

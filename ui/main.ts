@@ -9,7 +9,7 @@ import { runDecode } from './decode.js';
 import { innerToken, runDecrypt, syncDecryptMode } from './decrypt.js';
 import { byId, copyText, verdict } from './dom.js';
 import { generate, setUpEncode, sign } from './encode.js';
-import { runInspect } from './inspect.js';
+import { runInspect, stopInspect } from './inspect.js';
 import { currentToken, onToken, setTokenText } from './state.js';
 import { activeView, onShow, setUpTabs, showView } from './tabs.js';
 import { fetchJWKS, runVerify } from './verify.js';
@@ -46,6 +46,7 @@ onToken(runDecode);
 onToken(() => {
   for (const id of ['verify-result', 'decrypt-result', 'encode-result']) verdict(byId(id), '');
   if (activeView() === 'inspect') void runInspect();
+  else stopInspect();
 });
 onShow((view) => {
   if (view === 'inspect') void runInspect();
@@ -58,6 +59,7 @@ wire('copy-link', () => {
   return copy(token && `${location.href.split('#')[0]}#token=${token}`, 'link');
 });
 wire('clear-token', () => load(''));
+wire('inspect-stop', stopInspect);
 wire('verify-run', runVerify);
 wire('jwks-run', fetchJWKS);
 wire('decrypt-run', runDecrypt);

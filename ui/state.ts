@@ -2,7 +2,7 @@
  * The token the page is looking at, shared by every view. The token box is the only input; each
  * change is parsed once here and handed to the views that listen.
  */
-import { type DissectedToken, dissectToken, extractToken } from 'jwtkit/inspect';
+import { type DissectedToken, dissectToken, extractToken, MAX_INSPECT_INPUT_LENGTH } from 'jwtkit/inspect';
 
 export interface Current {
   /** The token found in the box, without `Bearer`, quotes or whitespace. */
@@ -31,6 +31,14 @@ export function currentToken(): Current | undefined {
   return 'current' in state ? state.current : undefined;
 }
 
+/** Why the box holds no token; text over the cap is refused before it is read (catalogue entry 44). */
+function reason(error: unknown, length: number): string {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  if (code !== 'ERR_TOKEN_TOO_LARGE') return (error as Error).message;
+  const size = (n: number) => n.toLocaleString('en');
+  return `The text is ${size(length)} characters, over the page's limit of ${size(MAX_INSPECT_INPUT_LENGTH)} (256 KiB): paste only the token.`;
+}
+
 /** Reads the token box's text and tells every view. */
 export function setTokenText(text: string): void {
   if (text.trim() === '') state = { error: undefined };
@@ -39,7 +47,7 @@ export function setTokenText(text: string): void {
       const { token, trimmed } = extractToken(text);
       state = { current: { token, trimmed, dissected: dissectToken(token) } };
     } catch (error) {
-      state = { error: (error as Error).message };
+      state = { error: reason(error, text.length) };
     }
   }
   for (const listener of listeners) listener(state);

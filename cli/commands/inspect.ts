@@ -6,6 +6,7 @@ import { EXIT, type Output, type Style, UsageError } from '../output.js';
 export interface InspectFlags {
   maxLifetime?: string;
   maxSize?: string;
+  maxSecretCandidates?: string;
   secretCheck?: boolean;
   secrets?: string;
 }
@@ -23,6 +24,7 @@ function count(flag: string, value: string | undefined): number | undefined {
 export async function runInspect(out: Output, argument: string | undefined, flags: InspectFlags): Promise<number> {
   const token = readToken(argument);
   const maxSize = count('--max-size', flags.maxSize);
+  const maxSecretCandidates = count('--max-secret-candidates', flags.maxSecretCandidates);
   const secrets =
     flags.secrets === undefined
       ? undefined
@@ -35,6 +37,7 @@ export async function runInspect(out: Output, argument: string | undefined, flag
       maxLifetime: /^\d+$/.test(flags.maxLifetime) ? Number(flags.maxLifetime) : flags.maxLifetime,
     }),
     ...(maxSize !== undefined && { maxSize }),
+    ...(maxSecretCandidates !== undefined && { maxSecretCandidates }),
     ...(flags.secretCheck === false && { secretCheck: false }),
     ...(secrets !== undefined && { secrets }),
   });

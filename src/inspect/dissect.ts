@@ -6,6 +6,8 @@
 import { decodeBase64url, isBase64url } from '../encoding/base64url.js';
 import { isJSONObject, type JSONObject, JSONSyntaxError, parseJSON } from '../encoding/json.js';
 import { utf8Decode } from '../encoding/utf8.js';
+import type { InputLimit } from './extract.js';
+import { checkInputLength, limitOption, MAX_INSPECT_INPUT_LENGTH } from './limits.js';
 
 export type TokenKind = 'JWS' | 'JWE' | 'unknown';
 export type PartRole = 'header' | 'payload' | 'signature' | 'encrypted_key' | 'iv' | 'ciphertext' | 'tag' | 'part';
@@ -53,9 +55,16 @@ function base64urlProblem(text: string, offset: number): string | undefined {
   return 'the last character carries bits that must be zero (not the canonical encoding)';
 }
 
+/** The text without trailing "=" (a loop: `/=+$/` retries from every "=" of a long run). */
+function withoutPadding(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x3d) end--;
+  return text.slice(0, end);
+}
+
 /** Decodes leniently, so that a part with a fixable defect can still be shown. */
 function lenientBytes(text: string): Uint8Array | undefined {
-  const cleaned = text.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  const cleaned = withoutPadding(text).replace(/\+/g, '-').replace(/\//g, '_');
   if (!/^[A-Za-z0-9_-]*$/.test(cleaned) || cleaned.length % 4 === 1) return undefined;
   const padded = cleaned.length % 4 === 0 ? cleaned : cleaned + 'A'.repeat(4 - (cleaned.length % 4));
   const bytes = decodeBase64url(padded);
@@ -90,27 +99,55 @@ function dissectPart(role: PartRole, text: string, offset: number, kind: TokenKi
   return { role, text, offset, bytes: bytes.length, ...(problem && { problem }) };
 }
 
+/** Parts shown one by one; the rest of a token with more (a million dots) is one part, not decoded. */
+const MAX_PARTS = 6;
+
+/** The token's parts, the ones after the sixth kept together as the sixth. */
+function splitParts(token: string): { texts: string[]; count: number } {
+  const texts: string[] = [];
+  let from = 0;
+  while (texts.length < MAX_PARTS - 1) {
+    const dot = token.indexOf('.', from);
+    if (dot < 0) break;
+    texts.push(token.slice(from, dot));
+    from = dot + 1;
+  }
+  const rest = token.slice(from);
+  texts.push(rest);
+  let count = texts.length;
+  for (let dot = rest.indexOf('.'); dot >= 0; dot = rest.indexOf('.', dot + 1)) count++;
+  return { texts, count };
+}
+
 /**
- * Splits a compact JWS (3 parts) or JWE (5 parts) and decodes each part as far as it goes.
+ * Splits a compact JWS (3 parts) or JWE (5 parts) and decodes each part as far as it goes. Text
+ * over `maxInputLength` (256 KiB by default) is refused with `ERR_TOKEN_TOO_LARGE`; time is linear
+ * in the length of the token.
  *
  * @example
  * ```ts
  * const { kind, header, payload, problems } = dissectToken(token);
  * ```
  */
-export function dissectToken(token: string): DissectedToken {
-  const texts = token.split('.');
-  const kind: TokenKind = texts.length === 3 ? 'JWS' : texts.length === 5 ? 'JWE' : 'unknown';
+export function dissectToken(token: string, options: InputLimit = {}): DissectedToken {
+  checkInputLength(token, limitOption('maxInputLength', options.maxInputLength, MAX_INSPECT_INPUT_LENGTH));
+  const { texts, count } = splitParts(token);
+  const kind: TokenKind = count === 3 ? 'JWS' : count === 5 ? 'JWE' : 'unknown';
   const roles = kind === 'JWE' ? JWE_ROLES : JWS_ROLES;
   const parts: TokenPart[] = [];
   let offset = 0;
   texts.forEach((text, index) => {
-    parts.push(dissectPart(roles[index] ?? 'part', text, offset, kind));
+    const rest = count > MAX_PARTS && index === MAX_PARTS - 1;
+    parts.push(
+      rest
+        ? { role: 'part', text, offset, problem: `parts ${MAX_PARTS} to ${count}, not decoded` }
+        : dissectPart(roles[index] ?? 'part', text, offset, kind),
+    );
     offset += text.length + 1;
   });
   const problems: string[] = [];
   if (kind === 'unknown') {
-    problems.push(`a compact token has 3 parts (signed) or 5 parts (encrypted); this one has ${texts.length}`);
+    problems.push(`a compact token has 3 parts (signed) or 5 parts (encrypted); this one has ${count}`);
   }
   const header = parts[0]?.json;
   // An unsecured JWS (alg "none") has an empty signature by definition; inspect reports the alg itself.

@@ -3,10 +3,13 @@
  * severity and a one-line fix. Shared by `jwtkit inspect` and the debugger page.
  */
 import type { JSONObject, JSONValue } from '../encoding/json.js';
+import { JWTKitError } from '../errors.js';
 import { parseDuration } from '../jwt/duration.js';
 import { formatDuration } from './claims.js';
 import { dissectToken } from './dissect.js';
+import { limitOption, MAX_INSPECT_INPUT_LENGTH, MAX_SECRET_CANDIDATES, MAX_SECRET_SEARCH_TOKEN_LENGTH } from './limits.js';
 import { findPersonalData } from './personal-data.js';
+import { commonSecrets, SHORT_SECRET_COUNT } from './secrets.js';
 import { findWeakSecret, maskSecret } from './weak-secret.js';
 
 export type Severity = 'high' | 'medium' | 'low' | 'info';
@@ -36,6 +39,12 @@ export interface InspectOptions {
   shortSecrets?: boolean;
   /** More secrets to try first. */
   secrets?: readonly string[];
+  /** Most HMACs the secret search computes (default 100,000; the built-in lists are about 68,000). */
+  maxSecretCandidates?: number;
+  /** Most characters read; a longer token is refused with `ERR_TOKEN_TOO_LARGE` (default 262,144: 256 KiB). */
+  maxInputLength?: number;
+  /** Ends the secret search: the promise rejects with `signal.reason`. */
+  signal?: AbortSignal;
 }
 
 export const SEVERITY_ORDER: readonly Severity[] = ['high', 'medium', 'low', 'info'];
@@ -238,8 +247,56 @@ function timeFindings(payload: JSONObject, now: number, maxLifetime: number, out
   }
 }
 
+/** The weak-secret search, and why it did not run in full when it did not. */
+async function secretFindings(token: string, options: InspectOptions, out: Finding[]): Promise<void> {
+  const maxCandidates = limitOption('maxSecretCandidates', options.maxSecretCandidates, MAX_SECRET_CANDIDATES);
+  const extra = options.secrets ?? [];
+  let weak: Awaited<ReturnType<typeof findWeakSecret>>;
+  try {
+    weak = await findWeakSecret(token, {
+      extra,
+      short: options.shortSecrets !== false,
+      maxCandidates,
+      ...(options.signal !== undefined && { signal: options.signal }),
+    });
+  } catch (error) {
+    if (!(error instanceof JWTKitError && error.code === 'ERR_TOKEN_TOO_LARGE')) throw error;
+    out.push({
+      id: 'secret-check-skipped',
+      severity: 'info',
+      where: 'alg',
+      message: `the secret search was skipped: the token is ${token.length} characters, over ${MAX_SECRET_SEARCH_TOKEN_LENGTH}, and every candidate would hash all of it`,
+      fix: 'Check the secret by hand: it must be random and at least as long as the hash (32 bytes for HS256)',
+    });
+    return;
+  }
+  if (weak !== undefined) {
+    out.push({
+      id: weak.source === 'short' ? 'short-secret' : 'common-secret',
+      severity: 'high',
+      where: 'alg',
+      message: `the signature verifies with ${weak.source === 'short' ? 'a short' : 'a well-known'} secret: ${maskSecret(weak.secret)}; anyone can forge tokens`,
+      fix: 'Rotate to a random secret of at least 32 bytes (jwtkit keygen HS256) and revoke tokens signed with this one',
+    });
+    return;
+  }
+  const total = extra.length + commonSecrets().length + (options.shortSecrets === false ? 0 : SHORT_SECRET_COUNT);
+  if (total > maxCandidates) {
+    out.push({
+      id: 'secret-check-partial',
+      severity: 'info',
+      where: 'alg',
+      message: `the secret search stopped after ${maxCandidates} candidates; ${total - maxCandidates} were not tried`,
+      fix: 'Raise maxSecretCandidates (--max-secret-candidates) or shorten the list of extra secrets',
+    });
+  }
+}
+
 /**
- * Reviews a token (compact JWS or JWE) and lists findings, most severe first.
+ * Reviews a token (compact JWS or JWE) and lists findings, most severe first. Text over
+ * `maxInputLength` (256 KiB) is refused with `ERR_TOKEN_TOO_LARGE`. The secret search on HS*
+ * tokens computes at most `maxSecretCandidates` HMACs, skips tokens over 8 KiB (an info finding
+ * says so) and stops when `signal` aborts.
  *
  * @example
  * ```ts
@@ -252,8 +309,9 @@ export async function inspectToken(token: string, options: InspectOptions = {}):
   const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
   const maxLifetime =
     options.maxLifetime === undefined ? DEFAULT_MAX_LIFETIME : parseDuration(options.maxLifetime, 'maxLifetime');
+  const maxInputLength = limitOption('maxInputLength', options.maxInputLength, MAX_INSPECT_INPUT_LENGTH);
   const out: Finding[] = [];
-  const dissected = dissectToken(token);
+  const dissected = dissectToken(token, { maxInputLength });
   for (const problem of dissected.problems) {
     out.push({
       id: 'malformed',
@@ -276,17 +334,6 @@ export async function inspectToken(token: string, options: InspectOptions = {}):
     timeFindings(payload, now, maxLifetime, out);
     out.push(...findPersonalData(payload));
   }
-  if (dissected.kind === 'JWS' && options.secretCheck !== false) {
-    const weak = await findWeakSecret(token, { extra: options.secrets ?? [], short: options.shortSecrets !== false });
-    if (weak !== undefined) {
-      out.push({
-        id: weak.source === 'short' ? 'short-secret' : 'common-secret',
-        severity: 'high',
-        where: 'alg',
-        message: `the signature verifies with ${weak.source === 'short' ? 'a short' : 'a well-known'} secret: ${maskSecret(weak.secret)}; anyone can forge tokens`,
-        fix: 'Rotate to a random secret of at least 32 bytes (jwtkit keygen HS256) and revoke tokens signed with this one',
-      });
-    }
-  }
+  if (dissected.kind === 'JWS' && options.secretCheck !== false) await secretFindings(token, options, out);
   return out.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
 }

@@ -2,6 +2,11 @@
  * jwtkit/inspect: looking at tokens without trusting them. Finding a token in pasted text, taking
  * it apart part by part, describing its claims, and reviewing it for security problems. The CLI
  * and the debugger page are built on it; nothing here verifies a token for use.
+ *
+ * Everything here reads hostile text, so every function taking text refuses more than
+ * {@link MAX_INSPECT_INPUT_LENGTH} characters (256 KiB) with `ERR_TOKEN_TOO_LARGE` and runs in time
+ * linear in what it accepts, and the weak-secret search is bounded ({@link MAX_SECRET_CANDIDATES}
+ * HMACs, tokens up to {@link MAX_SECRET_SEARCH_TOKEN_LENGTH}) and takes an AbortSignal.
  */
 export type { JSONObject, JSONValue } from '../encoding/json.js';
 export {
@@ -17,9 +22,10 @@ export {
   timeStatus,
 } from './claims.js';
 export { type DissectedToken, dissectToken, type PartRole, type TokenKind, type TokenPart } from './dissect.js';
-export { type ExtractedToken, extractToken } from './extract.js';
+export { type ExtractedToken, extractToken, type InputLimit } from './extract.js';
 export { type Finding, type InspectOptions, inspectToken, SEVERITY_ORDER, type Severity } from './findings.js';
 export { jweKeyAlgorithm, type KeyText, keyFromText, readKeyText, SECRET_ENCODINGS, type SecretEncoding } from './key-text.js';
+export { MAX_INSPECT_INPUT_LENGTH, MAX_SECRET_CANDIDATES, MAX_SECRET_SEARCH_TOKEN_LENGTH } from './limits.js';
 export { findPersonalData, passesLuhn } from './personal-data.js';
 export { commonSecrets, shortSecrets } from './secrets.js';
-export { findWeakSecret, maskSecret, type WeakSecret } from './weak-secret.js';
+export { findWeakSecret, maskSecret, type WeakSecret, type WeakSecretOptions } from './weak-secret.js';

@@ -8,7 +8,8 @@ import type { Finding } from './findings.js';
 
 const SECRET_NAMES =
   /^(?:pass(?:word|wd|phrase)?|pwd|secret|client_secret|api_?key|private_?key|otp|pin|cvv|cvc|ssn|social_security(?:_number)?|credit_?card|card_?number|pan|iban|tax_?id|national_?id)$/i;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i;
+const NO_SPACE_OR_AT = /^[^\s@]+$/;
+const TOP_LEVEL_DOMAIN = /^[a-z]{2,}$/i;
 const PHONE = /^\+?[\d\s().-]{7,20}$/;
 const CARD = /^(?:\d[ -]?){12,18}\d$/;
 const US_SSN = /^(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}$/;
@@ -40,10 +41,33 @@ function ibanValid(text: string): boolean {
   return remainder === 1;
 }
 
+/**
+ * The longest value looked at: an e-mail address has at most 254 characters (RFC 5321 §4.5.3.1.3),
+ * the other shapes far fewer. A longer string is none of them, and is not scanned.
+ */
+const MAX_VALUE_LENGTH = 320;
+
+/**
+ * `local@domain.tld` with no white space and one "@", the top-level domain two letters or more.
+ * Written out rather than as one expression: `[^\s@]+\.[a-z]{2,}` gives the engine many ways
+ * to split the domain, a shape the ReDoS check in test/node refuses.
+ */
+function isEmail(text: string): boolean {
+  const at = text.indexOf('@');
+  const dot = text.lastIndexOf('.');
+  if (at < 1 || dot < at + 2) return false;
+  return (
+    NO_SPACE_OR_AT.test(text.slice(0, at)) &&
+    NO_SPACE_OR_AT.test(text.slice(at + 1, dot)) &&
+    TOP_LEVEL_DOMAIN.test(text.slice(dot + 1))
+  );
+}
+
 /** What kind of personal data a string value looks like, if any. */
 function valueKind(value: string): { kind: string; severity: 'high' | 'medium' } | undefined {
+  if (value.length > MAX_VALUE_LENGTH) return undefined;
   const text = value.trim();
-  if (EMAIL.test(text)) return { kind: 'an e-mail address', severity: 'medium' };
+  if (isEmail(text)) return { kind: 'an e-mail address', severity: 'medium' };
   const digits = text.replace(/[ -]/g, '');
   if (CARD.test(text) && passesLuhn(digits)) return { kind: 'a payment card number (passes Luhn)', severity: 'high' };
   if (US_SSN.test(text)) return { kind: 'a US social security number', severity: 'high' };

@@ -304,6 +304,10 @@ export function commonSecrets(): readonly string[] {
 }
 
 const SHORT_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const PINS = 10000;
+
+/** How many secrets {@link shortSecrets} yields (57,988). */
+export const SHORT_SECRET_COUNT = SHORT_ALPHABET.length * (1 + SHORT_ALPHABET.length * (1 + SHORT_ALPHABET.length)) + PINS;
 
 /**
  * Every secret of 1 to 3 lowercase letters or digits, and every PIN of 4 digits: secrets short
@@ -319,5 +323,5 @@ export function* shortSecrets(): Generator<string> {
       yield word;
     }
   }
-  for (let pin = 0; pin < 10000; pin++) yield String(pin).padStart(4, '0');
+  for (let pin = 0; pin < PINS; pin++) yield String(pin).padStart(4, '0');
 }

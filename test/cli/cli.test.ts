@@ -553,6 +553,61 @@ describe('jwtkit inspect', () => {
   });
 });
 
+describe('44. ReDoS in tools that read hostile tokens: jwtkit decode and inspect', () => {
+  // Each run has the subprocess timeout of jwtkit() (30 s): a run it kills has status null. The
+  // former regular expressions took about 30 s for each of these inputs, linear scans milliseconds.
+  const fill = (unit: string, length = 240_000) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+  const token = () => hs256({ sub: 'ada', exp: NOW() + 60 });
+
+  it('ends with a usage error, naming the problem, on the catalogue recipes', () => {
+    for (const input of [`a${fill(' ')}b`, `"x${fill(' ')}x,`, fill('eyJ'), `${fill('=')}a`]) {
+      for (const command of ['decode', 'inspect']) {
+        const run = jwtkit([command, '-', '--json'], { input });
+        assert.equal(run.status, 2, `${command}: ${run.stdout.slice(0, 200)}`);
+        assert.match(run.stdout, /no token found/);
+      }
+    }
+  });
+
+  it('decodes a million dots, as many as fit, and a token with "=" runs, naming the problems', () => {
+    const dots = jwtkit(['decode', '-', '--json'], { input: `a${fill('.')}` });
+    assert.equal(dots.status, 1);
+    assert.match(String(dots.json().problems), /this one has 240001\b/);
+    const padded = jwtkit(['inspect', '-', '--json'], { input: `${fill('=', 100_000)}a.${token()}` });
+    assert.equal(padded.status, 3);
+    assert.ok((padded.json().findings as Array<{ id: string }>).some((finding) => finding.id === 'malformed'));
+  });
+
+  it('refuses input over 256 KiB before reading it, and finds the token in noise up to there (positive control)', () => {
+    const jwt = token();
+    const noisy = `${fill(' ', 200_000)}Bearer ${jwt}\n`;
+    const found = jwtkit(['decode', '-', '--json'], { input: noisy });
+    assert.equal(found.status, 0, found.stderr);
+    assert.equal((found.json().payload as { sub: string }).sub, 'ada');
+    for (const command of ['decode', 'inspect', 'verify']) {
+      const run = jwtkit([command, '-', '--json'], { input: `${fill(' ', 262_145 - jwt.length)}${jwt}` });
+      assert.equal(run.status, 2, command);
+      assert.match(run.stdout, /the input is 262145 characters, over the limit of 262144 characters \(256 KiB\)/);
+    }
+    const bytes = jwtkit(['decode', '-'], { input: fill('x', 3_000_000) });
+    assert.equal(bytes.status, 2);
+    assert.match(bytes.stderr, /the input is more than 786432 bytes, over the limit/);
+  });
+
+  it('bounds the secret search with --max-secret-candidates, and says so', () => {
+    const weak = hs256({ sub: 'a', exp: NOW() + 60 }, 'zz');
+    const full = jwtkit(['inspect', weak, '--json']);
+    assert.ok(
+      (full.json().findings as Array<{ id: string }>).some((finding) => finding.id === 'short-secret'),
+      'positive control',
+    );
+    const capped = jwtkit(['inspect', weak, '--max-secret-candidates', '10', '--json']);
+    const ids = (capped.json().findings as Array<{ id: string }>).map((finding) => finding.id);
+    assert.ok(!ids.includes('short-secret') && ids.includes('secret-check-partial'), ids.join(', '));
+    assert.equal(jwtkit(['inspect', weak, '--max-secret-candidates', '0']).status, 2);
+  });
+});
+
 describe('jwtkit completion', () => {
   it('completes commands and flags in bash from the command tree', () => {
     const script = jwtkit(['completion', 'bash']).stdout;

@@ -319,6 +319,50 @@ describe('debugger page', { skip: missing }, () => {
     await shot(page, 'inspect');
   });
 
+  it('44. ReDoS: reads hostile pasted text in linear time, and says when it is over the cap', async () => {
+    // Each wait has the context's 10 s timeout; the former expressions took half a minute per input.
+    const fill = (unit: string, length = 240_000) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+    const summary = () => text(page, '#token-summary');
+    await page.click('#tab-decode');
+    for (const hostile of [`a${fill(' ')}b`, fill('eyJ'), `"x${fill(' ')}x,`]) {
+      await paste(page, hostile);
+      await page.waitForFunction(() => /no token found/.test(document.querySelector('#token-summary')?.textContent ?? ''));
+    }
+    await paste(page, `${fill('=', 100_000)}a.b.c`);
+    await page.waitForFunction(() => /problem/.test(document.querySelector('#token-summary')?.textContent ?? ''));
+    const token = hs256({ sub: 'in noise' });
+    await paste(page, `${fill(' ', 200_000)}Bearer ${token}`);
+    assert.equal(JSON.parse(await text(page, '#payload-json')).sub, 'in noise', 'positive control: found in noise');
+    await paste(page, `${fill(' ', 262_145 - token.length)}${token}`);
+    assert.match(
+      await summary(),
+      /The text is 262,145 characters, over the page's limit of 262,144 \(256 KiB\): paste only the token\./,
+    );
+    assert.equal(await text(page, '#payload-json'), '');
+  });
+
+  it('44. ReDoS: the secret search can be stopped, and a new token stops it', async () => {
+    const slow = hs256({ sub: 'x', pad: 'p'.repeat(5000) }, 'a random secret nobody would guess, 8d1f');
+    await paste(page, slow);
+    await page.click('#tab-inspect');
+    await page.waitForSelector('#inspect-stop', { state: 'visible' });
+    await page.click('#inspect-stop');
+    await page.waitForFunction(() => document.querySelector('#inspect-status')?.textContent?.includes('was stopped'));
+    assert.equal(await page.isHidden('#inspect-stop'), true);
+    await page.click('#tab-decode');
+    await page.click('#tab-inspect');
+    await page.waitForSelector('#inspect-stop', { state: 'visible' });
+    await paste(page, hs256({ sub: 'y' }, 'secret', { alg: 'HS256' }));
+    await page.waitForFunction(() => document.querySelector('#inspect-status')?.textContent?.includes('secrets tried'), null, {
+      timeout: 60_000,
+    });
+    assert.match(await text(page, '#findings'), /well-known secret/);
+    const large = hs256({ sub: 'z', pad: 'p'.repeat(7000) }, 'secret', { alg: 'HS256' });
+    await paste(page, large);
+    await page.waitForFunction(() => document.querySelector('#inspect-status')?.textContent?.includes('was skipped'));
+    assert.match(await text(page, '#findings'), /secret search was skipped: the token is \d+ characters, over 8192/);
+  });
+
   it('takes a token from the URL fragment, never the query string', async () => {
     const token = hs256({ sub: 'linked' });
     await page.goto(`${ui.url}#token=${token}`);
