@@ -5,6 +5,7 @@
  */
 import { JWSMalformedError, JWTKitError, JWTMalformedError } from '../errors.js';
 import { exportKey, pemText } from '../keys/export.js';
+import { findKeyMaterial } from '../keys/find-key-material.js';
 import { importKey } from '../keys/import.js';
 import type { Key } from '../keys/key.js';
 import {
@@ -58,6 +59,11 @@ export async function generateKey(
 ): Promise<CryptoKey> {
   const [algorithm, options] = pick<SupportedKeyAlgorithms, GenerateKeyOptions>(optionsOrAlgorithm, 'HS256');
   if (!Object.hasOwn(MIN_SECRET, algorithm)) throw unsupported();
+  // @cross/jwt makes an HMAC key of any string; a public key's text must never become one (RFC 8725 §3.1).
+  const lookalike = typeof keyStr === 'string' ? findKeyMaterial(keyStr) : undefined;
+  if (lookalike !== undefined) {
+    throw new JWTValidationError(`A secret string cannot be ${lookalike}: import the key with importPEMKey (or as a CryptoKey)`);
+  }
   const bytes = new TextEncoder().encode(keyStr);
   const minimum = MIN_SECRET[algorithm];
   const allowShort = options?.allowInsecureKeyLengths === true;

@@ -31,10 +31,7 @@ const pemBody = (pem: string): Uint8Array =>
   Uint8Array.from(atob(pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '')), (c) => c.charCodeAt(0));
 const wrap = (text: string, width: number): string => text.match(new RegExp(`.{1,${width}}`, 'g'))?.join('\n') ?? text;
 const colonHex = (bytes: Uint8Array): string =>
-  wrap(
-    [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join(':'),
-    45,
-  )
+  wrap([...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join(':'), 45)
     .split('\n')
     .map((line) => `                    ${line}`)
     .join('\n');
@@ -51,12 +48,19 @@ function sshBlob(owner: KeyOwner): { type: string; blob: Uint8Array } {
   const join = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((part) => [...part]));
   const jwk = owner.fixture.publicJwk;
   if (jwk.kty === 'RSA') {
-    return { type: 'ssh-rsa', blob: join(field(encoder.encode('ssh-rsa')), mpint(fromB64u(jwk.e as string)), mpint(fromB64u(jwk.n as string))) };
+    return {
+      type: 'ssh-rsa',
+      blob: join(field(encoder.encode('ssh-rsa')), mpint(fromB64u(jwk.e as string)), mpint(fromB64u(jwk.n as string))),
+    };
   }
-  if (jwk.kty === 'OKP') return { type: 'ssh-ed25519', blob: join(field(encoder.encode('ssh-ed25519')), field(fromB64u(jwk.x as string))) };
+  if (jwk.kty === 'OKP')
+    return { type: 'ssh-ed25519', blob: join(field(encoder.encode('ssh-ed25519')), field(fromB64u(jwk.x as string))) };
   const curve = { 'P-256': 'nistp256', 'P-384': 'nistp384', 'P-521': 'nistp521' }[jwk.crv as string] as string;
   const point = Uint8Array.of(4, ...fromB64u(jwk.x as string), ...fromB64u(jwk.y as string));
-  return { type: `ecdsa-sha2-${curve}`, blob: join(field(encoder.encode(`ecdsa-sha2-${curve}`)), field(encoder.encode(curve)), field(point)) };
+  return {
+    type: `ecdsa-sha2-${curve}`,
+    blob: join(field(encoder.encode(`ecdsa-sha2-${curve}`)), field(encoder.encode(curve)), field(point)),
+  };
 }
 
 /** One way a key file holds the key: text (junk may surround it) or raw DER. */
@@ -105,7 +109,9 @@ export function keyForm(owner: KeyOwner, name: FormName): KeyForm | undefined {
     case 'openssl x509 -text':
     case 'openssl x509 -text -noout': {
       const printed = `Certificate:\n    Data:\n        Version: 3 (0x2)\n        Issuer: CN = jwtkit ${owner.name}\n        Subject Public Key Info:\n            Public Key Algorithm: ${owner.fixture.publicJwk.kty === 'RSA' ? 'rsaEncryption' : 'id-ecPublicKey'}\n                Public-Key: (${owner.name})\n                pub:\n${colonHex(spkiDer)}\n`;
-      return name === 'openssl x509 -text -noout' ? textual(printed, false) : textual(`${printed}${fixture.certificate ?? fixture.spki}`, true);
+      return name === 'openssl x509 -text -noout'
+        ? textual(printed, false)
+        : textual(`${printed}${fixture.certificate ?? fixture.spki}`, true);
     }
     case 'PKCS#12 Bag Attributes':
       return textual(
@@ -123,7 +129,10 @@ export function keyForm(owner: KeyOwner, name: FormName): KeyForm | undefined {
     case 'authorized_keys line':
       return textual(`from="10.0.0.0/8",no-pty ${ssh.type} ${toBase64(ssh.blob)}`, false);
     case 'RFC 4716 SSH2 public key':
-      return textual(`---- BEGIN SSH2 PUBLIC KEY ----\nComment: "victim"\n${wrap(toBase64(ssh.blob), 70)}\n---- END SSH2 PUBLIC KEY ----`, false);
+      return textual(
+        `---- BEGIN SSH2 PUBLIC KEY ----\nComment: "victim"\n${wrap(toBase64(ssh.blob), 70)}\n---- END SSH2 PUBLIC KEY ----`,
+        false,
+      );
     case 'base64 DER':
       return textual(toBase64(spkiDer), false);
     case 'base64 DER, wrapped':
@@ -175,7 +184,15 @@ export const placedKey = (owner: KeyOwner) =>
     .filter((placed): placed is Placed => placed !== undefined);
 
 /** How the material reaches the library. */
-export const WRAPPERS = ['string', 'Buffer', 'Uint8Array', 'Uint8Array at an offset', 'ArrayBuffer', 'DataView', 'UTF-16 with a BOM'] as const;
+export const WRAPPERS = [
+  'string',
+  'Buffer',
+  'Uint8Array',
+  'Uint8Array at an offset',
+  'ArrayBuffer',
+  'DataView',
+  'UTF-16 with a BOM',
+] as const;
 export type WrapperName = (typeof WRAPPERS)[number];
 
 export interface Wrapped {
@@ -240,5 +257,8 @@ export async function forgeHMAC(alg: 'HS256' | 'HS384' | 'HS512', key: Uint8Arra
   const hash = { HS256: 'SHA-256', HS384: 'SHA-384', HS512: 'SHA-512' }[alg];
   const cryptoKey = await crypto.subtle.importKey('raw', key as BufferSource, { name: 'HMAC', hash }, false, ['sign']);
   const signature = new Uint8Array(await crypto.subtle.sign('HMAC', cryptoKey, encoder.encode(input)));
-  return `${input}.${btoa(String.fromCharCode(...signature)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}`;
+  return `${input}.${btoa(String.fromCharCode(...signature))
+    .replace(/=+$/, '')
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')}`;
 }
