@@ -4,7 +4,7 @@
  * would keep), claims as JSON, and passwords from a prompt or a file.
  */
 import { readFileSync, readSync, statSync } from 'node:fs';
-import { extractToken, type KeyText, MAX_INSPECT_INPUT_LENGTH, readKeyText, type SecretEncoding } from 'jwtkit/inspect';
+import { extractToken, type KeyText, MAX_INSPECT_INPUT_LENGTH, readKeyBytes, type SecretEncoding } from 'jwtkit/inspect';
 import { type Output, UsageError } from './output.js';
 
 let stdinTaken: string | undefined;
@@ -89,8 +89,20 @@ export function readSource(value: string, flag: string): SourceText {
   try {
     return { bytes: readFileSync(path), path };
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new UsageError(`${flag}: cannot read "${path}": ${reason}`);
+    // The value is not repeated: a user who typed the key itself where a path belongs would find it
+    // in the terminal, the CI log or the issue they paste the error into (catalogue entry 45).
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : 'unreadable';
+    throw new UsageError(
+      `${flag}: cannot read the file it names (${reason}); the value is not shown, as it may be key material: give keys as a path, @path, env:NAME or - (stdin)`,
+    );
   }
 }
 
@@ -103,7 +115,7 @@ export type { SecretEncoding };
  */
 export function classify(bytes: Buffer, flag: string, encoding: SecretEncoding = 'utf8'): Material {
   try {
-    return readKeyText(bytes.toString('utf8'), encoding);
+    return readKeyBytes(bytes, encoding);
   } catch (error) {
     throw new UsageError(`${flag}: ${(error as Error).message}`);
   }

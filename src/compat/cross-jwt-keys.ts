@@ -114,9 +114,13 @@ export async function exportPEMKey(key: CryptoKey, filePath?: string): Promise<s
   // As @cross/jwt writes it: no newline after the END line.
   const pem = pemText(key.type === 'private' ? 'PRIVATE KEY' : 'PUBLIC KEY', der).trimEnd();
   if (filePath !== undefined) {
-    const { writeFile } = await import('node:fs/promises');
-    // A private key file is readable by its owner only.
-    await writeFile(filePath, pem, { mode: key.type === 'private' ? 0o600 : 0o644 });
+    const { chmod, writeFile } = await import('node:fs/promises');
+    // A private key file is readable by its owner only, also when it existed with a looser mode
+    // (writeFile's mode applies only to a file it creates): emptied, narrowed, then written.
+    const mode = key.type === 'private' ? 0o600 : 0o644;
+    await writeFile(filePath, '', { mode });
+    if (key.type === 'private') await chmod(filePath, mode);
+    await writeFile(filePath, pem);
   }
   return pem;
 }

@@ -24,7 +24,15 @@ export {
 export { type DissectedToken, dissectToken, type PartRole, type TokenKind, type TokenPart } from './dissect.js';
 export { type ExtractedToken, extractToken, type InputLimit } from './extract.js';
 export { type Finding, type InspectOptions, inspectToken, SEVERITY_ORDER, type Severity } from './findings.js';
-export { jweKeyAlgorithm, type KeyText, keyFromText, readKeyText, SECRET_ENCODINGS, type SecretEncoding } from './key-text.js';
+export {
+  jweKeyAlgorithm,
+  type KeyText,
+  keyFromText,
+  readKeyBytes,
+  readKeyText,
+  SECRET_ENCODINGS,
+  type SecretEncoding,
+} from './key-text.js';
 export { MAX_INSPECT_INPUT_LENGTH, MAX_SECRET_CANDIDATES, MAX_SECRET_SEARCH_TOKEN_LENGTH } from './limits.js';
 export { findPersonalData, passesLuhn } from './personal-data.js';
 export { commonSecrets, shortSecrets } from './secrets.js';

@@ -4,7 +4,8 @@
  * so that both read the same text the same way.
  */
 import { decodeBase64url } from '../encoding/base64url.js';
-import { utf8Encode } from '../encoding/utf8.js';
+import { parseJSON } from '../encoding/json.js';
+import { utf8Decode, utf8Encode } from '../encoding/utf8.js';
 import { KeyInvalidError } from '../errors.js';
 import type { KeyOrResolver } from '../jws/key-source.js';
 import { importKey } from '../keys/import.js';
@@ -35,8 +36,18 @@ function decodeSecret(text: string, encoding: Exclude<SecretEncoding, 'utf8'>): 
   return decodeBase64url(unpadded.replace(/\+/g, '-').replace(/\//g, '_'));
 }
 
+/** What is wrong with JSON text and where, never quoting it: JSON.parse's own message quotes the text (catalogue 45). */
+function whereJSONFails(text: string): string {
+  try {
+    parseJSON(text);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return 'invalid JSON';
+}
+
 /**
- * Reads key text: PEM when it starts with `-----BEGIN`, a JWK or JWKS when it is a JSON object,
+ * Reads key text: PEM when it holds `-----BEGIN` armour (text around it allowed), a JWK or JWKS when it is a JSON object,
  * otherwise a secret in `encoding` (default UTF-8; one trailing line break, which `echo` and
  * editors add, is not part of it). Throws `ERR_KEY_INVALID` with the reason.
  *
@@ -47,13 +58,14 @@ function decodeSecret(text: string, encoding: Exclude<SecretEncoding, 'utf8'>): 
  */
 export function readKeyText(text: string, encoding: SecretEncoding = 'utf8'): KeyText {
   const trimmed = text.trim();
-  if (trimmed.startsWith('-----BEGIN')) return { kind: 'pem', text: trimmed, private: /PRIVATE KEY-----/.test(trimmed) };
+  // PEM anywhere: certificates printed by `openssl x509 -text`, PKCS#12 "Bag Attributes" and comments come before the armour.
+  if (trimmed.includes('-----BEGIN ')) return { kind: 'pem', text: trimmed, private: /PRIVATE KEY-----/.test(trimmed) };
   if (trimmed.startsWith('{')) {
     let value: unknown;
     try {
       value = JSON.parse(trimmed);
-    } catch (error) {
-      throw new KeyInvalidError(`the key looks like JSON but does not parse (${(error as Error).message})`);
+    } catch {
+      throw new KeyInvalidError(`the key looks like JSON but does not parse (${whereJSONFails(trimmed)})`);
     }
     const object = value as Record<string, unknown>;
     if (Array.isArray(object.keys)) return { kind: 'jwks', jwks: object as unknown as JWKS };
@@ -68,6 +80,24 @@ export function readKeyText(text: string, encoding: SecretEncoding = 'utf8'): Ke
   if (encoding === 'utf8') return { kind: 'secret', bytes: utf8Encode(raw) };
   const bytes = decodeSecret(raw, encoding);
   if (bytes === undefined || bytes.length === 0) throw new KeyInvalidError(`the secret is not valid ${encoding}`);
+  return { kind: 'secret', bytes };
+}
+
+/**
+ * Reads a key file's bytes: as {@link readKeyText} when they are UTF-8 text, and as they are when
+ * not (a DER key, or a binary secret), so that no byte is lost to a text decoding that would make
+ * the key something else (a DER key decoded with U+FFFD would no longer be recognised as a key).
+ *
+ * @example
+ * ```ts
+ * readKeyBytes(new Uint8Array([0x30, 0x2a])); // { kind: 'secret', bytes: Uint8Array [48, 42] }: importKey sorts it out
+ * ```
+ */
+export function readKeyBytes(bytes: Uint8Array, encoding: SecretEncoding = 'utf8'): KeyText {
+  const text = utf8Decode(bytes);
+  if (text !== undefined) return readKeyText(text.replace(/^\uFEFF/, ''), encoding);
+  if (bytes.length === 0) throw new KeyInvalidError('the key is empty');
+  if (encoding !== 'utf8') throw new KeyInvalidError(`the secret is not valid ${encoding}`);
   return { kind: 'secret', bytes };
 }
 

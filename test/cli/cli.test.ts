@@ -10,8 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { decryptJWT, importKey, jwkThumbprint, signJWT, verifyJWT } from 'jwtkit';
 import { BIN, userEnv } from '../support/bin.js';
+import { forgeHMAC, OWNERS, placedKey } from '../support/key-forms.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jwtkit-cli-'));
 const SECRET = 'a cli test secret of at least thirty-two bytes';
@@ -183,7 +185,10 @@ describe('jwtkit verify', () => {
   it('exits 2 on usage errors, naming the flag', () => {
     const cases: Array<[string[], RegExp]> = [
       [['verify', valid()], /a key is needed: --key/],
-      [['verify', valid(), '--key', 'no-such-file'], /--key: cannot read "no-such-file": no such file/],
+      [
+        ['verify', valid(), '--key', 'no-such-file'],
+        /--key: cannot read the file it names \(no such file\); the value is not shown/,
+      ],
       [['verify', valid(), '--key', secretFile, '--max-age', 'soon'], /--max-age/],
       [['verify', valid(), '--key', 'env:JWTKIT_NOT_SET'], /--key: the environment variable JWTKIT_NOT_SET is not set/],
       [['verify', valid(), '--jwks', 'http://example.com/jwks.json'], /--jwks: http:\/\/example.com\/jwks.json must be https/],
@@ -675,6 +680,77 @@ describe('jwtkit ui', () => {
       assert.match(run.stderr, /--port: \d+ is in use/);
     } finally {
       busy.close();
+    }
+  });
+});
+
+describe('35. key material as bytes: jwtkit verify --key FILE', () => {
+  it('never prints VALID for an HMAC token keyed with the bytes of a key file, and verifies the genuine token', async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...OWNERS).chain((owner) => fc.record({ owner: fc.constant(owner), placed: placedKey(owner) })),
+        fc.constantFrom('HS256' as const, 'HS384' as const, 'HS512' as const),
+        async ({ owner, placed }, alg) => {
+          const path = join(dir, `forms-${n++}.key`);
+          writeFileSync(path, placed.bytes, { mode: 0o600 });
+          // The CLI drops one trailing line break of a secret file: the attacker may key with either.
+          const text = new TextDecoder().decode(placed.bytes);
+          const stripped = new TextEncoder().encode(text.replace(/\r?\n$/, ''));
+          for (const key of placed.text === undefined ? [placed.bytes] : [placed.bytes, stripped]) {
+            const forged = await forgeHMAC(alg, key, { sub: 'victim' });
+            for (const extra of [[], ['--alg', alg]]) {
+              const run = jwtkit(['verify', forged, '--key', path, ...extra]);
+              assert.notEqual(run.status, 0, `${owner.name} ${placed.form.form} ${extra.join(' ')}: ${run.stdout}`);
+              assert.doesNotMatch(run.stdout, /VALID/);
+            }
+          }
+          if (placed.form.importable) {
+            const genuine = await signJWT({ sub: 'victim' }, owner.fixture.pkcs8, { alg: owner.alg, expiresIn: '1h' });
+            const run = jwtkit(['verify', genuine, '--key', path]);
+            assert.equal(run.status, 0, `${owner.name} ${placed.form.form}: positive control: ${run.stderr}`);
+          }
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+});
+
+const ANY_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJlLW9mLW5vLWtleS1hdC1hbGwtMDEyMzQ1Njc4OQ';
+
+describe('45. secrets in output', () => {
+  it('never repeats a literal --key value that names no file', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .string({ minLength: 12, maxLength: 60 })
+          .filter((text) => !text.startsWith('-') && !text.startsWith('env:') && !/[\0]/.test(text)),
+        (literal) => {
+          const run = jwtkit(['verify', ANY_TOKEN, '--key', literal]);
+          assert.notEqual(run.status, 0);
+          assert.ok(!run.stderr.includes(literal) && !run.stdout.includes(literal), `echoed: ${run.stderr}`);
+        },
+      ),
+      { numRuns: 8 },
+    );
+    const pem = jwtkit(['verify', ANY_TOKEN, '--key', '-----BEGIN PUBLIC KEY-----MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE']);
+    assert.doesNotMatch(pem.stderr, /MFkwEwYHKoZIzj0/);
+  });
+
+  it('says where a broken JWK file is broken, never what it holds', () => {
+    const secret = 'c2VjcmV0LXZhbHVlLXRoYXQtbXVzdC1uZXZlci1sZWFr';
+    for (const broken of [
+      `{"kty":"oct","k":"${secret}"`,
+      `{"kty":"oct","k":"${secret}",}`,
+      `{"kty":"oct" "k":"${secret}"}`,
+      `{"kty":"oct","k":${secret}}`,
+    ]) {
+      const path = file('broken.jwk', broken);
+      const run = jwtkit(['verify', ANY_TOKEN, '--key', path]);
+      assert.equal(run.status, 2, run.stderr);
+      assert.match(run.stderr, /does not parse \(.* at position \d+\)/);
+      assert.ok(!run.stderr.includes(secret.slice(0, 12)), run.stderr);
     }
   });
 });

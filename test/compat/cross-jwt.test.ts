@@ -4,7 +4,7 @@
 // compare with call by call; its token format is reproduced by hand with node:crypto instead.
 import assert from 'node:assert/strict';
 import { constants, createHmac, createPublicKey, verify } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -307,6 +307,34 @@ describe('compat/cross-jwt: PEM', () => {
     const jwt = await signJWT({ sub: 'ada' }, signing);
     assert.equal((await validateJWT(jwt, verifying)).sub, 'ada');
     assert.equal((await validateJWT(jwt, publicKey)).sub, 'ada');
+  });
+
+  it('45. secrets in output: narrows an existing world-readable file to mode 600 before writing a private key into it', async () => {
+    if (process.platform === 'win32') return;
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const path = join(dir, 'existing.pem');
+    writeFileSync(path, 'placeholder', { mode: 0o644 });
+    chmodSync(path, 0o644);
+    await exportPEMKey(privateKey, path);
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    assert.match(readFileSync(path, 'utf8'), /^-----BEGIN PRIVATE KEY-----\n/);
+    // A public key keeps the mode it is given.
+    const publicPath = join(dir, 'existing-public.pem');
+    await exportPEMKey(publicKey, publicPath);
+    assert.equal(statSync(publicPath).mode & 0o777 & ~0o022, 0o644 & ~0o022);
+  });
+
+  it('35. key material as bytes: never makes an HMAC key of a string holding key material, as @cross/jwt would', async () => {
+    const { publicKey } = await generateKeyPair('ES256');
+    const pem = await exportPEMKey(publicKey);
+    const input = `${segments(await signJWT({ sub: 'x' }, await generateKey(SECRET)))[0]}`;
+    const forged = `${input}.${Buffer.from('{"sub":"root"}').toString('base64url')}`;
+    const token = `${forged}.${createHmac('sha256', pem).update(forged).digest('base64url')}`;
+    for (const text of [pem, `# comment\n${pem}`, JSON.stringify(await crypto.subtle.exportKey('jwk', publicKey))]) {
+      await assert.rejects(validateJWT(token, text), JWTValidationError);
+      await assert.rejects(generateKey(text), JWTValidationError);
+      await assert.rejects(signJWT({ sub: 'root' }, text), JWTValidationError);
+    }
   });
 
   it('refuses what is not PEM, a PEM key of another family, an HMAC key and unknown algorithms', async () => {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import jsonwebtoken from 'jsonwebtoken';
 import jwt, {
   type Algorithm,
@@ -16,6 +17,7 @@ import jwt, {
 } from 'jwtkit/compat/jsonwebtoken';
 import { SECRET } from '../support/craft.js';
 import { KEYS } from '../support/key-fixtures.js';
+import { forgeHMAC, OWNERS, placedKey, WRAPPERS, wrapKey } from '../support/key-forms.js';
 
 const LONG_SECRET = SECRET.repeat(2);
 const IAT = 1_700_000_000;
@@ -463,5 +465,53 @@ describe('compat/jsonwebtoken: deliberate differences (docs/migration/jsonwebtok
     const token = jwt.sign({ sub: 'ada' }, KEYS.rsa.pkcs8, { algorithm: 'RS256' });
     assert.throws(() => jwt.verify(token, KEYS.rsa.pkcs8), /must be a public key/);
     assert.equal((jwt.verify(token, KEYS.rsa.spki) as { sub: string }).sub, 'ada');
+  });
+});
+
+// Catalogue entry 35 through the jsonwebtoken layer: `jwt.verify(token, fs.readFileSync(...))`, the
+// form jsonwebtoken's own README shows. jsonwebtoken 9 refuses an HS* token for a public key given as
+// a Buffer; so must the layer, for every form and wrapper of the key material.
+describe('35. key material as bytes: the jsonwebtoken layer', () => {
+  it('never accepts an HMAC token keyed with the bytes of the verifier key, and verifies the genuine token', async () => {
+    const genuine = new Map(
+      OWNERS.map((owner) => [
+        owner.name,
+        jwt.sign({ sub: 'victim' }, owner.fixture.pkcs8, { algorithm: owner.alg as Algorithm }),
+      ]),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...OWNERS).chain((owner) =>
+          fc.record({
+            owner: fc.constant(owner),
+            placed: placedKey(owner),
+            wrapper: fc.constantFrom(...WRAPPERS),
+            alg: fc.constantFrom('HS256' as const, 'HS384' as const, 'HS512' as const),
+          }),
+        ),
+        async ({ owner, placed, wrapper, alg }) => {
+          const wrapped = wrapKey(placed, wrapper);
+          fc.pre(wrapped !== undefined && !(wrapped.value instanceof ArrayBuffer) && !(wrapped.value instanceof DataView));
+          const key = wrapped?.value as string | Buffer;
+          const token = await forgeHMAC(alg, wrapped?.hmacKey as Uint8Array, { sub: 'victim' });
+          const label = `${owner.name} ${placed.form.form} as ${wrapper}`;
+          for (const options of [{}, { algorithms: [alg] }, { algorithms: [alg, owner.alg as Algorithm] }] as VerifyOptions[]) {
+            assert.throws(() => jwt.verify(token, key, options), JsonWebTokenError, `${label} ${JSON.stringify(options)}`);
+          }
+          if (placed.form.importable && !(placed.form.der !== undefined && wrapper === 'string')) {
+            const payload = jwt.verify(genuine.get(owner.name) as string, key) as { sub: string };
+            assert.equal(payload.sub, 'victim', `${label}: positive control`);
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('refuses the forgery as jsonwebtoken 9 itself does, for a PEM Buffer', () => {
+    const pem = Buffer.from(KEYS.rsa.spki);
+    const forged = jsonwebtoken.sign({ sub: 'victim' }, pem.toString('latin1').padEnd(64, ' '), { algorithm: 'HS256' });
+    assert.throws(() => jsonwebtoken.verify(forged, pem));
+    assert.throws(() => jwt.verify(forged, pem), JsonWebTokenError);
   });
 });
