@@ -24,24 +24,26 @@ const NULL = 0x05;
 const OID = 0x06;
 
 class NotDER extends Error {}
+/** Thrown for every malformed input: one instance, so that refusing random bytes costs no stack trace. */
+const NOT_DER = new NotDER('not DER');
 
 function readTLV(bytes: Uint8Array, start: number, limit: number): TLV {
-  if (start + 2 > limit) throw new NotDER();
+  if (start + 2 > limit) throw NOT_DER;
   const tag = bytes[start] as number;
-  if ((tag & 0x1f) === 0x1f) throw new NotDER();
+  if ((tag & 0x1f) === 0x1f) throw NOT_DER;
   let length = bytes[start + 1] as number;
   let body = start + 2;
   if (length & 0x80) {
     const count = length & 0x7f;
-    if (count === 0 || count > 4 || body + count > limit) throw new NotDER();
+    if (count === 0 || count > 4 || body + count > limit) throw NOT_DER;
     length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + (bytes[body + i] as number);
     body += count;
     // DER: minimal length encoding.
-    if (length < 0x80 || (count > 1 && bytes[start + 2] === 0)) throw new NotDER();
+    if (length < 0x80 || (count > 1 && bytes[start + 2] === 0)) throw NOT_DER;
   }
   const end = body + length;
-  if (end > limit) throw new NotDER();
+  if (end > limit) throw NOT_DER;
   return { tag, start, body, end };
 }
 
@@ -57,7 +59,7 @@ function children(bytes: Uint8Array, parent: TLV): TLV[] {
 
 function whole(bytes: Uint8Array): TLV {
   const top = readTLV(bytes, 0, bytes.length);
-  if (top.end !== bytes.length || top.tag !== SEQUENCE) throw new NotDER();
+  if (top.end !== bytes.length || top.tag !== SEQUENCE) throw NOT_DER;
   return top;
 }
 
@@ -205,6 +207,7 @@ export function readKeyContainer(
   bytes: Uint8Array,
   kinds: readonly ContainerKind[] = ['spki', 'pkcs8', 'certificate', 'sec1', 'pkcs1'],
 ): KeyContainer | undefined {
+  if (bytes[0] !== SEQUENCE) return undefined;
   try {
     const top = whole(bytes);
     for (const kind of kinds) {
@@ -242,10 +245,11 @@ const KEY_ARCS = [
  * negligible probability: the whole tree must parse to the exact length and hold such an OID.
  */
 export function holdsKeyStructure(bytes: Uint8Array): boolean {
+  if (bytes[0] !== SEQUENCE) return false;
   if (readKeyContainer(bytes) !== undefined) return true;
   let budget = 4096;
   const walk = (node: TLV, depth: number): boolean => {
-    if (--budget < 0 || depth > 24) throw new NotDER();
+    if (--budget < 0 || depth > 24) throw NOT_DER;
     if (node.tag === OID) {
       const value = hex(bytes, node);
       return KEY_ARCS.some((arc) => value.startsWith(arc));

@@ -136,11 +136,20 @@ function decodedKey(candidate: string, nested: boolean): string | undefined {
   if (startsWithKeyStructure(bytes)) return 'base64 of DER key material';
   if (isSSHBlob(bytes)) return 'an OpenSSH key';
   // One level down: base64 of a PEM file or of a JWK, as secrets managers and environment variables hold them.
-  if (!nested) {
+  if (!nested && looksLikeText(bytes)) {
     const inner = markerIn(latin1(bytes)) ?? utf16Marker(bytes);
     if (inner !== undefined) return `base64 of ${inner}`;
   }
   return undefined;
+}
+
+/** Whether decoded bytes start like text (printable ASCII, or UTF-16 of it): random bytes do not. */
+function looksLikeText(bytes: Uint8Array): boolean {
+  for (let i = 0; i < Math.min(bytes.length, 16); i++) {
+    const byte = bytes[i] as number;
+    if (!(byte === 0 || byte === 9 || byte === 10 || byte === 13 || (byte >= 0x20 && byte < 0x7f) || byte >= 0xef)) return false;
+  }
+  return true;
 }
 
 function utf16Marker(bytes: Uint8Array): string | undefined {
@@ -164,7 +173,8 @@ function encodedKeyIn(text: string, nested: boolean): string | undefined {
   let starts: number[] = [];
   const flush = (): string | undefined => {
     let found: string | undefined;
-    for (const start of starts) {
+    // A block of one line was decoded as a run already.
+    for (const start of starts.length > 1 ? starts : []) {
       if (block.length - start < MIN_CANDIDATE) break;
       found = decodedKey(block.slice(start), nested);
       if (found !== undefined) break;
@@ -223,8 +233,10 @@ function isJSON(text: string): boolean {
 function textReason(text: string, nested: boolean): string | undefined {
   const marker = markerIn(text);
   if (marker !== undefined) return marker;
-  const trimmed = text.replace(/^[\s\uFEFF\u200B]+/, '');
-  if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && isJSON(trimmed)) {
+  let first = 0;
+  while (first < text.length && /[\s\uFEFF\u200B]/.test(text.charAt(first))) first++;
+  const opening = text.charCodeAt(first);
+  if ((opening === 0x7b || opening === 0x5b) && isJSON(text.slice(first))) {
     return 'JSON (a JWK or JWKS belongs in importKey or createLocalJWKS)';
   }
   return encodedKeyIn(text, nested);
