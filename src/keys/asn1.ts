@@ -221,6 +221,25 @@ export function readKeyContainer(
 }
 
 /**
+ * The DER of the OBJECT IDENTIFIERs that name a public-key algorithm in SPKI, PKCS#8 and
+ * certificates (tag, length, value): RSA, RSASSA-PSS, EC, Ed25519, Ed448, X25519, X448, DSA and
+ * ML-DSA-44/65/87. Found anywhere in bytes, they mark DER key material however it is wrapped.
+ */
+export const KEY_OID_TLVS: readonly Uint8Array[] = [
+  '06092a864886f70d010101',
+  '06092a864886f70d01010a',
+  '06072a8648ce3d0201',
+  '06032b6570',
+  '06032b6571',
+  '06032b656e',
+  '06032b656f',
+  '06072a8648ce380401',
+  '0609608648016503040311',
+  '0609608648016503040312',
+  '0609608648016503040313',
+].map((hexText) => Uint8Array.from(hexText.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16)));
+
+/**
  * Arcs under which every public-key algorithm and key container we know of names itself: PKCS#1
  * and PKCS#12 (1.2.840.113549), ANSI X9.62 EC (1.2.840.10045), DSA (1.2.840.10040), Edwards and
  * Montgomery curves (1.3.101), SEC curves (1.3.132), NIST algorithms incl. ML-DSA (2.16.840.1.101.3),

@@ -1,12 +1,14 @@
 /**
  * Finds asymmetric key material wherever it sits in text or bytes, so that it never becomes an HMAC
  * or AES secret (RFC 8725 §3.1, catalogue entries 2 and 35). Key files come with junk around the
- * key: `openssl x509 -text` output before the armour, PKCS#12 "Bag Attributes", comments, a BOM,
- * CRLF, UTF-16 from an editor; and in many encodings: PEM, JWK or JWKS JSON, OpenSSH and PuTTY
- * lines, base64 or hex of DER, raw DER. The scan is linear in the input: no regular expression
- * with backtracking, every character visited a bounded number of times.
+ * key (`openssl x509 -text` output before the armour, PKCS#12 "Bag Attributes", comments, a BOM,
+ * CRLF), in other character encodings (UTF-16 and UTF-32 from editors and PowerShell, read as bytes
+ * or as a string), flattened into environment variables (literal `\n`, spaces for line breaks,
+ * percent-encoding) and in many forms: PEM, JWK or JWKS JSON (or YAML), OpenSSH and PuTTY lines,
+ * base64 or hex of DER or of a PEM file, raw DER with bytes around it. The scan is linear in the
+ * input: no regular expression with backtracking, every character visited a bounded number of times.
  */
-import { holdsKeyStructure, startsWithKeyStructure } from './asn1.js';
+import { holdsKeyStructure, KEY_OID_TLVS, startsWithKeyStructure } from './asn1.js';
 
 /** Whether `code` is a base64 or base64url character, padding included. */
 function isBase64Char(code: number): boolean {
@@ -25,38 +27,32 @@ function isBase64Char(code: number): boolean {
 const isHexChar = (code: number): boolean =>
   (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
 
-const SIXTY_FOUR = new Int16Array(128).fill(-1);
-for (let i = 0; i < 64; i++) SIXTY_FOUR['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
-SIXTY_FOUR[45] = 62; // '-' of base64url
-SIXTY_FOUR[95] = 63; // '_' of base64url
+/**
+ * Separators that may stand between the pieces of one base64 or hex body: line breaks and spaces
+ * (a PEM body flattened onto one line), quotes and commas (lines of a JSON array or a config
+ * string), colons (hex bytes as `openssl` prints them).
+ */
+const isSoftSeparator = (code: number): boolean =>
+  code === 10 || code === 13 || code === 32 || code === 9 || code === 34 || code === 39 || code === 44 || code === 58;
 
 /**
- * Decodes base64 or base64url leniently: either alphabet, padding and a last partial group ignored;
- * `undefined` if a character is outside both alphabets.
+ * Decodes base64 or base64url leniently: either alphabet, up to the first padding character, a last
+ * partial character ignored; `undefined` for anything else.
  */
 function decodeAnyBase64(text: string): Uint8Array | undefined {
-  let end = text.length;
-  while (end > 0 && text.charCodeAt(end - 1) === 61) end--;
-  const out = new Uint8Array((end * 3) >> 2);
-  let acc = 0;
-  let bits = 0;
-  let o = 0;
-  for (let i = 0; i < end; i++) {
-    const value = SIXTY_FOUR[text.charCodeAt(i)] ?? -1;
-    if (value < 0) return o === 0 ? undefined : out.subarray(0, o);
-    acc = ((acc << 6) | value) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >> bits) & 0xff;
-    }
+  // Padding ends the data: whatever follows it (a junk line joined to a body) is not part of it.
+  const padding = text.indexOf('=');
+  let standard = (padding < 0 ? text : text.slice(0, padding)).replace(/-/g, '+').replace(/_/g, '/');
+  if (standard.length % 4 === 1) standard = standard.slice(0, -1);
+  try {
+    return Uint8Array.from(atob(standard), (c) => c.charCodeAt(0));
+  } catch {
+    return undefined;
   }
-  return out.subarray(0, o);
 }
 
-function decodeHex(text: string): Uint8Array | undefined {
-  if (text.length % 2 !== 0) return undefined;
-  const out = new Uint8Array(text.length / 2);
+function decodeHex(text: string): Uint8Array {
+  const out = new Uint8Array(text.length >> 1);
   for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(text.slice(2 * i, 2 * i + 2), 16);
   return out;
 }
@@ -112,34 +108,22 @@ function hasArmour(text: string): boolean {
   return false;
 }
 
-/** Markers of key text that need no decoding; the reason, or `undefined`. */
+/** DER key-algorithm identifiers, raw or as a UTF-8 decoding of a DER file would have mangled them. */
+const OID_MARKERS: readonly string[] = KEY_OID_TLVS.flatMap((tlv) => {
+  const raw = latin1(tlv);
+  const mangled = new TextDecoder().decode(tlv);
+  return mangled === raw ? [raw] : [raw, mangled];
+});
+
+/** Markers of key material that need no decoding; the reason, or `undefined`. */
 function markerIn(text: string): string | undefined {
   if (hasArmour(text)) return 'PEM key material';
-  if (text.includes('"kty') || text.includes("'kty") || text.includes('\\"kty')) return 'a JWK or JWKS';
+  if (/["'\\]kty|\bkty\s*[:=]|\\u006bty/.test(text)) return 'a JWK or JWKS';
   if (text.includes('PuTTY-User-Key-File')) return 'a PuTTY key';
   if (text.includes('Public-Key:') || text.includes('Subject Public Key Info') || text.includes('publicExponent:')) {
     return 'a key printed by openssl';
   }
-  return undefined;
-}
-
-/** What a base64 or hex candidate decodes to, when that is key material (junk may follow it). */
-function decodedKey(candidate: string, nested: boolean): string | undefined {
-  if (candidate.length >= 80) {
-    let hexLength = 0;
-    while (hexLength < candidate.length && isHexChar(candidate.charCodeAt(hexLength))) hexLength++;
-    const bytes = hexLength >= 80 ? decodeHex(candidate.slice(0, hexLength & ~1)) : undefined;
-    if (bytes !== undefined && startsWithKeyStructure(bytes)) return 'hex of DER key material';
-  }
-  const bytes = decodeAnyBase64(candidate);
-  if (bytes === undefined) return undefined;
-  if (startsWithKeyStructure(bytes)) return 'base64 of DER key material';
-  if (isSSHBlob(bytes)) return 'an OpenSSH key';
-  // One level down: base64 of a PEM file or of a JWK, as secrets managers and environment variables hold them.
-  if (!nested && looksLikeText(bytes)) {
-    const inner = markerIn(latin1(bytes)) ?? utf16Marker(bytes);
-    if (inner !== undefined) return `base64 of ${inner}`;
-  }
+  if (OID_MARKERS.some((marker) => text.includes(marker))) return 'DER key material';
   return undefined;
 }
 
@@ -152,28 +136,42 @@ function looksLikeText(bytes: Uint8Array): boolean {
   return true;
 }
 
-function utf16Marker(bytes: Uint8Array): string | undefined {
-  const text = utf16Text(bytes);
-  return text === undefined ? undefined : markerIn(text);
+/** What a base64 or hex candidate decodes to, when that is key material (junk may follow it). */
+function decodedKey(candidate: string, nested: boolean): string | undefined {
+  let hexLength = 0;
+  while (hexLength < candidate.length && isHexChar(candidate.charCodeAt(hexLength))) hexLength++;
+  const decodings: Array<[string, Uint8Array | undefined]> = [['base64', decodeAnyBase64(candidate)]];
+  if (hexLength >= MIN_CANDIDATE) decodings.push(['hex', decodeHex(candidate.slice(0, hexLength & ~1))]);
+  for (const [encoding, bytes] of decodings) {
+    if (bytes === undefined) continue;
+    if (startsWithKeyStructure(bytes)) return `${encoding} of DER key material`;
+    if (isSSHBlob(bytes)) return 'an OpenSSH key';
+    // One level down: a PEM file or a JWK encoded whole, as secrets managers and environment variables hold them.
+    if (!nested && looksLikeText(bytes)) {
+      const inner = scanText(stripNUL(latin1(bytes)), true);
+      if (inner !== undefined) return `${encoding} of ${inner}`;
+    }
+  }
+  return undefined;
 }
 
 /** Shortest run of base64 characters worth decoding: an Ed25519 SPKI, the smallest key container, is 60. */
 const MIN_CANDIDATE = 40;
-/** Line starts tried in one block of base64 lines, so that junk lines before the key cannot hide it. */
+/** Piece starts tried in one body, so that junk before the key cannot hide it. */
 const STARTS_PER_BLOCK = 16;
 
 /**
- * Runs of base64 (or hex) anywhere in the text, each on its own and, where whole lines hold nothing
- * else, joined across lines as PEM bodies and PuTTY files wrap them. A run ends after its `=`
- * padding (`KEY=MIIB...` holds two runs). A block of lines is decoded from each of its first line
- * starts, since a junk line that happens to be all base64 characters may come before the key.
+ * Runs of base64 (or hex) anywhere in the text, each on its own and joined into bodies where only
+ * soft separators stand between them (PEM bodies wrapped or flattened, hex printed with colons). A
+ * run ends after its `=` padding (`KEY=MIIB...` holds two runs). A body is decoded from each of its
+ * first piece starts, since a junk word that happens to be all base64 characters may come first.
  */
 function encodedKeyIn(text: string, nested: boolean): string | undefined {
   let block = '';
   let starts: number[] = [];
   const flush = (): string | undefined => {
     let found: string | undefined;
-    // A block of one line was decoded as a run already.
+    // A body of one piece was decoded as a run already.
     for (const start of starts.length > 1 ? starts : []) {
       if (block.length - start < MIN_CANDIDATE) break;
       found = decodedKey(block.slice(start), nested);
@@ -183,40 +181,27 @@ function encodedKeyIn(text: string, nested: boolean): string | undefined {
     starts = [];
     return found;
   };
-  let lineStart = 0;
-  while (lineStart <= text.length) {
-    let lineEnd = text.indexOf('\n', lineStart);
-    if (lineEnd < 0) lineEnd = text.length;
-    let runs = 0;
-    let only = '';
-    let other = false;
-    for (let i = lineStart; i < lineEnd; ) {
-      const code = text.charCodeAt(i);
-      if (!isBase64Char(code)) {
-        if (code !== 32 && code !== 9 && code !== 13) other = true;
-        i++;
-        continue;
-      }
-      let j = i;
-      while (j < lineEnd && isBase64Char(text.charCodeAt(j)) && text.charCodeAt(j) !== 61) j++;
-      while (j < lineEnd && text.charCodeAt(j) === 61) j++;
-      const run = text.slice(i, j);
-      runs++;
-      only = run;
-      if (run.length >= MIN_CANDIDATE) {
-        const found = decodedKey(run, nested);
+  for (let i = 0; i < text.length; ) {
+    const code = text.charCodeAt(i);
+    if (!isBase64Char(code)) {
+      if (!isSoftSeparator(code)) {
+        const found = flush();
         if (found !== undefined) return found;
       }
-      i = j;
+      i++;
+      continue;
     }
-    if (runs === 1 && !other) {
-      if (starts.length < STARTS_PER_BLOCK) starts.push(block.length);
-      block += only;
-    } else {
-      const found = flush();
+    let j = i;
+    while (j < text.length && isBase64Char(text.charCodeAt(j)) && text.charCodeAt(j) !== 61) j++;
+    while (j < text.length && text.charCodeAt(j) === 61) j++;
+    const run = text.slice(i, j);
+    if (run.length >= MIN_CANDIDATE) {
+      const found = decodedKey(run, nested);
       if (found !== undefined) return found;
     }
-    lineStart = lineEnd + 1;
+    if (starts.length < STARTS_PER_BLOCK) starts.push(block.length);
+    block += run;
+    i = j;
   }
   return flush();
 }
@@ -230,16 +215,50 @@ function isJSON(text: string): boolean {
   }
 }
 
-function textReason(text: string, nested: boolean): string | undefined {
+const stripNUL = (text: string): string =>
+  text.includes('\u0000') ? text.replaceAll('\u0000', '').replaceAll('\uFFFD', '') : text;
+
+/** Literal `\n` escapes (a PEM in an environment variable) become line breaks; percent-encoding is undone. */
+function unescaped(text: string): string | undefined {
+  let out = text;
+  if (/\\[nr]/.test(out)) out = out.replace(/\\r\\n|\\n|\\r/g, '\n');
+  if (/%[0-9a-f]{2}/i.test(out)) {
+    try {
+      out = decodeURIComponent(out);
+    } catch {
+      // Not percent-encoding after all.
+    }
+  }
+  return out === text ? undefined : out;
+}
+
+function scanText(text: string, nested: boolean): string | undefined {
   const marker = markerIn(text);
   if (marker !== undefined) return marker;
-  let first = 0;
-  while (first < text.length && /[\s\uFEFF\u200B]/.test(text.charAt(first))) first++;
-  const opening = text.charCodeAt(first);
-  if ((opening === 0x7b || opening === 0x5b) && isJSON(text.slice(first))) {
+  const trimmed = text.trim();
+  const opening = trimmed.charCodeAt(0);
+  if ((opening === 0x7b || opening === 0x5b) && isJSON(trimmed))
     return 'JSON (a JWK or JWKS belongs in importKey or createLocalJWKS)';
-  }
   return encodedKeyIn(text, nested);
+}
+
+/** {@link scanText} over the text, its NUL-free view (UTF-16 and UTF-32 of ASCII) and its unescaped view. */
+function textReason(text: string): string | undefined {
+  // Before the NULs and U+FFFD go: a DER file decoded as UTF-8 keeps its OIDs only in their mangled form.
+  if (OID_MARKERS.some((marker) => text.includes(marker))) return 'DER key material';
+  const plain = stripNUL(text);
+  const found = scanText(plain, false);
+  if (found !== undefined) return found;
+  const other = unescaped(plain);
+  return other === undefined ? undefined : scanText(other, false);
+}
+
+/** Bytes of key-algorithm DER within the first bytes: a DER key or certificate with bytes before or after it. */
+function derWithin(bytes: Uint8Array): boolean {
+  for (let i = 0; i < Math.min(bytes.length, 64); i++) {
+    if (bytes[i] === 0x30 && startsWithKeyStructure(i === 0 ? bytes : bytes.subarray(i))) return true;
+  }
+  return false;
 }
 
 /**
@@ -248,23 +267,12 @@ function textReason(text: string, nested: boolean): string | undefined {
  * reads the same) and, when they look like UTF-16, as UTF-16 too.
  */
 export function findKeyMaterial(input: string | Uint8Array): string | undefined {
-  if (typeof input === 'string') {
-    const reason = textReason(input, false);
-    if (reason !== undefined) return reason;
-    // Raw DER read as a "binary" (Latin-1) string.
-    if (input.charCodeAt(0) === 0x30 && input.length >= MIN_CANDIDATE) {
-      const bytes = Uint8Array.from(input, (c) => c.charCodeAt(0));
-      // A character above U+00FF lost its high byte above, so it is no binary string.
-      const binary = bytes.every((byte, i) => byte === input.charCodeAt(i));
-      if (binary && holdsKeyStructure(bytes)) return 'DER key material in a binary string';
-    }
-    return undefined;
-  }
-  if (holdsKeyStructure(input)) return 'DER-encoded key material';
+  if (typeof input === 'string') return textReason(input);
+  if (holdsKeyStructure(input) || derWithin(input)) return 'DER-encoded key material';
   const utf16 = utf16Text(input);
   if (utf16 !== undefined) {
-    const reason = textReason(utf16, false);
+    const reason = textReason(utf16);
     if (reason !== undefined) return `UTF-16 text of ${reason}`;
   }
-  return textReason(latin1(input), false);
+  return textReason(latin1(input));
 }

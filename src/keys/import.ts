@@ -28,6 +28,7 @@ import {
   SyncUnavailableError,
 } from '../errors.js';
 import { rsaModulus } from './asn1.js';
+import { findKeyMaterial } from './find-key-material.js';
 import { type JWK, jwkMaterial } from './jwk.js';
 import { Key } from './key.js';
 import { classifyMaterial, type KeyMaterial } from './material.js';
@@ -180,6 +181,11 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
       if (jwk.kty === 'oct') {
         const bytes = decodeBase64url(jwk.k ?? '');
         if (bytes === undefined || bytes.length === 0) throw new KeyInvalidError('JWK "k" is empty');
+        // "oct" says symmetric, but a "k" that holds a public key is the confusion of RFC 8725 §3.1 all the same.
+        const lookalike = options.secret === true ? undefined : findKeyMaterial(bytes);
+        if (lookalike !== undefined) {
+          throw new KeyInvalidError(`JWK "k" holds ${lookalike}; if it really is a secret, pass secret: true to importKey`);
+        }
         return planFor(alg, (backend) => importSecret(backend, bytes, alg, extractable), kid, ops);
       }
       if (jwk.kty === 'RSA') rejectROCA(decodeBase64url(jwk.n ?? ''));

@@ -13,7 +13,7 @@ import { readKeyContainer } from './asn1.js';
 import { findKeyMaterial, utf16Text } from './find-key-material.js';
 import type { JWK } from './jwk.js';
 import { Key } from './key.js';
-import { readPEM } from './pem.js';
+import { decodeBase64, readPEM } from './pem.js';
 
 export type Material =
   | { readonly kind: 'key'; readonly key: Key }
@@ -41,23 +41,52 @@ function secret(text: string | undefined, bytes: Uint8Array, intent: SecretInten
   const found = findKeyMaterial(text ?? bytes);
   if (found !== undefined) {
     throw new KeyInvalidError(
-      intent === true
-        ? `an HMAC or AES secret cannot be ${found}`
-        : `the key holds ${found} that jwtkit cannot import, and such material is never used as a secret`,
+      `the key holds ${found}, which jwtkit cannot import as it is (PEM, DER, a JWK) and never uses as a secret`,
     );
   }
   return { kind: 'secret', bytes };
 }
 
+const SECRET_HINT = 'if it really is a secret, import it with importKey(material, { alg, secret: true })';
+
+/**
+ * Material wanted as a secret is read exactly as it would be without an algorithm, and taken only
+ * if that reading is a secret or a symmetric JWK: one text cannot be an RSA key for one algorithm
+ * of a verifier's allowlist and an HMAC secret for another.
+ */
+function asSecret(read: () => Material, raw: () => Material): Material {
+  let material: Material;
+  try {
+    material = read();
+  } catch (error) {
+    if (!(error instanceof KeyInvalidError)) throw error;
+    // Unreadable as a key (a text that starts with "{" but is no JSON): a secret, unless it holds key material.
+    return raw();
+  }
+  if (material.kind === 'secret' || (material.kind === 'jwk' && material.jwk.kty === 'oct')) return material;
+  const what =
+    material.kind === 'container'
+      ? `${material.container.crv ?? material.container.kty} key material`
+      : material.kind === 'jwk'
+        ? `a JWK of kty "${String(material.jwk.kty).slice(0, 8)}"`
+        : 'a key';
+  throw new KeyInvalidError(`an HMAC or AES secret cannot be ${what}; ${SECRET_HINT}`);
+}
+
 function fromText(text: string, intent: SecretIntent): Material {
   if (text.trim().length === 0) throw new KeyInvalidError('the key is empty');
-  if (intent === true || intent === 'explicit') return secret(text, utf8Encode(text), intent);
+  if (intent === 'explicit') return secret(text, utf8Encode(text), intent);
+  if (intent === true)
+    return asSecret(
+      () => fromText(text, undefined),
+      () => secret(text, utf8Encode(text), undefined),
+    );
   if (text.includes('-----BEGIN ')) {
     const pem = readPEM(text);
     if (!pem.ok) throw new KeyInvalidError(pem.reason);
     return { kind: 'container', container: pem.container };
   }
-  const trimmed = text.trim().replace(/^\uFEFF/, '');
+  const trimmed = text.trim();
   if (trimmed.startsWith('{')) {
     let parsed: unknown;
     try {
@@ -73,36 +102,49 @@ function fromText(text: string, intent: SecretIntent): Material {
   }
   if (OPENSSH_LINE.test(text))
     throw new KeyInvalidError('OpenSSH keys are not supported; convert to PEM (ssh-keygen -e -m PKCS8)');
+  const der = bareDER(trimmed);
+  if (der !== undefined) return { kind: 'container', container: der };
   return secret(text, utf8Encode(text), intent);
 }
 
+/** A key container given as bare base64 (the PEM body without its armour, as identity providers show keys). */
+function bareDER(text: string): KeyContainer | undefined {
+  if (text.length < 60 || !/^[A-Za-z0-9+/=\s]+$/.test(text)) return undefined;
+  const compact = text.replace(/\s+/g, '');
+  const der = decodeBase64(compact.padEnd(Math.ceil(compact.length / 4) * 4, '='));
+  return der === undefined ? undefined : readKeyContainer(der);
+}
+
 /**
- * The key text that bytes hold, read the way {@link findKeyMaterial} found it: UTF-8 (a BOM dropped)
- * first, then UTF-16 as editors on Windows write it; `undefined` when the bytes hold no key text.
+ * The key text that bytes hold: UTF-16 when they are that (as editors on Windows write it), else
+ * UTF-8 with a BOM dropped; `undefined` when the bytes hold no key text.
  */
 function keyTextIn(bytes: Uint8Array): string | undefined {
-  const utf8 = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  if (findKeyMaterial(utf8) !== undefined) return utf8;
   const utf16 = utf16Text(bytes);
-  return utf16 !== undefined && findKeyMaterial(utf16) !== undefined ? utf16 : undefined;
+  if (utf16 !== undefined && findKeyMaterial(utf16) !== undefined) return utf16;
+  const utf8 = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  return findKeyMaterial(utf8) !== undefined ? utf8 : undefined;
 }
 
 function fromBytes(bytes: Uint8Array, intent: SecretIntent): Material {
   if (bytes.length === 0) throw new KeyInvalidError('the key is empty');
   if (intent === 'explicit') return secret(undefined, bytes, intent);
+  if (intent === true)
+    return asSecret(
+      () => fromBytes(bytes, undefined),
+      () => secret(undefined, bytes, undefined),
+    );
   const container = readKeyContainer(bytes);
-  if (container !== undefined) {
-    if (intent === true) throw new KeyInvalidError('an HMAC or AES secret cannot be DER-encoded key material');
-    return { kind: 'container', container };
-  }
+  if (container !== undefined) return { kind: 'container', container };
   const found = findKeyMaterial(bytes);
   if (found !== undefined) {
-    if (intent === true) throw new KeyInvalidError(`an HMAC or AES secret cannot be ${found}`);
     // Key text held in bytes (a key file read with fs.readFileSync) is read as that text.
     const text = keyTextIn(bytes);
     const material = text === undefined ? undefined : fromText(text, intent);
     if (material === undefined || material.kind === 'secret') {
-      throw new KeyInvalidError(`the key holds ${found} that jwtkit cannot import, and such material is never used as a secret`);
+      throw new KeyInvalidError(
+        `the key holds ${found}, which jwtkit cannot import as it is (PEM, DER, a JWK) and never uses as a secret`,
+      );
     }
     return material;
   }

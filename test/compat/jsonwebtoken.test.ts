@@ -498,7 +498,8 @@ describe('35. key material as bytes: the jsonwebtoken layer', () => {
           for (const options of [{}, { algorithms: [alg] }, { algorithms: [alg, owner.alg as Algorithm] }] as VerifyOptions[]) {
             assert.throws(() => jwt.verify(token, key, options), JsonWebTokenError, `${label} ${JSON.stringify(options)}`);
           }
-          if (placed.form.importable && !(placed.form.der !== undefined && wrapper === 'string')) {
+          const mangled = wrapper === 'UTF-32' || wrapper === 'UTF-16 read as a UTF-8 string';
+          if (placed.form.importable && !mangled && !(placed.form.der !== undefined && wrapper === 'string')) {
             const payload = jwt.verify(genuine.get(owner.name) as string, key) as { sub: string };
             assert.equal(payload.sub, 'victim', `${label}: positive control`);
           }

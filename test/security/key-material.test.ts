@@ -2,8 +2,8 @@
 // - an HS256/384/512 token keyed with the exact bytes of a verifier's public key material, in any
 //   text or binary form and with any junk around it, is accepted by any verify entry point:
 //   verifyJWT (with and without an allowlist), a resolver (sync or async), createVerifier, verifyJWS,
-//   importKey bound to HS*, the inspect helpers the CLI and the debugger read keys with, or the
-//   @cross/jwt layer;
+//   importKey bound to HS*, or the inspect helpers the CLI and the debugger read keys with (the
+//   compat layers and the CLI have their own suites: test/compat, test/cli);
 // - such material is used as a secret without the caller saying so with importKey's `secret: true`;
 // - an RSA key with the ROCA fingerprint is imported, public or private, in any format.
 // The inputs are generated (fast-check). Each case has two positive controls: the forged token does
@@ -13,7 +13,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createVerifier, importKey, JWTKitError, type KeyOrResolver, signJWT, verifyJWS, verifyJWT } from 'jwtkit';
-import { validateJWT } from 'jwtkit/compat/cross-jwt';
 import { keyFromText, readKeyText } from 'jwtkit/inspect';
 import { forgeHMAC, OWNERS, placedKey, WRAPPERS, wrapKey } from '../support/key-forms.js';
 import { ROCA_KEY } from '../support/roca-key.js';
@@ -80,20 +79,21 @@ describe('35. key material as bytes', () => {
           await refused(`${label}: the CLI and debugger key reader`, async () =>
             verifyJWT(token, await keyFromText(readKeyText(placed.text as string))),
           );
-          await assert.rejects(validateJWT(token, placed.text), `${label}: @cross/jwt validateJWT took the text as a secret`);
         }
 
         // The forgery itself is right: declared a secret, the same bytes verify it.
         const declared = await importKey(hmacKey, { alg, secret: true, unsafeAllowShortSecret: true });
         assert.equal((await verifyJWT(token, declared)).payload.sub, 'victim', `${label}: positive control (secret: true)`);
         // And the material holds the genuine key where the form is a usable key file.
-        const usable = placed.form.importable && !(placed.form.der !== undefined && wrapped?.wrapper === 'string');
+        // Text in UTF-32, or UTF-16 decoded as UTF-8, is recognised (and refused as a secret) but not imported.
+        const mangled = wrapped?.wrapper === 'UTF-32' || wrapped?.wrapper === 'UTF-16 read as a UTF-8 string';
+        const usable = placed.form.importable && !mangled && !(placed.form.der !== undefined && wrapped?.wrapper === 'string');
         if (usable) {
           const { payload } = await verifyJWT(await (genuine.get(owner.name) as Promise<string>), material);
           assert.equal(payload.sub, 'victim', `${label}: positive control (genuine ${owner.alg} token)`);
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, includeErrorInReport: true },
     );
   });
 
@@ -127,7 +127,7 @@ describe('35. key material as bytes', () => {
           }
         },
       ),
-      { numRuns: RUNS },
+      { numRuns: RUNS, includeErrorInReport: true },
     );
   });
 });

@@ -89,7 +89,17 @@ export const FORMS = [
   'base64 DER, wrapped',
   'hex DER',
   'base64 of the PEM file',
+  'base64 of the base64 body',
+  'hex of the PEM file',
+  'PEM body on one line, spaces for line breaks',
+  'PEM with literal \\n escapes',
+  'percent-encoded PEM',
+  'JWK with an escaped member name and a trailing no-break space',
+  'JWK as YAML',
   'raw DER',
+  'raw DER and a line break',
+  'raw DER zero-padded',
+  'two DER certificates',
 ] as const;
 export type FormName = (typeof FORMS)[number];
 
@@ -141,8 +151,38 @@ export function keyForm(owner: KeyOwner, name: FormName): KeyForm | undefined {
       return textual([...spkiDer].map((byte) => byte.toString(16).padStart(2, '0')).join(''), false);
     case 'base64 of the PEM file':
       return textual(btoa(fixture.spki), false);
+    case 'base64 of the base64 body':
+      return textual(btoa(toBase64(spkiDer)), false);
+    case 'hex of the PEM file':
+      return textual([...encoder.encode(fixture.spki)].map((byte) => byte.toString(16).padStart(2, '0')).join(''), false);
+    case 'PEM body on one line, spaces for line breaks':
+      return textual(wrap(toBase64(spkiDer), 64).replace(/\n/g, ' '), false);
+    case 'PEM with literal \\n escapes':
+      return textual(fixture.spki.replace(/\n/g, '\\n'), false);
+    case 'percent-encoded PEM':
+      return textual(encodeURIComponent(fixture.spki), false);
+    case 'JWK with an escaped member name and a trailing no-break space':
+      return textual(`${JSON.stringify(fixture.publicJwk).replace('"kty"', '"\\u006bty"')}\u00a0`, true);
+    case 'JWK as YAML':
+      return textual(
+        Object.entries(fixture.publicJwk)
+          .map(([member, value]) => `${member}: ${value}`)
+          .join('\n'),
+        false,
+      );
     case 'raw DER':
       return { form: name, der: spkiDer, importable: true };
+    case 'raw DER and a line break':
+      return { form: name, der: Uint8Array.of(...spkiDer, 10), importable: false };
+    case 'raw DER zero-padded': {
+      const padded = new Uint8Array(spkiDer.length + 64);
+      padded.set(spkiDer);
+      return { form: name, der: padded, importable: false };
+    }
+    case 'two DER certificates': {
+      const certificate = pemBody(fixture.certificate ?? fixture.spki);
+      return { form: name, der: Uint8Array.of(...certificate, ...certificate), importable: false };
+    }
   }
 }
 
@@ -192,6 +232,8 @@ export const WRAPPERS = [
   'ArrayBuffer',
   'DataView',
   'UTF-16 with a BOM',
+  'UTF-16 read as a UTF-8 string',
+  'UTF-32',
 ] as const;
 export type WrapperName = (typeof WRAPPERS)[number];
 
@@ -229,6 +271,19 @@ export function wrapKey(placed: Placed, wrapper: WrapperName): Wrapped | undefin
       const backing = new Uint8Array(bytes.length + 9).fill(0x2d);
       backing.set(bytes, 5);
       return { wrapper, value: new DataView(backing.buffer, 5, bytes.length), hmacKey: bytes };
+    }
+    case 'UTF-16 read as a UTF-8 string': {
+      // readFileSync(path, 'utf8') of a file PowerShell wrote: NULs between the characters.
+      const utf16 = placed.text === undefined ? undefined : wrapKey(placed, 'UTF-16 with a BOM');
+      if (utf16 === undefined) return undefined;
+      const text = new TextDecoder().decode(utf16.hmacKey);
+      return { wrapper, value: text, hmacKey: encoder.encode(text) };
+    }
+    case 'UTF-32': {
+      if (placed.text === undefined) return undefined;
+      const units = new Uint8Array(placed.text.length * 4);
+      for (let i = 0; i < placed.text.length; i++) new DataView(units.buffer).setUint32(4 * i, placed.text.charCodeAt(i), true);
+      return { wrapper, value: units, hmacKey: units };
     }
     case 'UTF-16 with a BOM': {
       if (placed.text === undefined) return undefined;
