@@ -75,6 +75,16 @@ export interface SourceText {
   readonly path?: string;
 }
 
+/**
+ * Whether a value that names no file is safe to repeat in an error: it reads as a path (`./`, `../`,
+ * `/` or `~/` in front, or a key file's extension at the end) and is short, with no spaces. A secret
+ * or a pasted key has neither shape.
+ */
+function looksLikePath(value: string): boolean {
+  if (value.length > 200 || /\s/.test(value)) return false;
+  return /^(?:\.{1,2}\/|\/|~\/)/.test(value) || /\.(?:pem|key|crt|cer|der|pub|jwk|jwks|json|txt|p8|pk8)$/i.test(value);
+}
+
 /** Reads `-`, `env:NAME`, `@path` or `path`; `flag` names the option in errors. */
 export function readSource(value: string, flag: string): SourceText {
   if (value === '-') return { bytes: readStdin(flag) };
@@ -89,8 +99,6 @@ export function readSource(value: string, flag: string): SourceText {
   try {
     return { bytes: readFileSync(path), path };
   } catch (error) {
-    // The value is not repeated: a user who typed the key itself where a path belongs would find it
-    // in the terminal, the CI log or the issue they paste the error into (catalogue entry 45).
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === 'ENOENT'
@@ -100,6 +108,9 @@ export function readSource(value: string, flag: string): SourceText {
           : code === 'EISDIR'
             ? 'it is a directory'
             : 'unreadable';
+    if (looksLikePath(path)) throw new UsageError(`${flag}: cannot read "${path}": ${reason}`);
+    // Anything else is not repeated: a user who typed the key itself where a path belongs would find
+    // it in the terminal, the CI log or the issue they paste the error into (catalogue entry 45).
     throw new UsageError(
       `${flag}: cannot read the file it names (${reason}); the value is not shown, as it may be key material: give keys as a path, @path, env:NAME or - (stdin)`,
     );

@@ -69,6 +69,9 @@ interface Plan {
   readonly run: () => NativeKey | Promise<NativeKey>;
 }
 
+/** "an RSA", "an EC", "an Ed25519", "a P-256": the article as the name is spoken. */
+const article = (name: string): string => `${/^(?:[AEIOU]|RSA|X|OKP)/.test(name) ? 'an' : 'a'} ${name}`;
+
 function algorithmNamed(name: string, lookup: AlgorithmLookup): AlgorithmEntry {
   const alg = lookup.find(name);
   if (alg !== undefined) return alg;
@@ -159,7 +162,7 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
       const { container } = material;
       const alg = requested ?? defaultAlgorithm(container.kty, container.crv, lookup);
       if (!keyFits(alg, container.kty, container.crv)) {
-        throw new KeyMismatchError(`a ${container.crv ?? container.kty} key cannot serve ${alg.name}`);
+        throw new KeyMismatchError(`${article(container.crv ?? container.kty)} key cannot serve ${alg.name}`);
       }
       rejectROCA(rsaModulus(container));
       const side = container.format === 'pkcs8' ? 'private' : 'public';
@@ -295,7 +298,7 @@ function finish(plan: Plan, native: NativeKey): Key {
   const { alg, backend } = plan;
   const facts = native.facts;
   if (!keyFits(alg, facts.kty, facts.crv)) {
-    throw new KeyMismatchError(`a ${facts.crv ?? facts.kty} key cannot serve ${alg.name}`);
+    throw new KeyMismatchError(`${article(facts.crv ?? facts.kty)} key cannot serve ${alg.name}`);
   }
   if (facts.alg !== undefined && !sameAlgorithm(facts.alg, alg.name)) {
     throw new KeyMismatchError(`the key is bound to ${facts.alg}, not ${alg.name}`);
