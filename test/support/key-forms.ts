@@ -97,6 +97,8 @@ export const FORMS = [
   'JWK with an escaped member name and a trailing no-break space',
   'JWK as YAML',
   'raw DER',
+  'raw PKCS#1 DER',
+  'base64 of PKCS#8 or SEC1 DER',
   'raw DER and a line break',
   'raw DER zero-padded',
   'two DER certificates',
@@ -172,6 +174,11 @@ export function keyForm(owner: KeyOwner, name: FormName): KeyForm | undefined {
       );
     case 'raw DER':
       return { form: name, der: spkiDer, importable: true };
+    case 'raw PKCS#1 DER':
+      return fixture.pkcs1Public === undefined ? undefined : { form: name, der: pemBody(fixture.pkcs1Public), importable: true };
+    case 'base64 of PKCS#8 or SEC1 DER':
+      // A private key where a public one belongs: refused as a secret all the same.
+      return textual(toBase64(pemBody(fixture.sec1 ?? fixture.pkcs8)), false);
     case 'raw DER and a line break':
       return { form: name, der: Uint8Array.of(...spkiDer, 10), importable: false };
     case 'raw DER zero-padded': {
