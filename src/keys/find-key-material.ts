@@ -115,10 +115,27 @@ const OID_MARKERS: readonly string[] = KEY_OID_TLVS.flatMap((tlv) => {
   return mangled === raw ? [raw] : [raw, mangled];
 });
 
+/**
+ * A JWK's `kty` member: quoted (`"kty`, `'kty`, `\\"kty`), escaped (`\\u006bty`), or as a YAML or
+ * TOML key (`kty:`, `kty =` at the start of a word).
+ */
+function namesKty(text: string): boolean {
+  if (text.includes('\\u006bty')) return true;
+  for (let at = text.indexOf('kty'); at >= 0; at = text.indexOf('kty', at + 3)) {
+    const before = text.charCodeAt(at - 1);
+    if (before === 34 || before === 39 || before === 92) return true;
+    if (at > 0 && /\w/.test(text.charAt(at - 1))) continue;
+    let i = at + 3;
+    while (i < at + 7 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+    if (text.charCodeAt(i) === 58 || text.charCodeAt(i) === 61) return true;
+  }
+  return false;
+}
+
 /** Markers of key material that need no decoding; the reason, or `undefined`. */
 function markerIn(text: string): string | undefined {
   if (hasArmour(text)) return 'PEM key material';
-  if (/["'\\]kty|\bkty\s*[:=]|\\u006bty/.test(text)) return 'a JWK or JWKS';
+  if (namesKty(text)) return 'a JWK or JWKS';
   if (text.includes('PuTTY-User-Key-File')) return 'a PuTTY key';
   if (text.includes('Public-Key:') || text.includes('Subject Public Key Info') || text.includes('publicExponent:')) {
     return 'a key printed by openssl';

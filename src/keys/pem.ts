@@ -12,7 +12,6 @@ const LABELS: Readonly<Record<string, ContainerKind>> = {
 
 export type PEMResult = { readonly ok: true; readonly container: KeyContainer } | { readonly ok: false; readonly reason: string };
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Decodes standard base64 with padding, as PEM bodies use it; `undefined` if it is not that. */
@@ -22,11 +21,46 @@ export function decodeBase64(text: string): Uint8Array | undefined {
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
+/** Blocks looked at in one text: a key file holds a few; a text with thousands of armour lines is no key file. */
+const MAX_BLOCKS = 64;
+
+interface Block {
+  readonly label: string;
+  readonly body: string;
+  readonly text: string;
+}
+
+/**
+ * The armoured blocks of a text, found with `indexOf` alone: linear in the text for each label,
+ * and at most {@link MAX_BLOCKS} BEGIN lines looked at.
+ */
+function* blocks(text: string): Generator<Block> {
+  const missing = new Set<string>();
+  let at = text.indexOf('-----BEGIN ');
+  for (let seen = 0; at >= 0 && seen < MAX_BLOCKS; seen++) {
+    const labelStart = at + 11;
+    const labelEnd = text.indexOf('-----', labelStart);
+    if (labelEnd < 0) return;
+    const label = text.slice(labelStart, labelEnd);
+    const end = `-----END ${label}-----`;
+    const close = /^[A-Z0-9 ]{1,40}$/.test(label) && !missing.has(label) ? text.indexOf(end, labelEnd + 5) : -1;
+    if (close < 0) {
+      missing.add(label);
+      at = text.indexOf('-----BEGIN ', labelEnd + 5);
+      continue;
+    }
+    yield { label, body: text.slice(labelEnd + 5, close), text: text.slice(at, close + end.length) };
+    at = text.indexOf('-----BEGIN ', close + end.length);
+  }
+}
+
 /** Every key block of a PEM text, each as a PEM text of its own (`EC PARAMETERS` and other blocks left out). */
 export function pemKeyBlocks(text: string): string[] {
-  return [...text.matchAll(BLOCK)]
-    .filter((match) => LABELS[match[1] as string] !== undefined || match[1] === 'ENCRYPTED PRIVATE KEY')
-    .map((match) => match[0]);
+  const out: string[] = [];
+  for (const block of blocks(text)) {
+    if (LABELS[block.label] !== undefined || block.label === 'ENCRYPTED PRIVATE KEY') out.push(block.text);
+  }
+  return out;
 }
 
 /**
@@ -34,14 +68,13 @@ export function pemKeyBlocks(text: string): string[] {
  * a certificate chain gives the first certificate's key).
  */
 export function readPEM(text: string): PEMResult {
-  for (const match of text.matchAll(BLOCK)) {
-    const label = match[1] as string;
-    if (label === 'ENCRYPTED PRIVATE KEY' || /Proc-Type:\s*4,ENCRYPTED/.test(match[2] as string)) {
+  for (const { label, body } of blocks(text)) {
+    if (label === 'ENCRYPTED PRIVATE KEY' || body.includes('4,ENCRYPTED')) {
       return { ok: false, reason: 'encrypted PEM private keys are not supported; decrypt the key first' };
     }
     const kind = LABELS[label];
     if (kind === undefined) continue;
-    const der = decodeBase64((match[2] as string).replace(/\s+/g, ''));
+    const der = decodeBase64(body.replace(/\s+/g, ''));
     if (der === undefined) return { ok: false, reason: `PEM "${label}" block is not valid base64` };
     const container = readKeyContainer(der, [kind]);
     if (container === undefined) return { ok: false, reason: `PEM "${label}" block does not hold a supported key` };

@@ -9,11 +9,17 @@ import { describe, it } from 'node:test';
 import { root } from '../support/bin.js';
 import { regexLiterals, superLinearShape } from '../support/regex-shape.js';
 
-/** key-text.ts reads key material a person pastes for themselves, not a token, and is checked with keys. */
+/**
+ * The key readers are in too: the key-material scanner runs on every verifyJWT(token, text) call,
+ * and a resolver may hand it text from elsewhere.
+ */
 const FILES = [
   ...readdirSync(join(root, 'src/inspect'))
-    .filter((name) => name.endsWith('.ts') && name !== 'key-text.ts')
+    .filter((name) => name.endsWith('.ts'))
     .map((name) => `src/inspect/${name}`),
+  'src/keys/find-key-material.ts',
+  'src/keys/material.ts',
+  'src/keys/pem.ts',
   ...readdirSync(join(root, 'ui'))
     .filter((name) => name.endsWith('.ts'))
     .map((name) => `ui/${name}`),
