@@ -278,13 +278,25 @@ function derWithin(bytes: Uint8Array): boolean {
   return false;
 }
 
+/** Raw DER read as a "binary" (Latin-1) string: every character one byte. */
+function binaryStringReason(text: string): string | undefined {
+  if (text.length < MIN_CANDIDATE || text.indexOf('0') < 0) return undefined;
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0xff) return undefined;
+    bytes[i] = code;
+  }
+  return holdsKeyStructure(bytes) || derWithin(bytes) ? 'DER key material in a binary string' : undefined;
+}
+
 /**
  * Why `input` holds asymmetric key material and so can never be a secret, or `undefined` when it
  * holds none. Strings and bytes are read alike: bytes as Latin-1 (all markers are ASCII, so UTF-8
  * reads the same) and, when they look like UTF-16, as UTF-16 too.
  */
 export function findKeyMaterial(input: string | Uint8Array): string | undefined {
-  if (typeof input === 'string') return textReason(input);
+  if (typeof input === 'string') return textReason(input) ?? binaryStringReason(input);
   if (holdsKeyStructure(input) || derWithin(input)) return 'DER-encoded key material';
   const utf16 = utf16Text(input);
   if (utf16 !== undefined) {
