@@ -16,3 +16,20 @@ export function spareBitsClear(text: string, rest: number): boolean {
   const last = DECODE[text.charCodeAt(text.length - 1)] as number;
   return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
 }
+
+/**
+ * Whether `code` is a character of base64 or base64url, padding included (`[A-Za-z0-9+/_=-]`): what
+ * a damaged token or an encoded key may hold, for the scanners that look for them in text.
+ */
+export function isAnyBase64Char(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x30 && code <= 0x39) ||
+    code === 0x5f ||
+    code === 0x2d ||
+    code === 0x3d ||
+    code === 0x2b ||
+    code === 0x2f
+  );
+}

@@ -8,6 +8,8 @@
  * character a bounded number of times, never by a regular expression that backtracks: `\s+$` or
  * `eyJ[...]*\.` tried at every start position costs the square of the length.
  */
+
+import { isAnyBase64Char } from '../encoding/base64url-alphabet.js';
 import { JWTMalformedError } from '../errors.js';
 import { checkInputLength, limitOption, MAX_INSPECT_INPUT_LENGTH } from './limits.js';
 
@@ -43,18 +45,7 @@ function isSpace(code: number): boolean {
 }
 
 /** `[A-Za-z0-9_-=+/]`: base64url with the base64 characters a damaged token may hold. */
-function isSegmentChar(code: number): boolean {
-  return (
-    (code >= 0x61 && code <= 0x7a) ||
-    (code >= 0x41 && code <= 0x5a) ||
-    (code >= 0x30 && code <= 0x39) ||
-    code === 0x5f ||
-    code === 0x2d ||
-    code === 0x3d ||
-    code === 0x2b ||
-    code === 0x2f
-  );
-}
+const isSegmentChar = isAnyBase64Char;
 
 function skipSpaces(text: string, from: number): number {
   let i = from;

@@ -8,21 +8,10 @@
  * base64 or hex of DER or of a PEM file, raw DER with bytes around it. The scan is linear in the
  * input: no regular expression with backtracking, every character visited a bounded number of times.
  */
+import { isAnyBase64Char } from '../encoding/base64url-alphabet.js';
 import { holdsKeyStructure, KEY_OID_TLVS, startsWithKeyStructure } from './asn1.js';
 
-/** Whether `code` is a base64 or base64url character, padding included. */
-function isBase64Char(code: number): boolean {
-  return (
-    (code >= 65 && code <= 90) ||
-    (code >= 97 && code <= 122) ||
-    (code >= 48 && code <= 57) ||
-    code === 43 ||
-    code === 47 ||
-    code === 45 ||
-    code === 95 ||
-    code === 61
-  );
-}
+const isBase64Char = isAnyBase64Char;
 
 const isHexChar = (code: number): boolean =>
   (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
