@@ -1,0 +1,159 @@
+// A real Redis Cluster for the tests: `redis-server --cluster-enabled yes` on free ports of
+// 127.0.0.1 (each node's bus port chosen too, with `--cluster-port`: port + 10000 may not exist),
+// joined by `redis-cli --cluster create`, then waited for until every node says cluster_state:ok
+// (and, with replicas, until every replica's link to its master is up, so WAIT can be answered).
+// Every process started here is killed when the test process exits, even on a failure.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REDIS_SERVER, redisMissing } from './redis.js';
+import { freePort } from './workerd-process.js';
+
+export const REDIS_CLI = '/usr/bin/redis-cli';
+
+export interface ClusterNode {
+  readonly port: number;
+  /** Whether the process is still running. */
+  readonly alive: boolean;
+  /** Kills the process the hard way (SIGKILL), as a crashed machine would. */
+  kill(): Promise<void>;
+  /** Sends a command with redis-cli and returns its output. */
+  cli(...args: string[]): Promise<string>;
+}
+
+export interface RedisCluster {
+  readonly nodes: readonly ClusterNode[];
+  /** `{ host, port }` of every node: ioredis's and node-redis's start-up list. */
+  readonly startup: { host: string; port: number }[];
+  /** The node serving `key` as master now. */
+  masterOf(key: string): Promise<ClusterNode>;
+  /** Stops every node and removes the directory. */
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+function cli(args: string[], timeout = 20_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(REDIS_CLI, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(output);
+      else reject(new Error(`redis-cli ${args.join(' ')} exited ${code}: ${output.slice(0, 500)}`));
+    });
+  });
+}
+
+export async function waitUntil(check: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`redis cluster: ${what} within ${ms} ms`);
+}
+
+/** Starts `masters` masters, each with `replicas` replicas; `nodeTimeout` is cluster-node-timeout (ms). */
+export async function startRedisCluster(
+  options: { masters?: number; replicas?: number; nodeTimeout?: number } = {},
+): Promise<RedisCluster> {
+  const missing = redisMissing();
+  if (missing !== undefined) throw new Error(missing);
+  const { masters = 3, replicas = 0, nodeTimeout = 2000 } = options;
+  const dir = mkdtempSync(join(tmpdir(), 'jwtkit-cluster-'));
+  const nodes: ClusterNode[] = [];
+  const stop = async () => {
+    await Promise.all(nodes.map((node) => node.kill()));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < masters * (1 + replicas); i++) {
+      const port = await freePort();
+      const bus = await freePort();
+      const child = spawn(
+        REDIS_SERVER,
+        [
+          ...['--port', String(port), '--cluster-port', String(bus), '--bind', '127.0.0.1'],
+          ...['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`)],
+          ...['--cluster-node-timeout', String(nodeTimeout), '--dir', dir, '--save', '', '--appendonly', 'no'],
+        ],
+        { stdio: 'ignore' },
+      );
+      running.add(child);
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.once('exit', () => running.delete(child));
+      nodes.push({
+        port,
+        get alive() {
+          return child.exitCode === null && child.signalCode === null;
+        },
+        async kill() {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+          await exited;
+        },
+        cli: (...args) => cli(['-h', '127.0.0.1', '-p', String(port), ...args]),
+      });
+    }
+    for (const node of nodes) await waitUntil(async () => (await node.cli('PING')).includes('PONG'), `${node.port} not up`);
+    await cli([
+      '--cluster',
+      'create',
+      ...nodes.map((node) => `127.0.0.1:${node.port}`),
+      '--cluster-replicas',
+      String(replicas),
+      '--cluster-yes',
+    ]);
+    for (const node of nodes) {
+      await waitUntil(async () => {
+        const info = await node.cli('CLUSTER', 'INFO');
+        return info.includes('cluster_state:ok') && info.includes(`cluster_known_nodes:${nodes.length}`);
+      }, `${node.port} not in cluster_state:ok`);
+      if (replicas > 0) {
+        await waitUntil(async () => {
+          const info = await node.cli('INFO', 'replication');
+          return info.includes('role:master')
+            ? info.includes(`connected_slaves:${replicas}`)
+            : info.includes('master_link_status:up');
+        }, `${node.port} replication not up`);
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    nodes,
+    startup: nodes.map((node) => ({ host: '127.0.0.1', port: node.port })),
+    async masterOf(key) {
+      const alive = nodes.find((node) => node.alive);
+      if (alive === undefined) throw new Error('no node alive');
+      const slot = (await alive.cli('CLUSTER', 'KEYSLOT', key)).trim();
+      for (const node of nodes) {
+        if (!node.alive) continue;
+        const self = (await node.cli('CLUSTER', 'NODES')).split('\n').find((line) => line.includes('myself'));
+        if (self?.includes('master') && ownsSlot(self, Number(slot))) return node;
+      }
+      throw new Error(`no live master serves slot ${slot}`);
+    },
+    stop,
+  };
+}
+
+/** Whether a CLUSTER NODES line lists `slot` among its ranges. */
+function ownsSlot(line: string, slot: number): boolean {
+  return line
+    .split(' ')
+    .slice(8)
+    .some((range) => {
+      const [from, to = from] = range.split('-').map(Number);
+      return from !== undefined && to !== undefined && slot >= from && slot <= to;
+    });
+}
