@@ -4,13 +4,23 @@
 // (and, with replicas, until every replica's link to its master is up, so WAIT can be answered).
 // Every process started here is killed when the test process exits, even on a failure.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REDIS_SERVER, redisMissing } from './redis.js';
 import { freePort } from './workerd-process.js';
 
 export const REDIS_CLI = '/usr/bin/redis-cli';
+
+/** Why cluster tests cannot run here (redis-server or redis-cli missing), or undefined when they can. */
+export function clusterMissing(): string | undefined {
+  return (
+    redisMissing() ??
+    (existsSync(REDIS_CLI)
+      ? undefined
+      : `${REDIS_CLI} is missing: install the Debian package redis-tools (apt-get install -y redis-tools)`)
+  );
+}
 
 export interface ClusterNode {
   readonly port: number;
@@ -65,7 +75,7 @@ export async function waitUntil(check: () => Promise<boolean>, what: string, ms 
 export async function startRedisCluster(
   options: { masters?: number; replicas?: number; nodeTimeout?: number } = {},
 ): Promise<RedisCluster> {
-  const missing = redisMissing();
+  const missing = clusterMissing();
   if (missing !== undefined) throw new Error(missing);
   const { masters = 3, replicas = 0, nodeTimeout = 2000 } = options;
   const dir = mkdtempSync(join(tmpdir(), 'jwtkit-cluster-'));

@@ -14,13 +14,13 @@ import { createKeyRing, createRevocationList, keysFromText } from 'jwtkit/issuer
 import { withAuth } from 'jwtkit/node-http';
 import { createRedisStore } from 'jwtkit/stores';
 import { createCluster } from 'redis';
-import { ci, redisMissing } from '../harness/redis.js';
-import { type RedisCluster, startRedisCluster } from '../harness/redis-cluster.js';
+import { ci } from '../harness/redis.js';
+import { clusterMissing, type RedisCluster, startRedisCluster } from '../harness/redis-cluster.js';
 import { rejectsWith } from '../support/errors.js';
 import { sessionModelSuite } from '../support/session-model.js';
 import { storeSuite } from '../support/store-suite.js';
 
-const missing = redisMissing();
+const missing = clusterMissing();
 if (missing !== undefined && ci) throw new Error(`CI must run the Redis Cluster tests: ${missing}`);
 
 /** An ioredis Cluster that gives up quickly while a node is away, as a server that fails closed wants. */
