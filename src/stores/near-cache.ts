@@ -1,11 +1,13 @@
 /**
- * The near cache of the Redis store: in this process, the revocation records Redis said were
- * absent, so that checking a token that is not revoked costs no round trip.
+ * The near cache of the Redis store: in this process, what Redis answered for revocation records
+ * (absent, mostly), so that checking a token costs no round trip.
  *
- * The bound: an answer "absent" is served at most `maxStaleness` after the read that produced it
- * was sent. A read sent after a revocation was acknowledged sees it, so a check answers "not
- * revoked" at most `maxStaleness` after `revoke()` resolved, whatever happens to the invalidations
- * (lost, late, or the subscriber gone). Invalidations are what makes it quicker than the bound:
+ * The bound: an answer is served at most `maxStaleness` after the read that produced it was sent.
+ * A read sent after a revocation was acknowledged sees it, so a check answers "not revoked" at
+ * most `maxStaleness` after `revoke()` resolved, whatever happens to the invalidations (lost, late,
+ * or the subscriber gone). A record found is cached under the same bound: a cached answer is what
+ * the store held when the read was sent, so going stale can only mean an older state (absent, or a
+ * subject's earlier cut-off), and the bound covers that exactly as it covers "absent". Invalidations are what makes it quicker than the bound:
  * every write of a record publishes its key, and each process drops it from its cache at once.
  *
  * The cache answers only while its channel is known to work. It publishes a beat of its own every
@@ -20,12 +22,17 @@ export interface SubscriberLike {
   subscribe(...args: never[]): Promise<unknown>;
 }
 
+/** A cached answer: the record's value, undefined when it was absent. */
+export interface Cached {
+  value: string | undefined;
+}
+
 export interface NearCache {
-  /** Whether `key` is known absent (fresh, and the channel alive). */
-  absent(key: string, now: number): boolean;
+  /** The answer cached for `key` when fresh and the channel alive; undefined when Redis must be read. */
+  lookup(key: string, now: number): Cached | undefined;
   /** A token taken before a read; `remember` caches its answers only if nothing was invalidated since. */
   begin(): number;
-  remember(keys: readonly string[], sentAt: number, token: number): void;
+  remember(entries: readonly (readonly [string, string | undefined])[], sentAt: number, token: number): void;
   close(): Promise<void>;
 }
 
@@ -52,7 +59,7 @@ type Loose = {
 export function startNearCache(settings: NearCacheSettings): NearCache {
   const { channel, maxStaleness, max, publish } = settings;
   const subscriber = settings.subscriber as unknown as Loose;
-  const absent = new Map<string, number>();
+  const answers = new Map<string, { value: string | undefined; until: number }>();
   const id = Math.random().toString(36).slice(2);
   let generation = 0;
   /** When the last beat that came back was sent (ms); the cache answers while it is recent. */
@@ -61,7 +68,7 @@ export function startNearCache(settings: NearCacheSettings): NearCache {
   const drop = () => {
     generation++;
     heard = Number.NEGATIVE_INFINITY;
-    absent.clear();
+    answers.clear();
   };
   const onMessage = (message: string) => {
     if (message.startsWith(BEAT)) {
@@ -70,13 +77,13 @@ export function startNearCache(settings: NearCacheSettings): NearCache {
       if (heard === Number.NEGATIVE_INFINITY) {
         // Back from a drop: reads sent meanwhile may have missed invalidations.
         generation++;
-        absent.clear();
+        answers.clear();
       }
       heard = Math.max(heard, Number(sentAt));
       return;
     }
     generation++;
-    absent.delete(message);
+    answers.delete(message);
   };
 
   const ioredis = typeof subscriber.call === 'function';
@@ -106,24 +113,24 @@ export function startNearCache(settings: NearCacheSettings): NearCache {
   beat();
 
   return {
-    absent(key, now) {
-      if (now - heard > maxStaleness / 2) return false;
-      const until = absent.get(key);
-      if (until === undefined) return false;
-      if (now < until) return true;
-      absent.delete(key);
-      return false;
+    lookup(key, now) {
+      if (now - heard > maxStaleness / 2) return undefined;
+      const answer = answers.get(key);
+      if (answer === undefined) return undefined;
+      if (now < answer.until) return answer;
+      answers.delete(key);
+      return undefined;
     },
     begin: () => generation,
-    remember(keys, sentAt, token) {
+    remember(entries, sentAt, token) {
       if (token !== generation || Date.now() - heard > maxStaleness / 2) return;
-      for (const key of keys) {
-        if (absent.size >= max && !absent.has(key)) {
-          // Full: forget the oldest (a forgotten "absent" only costs a read).
-          const oldest = absent.keys().next().value;
-          if (oldest !== undefined) absent.delete(oldest);
+      for (const [key, value] of entries) {
+        if (answers.size >= max && !answers.has(key)) {
+          // Full: forget the oldest (a forgotten answer only costs a read).
+          const oldest = answers.keys().next().value;
+          if (oldest !== undefined) answers.delete(oldest);
         }
-        absent.set(key, sentAt + maxStaleness);
+        answers.set(key, { value, until: sentAt + maxStaleness });
       }
     },
     async close() {

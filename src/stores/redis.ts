@@ -40,7 +40,7 @@ export interface RedisStoreOptions {
   /** How long a write waits for its replicas (seconds or a duration string; default 0.5 s, less than `timeout`). */
   replicaTimeout?: number | string;
   /**
-   * Opt-in near cache of revocation records known absent, in this process, invalidated through
+   * Opt-in near cache of revocation records (what Redis answered, absent mostly), in this process, invalidated through
    * Redis pub/sub on `subscriber` (a second connection: a subscribed client sends nothing else).
    * A check answers "not revoked" at most `maxStaleness` (default 1 s) after a revocation was
    * acknowledged, whatever happens to the invalidations; usually within a few milliseconds.
@@ -154,18 +154,33 @@ export function createRedisStore(client: IORedisLike | NodeRedisLike, options: R
     if (near === undefined) return fetch(keys);
     const cache = near;
     const now = Date.now();
-    const missing = keys.filter((key) => !(key.startsWith(CACHED) && cache.absent(key, now)));
-    if (missing.length === 0) return keys.map(() => undefined);
-    const token = cache.begin();
-    const sentAt = Date.now();
-    const values = await fetch(missing);
-    const found = new Map(missing.map((key, i) => [key, values[i]]));
-    cache.remember(
-      missing.filter((key) => key.startsWith(CACHED) && found.get(key) === undefined),
-      sentAt,
-      token,
-    );
-    return keys.map((key) => found.get(key));
+    // The common case, every answer cached, allocates nothing but the result.
+    const hits: (string | undefined)[] = [];
+    for (const key of keys) {
+      const cached = key.startsWith(CACHED) ? cache.lookup(key, now) : undefined;
+      if (cached === undefined) break;
+      hits.push(cached.value);
+    }
+    if (hits.length === keys.length) return hits;
+    const known = new Map<string, string | undefined>();
+    for (const key of keys) {
+      const cached = key.startsWith(CACHED) ? cache.lookup(key, now) : undefined;
+      if (cached !== undefined) known.set(key, cached.value);
+    }
+    const missing = keys.filter((key) => !known.has(key));
+    if (missing.length > 0) {
+      const token = cache.begin();
+      const sentAt = Date.now();
+      const values = await fetch(missing);
+      const fetched = missing.map((key, i) => [key, values[i]] as const);
+      for (const [key, value] of fetched) known.set(key, value);
+      cache.remember(
+        fetched.filter(([key]) => key.startsWith(CACHED)),
+        sentAt,
+        token,
+      );
+    }
+    return keys.map((key) => known.get(key));
   };
 
   return {

@@ -205,3 +205,28 @@ describe('Redis near cache', { skip: missing }, () => {
     );
   });
 });
+
+describe('Redis store options (issue 27)', () => {
+  const client = { call: async () => null };
+  const cluster = { call: async () => null, isCluster: true };
+  const subscriber = { subscribe: async () => undefined };
+  it('refuses replica counts, replica timeouts and near-cache settings that cannot work', () => {
+    const bad: [Parameters<typeof createRedisStore>[1], string][] = [
+      [{ replicas: -1 }, 'replicas'],
+      [{ replicas: 1.5 }, 'replicas'],
+      [{ replicaTimeout: 0 }, 'replicaTimeout'],
+      [{ replicaTimeout: 2 }, 'replicaTimeout'],
+      [{ timeout: 1, replicaTimeout: 1 }, 'replicaTimeout'],
+      [{ nearCache: { subscriber: {} as never } }, 'nearCache.subscriber'],
+      [{ nearCache: { subscriber, maxStaleness: 0 } }, 'nearCache.maxStaleness'],
+      [{ nearCache: { subscriber, max: 0 } }, 'nearCache.max'],
+    ];
+    for (const [options, option] of bad) {
+      assert.throws(() => createRedisStore(client, options), { code: 'ERR_INVALID_OPTION', option }, JSON.stringify(options));
+    }
+    assert.throws(() => createRedisStore({} as never), { code: 'ERR_INVALID_OPTION' });
+    // Controls: the defaults, and a cluster client without replicas told so.
+    createRedisStore(client);
+    createRedisStore(cluster, { replicas: 0 });
+  });
+});
