@@ -33,6 +33,8 @@ export interface NearCache {
   /** A token taken before a read; `remember` caches its answers only if nothing was invalidated since. */
   begin(): number;
   remember(entries: readonly (readonly [string, string | undefined])[], sentAt: number, token: number): void;
+  /** Drops `key` at once: this process writes it (its own checks must not wait for the invalidation). */
+  forget(key: string): void;
   close(): Promise<void>;
 }
 
@@ -132,6 +134,10 @@ export function startNearCache(settings: NearCacheSettings): NearCache {
         }
         answers.set(key, { value, until: sentAt + maxStaleness });
       }
+    },
+    forget(key) {
+      generation++;
+      answers.delete(key);
     },
     async close() {
       closed = true;

@@ -112,7 +112,13 @@ export function createRedisStore(client: IORedisLike | NodeRedisLike, options: R
     const commands = [args];
     if (replicas > 0) commands.push(['WAIT', String(replicas), String(replicaTimeout)]);
     if (key.startsWith(prefix + CACHED)) commands.push(['PUBLISH', channel, key.slice(prefix.length)]);
-    const results = await run(args[0] as string, () => connection.sequence(key, commands));
+    // This process's own checks see its write at once, not when the invalidation comes round; the
+    // second forget covers a read sent before the write and answered after it.
+    const cached = near !== undefined && key.startsWith(prefix + CACHED) ? key.slice(prefix.length) : undefined;
+    if (cached !== undefined) near?.forget(cached);
+    const results = await run(args[0] as string, () => connection.sequence(key, commands)).finally(() => {
+      if (cached !== undefined) near?.forget(cached);
+    });
     if (replicas > 0 && !(Number(results[1]) >= replicas))
       throw new StoreUnavailableError(
         `Redis ${args[0]}: ${Number(results[1]) || 0} of ${replicas} replicas acknowledged it within ${replicaTimeout} ms`,
@@ -150,18 +156,21 @@ export function createRedisStore(client: IORedisLike | NodeRedisLike, options: R
     if (!Array.isArray(values)) throw new StoreUnavailableError('Redis MGET answered something other than a list');
     return values.map(text);
   };
-  const read = async (keys: readonly string[]): Promise<(string | undefined)[]> => {
+  const read = (keys: readonly string[]): Promise<(string | undefined)[]> => {
     if (near === undefined) return fetch(keys);
     const cache = near;
     const now = Date.now();
-    // The common case, every answer cached, allocates nothing but the result.
+    // The common case, every answer cached: no round trip, and no allocation but the result.
     const hits: (string | undefined)[] = [];
     for (const key of keys) {
       const cached = key.startsWith(CACHED) ? cache.lookup(key, now) : undefined;
       if (cached === undefined) break;
       hits.push(cached.value);
     }
-    if (hits.length === keys.length) return hits;
+    return hits.length === keys.length ? Promise.resolve(hits) : readThrough(cache, keys);
+  };
+  const readThrough = async (cache: NearCache, keys: readonly string[]): Promise<(string | undefined)[]> => {
+    const now = Date.now();
     const known = new Map<string, string | undefined>();
     for (const key of keys) {
       const cached = key.startsWith(CACHED) ? cache.lookup(key, now) : undefined;
@@ -187,8 +196,8 @@ export function createRedisStore(client: IORedisLike | NodeRedisLike, options: R
     async get(key) {
       return (await read([key]))[0];
     },
-    async getMany(keys) {
-      return keys.length === 0 ? [] : read(keys);
+    getMany(keys) {
+      return keys.length === 0 ? Promise.resolve([]) : read(keys);
     },
     async set(key, value, ttl) {
       await write(prefix + key, ['SET', prefix + key, value, 'PXAT', at(ttl)]);

@@ -2,9 +2,12 @@
 // 127.0.0.1 (each node's bus port chosen too, with `--cluster-port`: port + 10000 may not exist),
 // joined by `redis-cli --cluster create`, then waited for until every node says cluster_state:ok
 // (and, with replicas, until every replica's link to its master is up, so WAIT can be answered).
-// Every process started here is killed when the test process exits, even on a failure.
+// Every process started here is killed when the test process exits, even on a failure. One cluster
+// at a time on the machine (a lock directory in the temporary directory): `npm test` runs the
+// node-backend and web-backend jobs side by side, and two clusters on two cores would make a
+// 1-second node timeout fire when nothing failed.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REDIS_SERVER, redisMissing } from './redis.js';
@@ -71,6 +74,43 @@ export async function waitUntil(check: () => Promise<boolean>, what: string, ms 
   throw new Error(`redis cluster: ${what} within ${ms} ms`);
 }
 
+const LOCK = join(tmpdir(), 'jwtkit-redis-cluster.lock');
+
+/** Takes the machine's cluster lock, waiting up to two minutes; a lock whose process is gone is taken over. */
+async function lock(): Promise<() => void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      writeFileSync(join(LOCK, 'pid'), String(process.pid));
+      const release = () => rmSync(LOCK, { recursive: true, force: true });
+      process.once('exit', release);
+      return () => {
+        process.off('exit', release);
+        release();
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    let owner = Number.NaN;
+    try {
+      owner = Number(readFileSync(join(LOCK, 'pid'), 'utf8'));
+    } catch {}
+    if (Number.isInteger(owner) && owner > 0 && !alive(owner)) rmSync(LOCK, { recursive: true, force: true });
+    if (Date.now() > deadline) throw new Error(`redis cluster: ${LOCK} held by process ${owner} for two minutes`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Starts `masters` masters, each with `replicas` replicas; `nodeTimeout` is cluster-node-timeout (ms). */
 export async function startRedisCluster(
   options: { masters?: number; replicas?: number; nodeTimeout?: number } = {},
@@ -78,11 +118,13 @@ export async function startRedisCluster(
   const missing = clusterMissing();
   if (missing !== undefined) throw new Error(missing);
   const { masters = 3, replicas = 0, nodeTimeout = 2000 } = options;
+  const release = await lock();
   const dir = mkdtempSync(join(tmpdir(), 'jwtkit-cluster-'));
   const nodes: ClusterNode[] = [];
   const stop = async () => {
     await Promise.all(nodes.map((node) => node.kill()));
     rmSync(dir, { recursive: true, force: true });
+    release();
   };
   try {
     for (let i = 0; i < masters * (1 + replicas); i++) {
