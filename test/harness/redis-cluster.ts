@@ -31,6 +31,9 @@ export interface ClusterNode {
   readonly alive: boolean;
   /** Kills the process the hard way (SIGKILL), as a crashed machine would. */
   kill(): Promise<void>;
+  /** Freezes the process (SIGSTOP) or lets it go on (SIGCONT): a machine that stops answering. */
+  pause(): void;
+  resume(): void;
   /** Sends a command with redis-cli and returns its output. */
   cli(...args: string[]): Promise<string>;
 }
@@ -41,6 +44,8 @@ export interface RedisCluster {
   readonly startup: { host: string; port: number }[];
   /** The node serving `key` as master now. */
   masterOf(key: string): Promise<ClusterNode>;
+  /** A live replica of `master`. */
+  replicaOf(master: ClusterNode): Promise<ClusterNode>;
   /** Stops every node and removes the directory. */
   stop(): Promise<void>;
 }
@@ -151,6 +156,8 @@ export async function startRedisCluster(
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
           await exited;
         },
+        pause: () => void child.kill('SIGSTOP'),
+        resume: () => void child.kill('SIGCONT'),
         cli: (...args) => cli(['-h', '127.0.0.1', '-p', String(port), ...args]),
       });
     }
@@ -195,12 +202,21 @@ export async function startRedisCluster(
       }
       throw new Error(`no live master serves slot ${slot}`);
     },
+    async replicaOf(master) {
+      const id = (await master.cli('CLUSTER', 'MYID')).trim();
+      for (const node of nodes) {
+        if (!node.alive || node === master) continue;
+        const self = (await node.cli('CLUSTER', 'NODES')).split('\n').find((line) => line.includes('myself'));
+        if (self?.split(' ')[3] === id) return node;
+      }
+      throw new Error(`no live replica of ${master.port}`);
+    },
     stop,
   };
 }
 
 /** Whether a CLUSTER NODES line lists `slot` among its ranges. */
-function ownsSlot(line: string, slot: number): boolean {
+export function ownsSlot(line: string, slot: number): boolean {
   return line
     .split(' ')
     .slice(8)

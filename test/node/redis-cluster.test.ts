@@ -15,7 +15,14 @@ import { withAuth } from 'jwtkit/node-http';
 import { createRedisStore } from 'jwtkit/stores';
 import { createCluster } from 'redis';
 import { ci } from '../harness/redis.js';
-import { clusterMissing, type RedisCluster, startRedisCluster } from '../harness/redis-cluster.js';
+import {
+  type ClusterNode,
+  clusterMissing,
+  ownsSlot,
+  type RedisCluster,
+  startRedisCluster,
+  waitUntil,
+} from '../harness/redis-cluster.js';
 import { rejectsWith } from '../support/errors.js';
 import { sessionModelSuite } from '../support/session-model.js';
 import { storeSuite } from '../support/store-suite.js';
@@ -311,6 +318,73 @@ describe('Redis Cluster failover: 3 masters + 3 replicas, a master killed mid-ru
       assert.ok(refused.length > 0, 'some revocations were refused while the shard had no replica');
     } finally {
       for (const server of servers) server.close();
+      client.disconnect();
+    }
+  });
+
+  // The other side of WAIT: the same failover, with the replica cut off from its master before the
+  // writes. A revocation acknowledged without WAIT is lost (the positive control: the danger is
+  // real); with WAIT (the default on a cluster) the write that would be lost is refused instead.
+  it('loses a revocation acknowledged without WAIT in a failover, and refuses it with WAIT', async (t) => {
+    const client = ioCluster(cluster);
+    const prefix = 'test:lost:';
+    try {
+      const withoutWait = createRevocationList(createRedisStore(client, { prefix, replicas: 0, timeout: 1 }));
+      const withWait = createRevocationList(createRedisStore(client, { prefix, timeout: 1, replicaTimeout: 0.2 }));
+      const keyOf = (jti: string) => `${prefix}revoked:jti:${jti}`;
+      // Two records on a master that still has its replica (the test above left one without).
+      let master: ClusterNode | undefined;
+      let replica: ClusterNode | undefined;
+      let first = '';
+      for (let i = 0; replica === undefined; i++) {
+        assert.ok(i < 50, 'no master with a replica');
+        first = `lost-${i}`;
+        master = await cluster.masterOf(keyOf(first));
+        replica = await cluster.replicaOf(master).catch(() => undefined);
+      }
+      const own = (await (master as ClusterNode).cli('CLUSTER', 'NODES')).split('\n').find((line) => line.includes('myself'));
+      let second = '';
+      for (let i = 0; second === ''; i++) {
+        assert.ok(i < 200, 'no second key on the same master');
+        const slot = Number(await client.call('CLUSTER', 'KEYSLOT', keyOf(`refused-${i}`)));
+        if (ownsSlot(own ?? '', slot)) second = `refused-${i}`;
+      }
+      const victim = master as ClusterNode;
+      const heir = replica as ClusterNode;
+
+      // Cut the replication link and freeze the replica so that it cannot come back.
+      for (let attempt = 0; ; attempt++) {
+        assert.ok(attempt < 10, 'could not cut the replica off');
+        await heir.cli('CLIENT', 'KILL', 'TYPE', 'master');
+        heir.pause();
+        const cut = await waitUntil(
+          async () => (await victim.cli('INFO', 'replication')).includes('connected_slaves:0'),
+          'replica link down',
+          1000,
+        ).then(
+          () => true,
+          () => false,
+        );
+        if (cut) break;
+        heir.resume();
+      }
+      const exp = Math.floor(Date.now() / 1000) + 600;
+      await withoutWait.revoke({ jti: first, exp });
+      await rejectsWith(withWait.revoke({ jti: second, exp }), 'ERR_STORE_UNAVAILABLE');
+      assert.equal(await withoutWait.isRevoked({ jti: first, exp }), true, 'the master has it');
+
+      await victim.kill();
+      heir.resume();
+      const started = Date.now();
+      await waitUntil(async () => (await heir.cli('INFO', 'replication')).includes('role:master'), 'the replica took over');
+      let answer: boolean | undefined;
+      await waitUntil(async () => {
+        answer = await withoutWait.isRevoked({ jti: first, exp });
+        return true;
+      }, 'the slots answer again');
+      assert.equal(answer, false, 'positive control: the revocation acknowledged without WAIT is gone');
+      t.diagnostic(`failover after the cut: ${Date.now() - started} ms`);
+    } finally {
       client.disconnect();
     }
   });
