@@ -1,12 +1,16 @@
 // `npm run bench:revocation`: the load run of issue 7, bounded and on loopback only. On the memory
 // store and on a real redis-server started for the run (127.0.0.1, a free port): 10,000 revocations,
 // then 100,000 verifications of distinct tokens each followed by its revocation check (a tenth of
-// them revoked), with throughput and the store's memory. `--write` records docs/benchmarks.md.
+// them revoked), with throughput and the store's memory; the same with the near cache, and with
+// each write waiting for a replica (WAIT 1). Then issue 27's propagation run: three processes on
+// one Redis, the time from revoke() in this one to refusal in the two others (near caches), over
+// 1,000 revocations. `--write` records docs/benchmarks.md.
+import { fork } from 'node:child_process';
 import { cpus } from 'node:os';
 import { Redis } from 'ioredis';
 import { createVerifier, type JWTPayload } from 'jwtkit';
 import { createKeyRing, createRevocationList } from 'jwtkit/issuer';
-import { createMemoryStore, createRedisStore, type Store } from 'jwtkit/stores';
+import { createMemoryStore, createRedisStore, type RedisStore, type Store } from 'jwtkit/stores';
 import { redisMissing, startRedis } from '../test/harness/redis.js';
 import { recordSection } from './doc-section.js';
 
@@ -44,16 +48,33 @@ interface Row {
   memory: string;
 }
 
+const ROUNDS = 3; // verification passes per store, interleaved; the best counts (the cores are shared)
+const passes: (() => Promise<void>)[] = [];
+
 async function run(name: string, store: Store, memory: () => Promise<string>): Promise<Row> {
   const revocations = createRevocationList(store, { maxTokenLifetime: '1h' });
   const verify = createVerifier({ key: ring.resolver, algorithms: ['ES256'], cache: { max: TOKENS, ttl: '5m' } });
   const revocationsPerSecond = await throughput(REVOCATIONS, (i) => revocations.revoke(revokedPayloads[i] as JWTPayload));
-  let revokedSeen = 0;
-  const verificationsPerSecond = await throughput(VERIFICATIONS, async (i) => {
-    const { payload } = await verify(tokens[i % TOKENS] as string);
-    if (await revocations.isRevoked(payload)) revokedSeen++;
-  });
-  return { store: name, revocationsPerSecond, verificationsPerSecond, revokedSeen, memory: await memory() };
+  const row: Row = { store: name, revocationsPerSecond, verificationsPerSecond: 0, revokedSeen: 0, memory: '' };
+  const pass = async () => {
+    let revokedSeen = 0;
+    const rate = await throughput(VERIFICATIONS, async (i) => {
+      const { payload } = await verify(tokens[i % TOKENS] as string);
+      if (await revocations.isRevoked(payload)) revokedSeen++;
+    });
+    row.verificationsPerSecond = Math.max(row.verificationsPerSecond, rate);
+    row.revokedSeen = revokedSeen;
+  };
+  await pass();
+  passes.push(pass);
+  row.memory = await memory();
+  return row;
+}
+
+/** The other passes of every store so far, one store after the other, round after round. */
+async function rounds(): Promise<void> {
+  for (let round = 1; round < ROUNDS; round++) for (const pass of passes) await pass();
+  passes.length = 0;
 }
 
 const rows: Row[] = [];
@@ -68,23 +89,93 @@ rows.push(
 );
 
 const missing = redisMissing();
-if (missing !== undefined) console.error(`skipping Redis: ${missing}`);
-else {
+const PROPAGATIONS = 1000;
+let propagation: { p50: number; p99: number; max: number } | undefined;
+if (missing !== undefined) {
+  console.error(`skipping Redis: ${missing}`);
+  await rounds();
+} else {
   const redis = await startRedis();
+  const replica = await startRedis();
   const client = new Redis(redis.url);
+  const subscriber = new Redis(redis.url);
+  const replicaClient = new Redis(replica.url);
+  const stores: RedisStore[] = [];
   try {
     const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1] ?? Number.NaN);
-    const base = await usedMemory();
-    rows.push(
-      await run('Redis (ioredis, loopback)', createRedisStore(client), async () => {
-        const keys = await client.dbsize();
-        return `${(((await usedMemory()) - base) / 2 ** 20).toFixed(1)} MiB for ${keys} keys (used_memory)`;
-      }),
-    );
+    const inRedis = (prefix: string) => async () => {
+      const keys = (await client.keys(`${prefix}*`)).length;
+      return `${((await usedMemory()) / 2 ** 20).toFixed(1)} MiB in all, ${keys} keys of this row (used_memory)`;
+    };
+    const plain = createRedisStore(client, { prefix: 'plain:' });
+    rows.push(await run('Redis (ioredis, loopback)', plain, inRedis('plain:')));
+    const near = createRedisStore(client, { prefix: 'near:', nearCache: { subscriber, maxStaleness: '1s' } });
+    stores.push(near);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // its first beat
+    rows.push(await run('Redis + near cache (maxStaleness 1 s)', near, inRedis('near:')));
+    const lazier = createRedisStore(client, { prefix: 'near5:', nearCache: { subscriber, maxStaleness: '5s' } });
+    stores.push(lazier);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    rows.push(await run('Redis + near cache (maxStaleness 5 s)', lazier, inRedis('near5:')));
+    await replicaClient.call('REPLICAOF', '127.0.0.1', String(redis.port));
+    while (!/master_link_status:up/.test(await replicaClient.info('replication')))
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const waited = createRedisStore(client, { prefix: 'wait:', replicas: 1 });
+    rows.push(await run('Redis, each write after WAIT 1 (one replica)', waited, inRedis('wait:')));
+    await rounds();
+    propagation = await propagate(redis.url);
   } finally {
+    for (const store of stores) await store.close();
     client.disconnect();
+    subscriber.disconnect();
+    replicaClient.disconnect();
+    await replica.stop();
     await redis.stop();
   }
+}
+
+/** Three processes on one Redis: revoke() here, refusal in the two peers (bench/revocation-peer.ts). */
+async function propagate(url: string): Promise<{ p50: number; p99: number; max: number }> {
+  const peers = [0, 1].map(() => fork(new URL('./revocation-peer.js', import.meta.url), [url], { stdio: 'inherit' }));
+  // Bounded: a peer that never answers ends the run with an error instead of holding it.
+  const next = (peer: (typeof peers)[number], key: string) =>
+    new Promise<Record<string, number>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`a peer sent no ${key} within 10 s`)), 10_000);
+      const listener = (message: Record<string, number>) => {
+        if (key in message) {
+          clearTimeout(timer);
+          peer.off('message', listener);
+          resolve(message);
+        }
+      };
+      peer.on('message', listener);
+    });
+  const client = new Redis(url);
+  const revocations = createRevocationList(createRedisStore(client, { prefix: 'bench:propagation:' }), {
+    maxTokenLifetime: '1h',
+  });
+  const delays: number[] = [];
+  try {
+    await Promise.all(peers.map((peer) => next(peer, 'up')));
+    for (let i = 0; i < PROPAGATIONS; i++) {
+      const jti = `propagation-${Date.now().toString(36)}-${i}`;
+      const ready = peers.map((peer) => next(peer, 'ready'));
+      for (const peer of peers) peer.send({ jti });
+      await Promise.all(ready);
+      const refused = peers.map((peer) => next(peer, 'refusedAt'));
+      const started = performance.timeOrigin + performance.now();
+      await revocations.revoke({ jti, exp: Math.floor(Date.now() / 1000) + 3600 });
+      for (const { refusedAt } of await Promise.all(refused)) delays.push((refusedAt as number) - started);
+    }
+  } finally {
+    const exited = peers.map((peer) => new Promise((resolve) => peer.once('exit', resolve)));
+    for (const peer of peers) peer.send({ stop: true });
+    client.disconnect();
+    await Promise.all(exited);
+  }
+  delays.sort((a, b) => a - b);
+  const at = (q: number) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))] as number;
+  return { p50: at(0.5), p99: at(0.99), max: delays[delays.length - 1] as number };
 }
 
 const fmt = (value: number) => `${Math.round(value).toLocaleString('en')}`;
@@ -97,14 +188,36 @@ const table = [
   ),
 ].join('\n');
 console.log(table);
+const spread =
+  propagation &&
+  `p50 ${propagation.p50.toFixed(1)} ms, p99 ${propagation.p99.toFixed(1)} ms, max ${propagation.max.toFixed(1)} ms`;
+if (spread) console.log(`propagation (revoke() here to refusal in 2 other processes, ${PROPAGATIONS} revocations): ${spread}`);
+const memoryRate = rows[0]?.verificationsPerSecond ?? Number.NaN;
+const shareOf = (label: string) => {
+  const rate = rows.find((row) => row.store.includes(label))?.verificationsPerSecond;
+  return rate === undefined ? 'n/a' : `${((rate / memoryRate) * 100).toFixed(0)} %`;
+};
+const waitCost = () => {
+  const plain = rows.find((row) => row.store.includes('ioredis, loopback'))?.revocationsPerSecond;
+  const waited = rows.find((row) => row.store.includes('WAIT'))?.revocationsPerSecond;
+  return plain === undefined || waited === undefined ? 'n/a' : `${((1 - waited / plain) * 100).toFixed(0)} %`;
+};
 
 if (process.argv.includes('--write')) {
-  recordSection('revocation', 'Revocation: load run on memory and Redis (issue 7)', [
+  recordSection('revocation', 'Revocation: load run on memory and Redis (issues 7 and 27)', [
     `Measured ${new Date().toISOString().slice(0, 10)} on Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}, with \`npm run bench:revocation\`:`,
-    `${fmt(REVOCATIONS)} revocations, then ${fmt(VERIFICATIONS)} verifications of ${fmt(TOKENS)} distinct ES256 tokens (verifier with its cache),`,
+    `${fmt(REVOCATIONS)} revocations, then ${fmt(VERIFICATIONS)} verifications of ${fmt(TOKENS)} distinct ES256 tokens (verifier with its cache; best of ${ROUNDS} passes, interleaved across stores),`,
     `each followed by its revocation check (jti, subject cut-off: one \`MGET\` on Redis); ${CONCURRENCY} operations in flight.`,
-    'Redis is a `redis-server` started for the run on 127.0.0.1, sharing the two cores with the benchmark.',
+    'Redis is a `redis-server` started for the run on 127.0.0.1, sharing the two cores with the benchmark; the WAIT row adds a',
+    'second one as its replica. Each of the 20,000 records the checks read must be read again once per `maxStaleness`: with the',
+    `near cache, verification with revocation runs at ${shareOf('maxStaleness 1 s')} of the memory store's rate with a 1 s bound,`,
+    `${shareOf('maxStaleness 5 s')} with 5 s (plain Redis: ${shareOf('ioredis, loopback')}). Waiting for a replica (\`WAIT 1\`) costs ${waitCost()}`,
+    'of the revocation rate: one more replication round trip per write.',
     '',
     table,
+    '',
+    `**Propagation** (issue 27): three processes on one Redis, two of them with a near cache (maxStaleness 1 s) checking a`,
+    `token every millisecond; the time from the call to \`revoke()\` in the third to the refusal in each of the two others,`,
+    `over ${fmt(PROPAGATIONS)} revocations (${fmt(2 * PROPAGATIONS)} refusals): ${spread ?? 'not measured (no redis-server)'}.`,
   ]);
 }

@@ -4,5 +4,12 @@
  * application passes in (ioredis or node-redis).
  */
 export { createMemoryStore, type MemoryStoreOptions } from './memory.js';
-export { createRedisStore, type IORedisLike, type NodeRedisLike, type RedisStoreOptions } from './redis.js';
+export {
+  createRedisStore,
+  type IORedisLike,
+  type NodeRedisLike,
+  type RedisStore,
+  type RedisStoreOptions,
+  type SubscriberLike,
+} from './redis.js';
 export type { Store } from './types.js';

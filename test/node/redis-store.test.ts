@@ -43,6 +43,21 @@ describe('Redis store', { skip: missing }, () => {
     return { store: createRedisStore(client, { prefix: 'test:nr:' }), close: async () => void (await client.quit()) };
   });
 
+  // The near cache must not change what the store promises, this process's own writes included.
+  storeSuite('redis (ioredis, near cache)', async () => {
+    const client = ioredis(redis.url);
+    const subscriber = ioredis(redis.url);
+    const store = createRedisStore(client, { prefix: 'test:near:', nearCache: { subscriber, maxStaleness: 5 } });
+    return {
+      store,
+      async close() {
+        await store.close();
+        client.disconnect();
+        subscriber.disconnect();
+      },
+    };
+  });
+
   // The session model on Redis, its clock the test's: the store writes PXAT from it, and `expire`
   // stands in for Redis's own expiry at that clock (which the test's, a day ahead, never meets).
   let modelClient: Redis | undefined;

@@ -1,0 +1,151 @@
+/**
+ * The near cache of the Redis store: in this process, what Redis answered for revocation records
+ * (absent, mostly), so that checking a token costs no round trip.
+ *
+ * The bound: an answer is served at most `maxStaleness` after the read that produced it was sent.
+ * A read sent after a revocation was acknowledged sees it, so a check answers "not revoked" at
+ * most `maxStaleness` after `revoke()` resolved, whatever happens to the invalidations (lost, late,
+ * or the subscriber gone). A record found is cached under the same bound: a cached answer is what
+ * the store held when the read was sent, so going stale can only mean an older state (absent, or a
+ * subject's earlier cut-off), and the bound covers that exactly as it covers "absent". Invalidations are what makes it quicker than the bound:
+ * every write of a record publishes its key, and each process drops it from its cache at once.
+ *
+ * The cache answers only while its channel is known to work. It publishes a beat of its own every
+ * quarter of the bound (every 50 ms while it is not answering) and stops answering (the store reads Redis) once none has come back for
+ * half of it, or at once when the subscriber's connection reports a close; it starts again with
+ * an empty cache when a beat arrives. A read in flight while any invalidation arrives is not
+ * cached: the invalidation could be about it.
+ */
+
+/** The part of a subscriber client used: ioredis (`subscribe` + 'message' events) or node-redis (`subscribe(channel, listener)`). */
+export interface SubscriberLike {
+  subscribe(...args: never[]): Promise<unknown>;
+}
+
+/** A cached answer: the record's value, undefined when it was absent. */
+export interface Cached {
+  value: string | undefined;
+}
+
+export interface NearCache {
+  /** The answer cached for `key` when fresh and the channel alive; undefined when Redis must be read. */
+  lookup(key: string, now: number): Cached | undefined;
+  /** A token taken before a read; `remember` caches its answers only if nothing was invalidated since. */
+  begin(): number;
+  remember(entries: readonly (readonly [string, string | undefined])[], sentAt: number, token: number): void;
+  /** Drops `key` at once: this process writes it (its own checks must not wait for the invalidation). */
+  forget(key: string): void;
+  close(): Promise<void>;
+}
+
+export interface NearCacheSettings {
+  subscriber: SubscriberLike;
+  channel: string;
+  /** Milliseconds. */
+  maxStaleness: number;
+  max: number;
+  publish(message: string): Promise<unknown>;
+}
+
+const BEAT = 'beat:';
+const DOWN_EVENTS = ['close', 'end', 'error', 'reconnecting'];
+
+type Loose = {
+  call?: unknown;
+  subscribe: (...args: unknown[]) => Promise<unknown>;
+  unsubscribe?: (...args: unknown[]) => Promise<unknown>;
+  on?: (event: string, listener: (...args: unknown[]) => void) => unknown;
+  off?: (event: string, listener: (...args: unknown[]) => void) => unknown;
+};
+
+export function startNearCache(settings: NearCacheSettings): NearCache {
+  const { channel, maxStaleness, max, publish } = settings;
+  const subscriber = settings.subscriber as unknown as Loose;
+  const answers = new Map<string, { value: string | undefined; until: number }>();
+  const id = Math.random().toString(36).slice(2);
+  let generation = 0;
+  /** When the last beat that came back was sent (ms); the cache answers while it is recent. */
+  let heard = Number.NEGATIVE_INFINITY;
+
+  const drop = () => {
+    generation++;
+    heard = Number.NEGATIVE_INFINITY;
+    answers.clear();
+  };
+  const onMessage = (message: string) => {
+    if (message.startsWith(BEAT)) {
+      const [, from, sentAt] = message.split(':');
+      if (from !== id) return;
+      if (heard === Number.NEGATIVE_INFINITY) {
+        // Back from a drop: reads sent meanwhile may have missed invalidations.
+        generation++;
+        answers.clear();
+      }
+      heard = Math.max(heard, Number(sentAt));
+      return;
+    }
+    generation++;
+    answers.delete(message);
+  };
+
+  const ioredis = typeof subscriber.call === 'function';
+  const ioListener = (from: unknown, message: unknown) => {
+    if (from === channel && typeof message === 'string') onMessage(message);
+  };
+  // The cache answers once one of its beats comes back, so it need not wait for the subscription.
+  if (ioredis) subscriber.on?.('message', ioListener);
+  const subscribed = ioredis
+    ? subscriber.subscribe(channel)
+    : subscriber.subscribe(channel, (message: unknown) => {
+        if (typeof message === 'string') onMessage(message);
+      });
+  subscribed.catch(drop);
+  for (const event of DOWN_EVENTS) subscriber.on?.(event, drop);
+
+  const period = Math.max(10, Math.floor(maxStaleness / 4));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+  const beat = () => {
+    if (closed) return;
+    publish(`${BEAT}${id}:${Date.now()}`).catch(drop);
+    // Quicker while down: the cache answers again as soon as one beat makes the round.
+    timer = setTimeout(beat, heard === Number.NEGATIVE_INFINITY ? Math.min(period, 50) : period);
+    (timer as { unref?: () => void }).unref?.();
+  };
+  beat();
+
+  return {
+    lookup(key, now) {
+      if (now - heard > maxStaleness / 2) return undefined;
+      const answer = answers.get(key);
+      if (answer === undefined) return undefined;
+      if (now < answer.until) return answer;
+      answers.delete(key);
+      return undefined;
+    },
+    begin: () => generation,
+    remember(entries, sentAt, token) {
+      if (token !== generation || Date.now() - heard > maxStaleness / 2) return;
+      for (const [key, value] of entries) {
+        if (answers.size >= max && !answers.has(key)) {
+          // Full: forget the oldest (a forgotten answer only costs a read).
+          const oldest = answers.keys().next().value;
+          if (oldest !== undefined) answers.delete(oldest);
+        }
+        answers.set(key, { value, until: sentAt + maxStaleness });
+      }
+    },
+    forget(key) {
+      generation++;
+      answers.delete(key);
+    },
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      for (const event of DOWN_EVENTS) subscriber.off?.(event, drop);
+      if (ioredis) subscriber.off?.('message', ioListener);
+      drop();
+      await subscriber.unsubscribe?.(channel)?.catch(() => undefined);
+    },
+  };
+}
