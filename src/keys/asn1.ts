@@ -319,12 +319,18 @@ export function rsaModulus(container: KeyContainer): Uint8Array | undefined {
 
 /** Whether the bytes begin with a DER structure that {@link holdsKeyStructure} accepts, whatever follows it. */
 export function startsWithKeyStructure(bytes: Uint8Array): boolean {
-  if (bytes[0] !== SEQUENCE) return false;
-  try {
-    const { end } = readTLV(bytes, 0, bytes.length);
-    return holdsKeyStructure(end === bytes.length ? bytes : bytes.subarray(0, end));
-  } catch (error) {
-    if (!(error instanceof NotDER)) throw error;
-    return false;
+  // The outer length, read without throwing: most bytes that start with 0x30 are no DER at all.
+  if (bytes[0] !== SEQUENCE || bytes.length < 2) return false;
+  let length = bytes[1] as number;
+  let body = 2;
+  if (length & 0x80) {
+    const count = length & 0x7f;
+    if (count === 0 || count > 4 || body + count > bytes.length) return false;
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + (bytes[body + i] as number);
+    body += count;
   }
+  const end = body + length;
+  if (end > bytes.length || length < 8) return false;
+  return holdsKeyStructure(end === bytes.length ? bytes : bytes.subarray(0, end));
 }

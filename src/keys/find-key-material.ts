@@ -24,20 +24,34 @@ const isHexChar = (code: number): boolean =>
 const isSoftSeparator = (code: number): boolean =>
   code === 10 || code === 13 || code === 32 || code === 9 || code === 34 || code === 39 || code === 44 || code === 58;
 
+const SIXTY_FOUR = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) SIXTY_FOUR['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+SIXTY_FOUR[45] = 62; // '-' of base64url
+SIXTY_FOUR[95] = 63; // '_' of base64url
+
 /**
- * Decodes base64 or base64url leniently: either alphabet, up to the first padding character, a last
- * partial character ignored; `undefined` for anything else.
+ * Decodes base64 or base64url leniently: either alphabet, up to the first padding character (what
+ * follows it, a junk line joined to a body, is not part of it), a last partial character ignored;
+ * `undefined` for anything else.
  */
 function decodeAnyBase64(text: string): Uint8Array | undefined {
-  // Padding ends the data: whatever follows it (a junk line joined to a body) is not part of it.
-  const padding = text.indexOf('=');
-  let standard = (padding < 0 ? text : text.slice(0, padding)).replace(/-/g, '+').replace(/_/g, '/');
-  if (standard.length % 4 === 1) standard = standard.slice(0, -1);
-  try {
-    return Uint8Array.from(atob(standard), (c) => c.charCodeAt(0));
-  } catch {
-    return undefined;
+  const out = new Uint8Array((text.length * 3) >> 2);
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 61) break;
+    const value = code < 128 ? (SIXTY_FOUR[code] as number) : -1;
+    if (value < 0) return undefined;
+    acc = ((acc << 6) | value) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
   }
+  return out.subarray(0, o);
 }
 
 function decodeHex(text: string): Uint8Array {
@@ -58,7 +72,9 @@ function isSSHBlob(bytes: Uint8Array): boolean {
 /** Latin-1 view of bytes: every marker searched for is ASCII, and each byte stays one character. */
 export function latin1(bytes: Uint8Array): string {
   let text = '';
-  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  for (let i = 0; i < bytes.length; i += 8192) {
+    text += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
+  }
   return text;
 }
 
@@ -269,7 +285,8 @@ function derWithin(bytes: Uint8Array): boolean {
 
 /** Raw DER read as a "binary" (Latin-1) string: every character one byte. */
 function binaryStringReason(text: string): string | undefined {
-  if (text.length < MIN_CANDIDATE || text.indexOf('0') < 0) return undefined;
+  // Every key container holds an INTEGER (0x02) or an OBJECT IDENTIFIER (0x06): text without either is no DER.
+  if (text.length < MIN_CANDIDATE || (!text.includes('\u0002') && !text.includes('\u0006'))) return undefined;
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
