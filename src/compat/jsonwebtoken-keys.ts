@@ -57,6 +57,7 @@ function blockFor(input: unknown, side: KeySide): unknown {
  */
 export function keyFor(input: unknown, alg: string | undefined, allowShort: boolean, side: KeySide): Key {
   const slot = `${alg ?? ''}${allowShort ? '!' : ''}${side}`;
+  if (allowShort && alg !== undefined) warnShortSecret(input, alg);
   if (typeof input === 'string') {
     const name = `${slot}\u0000${input}`;
     const known = textKeys.get(name);
@@ -77,6 +78,25 @@ export function keyFor(input: unknown, alg: string | undefined, allowShort: bool
   }
   perAlg.set(slot, key);
   return key;
+}
+
+const HASH_BYTES: Readonly<Record<string, number>> = { HS256: 32, HS384: 48, HS512: 64 };
+let warnedShort = false;
+
+/**
+ * The switch's warning, once per process: loud, and naming the way out (a strong secret added to
+ * a key ring, docs/migration/jsonwebtoken.md), never the secret.
+ */
+function warnShortSecret(input: unknown, alg: string): void {
+  const need = HASH_BYTES[alg];
+  if (warnedShort || need === undefined) return;
+  const bytes =
+    typeof input === 'string' ? new TextEncoder().encode(input).length : input instanceof Uint8Array ? input.length : need;
+  if (bytes >= need) return;
+  warnedShort = true;
+  console.warn(
+    `jwtkit/compat/jsonwebtoken: allowInsecureKeySizes is on and a ${bytes}-byte secret serves ${alg} (at least ${need} bytes are needed): anyone holding one token can brute-force it offline. Fix: generate a strong secret (jwtkit keygen ${alg}), sign new tokens with it and verify with both until the old tokens expire (docs/migration/jsonwebtoken.md, "Rotating to a strong secret"); jwtkit inspect --secrets <file> flags tokens signed with the old one.`,
+  );
 }
 
 /** jsonwebtoken's name for a key's type: `secret`, `rsa`, `ec` or (ours) `ed25519`. */

@@ -212,10 +212,13 @@ describe('compat/jsonwebtoken: whitespace after a token', () => {
   it('fails with "invalid token", as jsonwebtoken does, for any whitespace suffix', () => {
     const token = jsonwebtoken.sign({ a: 1 }, SECRET);
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(' ', '\n', '\r\n', '\t'), { minLength: 1, maxLength: 4 }).map((parts) => parts.join('')), (suffix) => {
-        const result = same((lib) => lib.verify(`${token}${suffix}`, SECRET), JSON.stringify(suffix));
-        assert.deepEqual(result, { error: { name: 'JsonWebTokenError', message: 'invalid token' } });
-      }),
+      fc.property(
+        fc.array(fc.constantFrom(' ', '\n', '\r\n', '\t'), { minLength: 1, maxLength: 4 }).map((parts) => parts.join('')),
+        (suffix) => {
+          const result = same((lib) => lib.verify(`${token}${suffix}`, SECRET), JSON.stringify(suffix));
+          assert.deepEqual(result, { error: { name: 'JsonWebTokenError', message: 'invalid token' } });
+        },
+      ),
       { numRuns: 30 },
     );
     assert.ok('value' in same((lib) => lib.verify(token, SECRET), 'control'));
@@ -240,5 +243,47 @@ describe('compat/jsonwebtoken: keys jwtkit refuses, with jsonwebtoken messages',
     const pem = dsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
     same((lib) => lib.sign({}, pem, { algorithm: 'RS256' }), 'DSA private key');
     same((lib) => lib.sign({}, Buffer.from(pem), { algorithm: 'RS256' }), 'DSA private key as a Buffer');
+  });
+});
+
+describe('compat/jsonwebtoken: the short-secret switch (allowInsecureKeySizes)', () => {
+  const SHORT = 'shhhhh-12345';
+
+  it('verifies and signs with the secret an app has only when switched on, warning once with the fix', async (t) => {
+    const legacy = jsonwebtoken.sign({ sub: 'ada' }, SHORT);
+    // Off (the default): refused, and the message names the switch.
+    assert.throws(() => jwt.verify(legacy, SHORT), ours.JsonWebTokenError);
+    assert.throws(() => jwt.sign({}, SHORT), /allowInsecureKeySizes: true accepts it/);
+    const warn = t.mock.method(console, 'warn', () => undefined);
+    // On: the tokens users hold keep working, and new ones verify with jsonwebtoken.
+    assert.equal((jwt.verify(legacy, SHORT, { allowInsecureKeySizes: true }) as JwtPayload).sub, 'ada');
+    const fresh = jwt.sign({ sub: 'bob' }, SHORT, { allowInsecureKeySizes: true });
+    assert.equal((jsonwebtoken.verify(fresh, SHORT) as JwtPayload).sub, 'bob');
+    jwt.verify(fresh, SHORT, { allowInsecureKeySizes: true });
+    const warnings = warn.mock.calls
+      .map((call) => String(call.arguments[0]))
+      .filter((text) => text.includes('compat/jsonwebtoken'));
+    assert.equal(warnings.length, 1, 'one warning per process');
+    assert.match(warnings[0] as string, /Rotating to a strong secret/);
+    assert.match(warnings[0] as string, /jwtkit keygen HS256/);
+    assert.ok(!(warnings[0] as string).includes(SHORT), 'the warning never shows the secret');
+    // A strong secret never warns and needs no switch (positive control).
+    assert.equal((jwt.verify(jwt.sign({ sub: 'c' }, SECRET), SECRET) as JwtPayload).sub, 'c');
+  });
+
+  it('jwtkit inspect flags a token signed with a short secret the team lists, and not one with a strong secret', async () => {
+    const { inspectToken } = await import('jwtkit/inspect');
+    const weak = jsonwebtoken.sign({ sub: 'ada', exp: 4_000_000_000 }, SHORT);
+    const findings = await inspectToken(weak, { secrets: [SHORT], shortSecrets: false });
+    const flagged = findings.find((finding) => finding.id === 'short-secret');
+    assert.ok(flagged, 'short-secret finding');
+    assert.equal(flagged.severity, 'high');
+    assert.ok(!flagged.message.includes(SHORT));
+    const strong = jsonwebtoken.sign({ sub: 'ada', exp: 4_000_000_000 }, SECRET);
+    const clean = await inspectToken(strong, { secrets: [SHORT], shortSecrets: false });
+    assert.equal(
+      clean.some((finding) => finding.id === 'short-secret'),
+      false,
+    );
   });
 });
