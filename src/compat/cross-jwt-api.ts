@@ -39,6 +39,17 @@ export interface GenerateKeyPairOptions {
   allowInsecureModulusLengths?: boolean;
 }
 
+/** Where and how `exportPEMKey` writes the key (as its second argument, instead of a path). */
+export interface ExportPEMKeyOptions {
+  /** The file to write the PEM text to. */
+  filePath?: string;
+  /**
+   * The file's mode (default 0o644 for a public key). A private key file is made 0o600 whatever
+   * this says (a difference from @cross/jwt, docs/migration/cross-jwt.md).
+   */
+  mode?: number;
+}
+
 /** The JOSE header of a token. */
 export interface JOSEHeader {
   alg?: string;

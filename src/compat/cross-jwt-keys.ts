@@ -9,6 +9,7 @@ import { findKeyMaterial } from '../keys/find-key-material.js';
 import { importKey } from '../keys/import.js';
 import type { Key } from '../keys/key.js';
 import {
+  type ExportPEMKeyOptions,
   type GenerateKeyOptions,
   type GenerateKeyPairOptions,
   JWTFormatError,
@@ -105,8 +106,12 @@ export function algorithmOf(key: CryptoKey): string | undefined {
   )?.[0];
 }
 
-/** Exports an RSA, EC or Ed25519 CryptoKey as PEM (SPKI or PKCS#8), and writes it to `filePath` if given. */
-export async function exportPEMKey(key: CryptoKey, filePath?: string): Promise<string> {
+/**
+ * Exports an RSA, EC or Ed25519 CryptoKey as PEM (SPKI or PKCS#8), and writes it to the file given
+ * (a path, or `{ filePath, mode }`).
+ */
+export async function exportPEMKey(key: CryptoKey, filePathOrOptions?: string | ExportPEMKeyOptions): Promise<string> {
+  const filePath = typeof filePathOrOptions === 'string' ? filePathOrOptions : filePathOrOptions?.filePath;
   if (!isCryptoKey(key) || key.type === 'secret') {
     throw new JWTUnsupportedAlgorithmError('exportPEMKey exports RSA, EC and Ed25519 keys; an HMAC secret has no PEM form');
   }
@@ -117,7 +122,8 @@ export async function exportPEMKey(key: CryptoKey, filePath?: string): Promise<s
     const { chmod, writeFile } = await import('node:fs/promises');
     // A private key file is readable by its owner only, also when it existed with a looser mode
     // (writeFile's mode applies only to a file it creates): emptied, narrowed, then written.
-    const mode = key.type === 'private' ? 0o600 : 0o644;
+    const asked = typeof filePathOrOptions === 'object' ? filePathOrOptions.mode : undefined;
+    const mode = key.type === 'private' ? 0o600 : (asked ?? 0o644);
     await writeFile(filePath, '', { mode });
     if (key.type === 'private') await chmod(filePath, mode);
     await writeFile(filePath, pem);

@@ -15,9 +15,13 @@ import { decodeJWT } from '../jwt/decode.js';
 import { signJWT as signWithJwtkit } from '../jwt/sign.js';
 import type { Key } from '../keys/key.js';
 import {
+  type ExportPEMKeyOptions,
+  type GenerateKeyOptions,
+  type GenerateKeyPairOptions,
   type JOSEHeader,
   JWTAlgorithmMismatchError,
   JWTAmbiguousClaimError,
+  type JWTError,
   JWTExpiredError,
   JWTFormatError,
   JWTNotYetValidError,
@@ -28,11 +32,23 @@ import {
   JWTUnsupportedAlgorithmError,
   JWTValidationError,
   type SupportedKeyAlgorithms,
+  type SupportedKeyPairAlgorithms,
 } from './cross-jwt-api.js';
-import { algorithmOf, generateKey, isCryptoKey, jwtkitKey, translate } from './cross-jwt-keys.js';
+import {
+  algorithmOf,
+  exportPEMKey,
+  generateKey,
+  generateKeyPair,
+  importPEMKey,
+  isCryptoKey,
+  jwtkitKey,
+  translate,
+} from './cross-jwt-keys.js';
+import { type Result, tryCatch, tryCatchSync } from './cross-jwt-result.js';
 
 export * from './cross-jwt-api.js';
 export { exportPEMKey, generateKey, generateKeyPair, importPEMKey } from './cross-jwt-keys.js';
+export { Err, err, Ok, ok, type Result, tryCatch, tryCatchSync } from './cross-jwt-result.js';
 
 interface Resolved {
   algorithm: string;
@@ -170,9 +186,10 @@ export async function validateJWT(jwt: string, key: CryptoKey | string | false, 
   return payload;
 }
 
+/** @cross/jwt 1.0 reports every failure of the unsafeParse functions, a wrong part count too, as JWTParseError. */
 function unsafeParse(jwt: string, part: 'header' | 'payload'): JOSEHeader | JWTPayload {
-  if (typeof jwt !== 'string' || jwt.split('.').length !== 3) throw new JWTFormatError('Invalid JWT format');
   try {
+    if (typeof jwt !== 'string' || jwt.split('.').length !== 3) throw new JWTFormatError('Invalid JWT format');
     return decodeJWT(jwt)[part] as JOSEHeader | JWTPayload;
   } catch (error) {
     throw new JWTParseError(`Invalid JWT format or malformed ${part}`, { cause: error });
@@ -187,4 +204,125 @@ export function unsafeParseJWT(jwt: string): JWTPayload {
 /** The JOSE header of a JWT, NOT VERIFIED. */
 export function unsafeParseJOSEHeader(jwt: string): JOSEHeader {
   return unsafeParse(jwt, 'header') as JOSEHeader;
+}
+
+/** @cross/jwt's alias of {@link signJWT}. */
+export const createJWT = signJWT;
+/** @cross/jwt's alias of {@link validateJWT}. */
+export const verifyJWT = validateJWT;
+
+// The *Safe forms: the same calls, resolving to a Result that holds what the throwing form throws.
+
+/**
+ * {@link signJWT}, as a Result.
+ *
+ * @example
+ * ```ts
+ * const signed = await signJWTSafe({ sub: 'ada' }, secret);
+ * if (signed.isOk()) console.log(signed.value);
+ * ```
+ */
+export function signJWTSafe(
+  payload: JWTPayload,
+  key: CryptoKey | string | false,
+  options?: JWTOptions,
+): Promise<Result<string, JWTError>> {
+  return tryCatch(() => signJWT(payload, key, options));
+}
+
+/**
+ * {@link validateJWT}, as a Result.
+ *
+ * @example
+ * ```ts
+ * const result = await validateJWTSafe(jwt, secret);
+ * if (result.isErr() && result.errorValue instanceof JWTExpiredError) console.log('expired');
+ * ```
+ */
+export function validateJWTSafe(
+  jwt: string,
+  key: CryptoKey | string | false,
+  options?: JWTOptions,
+): Promise<Result<JWTPayload, JWTError>> {
+  return tryCatch(() => validateJWT(jwt, key, options));
+}
+
+/**
+ * {@link unsafeParseJWT}, as a Result (NOT VERIFIED).
+ *
+ * @example
+ * ```ts
+ * const claims = unsafeParseJWTSafe(jwt).unwrapOr({});
+ * ```
+ */
+export function unsafeParseJWTSafe(jwt: string): Result<JWTPayload, JWTError> {
+  return tryCatchSync(() => unsafeParseJWT(jwt));
+}
+
+/**
+ * {@link unsafeParseJOSEHeader}, as a Result (NOT VERIFIED).
+ *
+ * @example
+ * ```ts
+ * const kid = unsafeParseJOSEHeaderSafe(jwt).map((header) => header.kid).unwrapOr(undefined);
+ * ```
+ */
+export function unsafeParseJOSEHeaderSafe(jwt: string): Result<JOSEHeader, JWTError> {
+  return tryCatchSync(() => unsafeParseJOSEHeader(jwt));
+}
+
+/**
+ * `generateKey`, as a Result.
+ *
+ * @example
+ * ```ts
+ * const key = await generateKeySafe(process.env.JWT_SECRET ?? '', 'HS256');
+ * ```
+ */
+export function generateKeySafe(
+  keyStr: string,
+  optionsOrAlgorithm: SupportedKeyAlgorithms | GenerateKeyOptions = 'HS256',
+): Promise<Result<CryptoKey, JWTError>> {
+  return tryCatch(() => generateKey(keyStr, optionsOrAlgorithm));
+}
+
+/**
+ * `generateKeyPair`, as a Result.
+ *
+ * @example
+ * ```ts
+ * const pair = await generateKeyPairSafe('ES256');
+ * ```
+ */
+export function generateKeyPairSafe(
+  optionsOrAlgorithm: SupportedKeyPairAlgorithms | GenerateKeyPairOptions = 'RS256',
+): Promise<Result<CryptoKeyPair, JWTError>> {
+  return tryCatch(() => generateKeyPair(optionsOrAlgorithm));
+}
+
+/**
+ * `exportPEMKey`, as a Result.
+ *
+ * @example
+ * ```ts
+ * const pem = await exportPEMKeySafe(publicKey);
+ * ```
+ */
+export function exportPEMKeySafe(
+  key: CryptoKey,
+  filePathOrOptions?: string | ExportPEMKeyOptions,
+): Promise<Result<string, JWTError>> {
+  return tryCatch(() => exportPEMKey(key, filePathOrOptions));
+}
+
+/**
+ * `importPEMKey`, as a Result.
+ *
+ * @example
+ * ```ts
+ * const key = await importPEMKeySafe(pemText, 'RS256');
+ * ```
+ */
+export function importPEMKeySafe(pem: string, algorithm: SupportedKeyPairAlgorithms): Promise<Result<CryptoKey, JWTError>> {
+  return tryCatch(() => importPEMKey(pem, algorithm));
 }

@@ -108,9 +108,9 @@ function signNow(payload: unknown, secretOrPrivateKey: unknown, options: SignOpt
   const allowShort = options.allowInsecureKeySizes === true;
   let kind: Key;
   try {
-    kind = keyFor(secretOrPrivateKey, undefined, allowShort);
+    kind = keyFor(secretOrPrivateKey, undefined, allowShort, 'private');
   } catch (error) {
-    throw importFailure(error, 'secretOrPrivateKey');
+    throw importFailure(error, 'secretOrPrivateKey', alg, secretOrPrivateKey, allowShort);
   }
   if (alg.startsWith('HS') && kind.type !== 'secret')
     throw new Error(`secretOrPrivateKey must be a symmetric key when using ${alg}`);
@@ -121,8 +121,9 @@ function signNow(payload: unknown, secretOrPrivateKey: unknown, options: SignOpt
   if (payload === undefined) throw new Error('payload is required');
   if (isObjectPayload) {
     if (!isPlainObject(payload)) throw new Error('Expected "payload" to be a plain object.');
+    // As jsonwebtoken: a claim present with the value undefined is not "absent".
     for (const name of TIME_CLAIMS) {
-      if (payload[name] !== undefined && typeof payload[name] !== 'number')
+      if (Object.hasOwn(payload, name) && typeof payload[name] !== 'number')
         throw new Error(`"${name}" should be a number of seconds`);
     }
     claims = options.mutatePayload ? payload : Object.assign({}, payload);
@@ -140,11 +141,11 @@ function signNow(payload: unknown, secretOrPrivateKey: unknown, options: SignOpt
 
   let key: Key;
   try {
-    key = keyFor(secretOrPrivateKey, alg, allowShort);
+    key = keyFor(secretOrPrivateKey, alg, allowShort, 'private');
   } catch (error) {
     // A private key that cannot serve alg: the wrong type, or (EC) the wrong curve.
     if (kind.type === 'private') throw keyTypeMismatch(kind, alg);
-    throw importFailure(error, 'secretOrPrivateKey');
+    throw importFailure(error, 'secretOrPrivateKey', alg, secretOrPrivateKey, allowShort);
   }
 
   if (claims !== undefined) {
@@ -197,9 +198,9 @@ function checkSignOptions(options: SignOptions): void {
   for (const name of Object.keys(options)) {
     const rule = SIGN_OPTIONS[name];
     if (rule === undefined) throw new Error(`"${name}" is not allowed in "options"`);
-    const value = options[name as keyof SignOptions];
-    // jsonwebtoken checks the options it knows even when undefined, except that undefined passes as "absent".
-    if (value !== undefined && !rule[0](value)) throw new Error(rule[1]);
+    // As jsonwebtoken: an option present with the value undefined is checked like any value
+    // (`{ audience: undefined }` fails), never read as "absent".
+    if (!rule[0](options[name as keyof SignOptions])) throw new Error(rule[1]);
   }
 }
 
@@ -362,10 +363,13 @@ function verifyWithKey(decoded: Decoded, input: unknown, options: VerifyOptions,
   let kind: Key | undefined;
   if (input) {
     try {
-      kind = keyFor(input, undefined, allowShort);
+      kind = keyFor(input, undefined, allowShort, 'public');
     } catch (error) {
       return done(
-        new JsonWebTokenError('secretOrPublicKey is not valid key material', importFailure(error, 'secretOrPublicKey')),
+        new JsonWebTokenError(
+          'secretOrPublicKey is not valid key material',
+          importFailure(error, 'secretOrPublicKey', undefined, input, allowShort),
+        ),
       );
     }
   }
@@ -387,18 +391,25 @@ function verifyWithKey(decoded: Decoded, input: unknown, options: VerifyOptions,
     if (kind.type !== 'secret' && !sameFamily(kind, alg)) return done(keyTypeMismatch(kind, alg));
     let key: Key;
     try {
-      key = keyFor(input, alg, allowShort);
+      key = keyFor(input, alg, allowShort, 'public');
     } catch (error) {
       if (kind.type !== 'secret') return done(keyTypeMismatch(kind, alg));
       return done(
-        new JsonWebTokenError('secretOrPublicKey is not valid key material', importFailure(error, 'secretOrPublicKey')),
+        new JsonWebTokenError(
+          'secretOrPublicKey is not valid key material',
+          importFailure(error, 'secretOrPublicKey', undefined, input, allowShort),
+        ),
       );
     }
     let valid: unknown;
     try {
       valid = verifySegment(key, decoded.input, signature, malformed);
     } catch (error) {
-      return done(error instanceof JsonWebTokenError ? error : new JsonWebTokenError('invalid signature', error as Error));
+      // A signature segment jwtkit cannot read (a trailing space or newline, padding, non-canonical
+      // bits) is what jsonwebtoken's token pattern refuses as "invalid token"; inner says why.
+      return done(
+        new JsonWebTokenError(error instanceof JsonWebTokenError ? 'invalid token' : 'invalid signature', error as Error),
+      );
     }
     if (valid instanceof Promise) {
       return done(new JsonWebTokenError(`${alg} is served by an asynchronous backend here; verify cannot be synchronous`));

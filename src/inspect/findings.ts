@@ -248,7 +248,7 @@ function timeFindings(payload: JSONObject, now: number, maxLifetime: number, out
 }
 
 /** The weak-secret search, and why it did not run in full when it did not. */
-async function secretFindings(token: string, options: InspectOptions, out: Finding[]): Promise<void> {
+async function secretFindings(token: string, alg: unknown, options: InspectOptions, out: Finding[]): Promise<void> {
   const maxCandidates = limitOption('maxSecretCandidates', options.maxSecretCandidates, MAX_SECRET_CANDIDATES);
   const extra = options.secrets ?? [];
   let weak: Awaited<ReturnType<typeof findWeakSecret>>;
@@ -267,6 +267,20 @@ async function secretFindings(token: string, options: InspectOptions, out: Findi
       where: 'alg',
       message: `the secret search was skipped: the token is ${token.length} characters, over ${MAX_SECRET_SEARCH_TOKEN_LENGTH}, and every candidate would hash all of it`,
       fix: 'Check the secret by hand: it must be random and at least as long as the hash (32 bytes for HS256)',
+    });
+    return;
+  }
+  const hashBytes = { HS256: 32, HS384: 48, HS512: 64 }[String(alg)];
+  const ownBytes = weak !== undefined && extra.includes(weak.secret) ? new TextEncoder().encode(weak.secret).length : undefined;
+  if (ownBytes !== undefined && hashBytes !== undefined && ownBytes < hashBytes) {
+    // A secret the caller listed (their own, e.g. one kept through the jsonwebtoken layer's
+    // allowInsecureKeySizes switch) that is shorter than the hash: weak, whoever guesses it.
+    out.push({
+      id: 'short-secret',
+      severity: 'high',
+      where: 'alg',
+      message: `the signature verifies with a listed secret of ${ownBytes} bytes, shorter than the ${hashBytes} bytes ${String(alg)} needs: ${maskSecret((weak as { secret: string }).secret)}; it can be brute-forced from this token`,
+      fix: 'Rotate to a random secret of at least 32 bytes with a key ring (docs/migration/jsonwebtoken.md) and stop signing with this one',
     });
     return;
   }
@@ -334,6 +348,6 @@ export async function inspectToken(token: string, options: InspectOptions = {}):
     timeFindings(payload, now, maxLifetime, out);
     out.push(...findPersonalData(payload));
   }
-  if (dissected.kind === 'JWS' && options.secretCheck !== false) await secretFindings(token, options, out);
+  if (dissected.kind === 'JWS' && options.secretCheck !== false) await secretFindings(token, header?.alg, options, out);
   return out.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
 }

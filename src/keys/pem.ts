@@ -63,9 +63,31 @@ export function pemKeyBlocks(text: string): string[] {
   return out;
 }
 
+/** Which half of a key pair the caller needs: signing and decrypting need the private key. */
+export type KeySide = 'private' | 'public';
+
+const PRIVATE_LABELS = new Set(['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'ENCRYPTED PRIVATE KEY']);
+
+/**
+ * The key blocks of a PEM text that a caller needing `side` would use: a key file often holds both
+ * halves (`openssl pkcs12 -nodes` writes the certificate, then the private key; some tools write
+ * the key first). Every private key block for `private`, every public key or certificate block
+ * for `public`; all key blocks when the text holds none of that side, so that the error then says
+ * which half was given ("a public key cannot sign").
+ */
+export function pemBlocksFor(text: string, side: KeySide): string[] {
+  const all: Block[] = [];
+  for (const block of blocks(text)) {
+    if (LABELS[block.label] !== undefined || block.label === 'ENCRYPTED PRIVATE KEY') all.push(block);
+  }
+  const wanted = all.filter((block) => PRIVATE_LABELS.has(block.label) === (side === 'private'));
+  return (wanted.length > 0 ? wanted : all).map((block) => block.text);
+}
+
 /**
  * Reads the first key block of a PEM text (skipping `EC PARAMETERS` and other non-key blocks;
- * a certificate chain gives the first certificate's key).
+ * a certificate chain gives the first certificate's key). A caller that knows which half it needs
+ * picks the block first with {@link pemBlocksFor}.
  */
 export function readPEM(text: string): PEMResult {
   for (const { label, body } of blocks(text)) {

@@ -275,7 +275,11 @@ describe('compat/cross-jwt: unsafeParseJWT and unsafeParseJOSEHeader', () => {
     const jwt = await signJWT({ sub: 'ada' }, SECRET, { setIat: false });
     assert.deepEqual({ ...unsafeParseJWT(jwt) }, { sub: 'ada' });
     assert.deepEqual({ ...unsafeParseJOSEHeader(jwt) }, { alg: 'HS256', typ: 'JWT' });
-    assert.throws(() => unsafeParseJWT('not a token'), JWTFormatError);
+    assert.throws(() => unsafeParseJWT('not a token'), JWTParseError);
+    // @cross/jwt 1.0: a wrong part count is a JWTParseError here too (validateJWT says JWTFormatError).
+    assert.throws(() => unsafeParseJWT('invalid.jwt'), JWTParseError);
+    assert.throws(() => unsafeParseJOSEHeader('invalid.jwt'), JWTParseError);
+    await assert.rejects(validateJWT('invalid.jwt', SECRET), JWTFormatError);
     assert.throws(() => unsafeParseJWT(`${segments(jwt)[0]}.bm90IGpzb24.x`), JWTParseError);
     // jwtkit's strict parsing: a duplicate member is refused, not resolved to its last value.
     const duplicate = `${segments(jwt)[0]}.${Buffer.from('{"sub":"ada","sub":"root"}').toString('base64url')}.x`;
