@@ -15,6 +15,13 @@
  * half of it, or at once when the subscriber's connection reports a close; it starts again with
  * an empty cache when a beat arrives. A read in flight while any invalidation arrives is not
  * cached: the invalidation could be about it.
+ *
+ * Refresh ahead: an answer that was served since it was fetched is read again, in batches of up
+ * to `REFRESH_BATCH` keys (one `MGET` on a single server), once it has less than half of its life
+ * left, so that a record checked continuously never expires in a request's path. The re-read is an
+ * ordinary read (sent at a known time, cached under the same bound, discarded when an invalidation
+ * arrived meanwhile): the bound is unchanged, only who pays the round trip is. Answers nobody asked
+ * for since their last read are not refreshed; they expire.
  */
 
 /** The part of a subscriber client used: ioredis (`subscribe` + 'message' events) or node-redis (`subscribe(channel, listener)`). */
@@ -45,7 +52,12 @@ export interface NearCacheSettings {
   maxStaleness: number;
   max: number;
   publish(message: string): Promise<unknown>;
+  /** Reads keys from Redis (the store's read, without the cache): the refresh ahead. */
+  fetch(keys: readonly string[]): Promise<(string | undefined)[]>;
 }
+
+/** Keys per refresh read: one `MGET` of this many is cheap for Redis and for the client. */
+const REFRESH_BATCH = 1000;
 
 const BEAT = 'beat:';
 const DOWN_EVENTS = ['close', 'end', 'error', 'reconnecting'];
@@ -59,9 +71,10 @@ type Loose = {
 };
 
 export function startNearCache(settings: NearCacheSettings): NearCache {
-  const { channel, maxStaleness, max, publish } = settings;
+  const { channel, maxStaleness, max, publish, fetch } = settings;
   const subscriber = settings.subscriber as unknown as Loose;
-  const answers = new Map<string, { value: string | undefined; until: number }>();
+  /** `used`: served since it was fetched, so worth refreshing before it expires. */
+  const answers = new Map<string, { value: string | undefined; until: number; used: boolean }>();
   const id = Math.random().toString(36).slice(2);
   let generation = 0;
   /** When the last beat that came back was sent (ms); the cache answers while it is recent. */
@@ -105,9 +118,48 @@ export function startNearCache(settings: NearCacheSettings): NearCache {
   const period = Math.max(10, Math.floor(maxStaleness / 4));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
+  let refreshing = false;
+  const answering = (now: number) => now - heard <= maxStaleness / 2;
+  const remember = (entries: readonly (readonly [string, string | undefined])[], sentAt: number, token: number) => {
+    if (token !== generation || !answering(Date.now())) return;
+    for (const [key, value] of entries) {
+      if (answers.size >= max && !answers.has(key)) {
+        // Full: forget the oldest (a forgotten answer only costs a read).
+        const oldest = answers.keys().next().value;
+        if (oldest !== undefined) answers.delete(oldest);
+      }
+      answers.set(key, { value, until: sentAt + maxStaleness, used: false });
+    }
+  };
+  const refresh = async () => {
+    const now = Date.now();
+    if (refreshing || !answering(now)) return;
+    const due: string[] = [];
+    for (const [key, answer] of answers) if (answer.used && answer.until - now <= maxStaleness / 2) due.push(key);
+    if (due.length === 0) return;
+    refreshing = true;
+    try {
+      for (let start = 0; start < due.length && !closed; start += REFRESH_BATCH) {
+        const keys = due.slice(start, start + REFRESH_BATCH);
+        const token = generation;
+        const sentAt = Date.now();
+        const values = await fetch(keys);
+        remember(
+          keys.map((key, i) => [key, values[i]] as const),
+          sentAt,
+          token,
+        );
+      }
+    } catch {
+      // Unrefreshed answers expire as they would have; a request then reads Redis (and fails closed).
+    } finally {
+      refreshing = false;
+    }
+  };
   const beat = () => {
     if (closed) return;
     publish(`${BEAT}${id}:${Date.now()}`).catch(drop);
+    void refresh();
     // Quicker while down: the cache answers again as soon as one beat makes the round.
     timer = setTimeout(beat, heard === Number.NEGATIVE_INFINITY ? Math.min(period, 50) : period);
     (timer as { unref?: () => void }).unref?.();
@@ -116,25 +168,18 @@ export function startNearCache(settings: NearCacheSettings): NearCache {
 
   return {
     lookup(key, now) {
-      if (now - heard > maxStaleness / 2) return undefined;
+      if (!answering(now)) return undefined;
       const answer = answers.get(key);
       if (answer === undefined) return undefined;
-      if (now < answer.until) return answer;
+      if (now < answer.until) {
+        answer.used = true;
+        return answer;
+      }
       answers.delete(key);
       return undefined;
     },
     begin: () => generation,
-    remember(entries, sentAt, token) {
-      if (token !== generation || Date.now() - heard > maxStaleness / 2) return;
-      for (const [key, value] of entries) {
-        if (answers.size >= max && !answers.has(key)) {
-          // Full: forget the oldest (a forgotten answer only costs a read).
-          const oldest = answers.keys().next().value;
-          if (oldest !== undefined) answers.delete(oldest);
-        }
-        answers.set(key, { value, until: sentAt + maxStaleness });
-      }
-    },
+    remember,
     forget(key) {
       generation++;
       answers.delete(key);

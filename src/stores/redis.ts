@@ -140,6 +140,7 @@ export function createRedisStore(client: IORedisLike | NodeRedisLike, options: R
       maxStaleness: bound,
       max,
       publish: (message) => connection.send(['PUBLISH', channel, message]),
+      fetch: (keys) => fetch(keys),
     });
   }
 
