@@ -5,6 +5,7 @@ import { jsonSize, TOO_DEEP } from '../encoding/json-size.js';
 import { asciiBytes, concatBytes, utf8Encode } from '../encoding/utf8.js';
 import { JWSMalformedError, JWSSignatureInvalidError, JWTKitError, TokenTooLargeError } from '../errors.js';
 import type { Key } from '../keys/key.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import { decodeJSONSegment, decodeSignature, splitCompact } from './compact.js';
 import { checkHeaders, headerRules, type JWSHeader } from './header.js';
 import {
@@ -203,11 +204,14 @@ async function verifyCandidate(candidate: Candidate, call: Call): Promise<Verifi
  * new TextDecoder().decode(payload);
  * ```
  */
+const VERIFY_JWS_OPTIONS = optionNames<VerifyJWSOptions>()(['algorithms', 'crit', 'payload', 'maxTokenLength', 'maxSignatures']);
+
 export async function verifyJWS(
   jws: string | FlattenedJWS | GeneralJWS,
   keyOrResolver: KeyOrResolver,
   options: VerifyJWSOptions = {},
 ): Promise<VerifiedJWS> {
+  checkOptionNames(options, VERIFY_JWS_OPTIONS);
   const allowed = checkAlgorithmsOption(options.algorithms);
   const limits = {
     maxLength: limitOption('maxTokenLength', options.maxTokenLength, DEFAULT_MAX_JWS_LENGTH),
