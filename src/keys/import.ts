@@ -167,7 +167,13 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
           `${typeof input === 'string' ? 'this string holds' : 'these bytes hold'} no key material jwtkit recognises (PEM, JWK, DER, ...), so it reads as a secret, and a secret cannot serve ${alg.name}${pathHint(input, true)}`,
         );
       }
-      return { ...planFor(alg, (backend) => importSecret(backend, material.bytes, alg, extractable)), hint: pathHint(input) };
+      const secretPlan = {
+        ...planFor(alg, (backend) => importSecret(backend, material.bytes, alg, extractable)),
+        hint: pathHint(input),
+      };
+      // Checked here as well as after the import: the length is known now, also where the backend imports asynchronously.
+      checkSecret(secretPlan, material.bytes.length);
+      return secretPlan;
     }
     case 'container': {
       const { container } = material;
@@ -294,7 +300,7 @@ function secretOf(backend: Backend, native: NativeKey): NativeKey | Promise<Nati
 
 let warnedShortSecret = false;
 
-function checkSecret(plan: Plan, bytes: number): void {
+function checkSecret(plan: Pick<Plan, 'alg' | 'allowShort' | 'hint'>, bytes: number): void {
   const { alg } = plan;
   if (bytes === 0) throw new KeyInvalidError('the key is empty');
   if (alg.kind !== 'signature') {
