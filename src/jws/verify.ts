@@ -1,5 +1,5 @@
 /** verifyJWS: every serialization, detached content, `b64:false`, `crit`, several signatures. */
-import { decodeBase64url, encodeBase64url } from '../encoding/base64url.js';
+import { base64urlProblem, decodeBase64url, encodeBase64url } from '../encoding/base64url.js';
 import { isJSONObject, type JSONObject } from '../encoding/json.js';
 import { jsonSize, TOO_DEEP } from '../encoding/json-size.js';
 import { asciiBytes, concatBytes, utf8Encode } from '../encoding/utf8.js';
@@ -129,7 +129,7 @@ function payloadBytes(
   const segment = text ?? '';
   if (!b64) return { bytes: utf8Encode(segment), segment: utf8Encode(segment) };
   const bytes = decodeBase64url(segment);
-  if (bytes === undefined) throw malformed('the payload is not canonical base64url');
+  if (bytes === undefined) throw malformed(`the payload is not canonical base64url: ${base64urlProblem(segment)}`);
   return { bytes, segment };
 }
 

@@ -6,7 +6,7 @@
 
 import type { JWSAlgorithm } from '../algorithms/index.js';
 import { type Awaitable, after, recover, settle } from '../backend/types.js';
-import { decodeBase64url } from '../encoding/base64url.js';
+import { base64urlProblem, decodeBase64url } from '../encoding/base64url.js';
 import type { JSONObject } from '../encoding/json.js';
 import { InvalidOptionError, JWTMalformedError, SyncUnavailableError } from '../errors.js';
 import { createHeaderReader, type ParsedHeader, parseJSONBytes, splitCompact } from '../jws/compact.js';
@@ -118,7 +118,10 @@ function split(compiled: Compiled, token: unknown): Split {
   // Decoded once, before any crypto: the signing input must be canonical base64url (the signature
   // segment is checked with the signature, by verifySegment).
   const payload = parts.payloadSegment.length === 0 ? undefined : decodeBase64url(parts.payloadSegment);
-  if (payload === undefined) throw malformed('the payload is not canonical base64url');
+  if (payload === undefined) {
+    if (parts.payloadSegment.length === 0) throw malformed('the payload segment is empty: a JWT carries its claims');
+    throw malformed(`the payload is not canonical base64url: ${base64urlProblem(parts.payloadSegment)}`);
+  }
   return {
     parsed,
     alg,

@@ -121,3 +121,22 @@ describe("the encrypted-JWT seed: jose's dir + A256GCM with a raw 32-byte key", 
     assert.match(error.message, /alg: 'A256GCM'/);
   });
 });
+
+describe('token errors name the mistake', () => {
+  const secret = 'a-secret-of-at-least-thirty-two-bytes!!';
+  const message = async (token: string) => (await rejectsWith(verifyJWT(token, secret), 'ERR_JWT_MALFORMED')).message;
+
+  it('a Bearer prefix, leading or trailing whitespace, standard base64 with its position, padding, a JWE', async () => {
+    const token = await signJWT({ sub: 'ada' }, secret);
+    assert.match(await message(`Bearer ${token}`), /starts with "Bearer "/);
+    assert.match(await message(`${token}\n`), /whitespace \(U\+000A\) at position \d+: trim the token/);
+    assert.match(await message(` ${token}`), /starts with whitespace/);
+    const [h, p, s] = token.split('.') as [string, string, string];
+    assert.match(await message(`${h}.${p.slice(0, 5)}+${p.slice(6)}.${s}`), /payload .*"\+" at position 5 is standard base64/);
+    assert.match(await message(`${h}=.${p}.${s}`), /protected header .*padding "="/);
+    const jwe = await encryptJWT({}, key32, { alg: 'dir', enc: 'A256GCM' });
+    assert.match(await message(jwe), /compact JWE .* decryptJWT/);
+    // Positive control: the token itself verifies.
+    assert.equal((await verifyJWT(token, secret)).payload.sub, 'ada');
+  });
+});
