@@ -135,3 +135,25 @@ export function encodeBase64urlString(text: string): string {
   if (NativeBuffer !== undefined) return NativeBuffer.from(text, 'utf8').toString('base64url');
   return encodeBase64url(new TextEncoder().encode(text));
 }
+
+/**
+ * Why `text` is not canonical base64url, for error messages (called only on the error path): the
+ * first character outside the alphabet and its position (0-based) in `text`, whether it is standard
+ * base64 (`+`, `/`), padding, or whitespace, or else what is wrong with the length or last
+ * character. Only these characters are quoted, never the text.
+ */
+export function base64urlProblem(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (ALPHABET_ONLY.test(text[i] as string)) continue;
+    const at = `at position ${i}`;
+    if (code === 0x3d) return `padding "=" ${at}: base64url in JOSE has no padding`;
+    if (code === 0x2b || code === 0x2f) return `"${text[i]}" ${at} is standard base64; base64url uses "-" and "_"`;
+    if (code <= 0x20 || code === 0x85 || code === 0xa0 || (code >= 0x2000 && code <= 0x200d) || code === 0xfeff) {
+      return `whitespace (U+${code.toString(16).toUpperCase().padStart(4, '0')}) ${at}: trim the token`;
+    }
+    return `U+${code.toString(16).toUpperCase().padStart(4, '0')} ${at} is not a base64url character`;
+  }
+  if ((text.length & 3) === 1) return `a length of ${text.length} is impossible in base64url`;
+  return 'the last character carries bits that must be zero (not the canonical encoding)';
+}

@@ -15,6 +15,7 @@ import {
   type VerifierOptions,
   type VerifyJWTOptions,
 } from '../index.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import { checkRealm, checkScopes } from './challenge.js';
 import { DEFAULT_TOKEN_COOKIE, isCookieName } from './cookies.js';
 import { type CSRFOptions, compileCSRF, passesCSRF } from './csrf.js';
@@ -118,6 +119,36 @@ const HTTP_OPTIONS = new Set([
   'onError',
 ]);
 
+/** Every option name of {@link AuthOptions}: the HTTP layer's and createVerifier's. */
+export const AUTH_OPTIONS = optionNames<AuthOptions>()([
+  'verifier',
+  'realm',
+  'header',
+  'cookie',
+  'query',
+  'getToken',
+  'credentialsRequired',
+  'isRevoked',
+  'requiredScopes',
+  'requireClaims',
+  'csrf',
+  'preflight',
+  'onError',
+  'key',
+  'cache',
+  'algorithms',
+  'crit',
+  'maxTokenLength',
+  'issuer',
+  'audience',
+  'subject',
+  'typ',
+  'maxAge',
+  'clockTolerance',
+  'requiredClaims',
+  'now',
+]);
+
 function buildVerifier<P extends object>(options: AuthOptions<P>): Verifier<P> {
   const { verifier, key } = options;
   if (verifier !== undefined) {
@@ -157,6 +188,7 @@ function isPreflight(view: RequestView): boolean {
  */
 export function createAuthenticator<P extends object = JWTPayload>(options: AuthOptions<P>): Authenticator<P> {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'must be an object');
+  checkOptionNames(options, AUTH_OPTIONS);
   for (const name of ['getToken', 'isRevoked', 'requireClaims', 'onError']) checkFunction(options, name);
   const verify = buildVerifier(options);
   const realm = checkRealm(options.realm);

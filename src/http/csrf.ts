@@ -6,6 +6,7 @@
  */
 import { equalInConstantTime } from '../encoding/constant-time.js';
 import { InvalidOptionError } from '../errors.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import { DEFAULT_CSRF_COOKIE, DEFAULT_CSRF_HEADER } from './cookies.js';
 import { cookieValues, type RequestView, requestHost } from './request.js';
 
@@ -28,10 +29,13 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 /** Shorter values are not a secret worth the name. */
 const MIN_TOKEN_LENGTH = 16;
 
+const CSRF_OPTIONS = optionNames<CSRFOptions>()(['origins', 'header', 'cookie']);
+
 export function compileCSRF(options: CSRFOptions | boolean | undefined): CSRFPolicy | undefined {
   if (options === false) return undefined;
   const given = options === true || options === undefined ? {} : options;
   if (typeof given !== 'object' || given === null) throw new InvalidOptionError('csrf', 'must be a boolean or an object');
+  checkOptionNames(given, CSRF_OPTIONS, 'csrf');
   let origins: Set<string> | undefined;
   if (given.origins !== undefined) {
     if (!Array.isArray(given.origins)) throw new InvalidOptionError('csrf.origins', 'must be an array of origins');

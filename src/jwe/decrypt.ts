@@ -26,6 +26,7 @@ import { createKeySource, type KeyOrResolver, type KeySource } from '../jws/key-
 import { limitOption } from '../jws/limits.js';
 import { Key } from '../keys/key.js';
 import type { KeyMaterial } from '../keys/material.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import { additionalData, decryptContent } from './content.js';
 import { type CheckedHeader, checkJWEHeaders } from './header.js';
 import { pbes2Count, recoverKey } from './key-management.js';
@@ -42,6 +43,14 @@ import {
 import { inflate } from './zip.js';
 
 export interface DecryptJWEOptions {
+  /**
+   * The one key management algorithm accepted, written as encryptJWE's option of the same name:
+   * shorthand for `keyManagementAlgorithms: [alg]`. With `dir`, name the enc too:
+   * `{ alg: 'dir', enc: 'A256GCM' }`.
+   */
+  alg?: string;
+  /** The one content encryption algorithm accepted: shorthand for `contentEncryptionAlgorithms: [enc]`. */
+  enc?: string;
   /**
    * Key management algorithms accepted (`RSA-OAEP-256`, `ECDH-ES+A256KW`, `dir`, ...). Required
    * unless the key is bound to one algorithm (a Key, or a JWK with `alg`). PBES2 is accepted only
@@ -111,17 +120,51 @@ function unboundKey(material: KeyMaterial): void {
   const jwkAlg = typeof material === 'object' && material !== null ? (material as { alg?: unknown }).alg : undefined;
   if (material instanceof Key || typeof jwkAlg === 'string') return;
   throw new InvalidOptionError(
-    'keyManagementAlgorithms',
-    'required unless the key is bound to one algorithm (a Key, or a JWK with "alg")',
+    'alg',
+    "name the algorithm the key serves, as the encrypting side did: { alg: 'dir', enc: 'A256GCM' } for a shared content key, " +
+      "{ alg: 'A256KW' }, { alg: 'RSA-OAEP-256' }, ... (or keyManagementAlgorithms: [...]); a Key or a JWK with \"alg\" needs none",
   );
 }
 
+/** `alg`/`enc` are one-element lists written the way encryptJWE takes them; both forms at once is a mistake. */
+function singleOrList(
+  options: DecryptJWEOptions,
+  single: 'alg' | 'enc',
+  list: 'keyManagementAlgorithms' | 'contentEncryptionAlgorithms',
+) {
+  const one = options[single];
+  if (one === undefined) return options[list];
+  if (options[list] !== undefined) throw new InvalidOptionError(single, `give ${single} or ${list}, not both`);
+  if (typeof one !== 'string') throw new InvalidOptionError(single, 'must be an algorithm name');
+  return [one];
+}
+
+/** @internal The option names decryptJWE accepts. */
+export const DECRYPT_JWE_OPTIONS = optionNames<DecryptJWEOptions>()([
+  'alg',
+  'enc',
+  'keyManagementAlgorithms',
+  'contentEncryptionAlgorithms',
+  'crit',
+  'maxTokenLength',
+  'maxDecompressedSize',
+  'maxPBES2Count',
+  'maxRecipients',
+]);
+
 /** @internal Checks decrypt options once; shared by decryptJWE and decryptJWT. */
 export function compileDecryptPolicy(key: KeyOrResolver, options: DecryptJWEOptions, defaultMaxLength: number): DecryptPolicy {
-  const kma = names('keyManagementAlgorithms', options.keyManagementAlgorithms, keyManagementAlgorithm);
-  const cea = names('contentEncryptionAlgorithms', options.contentEncryptionAlgorithms, contentEncryptionAlgorithm);
+  const kma = names('keyManagementAlgorithms', singleOrList(options, 'alg', 'keyManagementAlgorithms'), keyManagementAlgorithm);
+  const cea = names(
+    'contentEncryptionAlgorithms',
+    singleOrList(options, 'enc', 'contentEncryptionAlgorithms'),
+    contentEncryptionAlgorithm,
+  );
   if (kma?.has('dir') && cea === undefined) {
-    throw new InvalidOptionError('contentEncryptionAlgorithms', 'required with "dir": the key is the content encryption key');
+    throw new InvalidOptionError(
+      options.alg === undefined ? 'contentEncryptionAlgorithms' : 'enc',
+      `required with "dir": the key is the content encryption key; name it: { alg: 'dir', enc: 'A256GCM' }`,
+    );
   }
   if (options.crit !== undefined && (!Array.isArray(options.crit) || !options.crit.every((name) => typeof name === 'string'))) {
     throw new InvalidOptionError('crit', 'must be an array of header parameter names');
@@ -273,5 +316,6 @@ export async function decryptJWE(
   keyOrResolver: KeyOrResolver,
   options: DecryptJWEOptions = {},
 ): Promise<DecryptedJWE> {
+  checkOptionNames(options, DECRYPT_JWE_OPTIONS);
   return decryptWith(compileDecryptPolicy(keyOrResolver, options, DEFAULT_MAX_JWE_LENGTH), jwe);
 }

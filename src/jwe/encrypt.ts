@@ -18,6 +18,7 @@ import { encodeHeader } from '../jws/protected-header.js';
 import { importKey } from '../keys/import.js';
 import { Key } from '../keys/key.js';
 import type { KeyMaterial } from '../keys/material.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import { additionalData, encryptContent } from './content.js';
 import { checkJWEHeaders } from './header.js';
 import { type Delivered, deliverKey, determinesCEK, type FixedParameters } from './key-management.js';
@@ -80,6 +81,31 @@ interface Resolved {
 }
 
 const invalid = (option: string, message: string) => new InvalidOptionError(option, message);
+
+/** @internal */
+export const ENCRYPT_JWE_OPTIONS = optionNames<EncryptJWEOptions>()([
+  'alg',
+  'kid',
+  'recipientHeader',
+  'apu',
+  'apv',
+  'p2c',
+  'enc',
+  'serialization',
+  'typ',
+  'cty',
+  'header',
+  'crit',
+  'unprotectedHeader',
+  'aad',
+  'zip',
+]);
+const RECIPIENT_OPTIONS = optionNames<JWERecipient>()(['key', 'alg', 'kid', 'recipientHeader', 'apu', 'apv', 'p2c']);
+
+/** What to write when a bare secret arrives without `alg`: it would otherwise default to a signature algorithm. */
+const BARE_SECRET =
+  "raw key bytes need alg: { alg: 'dir', enc: 'A256GCM' } uses them as the content key (32 bytes for A256GCM), " +
+  "{ alg: 'A256KW' } wraps a fresh content key with them, { alg: 'PBES2-HS256+A128KW' } derives one from a password";
 const bytesOf = (value: Uint8Array | string | undefined) => (typeof value === 'string' ? utf8Encode(value) : value);
 const RESERVED = ['alg', 'enc', 'zip', 'crit', 'epk', 'apu', 'apv', 'iv', 'tag', 'p2s', 'p2c'];
 
@@ -91,6 +117,7 @@ async function resolve(recipient: JWERecipient, enc: string | undefined): Promis
   const key = await importKey(recipient.key, wanted === undefined ? {} : { alg: wanted });
   const bound = key.internals.algorithm;
   if (bound.kind === 'signature') {
+    if (wanted === undefined && key.kty === 'oct' && !(recipient.key instanceof Key)) throw invalid('alg', BARE_SECRET);
     throw invalid('alg', `the key is bound to ${key.alg}, a signature algorithm: pass alg (a JWE key management algorithm)`);
   }
   const alg = bound.kind === 'content-encryption' ? (keyManagementAlgorithm('dir') as KeyManagementAlgorithm) : bound;
@@ -143,6 +170,8 @@ export async function encryptJWEWith(
   fixed: FixedEncryption,
 ): Promise<string | FlattenedJWE | GeneralJWE> {
   const general = Array.isArray(keyOrRecipients);
+  checkOptionNames(options, ENCRYPT_JWE_OPTIONS);
+  if (general) for (const recipient of keyOrRecipients) checkOptionNames(recipient, RECIPIENT_OPTIONS, 'recipients[]');
   const serialization = options.serialization ?? (general ? 'general' : 'compact');
   if (general !== (serialization === 'general')) {
     throw invalid(

@@ -1,5 +1,5 @@
 /** Parsing of compact JWS (RFC 7515 §7.1), shared by verifyJWS, verifyJWT and decodeJWT. */
-import { decodeBase64url, isBase64url } from '../encoding/base64url.js';
+import { base64urlProblem, decodeBase64url, isBase64url } from '../encoding/base64url.js';
 import { type JSONObject, JSONSyntaxError, parseJSONObject } from '../encoding/json.js';
 import { utf8Decode } from '../encoding/utf8.js';
 import { TokenTooLargeError } from '../errors.js';
@@ -10,7 +10,7 @@ export type Malformed = (message: string) => Error;
 /** Decodes a base64url segment holding a UTF-8 JSON object. */
 export function decodeJSONSegment(segment: string, what: string, malformed: Malformed, maxDepth?: number): JSONObject {
   const bytes = decodeBase64url(segment);
-  if (bytes === undefined) throw malformed(`${what} is not canonical base64url`);
+  if (bytes === undefined) throw malformed(`${what} is not canonical base64url: ${base64urlProblem(segment)}`);
   return parseJSONBytes(bytes, what, malformed, maxDepth);
 }
 
@@ -77,9 +77,17 @@ export interface CompactParts {
 export function splitCompact(token: unknown, maxLength: number, malformed: Malformed): CompactParts {
   if (typeof token !== 'string') throw malformed('a compact token must be a string');
   if (token.length > maxLength) throw new TokenTooLargeError(token.length, maxLength);
+  // A JWS header segment starts with "ey" ('{"'): the two mistakes below cost one comparison to rule out.
+  if (token.charCodeAt(0) !== 0x65) wrapped(token, malformed);
   const first = token.indexOf('.');
   const second = first < 0 ? -1 : token.indexOf('.', first + 1);
-  if (second < 0 || token.indexOf('.', second + 1) >= 0) throw malformed('a compact JWS has exactly three segments');
+  if (second < 0 || token.indexOf('.', second + 1) >= 0) {
+    const dots = token.split('.', 6).length - 1;
+    if (dots === 4) throw malformed('this is a compact JWE (five segments), not a JWS: decrypt it with decryptJWT or decryptJWE');
+    throw malformed(
+      `a compact JWS has exactly three segments; this token has ${Math.min(dots, 5) + 1}${dots >= 5 ? ' or more' : ''}`,
+    );
+  }
   return {
     protectedSegment: token.slice(0, first),
     payloadSegment: token.slice(first + 1, second),
@@ -88,10 +96,18 @@ export function splitCompact(token: unknown, maxLength: number, malformed: Malfo
   };
 }
 
+/** A token given with what surrounds it in a header or a file: the scheme, or whitespace around it. */
+function wrapped(token: string, malformed: Malformed): void {
+  if (/^bearer\s/i.test(token.slice(0, 7)))
+    throw malformed('the token starts with "Bearer ": pass the token alone, without the Authorization scheme');
+  const code = token.charCodeAt(0);
+  if (code <= 0x20 || code === 0xa0 || code === 0xfeff) throw malformed('the token starts with whitespace: trim it');
+}
+
 /** Checks the signature segment strictly without decoding it; an empty one is malformed (catalogue entry 28). */
 export function checkSignature(segment: string, malformed: Malformed): void {
   if (segment.length === 0) throw malformed('the signature is empty');
-  if (!isBase64url(segment)) throw malformed('the signature is not canonical base64url');
+  if (!isBase64url(segment)) throw malformed(`the signature is not canonical base64url: ${base64urlProblem(segment)}`);
 }
 
 /**
@@ -104,6 +120,6 @@ export function checkSignature(segment: string, malformed: Malformed): void {
 export function decodeSignature(segment: string, malformed: Malformed): Uint8Array {
   if (segment.length === 0) throw malformed('the signature is empty');
   const bytes = decodeBase64url(segment);
-  if (bytes === undefined) throw malformed('the signature is not canonical base64url');
+  if (bytes === undefined) throw malformed(`the signature is not canonical base64url: ${base64urlProblem(segment)}`);
   return bytes;
 }

@@ -78,7 +78,7 @@ export type UnboundCheck = (material: KeyMaterial) => void;
 export function createKeySource(
   input: KeyOrResolver,
   allowed: ReadonlySet<string> | undefined,
-  { lookup = SIGNATURE_ONLY, unbound }: { lookup?: AlgorithmLookup; unbound?: UnboundCheck } = {},
+  { lookup = SIGNATURE_ONLY, unbound, eager = false }: { lookup?: AlgorithmLookup; unbound?: UnboundCheck; eager?: boolean } = {},
 ): KeySource {
   if (input === undefined || input === null || input === '') throw new KeyInvalidError('no key was given');
   const check = allowed === undefined ? unbound : undefined;
@@ -118,6 +118,7 @@ export function createKeySource(
   check?.(input);
   const cache = new Map<string, Key | Promise<Key>>();
   const cacheKey = (alg: KeyAlgorithmName) => (allowed === undefined ? '' : alg);
+  if (eager) prime(cache, input, allowed, lookup);
   return {
     get(alg) {
       const slot = cacheKey(alg);
@@ -144,6 +145,38 @@ export function createKeySource(
       return bound(entry, alg);
     },
   };
+}
+
+/**
+ * Imports static material now, for a verifier or decrypter made once (createVerifier, the
+ * middleware): a wrong key then fails where it was written, not as the first client's
+ * `invalid_token`. Every algorithm of the allowlist is tried; the call fails only when none can
+ * use the key (an allowlist may name algorithms for other keys of a resolver-less setup, whose
+ * tokens then fail as before). Where only an asynchronous backend can import (WebCrypto), the
+ * classification and algorithm checks still run now (they are synchronous) and the backend's own
+ * import waits for the first token: an error it raises surfaces there.
+ */
+function prime(
+  cache: Map<string, Key | Promise<Key>>,
+  material: KeyMaterial,
+  allowed: ReadonlySet<string> | undefined,
+  lookup: AlgorithmLookup,
+): void {
+  const algorithms = allowed === undefined ? [undefined] : [...allowed];
+  let firstError: unknown;
+  let usable = false;
+  for (const alg of algorithms) {
+    try {
+      const key = importKeyForSync(lookup, material, alg === undefined ? {} : { alg });
+      cache.set(alg ?? '', key);
+      usable = true;
+    } catch (error) {
+      // The plan (classification, algorithm fit) passed: only the backend is asynchronous here.
+      if (error instanceof SyncUnavailableError) usable = true;
+      else firstError ??= error;
+    }
+  }
+  if (!usable) throw firstError;
 }
 
 function present(material: KeyMaterial, check: UnboundCheck | undefined): void {

@@ -5,6 +5,7 @@ import { asciiBytes, concatBytes, utf8Decode, utf8Encode } from '../encoding/utf
 import { InvalidOptionError } from '../errors.js';
 import { importKeyFor } from '../keys/import.js';
 import type { KeyMaterial } from '../keys/material.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import type { JWSHeader } from './header.js';
 import { buildProtectedHeader, encodeHeader, type HeaderOptions } from './protected-header.js';
 import { signWith } from './signature.js';
@@ -30,6 +31,20 @@ export interface SignJWSOptions extends JWSSignerOptions {
   /** `false` signs the payload unencoded (RFC 7797); `b64` is then listed in `crit`. */
   b64?: boolean;
 }
+
+const SIGN_JWS_OPTIONS = optionNames<SignJWSOptions>()([
+  'alg',
+  'unprotectedHeader',
+  'serialization',
+  'detached',
+  'b64',
+  'kid',
+  'typ',
+  'cty',
+  'header',
+  'crit',
+]);
+const SIGNER_ENTRY_OPTIONS = optionNames<JWSSigner>()(['key', 'alg', 'unprotectedHeader', 'kid', 'typ', 'cty', 'header', 'crit']);
 
 interface Signed {
   entry: JWSSignatureEntry;
@@ -78,6 +93,8 @@ export async function signJWS(
   options: SignJWSOptions = {},
 ): Promise<string | FlattenedJWS | GeneralJWS> {
   const general = Array.isArray(keyOrSigners);
+  checkOptionNames(options, SIGN_JWS_OPTIONS);
+  if (general) for (const signer of keyOrSigners) checkOptionNames(signer, SIGNER_ENTRY_OPTIONS, 'signers[]');
   const serialization = options.serialization ?? (general ? 'general' : 'compact');
   if (general !== (serialization === 'general')) {
     throw new InvalidOptionError(

@@ -1,10 +1,11 @@
 /** verifyJWS: every serialization, detached content, `b64:false`, `crit`, several signatures. */
-import { decodeBase64url, encodeBase64url } from '../encoding/base64url.js';
+import { base64urlProblem, decodeBase64url, encodeBase64url } from '../encoding/base64url.js';
 import { isJSONObject, type JSONObject } from '../encoding/json.js';
 import { jsonSize, TOO_DEEP } from '../encoding/json-size.js';
 import { asciiBytes, concatBytes, utf8Encode } from '../encoding/utf8.js';
 import { JWSMalformedError, JWSSignatureInvalidError, JWTKitError, TokenTooLargeError } from '../errors.js';
 import type { Key } from '../keys/key.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import { decodeJSONSegment, decodeSignature, splitCompact } from './compact.js';
 import { checkHeaders, headerRules, type JWSHeader } from './header.js';
 import {
@@ -128,7 +129,7 @@ function payloadBytes(
   const segment = text ?? '';
   if (!b64) return { bytes: utf8Encode(segment), segment: utf8Encode(segment) };
   const bytes = decodeBase64url(segment);
-  if (bytes === undefined) throw malformed('the payload is not canonical base64url');
+  if (bytes === undefined) throw malformed(`the payload is not canonical base64url: ${base64urlProblem(segment)}`);
   return { bytes, segment };
 }
 
@@ -203,11 +204,14 @@ async function verifyCandidate(candidate: Candidate, call: Call): Promise<Verifi
  * new TextDecoder().decode(payload);
  * ```
  */
+const VERIFY_JWS_OPTIONS = optionNames<VerifyJWSOptions>()(['algorithms', 'crit', 'payload', 'maxTokenLength', 'maxSignatures']);
+
 export async function verifyJWS(
   jws: string | FlattenedJWS | GeneralJWS,
   keyOrResolver: KeyOrResolver,
   options: VerifyJWSOptions = {},
 ): Promise<VerifiedJWS> {
+  checkOptionNames(options, VERIFY_JWS_OPTIONS);
   const allowed = checkAlgorithmsOption(options.algorithms);
   const limits = {
     maxLength: limitOption('maxTokenLength', options.maxTokenLength, DEFAULT_MAX_JWS_LENGTH),

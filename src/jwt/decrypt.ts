@@ -10,6 +10,7 @@ import type { JWEHeader } from '../jwe/types.js';
 import { parseJSONBytes } from '../jws/compact.js';
 import type { JWSHeader } from '../jws/header.js';
 import type { KeyOrResolver } from '../jws/key-source.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import { type ClaimOptions, checkClaims, compileClaimPolicy } from './claims.js';
 import { DEFAULT_MAX_JWT_LENGTH, type JWTPayload } from './types.js';
 import { verifyJWTSignature } from './verify.js';
@@ -36,6 +37,28 @@ export interface DecryptedJWT<P extends object = JWTPayload> {
 
 const malformed = (message: string) => new JWTMalformedError(message);
 
+const DECRYPT_JWT_OPTIONS = optionNames<DecryptJWTOptions>()([
+  'verify',
+  'alg',
+  'enc',
+  'keyManagementAlgorithms',
+  'contentEncryptionAlgorithms',
+  'crit',
+  'maxTokenLength',
+  'maxDecompressedSize',
+  'maxPBES2Count',
+  'maxRecipients',
+  'issuer',
+  'audience',
+  'subject',
+  'typ',
+  'maxAge',
+  'clockTolerance',
+  'requiredClaims',
+  'now',
+]);
+const NESTED_VERIFY_OPTIONS = optionNames<NonNullable<DecryptJWTOptions['verify']>>()(['key', 'algorithms', 'crit']);
+
 /**
  * Decrypts a compact JWE and checks its claims with the same options as verifyJWT. A nested JWT
  * (`cty: "JWT"`) needs `verify`, and its signature is checked before any claim is read.
@@ -55,6 +78,8 @@ export async function decryptJWT<P extends object = JWTPayload>(
   keyOrResolver: KeyOrResolver,
   options: DecryptJWTOptions = {},
 ): Promise<DecryptedJWT<P>> {
+  checkOptionNames(options, DECRYPT_JWT_OPTIONS);
+  checkOptionNames(options.verify, NESTED_VERIFY_OPTIONS, 'verify');
   if (typeof token !== 'string') throw malformed('an encrypted JWT is a compact JWE string');
   const policy = compileDecryptPolicy(keyOrResolver, options, DEFAULT_MAX_JWT_LENGTH);
   const claimPolicy = compileClaimPolicy(options);

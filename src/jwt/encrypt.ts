@@ -4,12 +4,35 @@ import { InvalidOptionError, JWTMalformedError } from '../errors.js';
 import { type EncryptJWEOptions, encryptJWE } from '../jwe/encrypt.js';
 import { splitCompact } from '../jws/compact.js';
 import type { KeyMaterial } from '../keys/material.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import { buildClaims, type ClaimSetOptions, planClaims } from './claim-set.js';
 import type { JWTPayload } from './types.js';
 
 export interface EncryptJWTOptions
   extends ClaimSetOptions,
     Omit<EncryptJWEOptions, 'serialization' | 'unprotectedHeader' | 'recipientHeader' | 'aad'> {}
+
+const ENCRYPT_JWT_OPTIONS = optionNames<EncryptJWTOptions>()([
+  'expiresIn',
+  'notBefore',
+  'issuer',
+  'subject',
+  'audience',
+  'jwtId',
+  'now',
+  'noTimestamp',
+  'alg',
+  'kid',
+  'apu',
+  'apv',
+  'p2c',
+  'enc',
+  'typ',
+  'cty',
+  'header',
+  'crit',
+  'zip',
+]);
 
 const CLAIM_OPTIONS = ['expiresIn', 'notBefore', 'issuer', 'subject', 'audience', 'jwtId', 'now', 'noTimestamp'] as const;
 
@@ -32,6 +55,7 @@ export async function encryptJWT<C extends object = JWTPayload>(
   key: KeyMaterial,
   options: EncryptJWTOptions = {},
 ): Promise<string> {
+  checkOptionNames(options, ENCRYPT_JWT_OPTIONS);
   const jweOptions: EncryptJWEOptions = { ...options, serialization: 'compact' };
   for (const name of CLAIM_OPTIONS) delete (jweOptions as Record<string, unknown>)[name];
   if (typeof claims !== 'string') {

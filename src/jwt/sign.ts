@@ -11,6 +11,7 @@ import { signWith } from '../jws/signature.js';
 import { importKeyFor, importKeyForSync } from '../keys/import.js';
 import type { Key } from '../keys/key.js';
 import type { KeyMaterial } from '../keys/material.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import { buildClaims, type ClaimPlan, type ClaimSetOptions, planClaims } from './claim-set.js';
 import type { JWTPayload } from './types.js';
 
@@ -53,6 +54,41 @@ function signSync(signer: CompiledSigner, claims: object): string {
   return `${input}.${signature}`;
 }
 
+/** @internal */
+export const SIGN_JWT_OPTIONS = optionNames<SignJWTOptions>()([
+  'alg',
+  'kid',
+  'typ',
+  'cty',
+  'header',
+  'crit',
+  'expiresIn',
+  'notBefore',
+  'issuer',
+  'subject',
+  'audience',
+  'jwtId',
+  'now',
+  'noTimestamp',
+]);
+const SIGNER_OPTIONS = optionNames<SignerOptions>()([
+  'key',
+  'alg',
+  'kid',
+  'typ',
+  'cty',
+  'header',
+  'crit',
+  'expiresIn',
+  'notBefore',
+  'issuer',
+  'subject',
+  'audience',
+  'jwtId',
+  'now',
+  'noTimestamp',
+]);
+
 const importOptions = (options: SignJWTOptions) => (options.alg === undefined ? {} : { alg: options.alg });
 
 /**
@@ -70,6 +106,7 @@ export async function signJWT<C extends object = JWTPayload>(
   key: KeyMaterial,
   options: SignJWTOptions = {},
 ): Promise<string> {
+  checkOptionNames(options, SIGN_JWT_OPTIONS);
   const plan = planClaims(options);
   return sign(compileSigner(await importKeyFor(SIGNATURE_ONLY, key, importOptions(options)), options, plan), claims);
 }
@@ -83,6 +120,7 @@ export async function signJWT<C extends object = JWTPayload>(
  * ```
  */
 export function signJWTSync<C extends object = JWTPayload>(claims: C, key: KeyMaterial, options: SignJWTOptions = {}): string {
+  checkOptionNames(options, SIGN_JWT_OPTIONS);
   const plan = planClaims(options);
   return signSync(compileSigner(importKeyForSync(SIGNATURE_ONLY, key, importOptions(options)), options, plan), claims);
 }
@@ -106,6 +144,7 @@ export interface Signer<C extends object = JWTPayload> {
  */
 export function createSigner<C extends object = JWTPayload>(options: SignerOptions): Signer<C> {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'must be an object');
+  checkOptionNames(options, SIGNER_OPTIONS);
   const { key: material, ...rest } = options;
   const plan = planClaims(rest);
   let compiled: CompiledSigner | undefined;

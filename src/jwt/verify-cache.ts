@@ -20,6 +20,7 @@
 import type { JSONObject } from '../encoding/json.js';
 import { InvalidOptionError, JWTClaimError, type JWTKitError } from '../errors.js';
 import type { Key } from '../keys/key.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import { type ClaimTimes, claimTimes } from './claims.js';
 import { parseDuration } from './duration.js';
 import type { VerifiedJWT } from './types.js';
@@ -79,8 +80,11 @@ export interface VerifiedTokenCache {
 }
 
 /** Validates the options and makes the cache. Non-finite or non-positive limits are refused: they would switch off a bound. */
+const CACHE_OPTIONS = optionNames<VerifierCacheOptions>()(['max', 'ttl', 'errors']);
+
 export function createVerifiedTokenCache(options: VerifierCacheOptions): VerifiedTokenCache {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('cache', 'must be an object { max, ttl }');
+  checkOptionNames(options, CACHE_OPTIONS, 'cache');
   const { max, errors = false } = options;
   if (typeof max !== 'number' || !Number.isSafeInteger(max) || max <= 0) {
     throw new InvalidOptionError('cache.max', 'must be a positive integer');

@@ -6,7 +6,7 @@
 
 import type { JWSAlgorithm } from '../algorithms/index.js';
 import { type Awaitable, after, recover, settle } from '../backend/types.js';
-import { decodeBase64url } from '../encoding/base64url.js';
+import { base64urlProblem, decodeBase64url } from '../encoding/base64url.js';
 import type { JSONObject } from '../encoding/json.js';
 import { InvalidOptionError, JWTMalformedError, SyncUnavailableError } from '../errors.js';
 import { createHeaderReader, type ParsedHeader, parseJSONBytes, splitCompact } from '../jws/compact.js';
@@ -20,6 +20,7 @@ import {
 } from '../jws/key-source.js';
 import { assertVerified, verifySegment } from '../jws/signature.js';
 import type { Key } from '../keys/key.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import { type ClaimOptions, type ClaimPolicy, checkClaims, checkTimes, compileClaimPolicy } from './claims.js';
 import { DEFAULT_MAX_JWT_LENGTH, type JWTPayload, type VerifiedJWT } from './types.js';
 import { type CacheEntry, createVerifiedTokenCache, type VerifiedTokenCache, type VerifierCacheOptions } from './verify-cache.js';
@@ -46,6 +47,36 @@ export interface VerifierOptions extends VerifyJWTOptions {
 
 const malformed = (message: string) => new JWTMalformedError(message);
 
+/** @internal */
+export const VERIFY_JWT_OPTIONS = optionNames<VerifyJWTOptions>()([
+  'algorithms',
+  'crit',
+  'maxTokenLength',
+  'issuer',
+  'audience',
+  'subject',
+  'typ',
+  'maxAge',
+  'clockTolerance',
+  'requiredClaims',
+  'now',
+]);
+const VERIFIER_OPTIONS = optionNames<VerifierOptions>()([
+  'key',
+  'cache',
+  'algorithms',
+  'crit',
+  'maxTokenLength',
+  'issuer',
+  'audience',
+  'subject',
+  'typ',
+  'maxAge',
+  'clockTolerance',
+  'requiredClaims',
+  'now',
+]);
+
 interface Compiled {
   readonly readHeader: (segment: string) => ParsedHeader;
   readonly allowed: ReadonlySet<string> | undefined;
@@ -63,7 +94,7 @@ interface Split {
   readonly signature: string;
 }
 
-function compile(key: KeyOrResolver, options: VerifyJWTOptions, headerCacheSize: number): Compiled {
+function compile(key: KeyOrResolver, options: VerifyJWTOptions, headerCacheSize: number, eager = false): Compiled {
   const maxLength = options.maxTokenLength ?? DEFAULT_MAX_JWT_LENGTH;
   if (!Number.isSafeInteger(maxLength) || maxLength <= 0)
     throw new InvalidOptionError('maxTokenLength', 'must be a positive integer');
@@ -74,7 +105,7 @@ function compile(key: KeyOrResolver, options: VerifyJWTOptions, headerCacheSize:
   return {
     readHeader: createHeaderReader(headerRules(options.crit, false), malformed, headerCacheSize),
     allowed,
-    source: createKeySource(key, allowed),
+    source: createKeySource(key, allowed, { eager }),
     policy: compileClaimPolicy(options),
     maxLength,
   };
@@ -87,7 +118,10 @@ function split(compiled: Compiled, token: unknown): Split {
   // Decoded once, before any crypto: the signing input must be canonical base64url (the signature
   // segment is checked with the signature, by verifySegment).
   const payload = parts.payloadSegment.length === 0 ? undefined : decodeBase64url(parts.payloadSegment);
-  if (payload === undefined) throw malformed('the payload is not canonical base64url');
+  if (payload === undefined) {
+    if (parts.payloadSegment.length === 0) throw malformed('the payload segment is empty: a JWT carries its claims');
+    throw malformed(`the payload is not canonical base64url: ${base64urlProblem(parts.payloadSegment)}`);
+  }
   return {
     parsed,
     alg,
@@ -279,7 +313,10 @@ export function verifyJWT<P extends object = JWTPayload>(
   keyOrResolver: KeyOrResolver,
   options: VerifyJWTOptions = {},
 ): Promise<VerifiedJWT<P>> {
-  return settle(() => run<P>(compile(keyOrResolver, options, 0), token));
+  return settle(() => {
+    checkOptionNames(options, VERIFY_JWT_OPTIONS);
+    return run<P>(compile(keyOrResolver, options, 0), token);
+  });
 }
 
 /**
@@ -296,6 +333,7 @@ export function verifyJWTSync<P extends object = JWTPayload>(
   keyOrResolver: KeyOrResolver,
   options: VerifyJWTOptions = {},
 ): VerifiedJWT<P> {
+  checkOptionNames(options, VERIFY_JWT_OPTIONS);
   return runSync<P>(compile(keyOrResolver, options, 0), token);
 }
 
@@ -320,8 +358,9 @@ export interface Verifier<P extends object = JWTPayload> {
  */
 export function createVerifier<P extends object = JWTPayload>(options: VerifierOptions): Verifier<P> {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'must be an object');
+  checkOptionNames(options, VERIFIER_OPTIONS);
   const { key, cache: cacheOptions, ...rest } = options;
-  const compiled = compile(key, rest, 32);
+  const compiled = compile(key, rest, 32, true);
   const cache = cacheOptions === undefined ? undefined : createVerifiedTokenCache(cacheOptions);
   const verifier = ((token: string) =>
     settle(() =>

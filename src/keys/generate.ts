@@ -4,6 +4,7 @@ import { backendFor } from '#backend';
 import { type AlgorithmEntry, ECDH_CURVES, keyAlgorithm } from '../algorithms/index.js';
 import { randomBytes } from '../backend/random.js';
 import { InvalidOptionError, NotSupportedError } from '../errors.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import { adoptNativeKey, importKey } from './import.js';
 import type { Key } from './key.js';
 
@@ -51,6 +52,9 @@ function curveFor(algorithm: AlgorithmEntry, crv: string | undefined): string | 
   return fixed;
 }
 
+const GENERATE_KEY_PAIR_OPTIONS = optionNames<GenerateKeyPairOptions>()(['modulusLength', 'crv', 'extractable', 'kid']);
+const GENERATE_SECRET_OPTIONS: ReadonlySet<string> = new Set(['extractable', 'kid']);
+
 /**
  * Generates a key pair bound to `alg`: a signature algorithm, RSA-OAEP*, or ECDH-ES* (on the
  * curve of `options.crv`).
@@ -66,6 +70,7 @@ export async function generateKeyPair(
   alg: string,
   options: GenerateKeyPairOptions = {},
 ): Promise<{ privateKey: Key; publicKey: Key }> {
+  checkOptionNames(options, GENERATE_KEY_PAIR_OPTIONS);
   const algorithm = algorithmFor(alg, 'pair');
   const modulusLength = options.modulusLength ?? 2048;
   if (algorithm.kty === 'RSA' && (!Number.isSafeInteger(modulusLength) || modulusLength < 2048 || modulusLength % 8 !== 0)) {
@@ -93,6 +98,7 @@ export async function generateKeyPair(
  * ```
  */
 export async function generateSecret(alg: string, options: { extractable?: boolean; kid?: string } = {}): Promise<Key> {
+  checkOptionNames(options, GENERATE_SECRET_OPTIONS);
   const algorithm = algorithmFor(alg, 'secret');
   const length = algorithm.kind === 'signature' ? algorithm.hashLength : (algorithm.keyLength as number);
   const bytes = randomBytes(length);

@@ -27,6 +27,7 @@ import {
   NotSupportedError,
   SyncUnavailableError,
 } from '../errors.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import { rsaModulus } from './asn1.js';
 import { findKeyMaterial } from './find-key-material.js';
 import { type JWK, jwkMaterial } from './jwk.js';
@@ -59,6 +60,8 @@ export interface ImportKeyOptions {
   secret?: boolean;
 }
 
+const IMPORT_KEY_OPTIONS = optionNames<ImportKeyOptions>()(['alg', 'kid', 'extractable', 'unsafeAllowShortSecret', 'secret']);
+
 interface Plan {
   readonly alg: AlgorithmEntry;
   readonly backend: Backend;
@@ -66,6 +69,8 @@ interface Plan {
   readonly extractable: boolean;
   readonly allowShort: boolean;
   readonly ops: readonly string[] | undefined;
+  /** Appended to a refused secret's message: what the caller probably meant. */
+  readonly hint?: string;
   readonly run: () => NativeKey | Promise<NativeKey>;
 }
 
@@ -81,7 +86,9 @@ function algorithmNamed(name: string, lookup: AlgorithmLookup): AlgorithmEntry {
   if (lookup.scope === 'JWS')
     throw new KeyMismatchError(`"${name.slice(0, 32)}" is not a JWS algorithm; this key cannot sign or verify`);
   if (name === 'dir') {
-    throw new KeyMismatchError('a "dir" key is the content encryption key: bind it to its enc (alg: "A256GCM", ...)');
+    throw new KeyMismatchError(
+      `a "dir" key is the content encryption key: bind it to its enc (importKey(key, { alg: 'A256GCM' })), or give the raw key to encryptJWT and decryptJWT with { alg: 'dir', enc: 'A256GCM' }`,
+    );
   }
   if (name === 'RSA1_5') throw new NotSupportedError('RSA1_5 is not implemented: its padding is an oracle (RFC 8725 §3.2)');
   throw new NotSupportedError(`unknown algorithm "${name.slice(0, 32)}"`);
@@ -155,8 +162,18 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
     }
     case 'secret': {
       const alg = requested ?? defaultAlgorithm('oct', undefined, lookup);
-      if (alg.kty !== 'oct') throw new KeyMismatchError(`a secret cannot serve ${alg.name}`);
-      return planFor(alg, (backend) => importSecret(backend, material.bytes, alg, extractable));
+      if (alg.kty !== 'oct') {
+        throw new KeyMismatchError(
+          `${typeof input === 'string' ? 'this string holds' : 'these bytes hold'} no key material jwtkit recognises (PEM, JWK, DER, ...), so it reads as a secret, and a secret cannot serve ${alg.name}${pathHint(input, true)}`,
+        );
+      }
+      const secretPlan = {
+        ...planFor(alg, (backend) => importSecret(backend, material.bytes, alg, extractable)),
+        hint: pathHint(input),
+      };
+      // Checked here as well as after the import: the length is known now, also where the backend imports asynchronously.
+      checkSecret(secretPlan, material.bytes.length);
+      return secretPlan;
     }
     case 'container': {
       const { container } = material;
@@ -209,6 +226,22 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
       throw new KeyInvalidError('unrecognised key object: expected a Key, CryptoKey, KeyObject, JWK, PEM string or bytes');
     }
   }
+}
+
+/**
+ * What a caller who passed a file path meant: the key in the file. The path itself is never
+ * repeated (the same string could be a secret). `always` gives the hint to any string, for the
+ * case where a secret could not have been meant (an asymmetric algorithm was asked for).
+ */
+function pathHint(input: KeyMaterial, always = false): string {
+  if (typeof input !== 'string') return '';
+  const pathLike =
+    input.length <= 260 &&
+    !/\s/.test(input) &&
+    (/^(?:\.{1,2}[\\/]|\/|~\/|[A-Za-z]:\\)/.test(input) ||
+      /\.(?:pem|key|crt|cer|der|pub|jwk|jwks|json|txt|p8|pk8)$/i.test(input));
+  if (!pathLike && !always) return '';
+  return `: did you pass a path instead of the key's contents? Read the file first (readFileSync(path, 'utf8'))`;
 }
 
 /** Refuses an RSA modulus with the ROCA fingerprint (CVE-2017-15361, catalogue entry 37). */
@@ -267,20 +300,22 @@ function secretOf(backend: Backend, native: NativeKey): NativeKey | Promise<Nati
 
 let warnedShortSecret = false;
 
-function checkSecret(plan: Plan, bytes: number): void {
+function checkSecret(plan: Pick<Plan, 'alg' | 'allowShort' | 'hint'>, bytes: number): void {
   const { alg } = plan;
   if (bytes === 0) throw new KeyInvalidError('the key is empty');
   if (alg.kind !== 'signature') {
     // AES keys have one exact length; a PBES2 password has none.
     const exact = alg.kind === 'content-encryption' || alg.family !== 'PBES2' ? alg.keyLength : undefined;
     if (exact !== undefined && bytes !== exact) {
-      throw new KeyInvalidError(`${alg.name} needs a key of exactly ${exact} bytes; this one has ${bytes}`);
+      throw new KeyInvalidError(`${alg.name} needs a key of exactly ${exact} bytes; this one has ${bytes}${plan.hint ?? ''}`);
     }
     return;
   }
   if (bytes >= alg.hashLength) return;
   if (!plan.allowShort) {
-    throw new KeyWeakError(`${alg.name} needs a secret of at least ${alg.hashLength} bytes; this one has ${bytes}`);
+    throw new KeyWeakError(
+      `${alg.name} needs a secret of at least ${alg.hashLength} bytes; this one has ${bytes}${plan.hint ?? ''}`,
+    );
   }
   if (!warnedShortSecret) {
     warnedShortSecret = true;
@@ -345,6 +380,11 @@ function finish(plan: Plan, native: NativeKey): Key {
  * ```
  */
 export function importKey(material: KeyMaterial, options: ImportKeyOptions = {}): Promise<Key> {
+  try {
+    checkOptionNames(options, IMPORT_KEY_OPTIONS);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   return importKeyFor(ANY_ALGORITHM, material, options);
 }
 
@@ -365,6 +405,7 @@ export async function importKeyFor(lookup: AlgorithmLookup, material: KeyMateria
  * ```
  */
 export function importKeySync(material: KeyMaterial, options: ImportKeyOptions = {}): Key {
+  checkOptionNames(options, IMPORT_KEY_OPTIONS);
   return importKeyForSync(ANY_ALGORITHM, material, options);
 }
 

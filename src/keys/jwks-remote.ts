@@ -26,6 +26,7 @@ import { InvalidOptionError, JWKSFetchError, JWKSNoMatchingKeyError } from '../e
 import type { JWSHeader } from '../jws/header.js';
 import type { KeyResolver } from '../jws/key-source.js';
 import { parseDuration } from '../jwt/duration.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import { cacheControlMaxAge, checkFetchURL, type FetchJSONOptions, fetchJSON } from './fetch.js';
 import type { JWK } from './jwk.js';
 import { keySetResolver, type LocalJWKS, readJWKS } from './jwks-local.js';
@@ -65,9 +66,20 @@ export interface Settings extends FetchJSONOptions {
   readonly staleIfError: number;
 }
 
+const REMOTE_JWKS_OPTIONS = optionNames<RemoteJWKSOptions>()([
+  'timeout',
+  'cooldown',
+  'cacheMaxAge',
+  'staleIfError',
+  'maxBytes',
+  'fetch',
+  'headers',
+]);
+
 export function settings(options: RemoteJWKSOptions | undefined): Settings {
   if (options !== undefined && (typeof options !== 'object' || options === null))
     throw new InvalidOptionError('options', 'must be an object');
+  checkOptionNames(options, REMOTE_JWKS_OPTIONS);
   const { timeout = 5, cooldown = 30, cacheMaxAge = 600, staleIfError = 3600, maxBytes = 1 << 20, headers = {} } = options ?? {};
   const ms = (value: unknown, option: string, min: number) => {
     const seconds = parseDuration(value, option);

@@ -80,7 +80,14 @@ declare module 'fastify' {
 }
 
 const plugin: FastifyPluginAsync<FastifyJwtkitOptions> = async (fastify, options) => {
-  const { sign, ...authOptions } = options;
+  // Fastify's own register options (encapsulation, logging) arrive here too; they are not ours to check.
+  const {
+    sign,
+    prefix: _prefix,
+    logLevel: _level,
+    logSerializers: _serializers,
+    ...authOptions
+  } = options as FastifyJwtkitOptions & Record<'prefix' | 'logLevel' | 'logSerializers', unknown>;
   const signer = sign === undefined ? undefined : createSigner(sign);
 
   const verifyWith = (authenticate: Authenticator<UserPayload>) =>
