@@ -49,23 +49,54 @@ export function readStdin(what: string, limit?: number): Buffer {
   }
 }
 
+/** A compact JWS or JWE as it is, which no path resembles closely enough to be read as one. */
+const COMPACT_TOKEN = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2,4}$/;
+
 /**
- * The token from an argument (`-` or nothing: stdin), with pasted noise around it removed. Input
- * over `MAX_INSPECT_INPUT_LENGTH` (256 KiB) is a usage error. Stdin is read up to three bytes a
- * character (the most UTF-8 takes for one UTF-16 unit), so a longer stream is refused unread.
+ * The token from an argument: the token itself, `@file`, `env:NAME`, or `-` (or nothing) for stdin;
+ * pasted noise around it is removed. Input over `MAX_INSPECT_INPUT_LENGTH` (256 KiB) is a usage
+ * error; stdin and files are read up to three bytes a character (the most UTF-8 takes for one
+ * UTF-16 unit), so a longer stream is refused unread. An argument that is a file's path rather
+ * than a token says so instead of being decoded as a broken token.
  */
 export function readToken(argument: string | undefined): string {
   const max = MAX_INSPECT_INPUT_LENGTH;
   const tooLarge = (size: string) =>
     new UsageError(`<token>: the input is ${size}, over the limit of ${max} characters (256 KiB); pass only the token`);
-  const stdin = argument === undefined || argument === '-' ? readStdin('<token>', 3 * max) : undefined;
-  if (stdin !== undefined && stdin.length > 3 * max) throw tooLarge(`more than ${3 * max} bytes`);
-  const text = stdin === undefined ? (argument as string) : stdin.toString('utf8');
+  let bytes: Buffer | undefined;
+  if (argument === undefined || argument === '-') bytes = readStdin('<token>', 3 * max);
+  else if (argument.startsWith('@')) {
+    const size = fileSize(argument.slice(1));
+    if (size !== undefined && size > 3 * max) throw tooLarge(`${size} bytes`);
+    bytes = readSource(argument, '<token>').bytes;
+  } else if (argument.startsWith('env:')) bytes = readSource(argument, '<token>').bytes;
+  else if (
+    !COMPACT_TOKEN.test(argument) &&
+    !/\s/.test(argument) &&
+    (fileSize(argument) !== undefined || looksLikePath(argument))
+  ) {
+    // `jwtkit decode token.txt` would otherwise show "token.txt" as a token with three problems.
+    throw new UsageError(
+      `<token>: "${argument}" is a file path, not a token; to read the token from the file, write @${argument} (or pipe it: < ${argument})`,
+    );
+  }
+  if (bytes !== undefined && bytes.length > 3 * max) throw tooLarge(`more than ${3 * max} bytes`);
+  const text = bytes === undefined ? (argument as string) : bytes.toString('utf8');
   if (text.length > max) throw tooLarge(`${text.length} characters`);
   try {
     return extractToken(text).token;
   } catch (error) {
     throw new UsageError(`<token>: ${(error as Error).message}`);
+  }
+}
+
+/** The size of the regular file at `path`, or undefined when there is none. */
+function fileSize(path: string): number | undefined {
+  try {
+    const stats = statSync(path);
+    return stats.isFile() ? stats.size : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -153,31 +184,57 @@ export function loadMaterial(out: Output, value: string, flag: string, encoding?
   return material;
 }
 
-/** Claims from a JSON argument, `@file` or `-`, then `key=value` pairs on top. */
-export function readClaims(argument: string | undefined, pairs: readonly string[]): Record<string, unknown> {
-  let claims: Record<string, unknown> = {};
-  if (argument !== undefined) {
-    const text =
-      argument === '-'
-        ? readStdin('[claims]').toString('utf8')
-        : argument.startsWith('@')
-          ? readSource(argument, '[claims]').bytes.toString('utf8')
-          : argument;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new UsageError(`[claims]: not valid JSON (${(error as Error).message}); pass a JSON object, @file or -`);
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-      throw new UsageError('[claims]: must be a JSON object');
-    claims = value as Record<string, unknown>;
+function claimsText(argument: string): string {
+  return argument === '-'
+    ? readStdin('[claims]').toString('utf8')
+    : argument.startsWith('@')
+      ? readSource(argument, '[claims]').bytes.toString('utf8')
+      : argument;
+}
+
+function parseClaims(text: string, pairs: readonly string[]): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`[claims]: not valid JSON (${(error as Error).message}); pass a JSON object, @file or -`);
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UsageError('[claims]: must be a JSON object');
+  return addPairs(value as Record<string, unknown>, pairs);
+}
+
+function addPairs(claims: Record<string, unknown>, pairs: readonly string[]): Record<string, unknown> {
   for (const pair of pairs) {
     const [name, value] = splitPair(pair, '--claim');
     claims[name] = parseValue(value);
   }
   return claims;
+}
+
+/** Claims from a JSON argument, `@file` or `-`, then `key=value` pairs on top. */
+export function readClaims(argument: string | undefined, pairs: readonly string[]): Record<string, unknown> {
+  return argument === undefined ? addPairs({}, pairs) : parseClaims(claimsText(argument), pairs);
+}
+
+/** A compact JWS, with the line break `jwtkit sign` ends it with. */
+const SIGNED_JWT = /^\s*([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)\s*$/;
+
+/**
+ * What `encrypt` wraps: claims as `readClaims` reads them, or a signed JWT given the same ways
+ * (`jwtkit sign ... | jwtkit encrypt -`), which becomes a nested JWT. Claims cannot be added to a
+ * signed JWT, so `-c` pairs next to one are refused.
+ */
+export function readClaimsOrJWT(
+  argument: string | undefined,
+  pairs: readonly string[],
+): { claims: Record<string, unknown> } | { jwt: string } {
+  if (argument === undefined) return { claims: addPairs({}, pairs) };
+  const text = claimsText(argument);
+  const signed = SIGNED_JWT.exec(text)?.[1];
+  if (signed === undefined) return { claims: parseClaims(text, pairs) };
+  if (pairs.length > 0) throw new UsageError('--claim: a signed JWT is encrypted as it is; set its claims when signing it');
+  return { jwt: signed };
 }
 
 /** `name=value`, refusing a pair without `=` or without a name. */

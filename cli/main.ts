@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /**
- * `jwtkit`: decode, verify, sign, encrypt and inspect tokens; generate and convert keys. Exit codes:
- * 0 success, 1 invalid token (or failed operation), 2 usage error, 3 high-severity inspect finding.
+ * `jwtkit`: decode, verify, sign, encrypt and inspect tokens; generate and convert keys. One exit
+ * code rule for every command (docs/cli.md): 0 success, 1 the input was read and fails (an invalid
+ * token, a key that cannot do what was asked), 2 the command line or what it names is wrong,
+ * 3 a high-severity inspect finding.
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { completionScript, SHELLS } from './completion.js';
-import { EXIT, Output, UsageError } from './output.js';
+import { foreignOptionError } from './foreign-flags.js';
+import { EXIT, Output, surviveClosedPipes, UsageError } from './output.js';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(',').filter(Boolean)];
 const collectPairs = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -20,6 +23,7 @@ function version(): string {
 }
 
 const KEY_HELP = 'key: a file, @file, env:NAME or - (stdin); never the key itself';
+const TOKEN_HELP = 'the token, @file, env:NAME, or - (stdin)';
 const keyEncoding = () =>
   new Option('--key-encoding <encoding>', 'how a raw secret is written')
     .choices(['utf8', 'base64', 'base64url', 'hex'])
@@ -32,8 +36,8 @@ function examples(command: Command, lines: string[]): Command {
 function claimFlags(command: Command): Command {
   return command
     .option('-c, --claim <name=value>', 'a claim; the value is JSON when it parses as JSON (repeatable)', collectPairs)
-    .option('--exp <duration>', 'expires after this long: seconds or 15m, 1h, 7d')
-    .option('--nbf <duration>', 'not valid before now + this')
+    .option('--exp <time>', 'expiry: a duration (seconds, 15m, 1h, 7d) or a time (NumericDate, 2030-01-31T12:00:00Z)')
+    .option('--nbf <time>', 'not before: a duration from now or a time, like --exp')
     .option('--iss <issuer>', 'issuer claim')
     .option('--sub <subject>', 'subject claim')
     .option('--aud <audience>', 'audience claim (repeatable)', collect)
@@ -77,7 +81,7 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
   examples(
     program
       .command('decode')
-      .argument('[token]', 'the token, or - for stdin; pasted noise (Bearer, quotes, a header line) is fine')
+      .argument('[token]', `${TOKEN_HELP}; pasted noise (Bearer, quotes, a header line) is fine`)
       .description('show header and claims; NEVER verifies'),
     ['jwtkit decode eyJhbGciOi...', 'pbpaste | jwtkit decode', "jwtkit decode 'Authorization: Bearer eyJ...' --json"],
   ).action(act(async () => (await import('./commands/decode.js')).runDecode as never));
@@ -86,8 +90,12 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
     verifyFlags(
       program
         .command('verify')
-        .argument('[token]', 'the token, or - for stdin')
+        .argument('[token]', TOKEN_HELP)
         .description('verify signature and claims: exit 0 valid, 1 invalid, 2 usage error')
+        .option(
+          '--allow-weak-key',
+          'accept an HMAC secret shorter than the hash (debugging only: such a secret can be brute-forced)',
+        )
         .option('-k, --key <source>', `${KEY_HELP}; or a JWKS URL`)
         .option('--jwks <file|url>', 'a JWKS; the key is selected by kid')
         .option('--issuer-discovery <issuer>', "find the JWKS through the issuer's OpenID/OAuth metadata")
@@ -105,8 +113,9 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
     claimFlags(
       program
         .command('sign')
+        .alias('encode')
         .argument('[claims]', 'claims as JSON, @file or - (stdin)')
-        .description('sign claims as a JWT')
+        .description('sign claims as a JWT (alias: encode)')
         .option('-k, --key <source>', KEY_HELP)
         .option('-a, --alg <alg>', "algorithm (default: the key's; HS256 for a secret)")
         .option('--kid <kid>', 'key id header')
@@ -133,8 +142,8 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
       passwordFlags(
         program
           .command('encrypt')
-          .argument('[claims]', 'claims as JSON, @file or - (stdin)')
-          .description('encrypt claims as a JWE')
+          .argument('[claims]', 'claims as JSON, @file or - (stdin); or a signed JWT, which is wrapped (nested, cty JWT)')
+          .description('encrypt claims, or a signed JWT, as a JWE')
           .option(
             '-a, --alg <alg>',
             "key management: dir, A256KW, RSA-OAEP-256, ECDH-ES+A256KW, PBES2-HS256+A128KW, ... (default: the key's)",
@@ -151,6 +160,7 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
       'jwtkit encrypt \'{"sub":"ada"}\' --key dir.secret.json --exp 15m',
       'jwtkit encrypt -c sub=ada --password-file pass.txt',
       'jwtkit encrypt @claims.json --key rsa.public.json --alg RSA-OAEP-256 --enc A256GCM',
+      'jwtkit sign -c sub=ada --key es.private.json --exp 15m | jwtkit encrypt - --key rsa.public.json',
     ],
   ).action(act(async () => (await import('./commands/jwe.js')).runEncrypt as never));
 
@@ -159,23 +169,29 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
       passwordFlags(
         program
           .command('decrypt')
-          .argument('[token]', 'the JWE, or - for stdin')
+          .argument('[token]', `the JWE: ${TOKEN_HELP.slice('the token, '.length)}`)
           .description('decrypt a JWE and check its claims: exit 0 ok, 1 failed, 2 usage error')
           .option('-a, --alg <alg>', 'accepted key management algorithm (repeatable)', collect)
-          .option('-e, --enc <enc>', 'accepted content encryption (repeatable)', collect),
+          .option('-e, --enc <enc>', 'accepted content encryption (repeatable)', collect)
+          .option(
+            '--verify-key <source>',
+            'for a nested JWT (cty JWT): the key that verifies the signed JWT inside; a file, @file, env:NAME, - or a JWKS URL',
+          )
+          .option('--verify-alg <alg>', 'for a nested JWT: accepted signature algorithm (repeatable)', collect),
       ),
     ),
     [
       'jwtkit decrypt "$JWE" --key dir.secret.json',
       'jwtkit decrypt "$JWE" --password',
       'jwtkit decrypt - --key ec.private.json --alg ECDH-ES+A256KW < token.txt',
+      'jwtkit decrypt "$JWE" --key rsa.private.json --verify-key es.public.json',
     ],
   ).action(act(async () => (await import('./commands/jwe.js')).runDecrypt as never));
 
   examples(
     program
       .command('inspect')
-      .argument('[token]', 'the token, or - for stdin')
+      .argument('[token]', TOKEN_HELP)
       .description('security review of a token: exit 3 when a high-severity finding exists')
       .option('--max-lifetime <duration>', 'longest acceptable lifetime (default 24h)')
       .option('--max-size <characters>', 'largest acceptable token (default 4096)')
@@ -205,7 +221,8 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
       .option('-o, --out <prefix>', 'write <prefix>.private.* and <prefix>.public.* (or <prefix>.secret.*) instead of printing')
       .option('--kid <kid>', 'key id (default: the RFC 7638 thumbprint)')
       .option('--bits <n>', 'RSA modulus length (default 2048)')
-      .option('--crv <curve>', 'curve for ECDH-ES: P-256, P-384, P-521, X25519'),
+      .option('--crv <curve>', 'curve for ECDH-ES: P-256, P-384, P-521, X25519')
+      .option('--force', 'with --out: replace existing key files'),
     ['jwtkit keygen ES256 --out signing', 'jwtkit keygen RS256 --format pem --bits 3072', 'jwtkit keygen HS256 --format raw'],
   ).action(act(async () => (await import('./commands/keys.js')).runKeygen as never));
 
@@ -261,10 +278,10 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
     'jwtkit completion zsh > ~/.zfunc/_jwtkit   # a directory in your fpath',
     'jwtkit completion fish > ~/.config/fish/completions/jwtkit.fish',
   ]).action(async (shell: string) => {
-    await run(() => {
+    await run((out) => {
       if (!(SHELLS as readonly string[]).includes(shell))
         throw new UsageError(`<shell>: expected ${SHELLS.join(', ')}, got "${shell}"`);
-      process.stdout.write(completionScript(program, shell as (typeof SHELLS)[number]));
+      out.line(completionScript(program, shell as (typeof SHELLS)[number]).trimEnd());
       return EXIT.ok;
     });
   });
@@ -291,7 +308,8 @@ async function main(argv: string[]): Promise<number> {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
       // `jwtkit` or `jwtkit key` alone: commander printed the help to stderr.
       if (error.code === 'commander.help') return EXIT.usage;
-      const message = error.message.replace(/^error: /, '');
+      const message =
+        error.code === 'commander.unknownOption' ? foreignOptionError(error.message) : error.message.replace(/^error: /, '');
       return fallback.fail(new UsageError(`${message} (see jwtkit ${argv[0] ?? ''} --help)`.replace(/ +\(/, ' (')));
     }
     return fallback.fail(error);
@@ -299,4 +317,5 @@ async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
+surviveClosedPipes();
 process.exitCode = await main(process.argv.slice(2));

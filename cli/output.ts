@@ -36,6 +36,8 @@ const FLAGS: Readonly<Record<string, string>> = {
   contentEncryptionAlgorithms: '--enc',
   modulusLength: '--bits',
   crv: '--crv',
+  noTimestamp: '--no-iat',
+  verify: '--verify-key',
 };
 
 /** Runs `load` and turns a library error into a usage error that names `flag`. */
@@ -52,12 +54,35 @@ export async function blame<T>(flag: string, load: () => Promise<T> | T): Promis
 
 export const EXIT = { ok: 0, invalid: 1, usage: 2, findings: 3 } as const;
 
-/** Whether stdout gets ANSI colour: FORCE_COLOR wins, then NO_COLOR, then whether stdout is a terminal. */
+/**
+ * Whether a stream gets ANSI colour: NO_COLOR wins (no-color.org: a user who set it in their
+ * profile does not want colour, whatever a tool or CI template forces), then FORCE_COLOR, then
+ * whether the stream is a terminal.
+ */
 export function colourEnabled(env: NodeJS.ProcessEnv = process.env, tty = process.stdout.isTTY === true): boolean {
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
   return tty && env.TERM !== 'dumb';
+}
+
+const closedStreams = new Set<NodeJS.WriteStream>();
+
+/**
+ * A reader that goes away (`jwtkit keygen RS256 --format pem | head -3`) ends the output, not the
+ * command: EPIPE on stdout or stderr drops what is still to be written, and the exit code stays
+ * the command's own. Any other stream error is thrown as before.
+ */
+export function surviveClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+      closedStreams.add(stream);
+    });
+  }
+}
+
+function write(stream: NodeJS.WriteStream, text: string): void {
+  if (!closedStreams.has(stream)) stream.write(text);
 }
 
 const CODES = {
@@ -96,21 +121,21 @@ export class Output {
 
   /** A line of the requested output. */
   line(text = ''): void {
-    process.stdout.write(`${text}\n`);
+    write(process.stdout, `${text}\n`);
   }
 
   /** The whole result in `--json` mode. */
   result(value: unknown): void {
-    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    write(process.stdout, `${JSON.stringify(value, null, 2)}\n`);
   }
 
   /** A note or warning: stderr, never mixed with the output. */
   note(text: string): void {
-    process.stderr.write(`${text}\n`);
+    write(process.stderr, `${text}\n`);
   }
 
   warn(text: string): void {
-    process.stderr.write(`${this.colourFor(process.stderr.isTTY) ? `\u001b[33mwarning\u001b[39m` : 'warning'}: ${text}\n`);
+    write(process.stderr, `${this.colourFor(process.stderr.isTTY) ? `\u001b[33mwarning\u001b[39m` : 'warning'}: ${text}\n`);
   }
 
   /** Prints an error (stdout as JSON with `--json`, else stderr) and returns the exit code it calls for. */
@@ -118,7 +143,8 @@ export class Output {
     const { code, message, exit } = describeError(error);
     if (this.json) this.result({ ok: false, error: { code, message } });
     else
-      process.stderr.write(
+      write(
+        process.stderr,
         `${this.colourFor(process.stderr.isTTY) ? `\u001b[31merror\u001b[39m` : 'error'}: ${message}${code === 'ERR_USAGE' ? '' : ` (${code})`}\n`,
       );
     return exit;

@@ -43,8 +43,10 @@ export async function runInspect(out: Output, argument: string | undefined, flag
   });
   const high = findings.filter((finding) => finding.severity === 'high').length;
   if (out.json)
+    // ok: the review ran (an error document has ok: false); passed: no high-severity finding (exit 0, not 3).
     out.result({
-      ok: high === 0,
+      ok: true,
+      passed: high === 0,
       findings,
       counts: Object.fromEntries(SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length])),
     });

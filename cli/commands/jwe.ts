@@ -1,8 +1,8 @@
 /** `jwtkit encrypt` and `jwtkit decrypt`: compact JWE, with a key or a PBES2 password. */
 import { decryptJWT, encryptJWT, type Key } from 'jwtkit';
 import { dissectToken, jweKeyAlgorithm } from 'jwtkit/inspect';
-import { loadMaterial, readClaims, readPassword, readToken, type SecretEncoding } from '../input.js';
-import { keyFrom, verificationKey } from '../keys.js';
+import { loadMaterial, readClaimsOrJWT, readPassword, readToken, type SecretEncoding } from '../input.js';
+import { keyFrom, loadVerificationKey, verificationKey } from '../keys.js';
 import { blame, EXIT, type Output, reportVerdict, UsageError } from '../output.js';
 import { type ClaimFlags, claimOptions } from './sign.js';
 import { type VerifyFlags, verifyOptions } from './verify.js';
@@ -27,6 +27,8 @@ export interface EncryptFlags extends ClaimFlags, KeyOrPasswordFlags {
 export interface DecryptFlags extends KeyOrPasswordFlags, Omit<VerifyFlags, 'alg' | 'key'> {
   alg?: string[];
   enc?: string[];
+  verifyKey?: string;
+  verifyAlg?: string[];
 }
 
 const DEFAULT_PBES2 = 'PBES2-HS256+A128KW';
@@ -54,13 +56,14 @@ async function keyOrPassword(
 }
 
 export async function runEncrypt(out: Output, argument: string | undefined, flags: EncryptFlags): Promise<number> {
-  const claims = readClaims(argument, flags.claim ?? []);
+  const input = readClaimsOrJWT(argument, flags.claim ?? []);
+  const claims = 'jwt' in input ? undefined : input.claims;
   const key = await keyOrPassword(out, flags, flags.alg, flags.enc, 'encrypt');
   const p2c = flags.p2c === undefined ? undefined : Number(flags.p2c);
   if (p2c !== undefined && !Number.isSafeInteger(p2c)) throw new UsageError(`--p2c: expected a whole number, got "${flags.p2c}"`);
   const token = await blame('--alg/--enc', () =>
-    encryptJWT(claims, key, {
-      ...claimOptions(flags),
+    encryptJWT(claims ?? (input as { jwt: string }).jwt, key, {
+      ...claimOptions(out, flags, claims),
       ...(flags.enc !== undefined && { enc: flags.enc }),
       ...(flags.kid !== undefined && { kid: flags.kid }),
       ...(flags.typ !== undefined && { typ: flags.typ }),
@@ -82,8 +85,24 @@ export async function runDecrypt(out: Output, argument: string | undefined, flag
   const bound = flags.alg === undefined ? named(header?.alg) : flags.alg.length === 1 ? flags.alg[0] : undefined;
   const enc = flags.enc === undefined ? named(header?.enc) : flags.enc.length === 1 ? flags.enc[0] : undefined;
   const key = await keyOrPassword(out, flags, bound, enc, 'decrypt');
+  if (flags.verifyAlg !== undefined && flags.verifyKey === undefined)
+    throw new UsageError('--verify-alg: goes with --verify-key, the key that verifies the inner signed JWT');
+  // A nested JWT (cty JWT, what `encrypt` makes of a signed JWT) is verified inside with its own key.
+  const verify =
+    flags.verifyKey === undefined
+      ? undefined
+      : {
+          key: await loadVerificationKey(
+            out,
+            flags.verifyKey,
+            '--verify-key',
+            flags.verifyAlg?.length === 1 ? flags.verifyAlg[0] : undefined,
+          ),
+          ...(flags.verifyAlg !== undefined && { algorithms: flags.verifyAlg }),
+        };
   const options = {
     ...verifyOptions({ ...flags, alg: undefined }),
+    ...(verify !== undefined && { verify }),
     ...(flags.alg !== undefined && { keyManagementAlgorithms: flags.alg }),
     ...(flags.enc !== undefined && { contentEncryptionAlgorithms: flags.enc }),
   };

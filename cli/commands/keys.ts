@@ -1,5 +1,5 @@
 /** Key work: `keygen`, `key convert`, `thumbprint` and `jwks` (build one, or show a local or remote one). */
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import {
   exportKey,
   generateKeyPair,
@@ -34,11 +34,35 @@ export interface KeygenFlags {
   kid?: string;
   bits?: string;
   crv?: string;
+  force?: boolean;
 }
 
-function writePrivate(path: string, text: string): void {
-  writeFileSync(path, text, { mode: 0o600 });
-  chmodSync(path, 0o600); // an existing file keeps its mode on write
+/**
+ * Refuses to replace key files unless `--force`: overwriting a private key loses it, and every
+ * token it signed or key it wrapped with it. All files are checked before any is written, so a
+ * refusal leaves nothing half done.
+ */
+function checkOverwrite(paths: readonly string[], force: boolean | undefined): void {
+  if (force === true) return;
+  const existing = paths.filter((path) => existsSync(path));
+  if (existing.length > 0)
+    throw new UsageError(
+      `--out: ${existing.map((path) => `"${path}"`).join(' and ')} already exist${existing.length === 1 ? 's' : ''}; pass --force to replace, or choose another prefix`,
+    );
+}
+
+function writeFile(path: string, text: string, mode: number, force: boolean | undefined): void {
+  try {
+    // 'wx' fails if the file appeared since checkOverwrite (O_EXCL): never replace without --force.
+    writeFileSync(path, text, { mode, flag: force === true ? 'w' : 'wx' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new UsageError(`--out: "${path}" already exists; pass --force to replace it`);
+    if (code === 'ENOENT') throw new UsageError(`--out: cannot write "${path}": no such directory`);
+    if (code === 'EACCES') throw new UsageError(`--out: cannot write "${path}": permission denied`);
+    throw error;
+  }
+  chmodSync(path, mode); // an existing file (--force) keeps its mode on write
 }
 
 /** A secret's JWK with a kid: the given one, else its RFC 7638 thumbprint. */
@@ -56,7 +80,8 @@ export async function runKeygen(out: Output, alg: string, flags: KeygenFlags): P
     const text = format === 'raw' ? (jwk.k as string) : JSON.stringify(jwk, null, 2);
     if (flags.out !== undefined) {
       const path = `${flags.out}${format === 'raw' ? '.secret' : '.secret.json'}`;
-      writePrivate(path, `${text}\n`);
+      checkOverwrite([path], flags.force);
+      writeFile(path, `${text}\n`, 0o600, flags.force);
       if (out.json) out.result({ ok: true, kid: jwk.kid, files: { secret: path } });
       else out.note(`wrote ${path} (mode 600), kid ${jwk.kid}`);
     } else if (out.json) out.result({ ok: true, kid: jwk.kid, secret: format === 'raw' ? text : jwk });
@@ -83,8 +108,9 @@ export async function runKeygen(out: Output, alg: string, flags: KeygenFlags): P
   if (flags.out !== undefined) {
     const extension = format === 'pem' ? 'pem' : 'json';
     const files = { private: `${flags.out}.private.${extension}`, public: `${flags.out}.public.${extension}` };
-    writePrivate(files.private, `${texts.private.trimEnd()}\n`);
-    writeFileSync(files.public, `${texts.public.trimEnd()}\n`, { mode: 0o644 });
+    checkOverwrite([files.private, files.public], flags.force);
+    writeFile(files.private, `${texts.private.trimEnd()}\n`, 0o600, flags.force);
+    writeFile(files.public, `${texts.public.trimEnd()}\n`, 0o644, flags.force);
     if (out.json) out.result({ ok: true, kid, files });
     else out.note(`wrote ${files.private} (mode 600) and ${files.public}, kid ${kid}`);
   } else if (out.json) {
@@ -185,8 +211,22 @@ export async function runJWKSBuild(out: Output, sources: readonly string[], flag
   return 0;
 }
 
+/**
+ * The bit length of an RSA modulus from its JWK `n`: the position of its highest set bit, not the
+ * base64url length (342 characters hold 2,052 bits, and a leading zero byte adds eight more).
+ */
+export function modulusBits(n: string): number | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(n)) return undefined;
+  const bytes = Buffer.from(n, 'base64url');
+  let first = 0;
+  while (first < bytes.length && bytes[first] === 0) first++;
+  if (first === bytes.length) return 0;
+  return (bytes.length - first - 1) * 8 + (32 - Math.clz32(bytes[first] as number));
+}
+
 function describeJWK(jwk: JWK): string {
-  const size = jwk.crv ?? (typeof jwk.n === 'string' ? `${Math.round((jwk.n.length * 6) / 8) * 8} bits` : '');
+  const bits = typeof jwk.n === 'string' ? modulusBits(jwk.n) : undefined;
+  const size = jwk.crv ?? (bits === undefined ? '' : `${bits} bits`);
   return [jwk.kid ?? '(no kid)', jwk.kty, size, jwk.alg ?? '', jwk.use ?? ''].filter((part) => part !== '').join('  ');
 }
 
@@ -205,7 +245,13 @@ export async function runJWKSShow(out: Output, source: string): Promise<number> 
     })),
   );
   if (out.json) {
-    out.result({ ok: true, keys: rows.map(({ jwk, thumbprint }) => ({ ...jwk, thumbprint })) });
+    out.result({
+      ok: true,
+      keys: rows.map(({ jwk, thumbprint }) => {
+        const bits = typeof jwk.n === 'string' ? modulusBits(jwk.n) : undefined;
+        return { ...jwk, thumbprint, ...(bits !== undefined && { bits }) };
+      }),
+    });
     return 0;
   }
   out.line(`${jwks.keys.length} key${jwks.keys.length === 1 ? '' : 's'}`);

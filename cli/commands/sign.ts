@@ -4,7 +4,7 @@ import { type ClaimSetOptions, type JWSHeader, signJWT } from 'jwtkit';
 import { loadMaterial, parseValue, readClaims, type SecretEncoding, splitPair } from '../input.js';
 import { keyFrom } from '../keys.js';
 import { type Output, UsageError } from '../output.js';
-import { durationFlag } from './verify.js';
+import { parseTimeFlag } from '../times.js';
 
 export interface ClaimFlags {
   claim?: string[];
@@ -26,11 +26,29 @@ export interface SignFlags extends ClaimFlags {
   keyEncoding?: SecretEncoding;
 }
 
-/** The registered-claim flags as the library's claim options. */
-export function claimOptions(flags: ClaimFlags): ClaimSetOptions {
+/**
+ * The registered-claim flags as the library's claim options. A moment given to `--exp`/`--nbf`
+ * goes into `claims` directly (the library's options are durations); one the claims already set
+ * is refused, as the library refuses `expiresIn` next to an `exp`.
+ */
+export function claimOptions(out: Output, flags: ClaimFlags, claims: Record<string, unknown> | undefined): ClaimSetOptions {
   const options: ClaimSetOptions = {};
-  if (flags.exp !== undefined) options.expiresIn = durationFlag(flags.exp);
-  if (flags.nbf !== undefined) options.notBefore = durationFlag(flags.nbf);
+  for (const [flag, value, claim, option] of [
+    ['--exp', flags.exp, 'exp', 'expiresIn'],
+    ['--nbf', flags.nbf, 'nbf', 'notBefore'],
+  ] as const) {
+    if (value === undefined) continue;
+    const time = parseTimeFlag(flag, value);
+    if ('duration' in time) {
+      options[option] = time.duration;
+      continue;
+    }
+    if (claims === undefined) throw new UsageError(`${flag}: a signed JWT is encrypted as it is; set ${claim} when signing it`);
+    if (claims[claim] !== undefined) throw new UsageError(`${flag}: "${claim}" is set both in the claims and by ${flag}`);
+    claims[claim] = time.at;
+    if (claim === 'exp' && time.at <= Date.now() / 1000)
+      out.warn(`--exp: ${new Date(time.at * 1000).toISOString()} is in the past; the token is expired from the start`);
+  }
   if (flags.iss !== undefined) options.issuer = flags.iss;
   if (flags.sub !== undefined) options.subject = flags.sub;
   if (flags.aud !== undefined) options.audience = flags.aud.length === 1 ? (flags.aud[0] as string) : flags.aud;
@@ -56,7 +74,7 @@ export async function runSign(out: Output, argument: string | undefined, flags: 
   const key = await keyFrom(loadMaterial(out, flags.key, '--key', flags.keyEncoding), '--key', flags.alg);
   const header = headerFlags(flags.header);
   const token = await signJWT(claims, key, {
-    ...claimOptions(flags),
+    ...claimOptions(out, flags, claims),
     ...(flags.kid !== undefined && { kid: flags.kid }),
     ...(flags.typ !== undefined && { typ: flags.typ }),
     ...(header !== undefined && { header: header as JWSHeader }),

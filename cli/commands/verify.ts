@@ -1,9 +1,8 @@
 /** `jwtkit verify`: exit 0 when the token verifies, 1 when it does not (with the code), 2 on bad usage. */
-import { type KeyOrResolver, type VerifyJWTOptions, verifyJWT } from 'jwtkit';
-import type { SecretEncoding } from '../input.js';
-import { readToken } from '../input.js';
+import { importKey, type Key, type KeyOrResolver, type VerifyJWTOptions, verifyJWT } from 'jwtkit';
+import { loadMaterial, readToken, type SecretEncoding } from '../input.js';
 import { discoverJWKS, loadVerificationKey } from '../keys.js';
-import { type Output, reportVerdict, UsageError } from '../output.js';
+import { blame, type Output, reportVerdict, UsageError } from '../output.js';
 
 export interface VerifyFlags {
   key?: string;
@@ -18,6 +17,39 @@ export interface VerifyFlags {
   leeway?: string;
   require?: string[];
   keyEncoding?: SecretEncoding;
+  allowWeakKey?: boolean;
+}
+
+const WEAK_HINT = '; to check a token signed with it anyway (debugging only), add --allow-weak-key';
+
+/**
+ * `--allow-weak-key`: the `--key` secret imported with the library's `unsafeAllowShortSecret`, and
+ * a warning every time it is short, naming what it means. Only HMAC secrets: no flag accepts a
+ * short RSA key or turns key material into a secret.
+ */
+async function weakSecret(out: Output, flags: VerifyFlags, alg: string | undefined): Promise<Key> {
+  if (flags.key === undefined || /^https?:\/\//i.test(flags.key))
+    throw new UsageError('--allow-weak-key: applies to an HMAC secret given with --key <file|@file|env:NAME|->');
+  const material = loadMaterial(out, flags.key, '--key', flags.keyEncoding);
+  const input =
+    material.kind === 'secret'
+      ? material.bytes
+      : material.kind === 'jwk' && material.jwk.kty === 'oct'
+        ? material.jwk
+        : undefined;
+  if (input === undefined)
+    throw new UsageError('--allow-weak-key: applies to HMAC secrets only; --key holds another kind of key');
+  const bound = alg ?? 'HS256';
+  if (!/^HS\d{3}$/.test(bound))
+    throw new UsageError(`--allow-weak-key: applies to HMAC secrets (HS256, HS384, HS512), not ${bound}`);
+  const key = await blame('--key', () => importKey(input, { alg: bound, unsafeAllowShortSecret: true }));
+  const size = input instanceof Uint8Array ? input.length : Math.floor(((input.k?.length ?? 0) * 3) / 4);
+  const needed = Number(bound.slice(2)) / 8;
+  if (size < needed)
+    out.warn(
+      `--allow-weak-key: the ${size}-byte secret is under the ${needed} bytes ${bound} needs (RFC 7518 §3.2); anyone holding one token signed with it can find it by brute force and sign their own. Use this for debugging only, and replace the secret.`,
+    );
+  return key;
 }
 
 async function keySource(
@@ -29,12 +61,22 @@ async function keySource(
   if (given.length === 0)
     throw new UsageError('a key is needed: --key <file|@file|env:NAME|-|url>, --jwks <file|url> or --issuer-discovery <issuer>');
   if (given.length > 1) throw new UsageError(`${given.join(' and ')} cannot be combined; pass one key source`);
+  if (flags.allowWeakKey === true) {
+    if (given[0] !== '--key') throw new UsageError('--allow-weak-key: applies to an HMAC secret given with --key, not a key set');
+    return { key: await weakSecret(out, flags, alg) };
+  }
   if (flags.issuerDiscovery !== undefined) {
     const { issuer, jwksURI } = await discoverJWKS(flags.issuerDiscovery, '--issuer-discovery');
     return { key: await loadVerificationKey(out, jwksURI, '--issuer-discovery', alg), issuer };
   }
   if (flags.jwks !== undefined) return { key: await loadVerificationKey(out, flags.jwks, '--jwks', alg) };
-  return { key: await loadVerificationKey(out, flags.key as string, '--key', alg, flags.keyEncoding) };
+  try {
+    return { key: await loadVerificationKey(out, flags.key as string, '--key', alg, flags.keyEncoding) };
+  } catch (error) {
+    if (error instanceof UsageError && error.code === 'ERR_KEY_WEAK' && /needs a secret/.test(error.message))
+      throw new UsageError(`${error.message}${WEAK_HINT}`, error.code);
+    throw error;
+  }
 }
 
 export function verifyOptions(flags: VerifyFlags, discoveredIssuer?: string): VerifyJWTOptions {

@@ -10,7 +10,13 @@ import { after, describe, it } from 'node:test';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown>; version: string };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  exports: Record<string, unknown>;
+  version: string;
+  repository?: unknown;
+  homepage?: unknown;
+  bugs?: unknown;
+};
 const run = (command: string, args: string[]) =>
   spawnSync(command, args, {
     cwd: root,
@@ -19,6 +25,19 @@ const run = (command: string, args: string[]) =>
     env: { ...process.env, npm_config_update_notifier: 'false' },
   });
 const entryPoints = Object.keys(pkg.exports).filter((name) => name !== './package.json' && !name.endsWith('.html'));
+
+/** The README's relative link targets (files, without #fragments), as package paths. */
+function readmeLinks(): string[] {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1] as string);
+  return [
+    ...new Set(
+      targets
+        .filter((target) => !/^(?:[a-z]+:|#)/i.test(target))
+        .map((target) => target.replace(/#.*$/, '').replace(/^\.\//, '')),
+    ),
+  ];
+}
 
 describe('the published package', () => {
   const work = mkdtempSync(join(tmpdir(), 'jwtkit-pack-'));
@@ -54,11 +73,15 @@ describe('the published package', () => {
     }
   });
 
-  it('packs the built library, the CLI, the debugger page and the docs it names, and no tests, fixtures or sources', () => {
+  const pack = () => {
     const result = run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts']);
     assert.equal(result.status, 0, result.stderr);
-    const [packed] = JSON.parse(result.stdout) as Array<{ files: Array<{ path: string }> }>;
-    const files = (packed?.files ?? []).map((file) => file.path);
+    const [packed] = JSON.parse(result.stdout) as Array<{ files: Array<{ path: string }>; size: number }>;
+    return { files: (packed?.files ?? []).map((file) => file.path), size: packed?.size ?? 0 };
+  };
+
+  it('packs the built library, the CLI, the debugger page and the docs it names, and no tests, fixtures or sources', () => {
+    const { files } = pack();
     for (const required of [
       'package.json',
       'README.md',
@@ -71,12 +94,33 @@ describe('the published package', () => {
     ]) {
       assert.ok(files.includes(required), `${required} is packed`);
     }
-    const unwanted = files.filter((file) =>
-      /^(src|test|bench|examples|scripts|ui|cli|docs|build)\/|^dist\/(test|bench|examples|scripts)\/|vectors|fixtures|\.test\.|\.tsbuildinfo$/.test(
-        file,
-      ),
+    // The docs and examples the README links to are packed (see the next test); nothing else of them.
+    const linked = new Set(readmeLinks());
+    const unwanted = files.filter(
+      (file) =>
+        !(/^docs\/(?:[^/]+\.md|migration\/[^/]+\.md|api\/.+\.md)$/.test(file) || linked.has(file)) &&
+        /^(src|test|bench|examples|scripts|ui|cli|docs|build)\/|^dist\/(test|bench|examples|scripts)\/|vectors|fixtures|\.test\.|\.tsbuildinfo$/.test(
+          file,
+        ),
     );
-    assert.deepEqual(unwanted, [], 'nothing but the library is packed');
+    assert.deepEqual(unwanted, [], 'nothing but the library and the documents the README links to is packed');
+  });
+
+  it('resolves every relative link of the README inside the package; a small tarball; no invented URLs', () => {
+    // No public repository URL is known, so relative links are kept and their targets shipped
+    // (docs/decisions.md, "README links and package URLs"): they resolve in node_modules/jwtkit and
+    // on any site that serves the tarball's files. repository, homepage and bugs come together,
+    // with real https URLs, or not at all.
+    const { files, size } = pack();
+    const links = readmeLinks();
+    assert.ok(links.length > 20, `the README's links were found (${links.length})`);
+    const missing = links.filter((link) => !files.includes(link));
+    assert.deepEqual(missing, [], 'README links whose target is not packed');
+    assert.ok(size < 800_000, `the packed tarball is ${size} bytes`);
+    const urls = [pkg.repository, pkg.homepage, pkg.bugs];
+    const present = urls.filter((value) => value !== undefined);
+    assert.ok(present.length === 0 || present.length === 3, 'repository, homepage and bugs come together');
+    for (const value of present) assert.match(JSON.stringify(value), /"(?:git\+)?https:\/\/(?!example\.)/);
   });
 
   it('has a jsr.json for Deno users that `deno publish --dry-run` accepts, at the npm version', () => {

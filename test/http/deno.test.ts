@@ -6,4 +6,6 @@ import { describeAdapter } from './scenarios.js';
 
 describeAdapter('Hono on Deno.serve (jwtkit/hono)', 'json', async () => denoServe(honoApp().fetch));
 describeAdapter('fetch handler on Deno.serve (jwtkit/http withAuth)', 'json', async () => denoServe(fetchApp()));
-describeAdapter('Oak on Deno (jwtkit/oak)', 'text', startOak);
+describeAdapter('Oak on Deno (jwtkit/oak)', 'json', startOak);
+
+import './oak-log.js';

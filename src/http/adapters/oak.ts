@@ -1,8 +1,10 @@
 /**
- * `jwtkit/oak`: middleware for Oak (Deno). The payload goes on `ctx.state.user` and the result on
- * `ctx.state.auth`. Oak clears the response headers before it answers a thrown error and copies
- * only the error's own `headers` when they are a `Headers` instance, so the challenge travels there.
- * A CORS preflight is answered here (204) and never reaches the next middleware.
+ * `jwtkit/oak`: middleware for Oak (Deno, and its npm build on Node). The payload goes on
+ * `ctx.state.user` and the result on `ctx.state.auth`. A refusal is answered here, like the other
+ * adapters answer it: the status, the `WWW-Authenticate` challenge and the JSON body (or what
+ * `onError` made of them). It is not thrown: Oak would answer a thrown error as text and, in a
+ * default `new Application()`, log `[uncaught application error]` with a stack trace for every
+ * 401. A CORS preflight is answered the same way (204) and never reaches the next middleware.
  */
 import type { JWTPayload } from '../../index.js';
 import { type AuthOptions, type AuthResult, createAuthenticator } from '../authenticate.js';
@@ -22,14 +24,14 @@ export interface AuthState<P extends object = JWTPayload> {
   auth?: AuthResult<P>;
 }
 
-/** Oak reads `status`, `expose` and `headers` of a thrown error; the headers must be a `Headers` instance. */
-function forOak(error: AuthError, ctx: OakContextLike): AuthError {
-  // Oak tests `instanceof Headers` against its own class: the global one in its Deno build, undici's
-  // in its npm build. The response's headers are made by that class, so the copy is too.
-  const HeadersClass = ctx.response.headers.constructor as typeof Headers;
-  const headers = new HeadersClass(error.headers);
-  Object.defineProperty(error, 'headers', { value: headers, writable: true, enumerable: true, configurable: true });
-  return error;
+/** Writes the AuthError's status, challenge and body on Oak's response. */
+function answer(error: AuthError, ctx: OakContextLike): void {
+  const { headers, text } = error.serialize();
+  const target = ctx.response.headers as Headers;
+  for (const [name, value] of Object.entries(headers)) target.set(name, value);
+  ctx.response.status = error.status;
+  // The serialized text, not the object: Oak would otherwise pick its own content type.
+  if (text !== undefined) ctx.response.body = text;
 }
 
 /**
@@ -56,10 +58,7 @@ export function jwtAuth<P extends object = JWTPayload>(
       auth = await authenticate({ method, headers, url });
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
-      if (!error.preflight) throw forOak(error, ctx);
-      const headers = ctx.response.headers as Headers;
-      for (const [name, value] of Object.entries(error.headers)) headers.set(name, value);
-      ctx.response.status = error.status;
+      answer(error, ctx);
       return;
     }
     if (auth !== undefined) {

@@ -5,9 +5,27 @@ import { jwtAuth } from 'jwtkit/oak';
 import { answer, FALLBACK, LOGIN_TOKEN, LOGINS, ROUTES, type Server } from './routes.js';
 import { accepting, freeDenoPort } from './servers.js';
 
+/** Serves `app` on a free port of 127.0.0.1 until `close`. */
+export async function serveOak(app: Application): Promise<Server> {
+  const controller = new AbortController();
+  const port = freeDenoPort();
+  const listening = app.listen({ hostname: '127.0.0.1', port, signal: controller.signal });
+  const url = `http://127.0.0.1:${port}`;
+  await accepting(`${url}/none`);
+  return {
+    url,
+    // Oak's npm build stops listening on abort but never ends its request stream, so `listening`
+    // stays pending: it is not awaited.
+    close: async () => {
+      controller.abort();
+      void listening;
+    },
+  };
+}
+
 export async function startOak(): Promise<Server> {
-  // Oak logs every error a middleware throws unless told not to; refusals are expected here.
-  const app = new Application({ logErrors: false });
+  // A default Application, as users write it: refusals must not reach Oak's error log.
+  const app = new Application();
   const guards = new Map(
     (Object.entries(ROUTES) as [string, AuthOptions][]).map(([route, options]) => [`/${route}`, jwtAuth(options)]),
   );
@@ -24,18 +42,5 @@ export async function startOak(): Promise<Server> {
       ctx.response.body = answer(ctx.state.auth);
     });
   });
-  const controller = new AbortController();
-  const port = freeDenoPort();
-  const listening = app.listen({ hostname: '127.0.0.1', port, signal: controller.signal });
-  const url = `http://127.0.0.1:${port}`;
-  await accepting(`${url}/none`);
-  return {
-    url,
-    // Oak's npm build stops listening on abort but never ends its request stream, so `listening`
-    // stays pending: it is not awaited.
-    close: async () => {
-      controller.abort();
-      void listening;
-    },
-  };
+  return serveOak(app);
 }
