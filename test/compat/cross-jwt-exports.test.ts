@@ -176,12 +176,12 @@ describe('compat/cross-jwt: the Result API', () => {
           // A random string never validates (positive control below), and is always an Err, never a rejection.
           assert.equal(result.isErr(), true);
           let threw = false;
-        try {
-          cross.unsafeParseJWT(jwt);
-        } catch {
-          threw = true;
-        }
-        assert.equal(cross.unsafeParseJWTSafe(jwt).isErr(), threw);
+          try {
+            cross.unsafeParseJWT(jwt);
+          } catch {
+            threw = true;
+          }
+          assert.equal(cross.unsafeParseJWTSafe(jwt).isErr(), threw);
         },
       ),
       { numRuns: 60 },
