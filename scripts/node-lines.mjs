@@ -81,7 +81,8 @@ export async function ensureNodeLine(version) {
   );
   if (code !== 0 || !existsSync(scratchBinary)) {
     rmSync(scratch, { recursive: true, force: true });
-    const reason = output.trim().split('\n').slice(-3).join(' ').slice(0, 400) || `npm exited with ${code}`;
+    const lines = output.split('\n').map((line) => line.replace(/^(npm (error|ERR!) )+/, '').trim());
+    const reason = lines.filter(Boolean).slice(0, 2).join(' ').slice(0, 300) || `npm exited with ${code}`;
     return {
       ok: false,
       binary,
