@@ -23,6 +23,11 @@ out.ed448 = {
   publicJwk: edPub.export({ format: 'jwk' }),
   privateJwk: edPriv.export({ format: 'jwk' }),
 };
+// A token signed with the ML-DSA-44 key, for runs whose own runtime cannot sign one (the debugger
+// test runs on the machine's Node, which may lack ML-DSA, against Chromium, which has it).
+const segment = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const input = `${segment({ alg: 'ML-DSA-44', kid: 'pq-1' })}.${segment({ sub: 'pq' })}`;
+const token = `${input}.${crypto.sign(null, Buffer.from(input), crypto.createPrivateKey(out.mldsa44.pkcs8)).toString('base64url')}`;
 const ts = `// Test keys for ML-DSA-44 (from the seed 0x2c x 32) and Ed448 (from the private key 0x48 x 57),
 // exported by node:crypto on Node 24.22: the same seed gives the same key on any runtime, so a run
 // without ML-DSA can still hand these to the classifier. Test keys only: never use them elsewhere.
@@ -30,5 +35,8 @@ const ts = `// Test keys for ML-DSA-44 (from the seed 0x2c x 32) and Ed448 (from
 import type { KeyFixture } from './key-fixtures.js';
 
 export const PQ_KEYS: { mldsa44: KeyFixture; ed448: KeyFixture } = ${JSON.stringify(out, null, 2)};
+
+/** An ML-DSA-44 token (kid pq-1, sub pq, no exp) signed with PQ_KEYS.mldsa44. */
+export const MLDSA44_TOKEN = ${JSON.stringify(token)};
 `;
 process.stdout.write(ts);
