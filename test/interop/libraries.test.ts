@@ -184,3 +184,19 @@ describe('interop with raw node:crypto', () => {
     assert.equal((await verifyJWT(`${input}.${signature}`, KEYS.secp256k1.spki)).payload.sub, 'k1');
   });
 });
+
+describe('RFC 7638 thumbprints agree with jose', () => {
+  it('for AKP (ML-DSA) and Ed448 keys, private halves included, on every line', async () => {
+    const { jwkThumbprint } = await import('jwtkit');
+    const { PQ_KEYS } = await import('../support/pq-key-fixtures.js');
+    for (const fixture of [PQ_KEYS.mldsa44, PQ_KEYS.ed448]) {
+      const expected = await jose.calculateJwkThumbprint(fixture.publicJwk as jose.JWK);
+      assert.equal(await jwkThumbprint(fixture.publicJwk), expected);
+      assert.equal(await jwkThumbprint(fixture.privateJwk), expected);
+    }
+    // An AKP thumbprint covers the parameter set: the same pub under another alg is another key.
+    const other = { ...PQ_KEYS.mldsa44.publicJwk, alg: 'ML-DSA-65' };
+    assert.equal(await jwkThumbprint(other), await jose.calculateJwkThumbprint(other as jose.JWK));
+    assert.notEqual(await jwkThumbprint(other), await jwkThumbprint(PQ_KEYS.mldsa44.publicJwk));
+  });
+});
