@@ -228,6 +228,14 @@ export const nodeBackend: Backend = {
         return (data, signature) => verify(hash, bytes(data), options, signature);
       }
       case 'EdDSA':
+        if (alg.crv === 'Ed448') {
+          // RFC 8032 §5.2.7: bits 448-454 of R are unused and must be zero, and S < L leaves the last
+          // byte of S zero. Deno's node:crypto ignores them (Wycheproof ed448 tcId 63-65): a second
+          // encoding of one signature would verify.
+          return (data, signature) =>
+            ((signature[56] as number) & 0x7f) === 0 && signature[113] === 0 && verify(null, bytes(data), key, signature);
+        }
+        return (data, signature) => verify(null, bytes(data), key, signature);
       case 'ML-DSA':
         return (data, signature) => verify(null, bytes(data), key, signature);
     }

@@ -193,3 +193,32 @@ describe('ML-DSA keys serve their own parameter set only', () => {
     );
   });
 });
+
+describe('10. EdDSA malleability: Ed448', () => {
+  // RFC 8032 §5.1.7: L = 2^446 - 13818066809895115352007386748515426880336692474882178609894547503885.
+  const L = 2n ** 446n - 13818066809895115352007386748515426880336692474882178609894547503885n;
+  const littleEndian = (bytes: Uint8Array) => bytes.reduceRight((value, byte) => (value << 8n) | BigInt(byte), 0n);
+  const toLittleEndian = (value: bigint, length: number) =>
+    Uint8Array.from({ length }, (_, i) => Number((value >> BigInt(8 * i)) & 0xffn));
+
+  it(`refuses S + L and R with its unused bits set${mustSupport('Ed448') ? '' : ' (Ed448 refused with ERR_NOT_SUPPORTED here)'}`, async () => {
+    if (!mustSupport('Ed448')) {
+      await rejectsWith(importKey(ed448.spki), 'ERR_NOT_SUPPORTED');
+      return;
+    }
+    const token = await signJWT({ sub: 'ed448' }, ed448.pkcs8);
+    // Positive control: the genuine token verifies.
+    assert.equal((await verifyJWT(token, ed448.spki)).payload.sub, 'ed448');
+    const [h, p, s] = token.split('.') as [string, string, string];
+    const signature = fromB64u(s);
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), fc.integer({ min: 0, max: 6 }), async (addL, bit) => {
+        const forged = signature.slice();
+        if (addL) forged.set(toLittleEndian(littleEndian(signature.subarray(57)) + L, 57), 57);
+        else forged[56] = (forged[56] as number) | (1 << bit);
+        await rejectsWith(verifyJWT(`${h}.${p}.${b64u(forged)}`, ed448.spki), 'ERR_JWS_SIGNATURE_INVALID');
+      }),
+      { numRuns: 20 },
+    );
+  });
+});
