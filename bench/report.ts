@@ -1,7 +1,8 @@
 // Turns the JSON of bench runs (bench/jwt.ts --out) into tables, the target check, an SVG chart and
-// the README headline. `--from DIR` reads DIR/{node,deno,bun}.json; `--write` updates
-// docs/benchmarks.md, docs/benchmarks.svg, docs/bench/*.json and the README. Run by scripts/bench.mjs.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// the README headline. `--from DIR` reads DIR/{node,deno,bun}.json and the other Node lines'
+// DIR/node-<major>.json; `--write` updates docs/benchmarks.md, docs/benchmarks.svg, docs/bench/*.json
+// and the README. Run by scripts/bench.mjs. node.json is the headline line (Node 24, the current LTS).
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AlgRow, BenchResult, ScaleRow } from './jwt.js';
 import { opsText, pairedRatio, pairedRatioInterval, ratio, ratioText } from './measure.js';
 
@@ -9,12 +10,24 @@ const argv = process.argv.slice(2);
 const from = argv[argv.indexOf('--from') + 1] ?? 'build/bench';
 const write = argv.includes('--write');
 const root = new URL('../../', import.meta.url);
-const RUNTIMES = ['node', 'deno', 'bun'] as const;
+// The headline Node line, then the other Node lines (oldest first), then Deno and Bun.
+const otherLines = existsSync(from)
+  ? readdirSync(from)
+      .filter((name) => /^node-\d+\.json$/.test(name))
+      .sort((a, b) => Number.parseInt(a.slice(5), 10) - Number.parseInt(b.slice(5), 10))
+      .map((name) => name.slice(0, -5))
+  : [];
+const FILES = ['node', ...otherLines, 'deno', 'bun'];
 
-const runs: BenchResult[] = RUNTIMES.filter((runtime) => existsSync(`${from}/${runtime}.json`)).map(
-  (runtime) => JSON.parse(readFileSync(`${from}/${runtime}.json`, 'utf8')) as BenchResult,
-);
+/** Each run with the name of its file (node, node-22, deno, ...). */
+const runs: (BenchResult & { file: string })[] = FILES.filter((file) => existsSync(`${from}/${file}.json`)).map((file) => ({
+  ...(JSON.parse(readFileSync(`${from}/${file}.json`, 'utf8')) as BenchResult),
+  file,
+}));
 if (runs.length === 0) throw new Error(`no bench results in ${from}`);
+/** How a run is named in the tables: Node by its line, since there are several. */
+const label = (run: BenchResult & { file?: string }) =>
+  run.runtime === 'node' ? `node ${run.version.replace(/^v/, '').split('.')[0]}` : run.runtime;
 
 const CONTENDERS = [
   'jwtkit',
@@ -117,7 +130,7 @@ function targets(run: BenchResult): Target[] {
   ) => {
     const measured = r === undefined ? Number.NaN : rowRatio(r, ours, theirs);
     const interval: [number, number] = r?.rounds ? pairedRatioInterval(r.rounds, ours, theirs) : [Number.NaN, Number.NaN];
-    if (Number.isFinite(measured)) out.push({ runtime: run.runtime, what, measured, interval, goal });
+    if (Number.isFinite(measured)) out.push({ runtime: label(run), what, measured, interval, goal });
   };
   for (const r of run.algs ?? []) {
     add(`${r.alg} ${r.op}: jwtkit (web) / WebCrypto floor`, r, of('jwtkit (web)'), of('WebCrypto floor'), 0.9);
@@ -206,10 +219,39 @@ const missed = allTargets.filter((t) => t.measured < t.goal);
 const command = (run: BenchResult) =>
   `\`npm run bench -- --write\`${run.quick ? ' (quick mode)' : ''} on ${run.date}: ${run.runtime} ${run.version}, ${run.machine}`;
 
+const node = runs.find((run) => run.file === 'node');
 for (const run of runs) {
-  if (run.algs) sections.push(`### ${run.runtime}\n\n${command(run)}.\n\n${algTables(run)}`);
+  const title = run.runtime === 'node' ? `node ${run.version}${run === node ? ' (headline: the current LTS)' : ''}` : run.runtime;
+  if (run.algs) sections.push(`### ${title}\n\n${command(run)}.\n\n${algTables(run)}`);
 }
-const node = runs.find((run) => run.runtime === 'node');
+
+/**
+ * What changed between Node lines: jwtkit's best figure and the node:crypto floor on each line, as
+ * a multiple of the headline line's. node:crypto moves between releases (OpenSSL, V8), and jwtkit
+ * with it.
+ */
+function linesTable(): string {
+  const lines = runs.filter((run) => run.runtime === 'node' && run.algs);
+  if (node === undefined || lines.length < 2) return '';
+  const others = lines.filter((run) => run !== node);
+  const rows = (node.algs ?? []).map((base) => {
+    const cells = others.flatMap((run) => {
+      const row = run.algs?.find((r) => r.alg === base.alg && r.op === base.op);
+      if (row === undefined) return ['', ''];
+      return [ratioText(best(row.results) / best(base.results)), ratioText(bestFloor(row.results) / bestFloor(base.results))];
+    });
+    return [base.alg, base.op, opsText(best(base.results)), ...cells];
+  });
+  const header = [
+    'alg',
+    'op',
+    `jwtkit on ${label(node)} (ops/s)`,
+    ...others.flatMap((run) => [`jwtkit ${label(run)}`, `floor ${label(run)}`]),
+  ];
+  return `### Between Node lines\n\njwtkit's best figure (sync where it has one) and the fastest floor on each line, as a multiple of ${label(node)}'s (${node.version}): above 1.00x the line is faster. The other lines run the sign/verify table only${others.some((run) => run.quick) ? ', in quick mode' : ''}; read a difference under about 10% as noise.\n\n${table(header, rows, ['l', 'l', 'r', ...others.flatMap(() => ['r', 'r'] as const)])}`;
+}
+const between = linesTable();
+if (between !== '') sections.push(between);
 const extra: string[] = [];
 if (node?.cache) {
   extra.push(
@@ -292,7 +334,7 @@ console.log(body);
 if (write) {
   const docs = new URL('docs/', root);
   mkdirSync(new URL('bench/', docs), { recursive: true });
-  for (const run of runs) copyFileSync(`${from}/${run.runtime}.json`, new URL(`bench/${run.runtime}.json`, docs));
+  for (const run of runs) copyFileSync(`${from}/${run.file}.json`, new URL(`bench/${run.file}.json`, docs));
   if (node) writeFileSync(new URL('benchmarks.svg', docs), chart(node));
   const file = new URL('benchmarks.md', docs);
   const text = readFileSync(file, 'utf8');

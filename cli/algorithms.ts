@@ -21,6 +21,10 @@ export const SIGNATURE_ALGORITHMS = [
   'ES256K',
   'EdDSA',
   'Ed25519',
+  'Ed448',
+  'ML-DSA-44',
+  'ML-DSA-65',
+  'ML-DSA-87',
 ] as const satisfies readonly JWSAlgorithm[];
 
 export const KEY_MANAGEMENT_ALGORITHMS = [

@@ -208,7 +208,7 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
   examples(
     program
       .command('keygen')
-      .argument('<alg>', 'HS256, RS256, PS256, ES256, EdDSA, A256GCM (dir), A256KW, RSA-OAEP-256, ECDH-ES, ...')
+      .argument('<alg>', 'HS256, RS256, PS256, ES256, EdDSA, Ed448, ML-DSA-65, A256GCM (dir), A256KW, RSA-OAEP-256, ECDH-ES, ...')
       .description('generate a key pair or a secret (private files get mode 600)')
       .addOption(
         new Option(
@@ -223,7 +223,12 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
       .option('--bits <n>', 'RSA modulus length (default 2048)')
       .option('--crv <curve>', 'curve for ECDH-ES: P-256, P-384, P-521, X25519')
       .option('--force', 'with --out: replace existing key files'),
-    ['jwtkit keygen ES256 --out signing', 'jwtkit keygen RS256 --format pem --bits 3072', 'jwtkit keygen HS256 --format raw'],
+    [
+      'jwtkit keygen ES256 --out signing',
+      'jwtkit keygen RS256 --format pem --bits 3072',
+      'jwtkit keygen ML-DSA-65 --out pq',
+      'jwtkit keygen HS256 --format raw',
+    ],
   ).action(act(async () => (await import('./commands/keys.js')).runKeygen as never));
 
   const key = program.command('key').description('key conversion');

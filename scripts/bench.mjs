@@ -6,10 +6,16 @@
 // validation rule costs) and `--backends` (bench/backends.ts) run that benchmark on each runtime
 // instead (`npm run bench:rules`, `npm run bench:backends`). `--amplification` (bench/amplification.ts:
 // the worst 1 MiB JSON JWS and JWE under the caps) likewise; the full run ends with it on Node.
+//
+// Node runs on every supported line (scripts/node-lines.mjs): the current LTS, Node 24, is the
+// headline and runs every section (build/bench/node.json); the other lines (22, 26 and the
+// machine's own) run the sign/verify table with the same targets (build/bench/node-<major>.json).
+// A line that cannot be installed is skipped with the command that installs it.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureNodeLine, major, NODE_LINES } from './node-lines.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -19,10 +25,10 @@ const out = join(root, 'build', 'bench');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 /** Runs a compiled bench script on one runtime (with the GC exposed where it must be asked for); exits on failure. */
-function runOn(runtime, script, scriptArgs) {
+function runOn(runtime, script, scriptArgs, node = process.execPath) {
   const path = join(root, 'dist', 'bench', script);
   const commands = {
-    node: [process.execPath, ['--expose-gc', path]],
+    node: [node, ['--expose-gc', path]],
     deno: [bin('deno'), ['run', '-A', '--v8-flags=--expose-gc', path]],
     bun: [bin('bun'), [path]],
   };
@@ -41,13 +47,39 @@ if (single !== undefined) {
   process.exit(0);
 }
 
+/** The Node binary of each line, the headline (24, the current LTS) first; the machine's serves its own line. */
+async function nodeLines() {
+  const HEADLINE = '24';
+  const machine = major(process.versions.node);
+  const lines = [{ major: machine, binary: process.execPath, version: process.versions.node }];
+  for (const version of NODE_LINES) {
+    if (major(version) === machine) continue;
+    const installed = await ensureNodeLine(version);
+    if (installed.ok) lines.push({ major: major(version), binary: installed.binary, version });
+    else console.error(`SKIP node ${version}: ${installed.message}`);
+  }
+  const headline = lines.find((line) => line.major === HEADLINE);
+  if (headline === undefined) console.error(`SKIP the Node ${HEADLINE} headline: the machine's Node leads instead`);
+  const first = headline ?? lines[0];
+  return [first, ...lines.filter((line) => line !== first)];
+}
+
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 for (const runtime of only) {
+  if (runtime === 'node') {
+    for (const [index, line] of (await nodeLines()).entries()) {
+      console.error(`\n== node ${line.version}${index === 0 ? ' (headline)' : ''} ==`);
+      // The headline line runs every section; the others the sign/verify table, for the same targets.
+      const sections = index === 0 ? [] : ['--sections', 'algs'];
+      const file = index === 0 ? 'node.json' : `node-${line.major}.json`;
+      runOn('node', 'jwt.js', [...sections, ...quick, '--out', join(out, file)], line.binary);
+    }
+    continue;
+  }
   console.error(`\n== ${runtime} ==`);
-  // Deno and Bun run the sign/verify table only; Node runs every section.
-  const sections = runtime === 'node' ? [] : ['--sections', 'algs'];
-  runOn(runtime, 'jwt.js', [...sections, ...quick, '--out', join(out, `${runtime}.json`)]);
+  // Deno and Bun run the sign/verify table only.
+  runOn(runtime, 'jwt.js', ['--sections', 'algs', ...quick, '--out', join(out, `${runtime}.json`)]);
 }
 const report = spawnSync(
   process.execPath,

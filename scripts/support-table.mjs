@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { major, NODE_LINES } from './node-lines.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const README = join(root, 'README.md');
@@ -18,9 +19,17 @@ const SUITE = 'runtime support table';
 const PREFIX = `${SUITE} &gt; `;
 const VERDICT = / (works|is refused with ERR_NOT_SUPPORTED)$/;
 
-/** Columns users pick between; Node, Deno and Bun have two runs each, one per crypto backend. */
-export const COLUMNS = [
-  { title: 'Node', runs: { 'node:crypto': 'node-node', WebCrypto: 'node-web' } },
+/** The Node lines `npm test` runs: the machine's and those of scripts/node-lines.mjs. */
+export const defaultNodeMajors = () => [major(process.versions.node), ...NODE_LINES.map(major)];
+
+/**
+ * Columns users pick between: one per Node line, then the other runtimes. Node, Deno and Bun have
+ * two runs each, one per crypto backend.
+ */
+export const columns = (nodeMajors = defaultNodeMajors()) => [
+  ...[...new Set(nodeMajors)]
+    .sort((a, b) => Number(a) - Number(b))
+    .map((line) => ({ title: `Node ${line}`, runs: { 'node:crypto': `node${line}-node`, WebCrypto: `node${line}-web` } })),
   { title: 'Deno', runs: { 'node:crypto': 'deno-node', WebCrypto: 'deno-web' } },
   { title: 'Bun', runs: { 'node:crypto': 'bun-node', WebCrypto: 'bun-web' } },
   { title: 'Chromium', runs: { page: 'chromium-page' } },
@@ -40,7 +49,9 @@ function readRun(name) {
   const rows = new Map();
   const suites = [];
   const xml = readFileSync(file, 'utf8');
-  const tokens = /<testsuite\b([^>]*?)(\/?)>|<\/testsuite>|<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g;
+  // Attributes are read quote by quote: Node 20 leaves '>' in a test name unescaped ("a -> b").
+  const tokens =
+    /<testsuite\b((?:"[^"]*"|[^>"/])*)(\/?)>|<\/testsuite>|<testcase\b((?:"[^"]*"|[^>"/])*)(\/>|>([\s\S]*?)<\/testcase>)/g;
   for (const match of xml.matchAll(tokens)) {
     if (match[0].startsWith('</testsuite')) {
       suites.pop();
@@ -71,18 +82,19 @@ function cell(column, runs, label) {
 }
 
 /** The table as Markdown, and whether every cell is known. */
-export function buildTable() {
+export function buildTable(nodeMajors) {
+  const tableColumns = columns(nodeMajors);
   const runs = new Map();
-  for (const column of COLUMNS) for (const run of Object.values(column.runs)) runs.set(run, readRun(run));
+  for (const column of tableColumns) for (const run of Object.values(column.runs)) runs.set(run, readRun(run));
   const labels = [];
   for (const rows of runs.values()) for (const label of rows?.keys() ?? []) if (!labels.includes(label)) labels.push(label);
   const lines = [
-    `| Algorithm | ${COLUMNS.map((column) => column.title).join(' | ')} |`,
-    `| --- | ${COLUMNS.map(() => ':---:').join(' | ')} |`,
+    `| Algorithm | ${tableColumns.map((column) => column.title).join(' | ')} |`,
+    `| --- | ${tableColumns.map(() => ':---:').join(' | ')} |`,
   ];
   let complete = labels.length > 0;
   for (const label of labels) {
-    const cells = COLUMNS.map((column) => cell(column, runs, label));
+    const cells = tableColumns.map((column) => cell(column, runs, label));
     if (cells.includes('?')) complete = false;
     lines.push(`| ${label.replace(/^(JWS|JWE alg|JWE enc|JWE) (\S+)/, '$1 `$2`')} | ${cells.join(' | ')} |`);
   }
@@ -98,8 +110,8 @@ export function withTable(readme, table) {
 }
 
 /** Writes (or, with `check`, compares) the README table. Returns a message and whether it is in sync. */
-export function syncReadme({ check }) {
-  const { table, complete } = buildTable();
+export function syncReadme({ check, nodeMajors }) {
+  const { table, complete } = buildTable(nodeMajors);
   if (!complete) return { ok: false, message: 'the support table is incomplete: some runs are missing or failed' };
   const readme = readFileSync(README, 'utf8');
   const next = withTable(readme, table);

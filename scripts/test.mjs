@@ -4,11 +4,18 @@
 // writes JUnit XML to build/junit/; the summary counts the leaf test cases of all runs, and a full
 // matrix regenerates the README support table from them (with CI=true: checks it is in sync).
 // A runtime that needs a system package is skipped, naming the package, outside CI; with CI=true
-// it fails. Flags: --only <runtime>[,<runtime>] limits the matrix (for local work).
+// it fails. Flags: --only <runtime>[,<runtime>] limits the matrix (for local work); `node` is every
+// Node line, `node24` one of them.
+//
+// The Node jobs run on the machine's Node and on each line of scripts/node-lines.mjs (22, 24, 26),
+// whose binaries the tooling installs from the npm registry into a cache outside the repository.
+// Deno, Bun, Chromium and workerd run once, and so do the Node tests of tooling rather than of the
+// runtime (docs, packaging, bundle size, the debugger page): see NODE_ONCE.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureNodeLine, major, NODE_LINES, nodeBinary } from './node-lines.mjs';
 import { syncReadme } from './support-table.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -18,6 +25,45 @@ const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const only = values.only ? new Set(values.only.split(',')) : undefined;
 
 const SUITES = ['dist/test/conformance', 'dist/test/security'];
+
+/**
+ * The test files under `paths` (folders or files). Node 22 and 24 refuse a folder argument to
+ * `node --test` (20 and 26 search it), so the Node jobs name every file.
+ */
+function testFiles(...paths) {
+  return paths.flatMap((path) => {
+    if (path.endsWith('.js')) return [path];
+    return readdirSync(join(root, path), { recursive: true })
+      .filter((file) => file.endsWith('.test.js'))
+      .sort()
+      .map((file) => `${path}/${file}`);
+  });
+}
+
+// Tests of the tooling around the library, not of the runtime it runs on: they give the same answer
+// on every Node line, so they run on the machine's Node only (docs, packaging, bundle size, the web
+// build's imports, the debugger page in Chromium, and the servers of other runtimes).
+const NODE_ONCE = [
+  'dist/test/docs',
+  'dist/test/ui',
+  'dist/test/http/workerd.test.js',
+  'dist/test/node/bundle-size.test.js',
+  'dist/test/node/web-build.test.js',
+  'dist/test/node/security-doc.test.js',
+  'dist/test/node/http-examples.test.js',
+];
+
+// The machine's Node, then every line it is not: a contributor on Node 24 runs 24 from PATH and 22
+// and 26 from the cache.
+const machineMajor = major(process.versions.node);
+const nodeLines = [
+  { version: process.versions.node, binary: process.execPath, machine: true },
+  ...NODE_LINES.filter((version) => major(version) !== machineMajor).map((version) => ({
+    version,
+    binary: nodeBinary(version),
+    machine: false,
+  })),
+];
 const logs = join(root, 'build', 'test-logs');
 const junit = join(root, 'build', 'junit');
 mkdirSync(logs, { recursive: true });
@@ -61,7 +107,8 @@ function run(name, command, args, env = {}) {
 function countJUnit(file) {
   if (!existsSync(file)) return undefined;
   const xml = readFileSync(file, 'utf8');
-  const cases = [...xml.matchAll(/<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g)].map((m) => ({
+  // Attributes are read quote by quote: Node 20 leaves '>' in a test name unescaped ("a -> b").
+  const cases = [...xml.matchAll(/<testcase\b((?:"[^"]*"|[^>"/])*)(\/>|>([\s\S]*?)<\/testcase>)/g)].map((m) => ({
     name: /name="([^"]*)"/.exec(m[1])?.[1] ?? '',
     body: m[3] ?? '',
   }));
@@ -108,35 +155,48 @@ const HTTP = {
 for (const backend of ['node', 'web']) {
   const env = { JWTKIT_BACKEND: backend };
   const http = (runtime) => (backend === 'node' ? HTTP[runtime] : []);
-  // The CLI is a Node program that picks its own backend, so it runs once, in the node-backend job;
-  // so does the debugger page, which `jwtkit ui` serves and which always runs the web build, and
-  // the jsonwebtoken compat layer, synchronous like jsonwebtoken and so served by node:crypto only.
-  // The code blocks of the docs are type-checked once, here too (test/docs).
+  // The CLI is a Node program that picks its own backend, so it runs once per line, in the
+  // node-backend job; so does the debugger page, which `jwtkit ui` serves and which always runs the
+  // web build, and the jsonwebtoken compat layer, synchronous like jsonwebtoken and so served by
+  // node:crypto only. The code blocks of the docs are type-checked there too (test/docs).
   const cli = backend === 'node' ? ['dist/test/cli', 'dist/test/ui', 'dist/test/compat', 'dist/test/docs'] : [];
   // The @cross/jwt layer is asynchronous and WebCrypto-based like @cross/jwt: it runs everywhere
   // (the node-backend job has it already, with the rest of test/compat).
   const crossJwt = 'dist/test/compat/cross-jwt.test.js';
   const file = (runtime) => join(junit, `${runtime}-${backend}.xml`);
-  matrix.push({
-    runtime: 'node',
-    name: `node / ${backend} backend`,
-    junit: [file('node')],
-    command: process.execPath,
-    args: [
-      '--test',
-      '--test-reporter=spec',
-      '--test-reporter-destination=stdout',
-      '--test-reporter=junit',
-      `--test-reporter-destination=${file('node')}`,
+  // Listed when the job starts: dist/ is built after the matrix is laid out.
+  const nodeFiles = () =>
+    testFiles(
       ...SUITES,
       'dist/test/interop',
       'dist/test/node',
       ...cli,
       ...(backend === 'node' ? [] : [crossJwt]),
       ...http('node'),
-    ],
-    env,
-  });
+    );
+  for (const line of nodeLines) {
+    const report = file(`node${major(line.version)}`);
+    matrix.push({
+      runtime: 'node',
+      line: `node${major(line.version)}`,
+      name: `node ${line.version}${line.machine ? ' (this machine)' : ''} / ${backend} backend`,
+      junit: [report],
+      command: line.binary,
+      install: line.machine ? undefined : line.version,
+      args: () => {
+        const once = new Set(testFiles(...NODE_ONCE));
+        return [
+          '--test',
+          '--test-reporter=spec',
+          '--test-reporter-destination=stdout',
+          '--test-reporter=junit',
+          `--test-reporter-destination=${report}`,
+          ...nodeFiles().filter((test) => line.machine || !once.has(test)),
+        ];
+      },
+      env,
+    });
+  }
   matrix.push({
     runtime: 'deno',
     name: `deno / ${backend} backend`,
@@ -182,7 +242,20 @@ for (const [name, command, args] of [
   }
 }
 
-const jobs = matrix.filter((job) => !only || only.has(job.runtime));
+const jobs = matrix.filter((job) => !only || only.has(job.runtime) || (job.line && only.has(job.line)));
+
+// The Node lines are installed before any job starts, one at a time (two npm installs into one cache
+// would race). With CI=true a line that cannot be installed fails the run; outside CI its jobs are
+// skipped, naming the command that installs it.
+const installs = new Map();
+for (const version of new Set(jobs.map((job) => job.install).filter(Boolean))) {
+  const started = Date.now();
+  const result = await ensureNodeLine(version);
+  installs.set(version, result);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.ok && result.installed) console.log(`ok   install node ${version} from the npm registry (${seconds} s)`);
+  if (!result.ok) console.log(`${ci ? 'FAIL' : 'SKIP'} install node ${version}: ${result.message}`);
+}
 const pending = [...jobs];
 /** Sums the leaf counts of several JUnit files; undefined when any is missing. */
 function countAll(files) {
@@ -198,6 +271,18 @@ function countAll(files) {
 let skippedJobs = 0;
 async function worker() {
   for (let job = pending.shift(); job; job = pending.shift()) {
+    const install = job.install && installs.get(job.install);
+    if (install && !install.ok) {
+      if (ci) {
+        console.log(`FAIL ${job.name}: not installed`);
+        totals.failed++;
+        broken = true;
+      } else {
+        console.log(`SKIP ${job.name}: Node ${job.install} is not installed; ${install.message.split('; ').at(-1)}`);
+        skippedJobs++;
+      }
+      continue;
+    }
     if (job.requires && !existsSync(job.requires.path)) {
       if (ci) {
         console.log(`FAIL ${job.name}: ${job.requires.missing}`);
@@ -210,7 +295,8 @@ async function worker() {
       continue;
     }
     for (const file of job.junit) rmSync(file, { force: true });
-    const result = await run(job.name, job.command, job.args, job.env);
+    const args = typeof job.args === 'function' ? job.args() : job.args;
+    const result = await run(job.name, job.command, args, job.env);
     const counts = countAll(job.junit);
     const ok = result.code === 0 && counts !== undefined && counts.failed === 0 && counts.passed > 0;
     if (counts) {
@@ -233,7 +319,7 @@ await Promise.all([worker(), worker()]);
 
 // The README support table is regenerated only from a complete, passing matrix.
 if (!only && !broken && skippedJobs === 0) {
-  const { ok, message } = syncReadme({ check: ci });
+  const { ok, message } = syncReadme({ check: ci, nodeMajors: nodeLines.map((line) => major(line.version)) });
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${message}`);
   if (!ok) {
     broken = true;

@@ -16,7 +16,8 @@ import { loadMaterial, type Material } from '../input.js';
 import { fetchJWKS, keyFrom } from '../keys.js';
 import { blame, type Output, UsageError } from '../output.js';
 
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+// `priv` is an AKP (ML-DSA) key's private seed (RFC 9964).
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv'];
 
 /** The public half of a private JWK (a secret has none). */
 export function publicJWK(jwk: JWK): JWK {

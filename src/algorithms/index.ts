@@ -48,8 +48,12 @@ export function keyAlgorithm(name: unknown): AlgorithmEntry | undefined {
   return signatureAlgorithm(name) ?? keyManagementAlgorithm(name) ?? contentEncryptionAlgorithm(name);
 }
 
-/** Whether a key of this JWK type and curve can serve the algorithm. */
+/**
+ * Whether a key of this JWK type and curve can serve the algorithm. For an AKP key, `crv` is its
+ * ML-DSA parameter set where known (a container's OID, a key object): one set never serves another.
+ */
 export function keyFits(alg: AlgorithmEntry, kty: string, crv: string | undefined): boolean {
+  if (alg.kty === 'AKP') return kty === 'AKP' && (crv === undefined || crv === alg.name);
   if (alg.kind === 'key-management' && alg.curves !== undefined) {
     // ECDH-ES: the NIST curves as EC keys, X25519 as an OKP key.
     return (kty === 'EC' || kty === 'OKP') && alg.curves.includes(crv ?? '') && (kty === 'OKP') === (crv === 'X25519');

@@ -10,16 +10,17 @@ import {
   createPublicKey,
   createSecretKey,
   generateKeyPair,
+  generateKeyPairSync,
   getCurves,
   KeyObject,
   sign,
   timingSafeEqual,
   verify,
 } from 'node:crypto';
-import type { HashName } from '../algorithms/index.js';
+import type { HashName, KeyAlgorithmName } from '../algorithms/index.js';
 import { equalInConstantTime } from '../encoding/constant-time.js';
 import { KeyInvalidError, NotSupportedError } from '../errors.js';
-import type { JWK } from '../keys/jwk.js';
+import { isPrivateJWK, type JWK } from '../keys/jwk.js';
 import { nodeHasCipherFor } from './node-cipher.js';
 import type {
   Backend,
@@ -49,6 +50,36 @@ let curves: Set<string> | undefined;
 function hasCurve(name: string): boolean {
   curves ??= new Set(getCurves());
   return curves.has(name);
+}
+
+// node:crypto's names of the key types that need a feature test: Node 20 and 22 have no ML-DSA
+// (24.7+ has), Bun's BoringSSL has no Ed448.
+const KEY_TYPE: Readonly<Record<string, string>> = {
+  Ed448: 'ed448',
+  'ML-DSA-44': 'ml-dsa-44',
+  'ML-DSA-65': 'ml-dsa-65',
+  'ML-DSA-87': 'ml-dsa-87',
+};
+const ML_DSA: Readonly<Record<string, KeyAlgorithmName>> = {
+  'ml-dsa-44': 'ML-DSA-44',
+  'ml-dsa-65': 'ML-DSA-65',
+  'ml-dsa-87': 'ML-DSA-87',
+};
+
+const keyTypes = new Map<string, boolean>();
+/** Whether node:crypto makes keys of this type here: one key pair generated, once per process. */
+function hasKeyType(type: string): boolean {
+  let known = keyTypes.get(type);
+  if (known === undefined) {
+    try {
+      generateKeyPairSync(type as 'ed448');
+      known = true;
+    } catch {
+      known = false;
+    }
+    keyTypes.set(type, known);
+  }
+  return known;
 }
 
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -86,6 +117,12 @@ function facts(key: KeyObject): KeyFacts {
       return { kty: 'OKP', type: key.type, crv: 'Ed25519' };
     case 'x25519':
       return { kty: 'OKP', type: key.type, crv: 'X25519' };
+    case 'ed448':
+      return { kty: 'OKP', type: key.type, crv: 'Ed448' };
+    case 'ml-dsa-44':
+    case 'ml-dsa-65':
+    case 'ml-dsa-87':
+      return { kty: 'AKP', type: key.type, alg: ML_DSA[key.asymmetricKeyType] as KeyAlgorithmName };
     default:
       throw new NotSupportedError(`key type "${key.asymmetricKeyType}" is not supported`);
   }
@@ -111,7 +148,11 @@ export const nodeBackend: Backend = {
   synchronous: true,
 
   supports(alg) {
-    if (alg.kind === 'signature') return alg.crv !== 'secp256k1' || hasCurve('secp256k1');
+    if (alg.kind === 'signature') {
+      const type = KEY_TYPE[alg.crv ?? alg.name];
+      if (type !== undefined) return hasKeyType(type);
+      return alg.crv !== 'secp256k1' || hasCurve('secp256k1');
+    }
     return nodeHasCipherFor(alg);
   },
 
@@ -123,7 +164,7 @@ export const nodeBackend: Backend = {
     return guard('JWK', () => {
       if (jwk.kty === 'oct') return wrap(createSecretKey(Buffer.from(jwk.k ?? '', 'base64url')));
       const input = { key: jwk as import('node:crypto').webcrypto.JsonWebKey, format: 'jwk' as const };
-      return wrap(jwk.d !== undefined ? createPrivateKey(input) : createPublicKey(input));
+      return wrap(isPrivateJWK(jwk) ? createPrivateKey(input) : createPublicKey(input));
     });
   },
 
@@ -159,6 +200,8 @@ export const nodeBackend: Backend = {
         return (data) => sign(hash, bytes(data), options);
       }
       case 'EdDSA':
+      case 'ML-DSA':
+        // Pure EdDSA and pure ML-DSA with an empty context (RFC 9964 §2): no pre-hash.
         return (data) => sign(null, bytes(data), key);
     }
   },
@@ -185,6 +228,15 @@ export const nodeBackend: Backend = {
         return (data, signature) => verify(hash, bytes(data), options, signature);
       }
       case 'EdDSA':
+        if (alg.crv === 'Ed448') {
+          // RFC 8032 §5.2.7: bits 448-454 of R are unused and must be zero, and S < L leaves the last
+          // byte of S zero. Deno's node:crypto ignores them (Wycheproof ed448 tcId 63-65): a second
+          // encoding of one signature would verify.
+          return (data, signature) =>
+            ((signature[56] as number) & 0x7f) === 0 && signature[113] === 0 && verify(null, bytes(data), key, signature);
+        }
+        return (data, signature) => verify(null, bytes(data), key, signature);
+      case 'ML-DSA':
         return (data, signature) => verify(null, bytes(data), key, signature);
     }
   },
@@ -227,6 +279,8 @@ export const nodeBackend: Backend = {
       const crv = options.crv ?? (alg.kind === 'signature' ? alg.crv : undefined);
       if (alg.kty === 'RSA') generateKeyPair('rsa', { modulusLength: options.modulusLength, publicExponent: 0x10001 }, done);
       else if (crv === 'Ed25519') generateKeyPair('ed25519', {}, done);
+      else if (alg.kind === 'signature' && KEY_TYPE[crv ?? alg.name] !== undefined)
+        generateKeyPair(KEY_TYPE[crv ?? alg.name] as 'ed448', {}, done);
       else if (crv === 'X25519') generateKeyPair('x25519', {}, done);
       else generateKeyPair('ec', { namedCurve: NAMED_CURVE[crv ?? ''] ?? '' }, done);
     });

@@ -5,7 +5,7 @@
 import type { AlgorithmEntry, KeyAlgorithmName, SignatureAlgorithm } from '../algorithms/index.js';
 import { asciiBytes } from '../encoding/utf8.js';
 import { KeyInvalidError, NotSupportedError } from '../errors.js';
-import { type JWK, jwkMaterial } from '../keys/jwk.js';
+import { isPrivateJWK, type JWK, jwkMaterial } from '../keys/jwk.js';
 import { isUnsupported, subtle } from './subtle.js';
 import type { Backend, KeyFacts, NativeKey, SignFunction, VerifyFunction } from './types.js';
 
@@ -26,7 +26,9 @@ function importParams(alg: AlgorithmEntry, crv: string | undefined): ImportParam
     case 'ECDSA':
       return { name: 'ECDSA', namedCurve: alg.crv as string };
     case 'EdDSA':
-      return { name: 'Ed25519' };
+      return { name: alg.crv === 'Ed448' ? 'Ed448' : 'Ed25519' };
+    case 'ML-DSA':
+      return { name: alg.name };
   }
 }
 
@@ -37,7 +39,10 @@ function operationParams(alg: SignatureAlgorithm): Algorithm | RsaPssParams | Ec
     case 'ECDSA':
       return { name: 'ECDSA', hash: alg.hash } as EcdsaParams;
     case 'EdDSA':
-      return { name: 'Ed25519' };
+      return { name: alg.crv === 'Ed448' ? 'Ed448' : 'Ed25519' };
+    case 'ML-DSA':
+      // Pure ML-DSA with an empty context (RFC 9964 §2).
+      return { name: alg.name };
     default:
       return { name: alg.family };
   }
@@ -49,6 +54,7 @@ function exponent(bytes: Uint8Array): bigint {
   return value;
 }
 
+const ML_DSA: ReadonlySet<string> = new Set(['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87']);
 const HASH_BITS: Readonly<Record<string, string>> = { 'SHA-256': '256', 'SHA-384': '384', 'SHA-512': '512' };
 const PREFIX: Readonly<Record<string, string>> = { HMAC: 'HS', 'RSASSA-PKCS1-v1_5': 'RS', 'RSA-PSS': 'PS' };
 const ECDSA_ALG: Readonly<Record<string, KeyAlgorithmName>> = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' };
@@ -65,6 +71,7 @@ const OAEP_ALG: Readonly<Record<string, KeyAlgorithmName>> = {
  */
 function boundAlgorithm(algorithm: { name: string; hash?: { name: string }; namedCurve?: string }): KeyAlgorithmName | undefined {
   if (algorithm.name === 'Ed25519') return 'EdDSA';
+  if (algorithm.name === 'Ed448' || ML_DSA.has(algorithm.name)) return algorithm.name as KeyAlgorithmName;
   if (algorithm.name === 'ECDSA') return ECDSA_ALG[algorithm.namedCurve ?? ''];
   if (algorithm.name === 'RSA-OAEP') return OAEP_ALG[algorithm.hash?.name ?? ''];
   const prefix = PREFIX[algorithm.name];
@@ -111,6 +118,12 @@ function describe(
       return { kty: 'OKP', type, crv: 'Ed25519' };
     case 'X25519':
       return { kty: 'OKP', type, crv: 'X25519' };
+    case 'Ed448':
+      return { kty: 'OKP', type, crv: 'Ed448' };
+    case 'ML-DSA-44':
+    case 'ML-DSA-65':
+    case 'ML-DSA-87':
+      return { kty: 'AKP', type };
     default:
       throw new NotSupportedError(`CryptoKey algorithm "${algorithm.name}" is not supported`);
   }
@@ -131,15 +144,21 @@ function pairUsages(alg: AlgorithmEntry): KeyUsage[] {
   return ['sign', 'verify'];
 }
 
+/** Why the runtime refused: for the newer algorithms, where they are to be found. */
+function unsupported(alg: AlgorithmEntry): string {
+  const base = `${alg.name} is not supported by this runtime's WebCrypto`;
+  if (alg.family === 'ML-DSA') return `${base}: ML-DSA needs Node 24.7+ (node:crypto or WebCrypto) or a WebCrypto that has it`;
+  if (alg.name === 'Ed448') return `${base}: Ed448 needs node:crypto (Node, Deno) or a WebCrypto that has it`;
+  return base;
+}
+
 async function guard(what: string, alg: AlgorithmEntry, make: () => Promise<CryptoKey>): Promise<NativeKey> {
   try {
     const key = await make();
     return { facts: facts(key), handle: key };
   } catch (cause) {
     if (cause instanceof NotSupportedError) throw cause;
-    if (isUnsupported(cause)) {
-      throw new NotSupportedError(`${alg.name} is not supported by this runtime's WebCrypto`, { cause });
-    }
+    if (isUnsupported(cause)) throw new NotSupportedError(unsupported(alg), { cause });
     throw new KeyInvalidError(`${what} could not be imported for ${alg.name}`, { cause });
   }
 }
@@ -164,7 +183,7 @@ export const webBackend: Backend = {
   importJWK(jwk, alg, extractable) {
     const material = jwkMaterial(jwk);
     if (material === undefined) throw new KeyInvalidError('JWK has no usable key material');
-    const type = alg.family === 'HMAC' ? 'secret' : material.d !== undefined ? 'private' : 'public';
+    const type = alg.family === 'HMAC' ? 'secret' : isPrivateJWK(material) ? 'private' : 'public';
     return guard('JWK', alg, () =>
       subtle().importKey('jwk', material as JsonWebKey, importParams(alg, material.crv), extractable, usages(alg, type)),
     );
@@ -218,7 +237,7 @@ export const webBackend: Backend = {
     try {
       pair = (await subtle().generateKey(params, options.extractable, pairUsages(alg))) as CryptoKeyPair;
     } catch (cause) {
-      throw new NotSupportedError(`cannot generate a ${alg.name} key pair with WebCrypto`, { cause });
+      throw new NotSupportedError(`cannot generate a ${alg.name} key pair: ${unsupported(alg)}`, { cause });
     }
     return {
       privateKey: { facts: facts(pair.privateKey), handle: pair.privateKey },

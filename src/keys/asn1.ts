@@ -75,7 +75,14 @@ const OIDS = {
   ecPublicKey: '2a8648ce3d0201',
   ed25519: '2b6570',
   x25519: '2b656e',
+  ed448: '2b6571',
 } as const;
+/** FIPS 204 / RFC 9881: id-ml-dsa-44, -65, -87 (2.16.840.1.101.3.4.3.17 to .19). */
+const ML_DSA_OIDS: Readonly<Record<string, string>> = {
+  '608648016503040311': 'ML-DSA-44',
+  '608648016503040312': 'ML-DSA-65',
+  '608648016503040313': 'ML-DSA-87',
+};
 const CURVES: Readonly<Record<string, string>> = {
   '2a8648ce3d030107': 'P-256',
   '2b81040022': 'P-384',
@@ -87,6 +94,7 @@ export interface KeyContainer {
   readonly format: 'spki' | 'pkcs8';
   readonly der: Uint8Array;
   readonly kty: KeyType;
+  /** The curve of an EC or OKP key; for an AKP key, its ML-DSA parameter set (which the OID names). */
   readonly crv?: string;
 }
 
@@ -105,8 +113,13 @@ function algorithmOf(bytes: Uint8Array, identifier: TLV): { kty: KeyType; crv?: 
       return { kty: 'OKP', crv: 'Ed25519' };
     case OIDS.x25519:
       return { kty: 'OKP', crv: 'X25519' };
-    default:
-      return undefined;
+    case OIDS.ed448:
+      return { kty: 'OKP', crv: 'Ed448' };
+    default: {
+      // RFC 9881: the ML-DSA identifiers have no parameters.
+      const set = params === undefined ? ML_DSA_OIDS[hex(bytes, oid)] : undefined;
+      return set === undefined ? undefined : { kty: 'AKP', crv: set };
+    }
   }
 }
 
@@ -238,6 +251,21 @@ export const KEY_OID_TLVS: readonly Uint8Array[] = [
   '0609608648016503040312',
   '0609608648016503040313',
 ].map((hexText) => Uint8Array.from(hexText.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16)));
+
+/**
+ * An ML-DSA key given raw as a container both backends import: a 32-byte seed as PKCS#8 in its
+ * seed-only form (RFC 9881 §6: `seed [0] OCTET STRING (SIZE (32))`), a public key as SPKI.
+ */
+export function mlDSAContainer(set: string, raw: Uint8Array, format: 'spki' | 'pkcs8'): KeyContainer {
+  const oid = Object.keys(ML_DSA_OIDS).find((value) => ML_DSA_OIDS[value] === set);
+  if (oid === undefined) throw new RangeError(`not an ML-DSA parameter set: ${set}`);
+  const identifier = encode(SEQUENCE, oidBytes(oid));
+  const der =
+    format === 'spki'
+      ? encode(SEQUENCE, identifier, encode(BIT_STRING, new Uint8Array([0]), raw))
+      : encode(SEQUENCE, VERSION_0, identifier, encode(OCTET_STRING, encode(0x80, raw)));
+  return { format, der, kty: 'AKP', crv: set };
+}
 
 /**
  * Arcs under which every public-key algorithm and key container we know of names itself: PKCS#1

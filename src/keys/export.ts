@@ -31,7 +31,8 @@ async function exportJWK(key: Key): Promise<JWK> {
 
 /**
  * Exports a key: `jwk` (with `alg` and `kid`), `spki` (public key PEM), `pkcs8` (private key PEM),
- * or `raw` (secret bytes; the point of an EC or Ed25519 public key).
+ * or `raw` (secret bytes; the point of an EC or Ed25519 public key; an ML-DSA public key, or the
+ * 32-byte seed of an ML-DSA private key).
  *
  * @example
  * ```ts
@@ -58,6 +59,8 @@ export async function exportKey(key: Key, format: ExportFormat): Promise<JWK | s
     case 'raw': {
       const jwk = await materialJWK(key);
       if (key.type === 'secret') return decodeBase64url(jwk.k ?? '') as Uint8Array;
+      // RFC 9964's raw forms: the public key, and the private key's 32-byte seed.
+      if (key.kty === 'AKP') return decodeBase64url((key.type === 'private' ? jwk.priv : jwk.pub) ?? '') as Uint8Array;
       if (key.type !== 'public') throw new KeyMismatchError('raw export holds secrets and public points only');
       const x = decodeBase64url(jwk.x ?? '') as Uint8Array;
       if (key.kty === 'OKP') return x;

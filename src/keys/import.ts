@@ -13,6 +13,7 @@ import {
   type KeyAlgorithmName,
   keyFits,
   keyUse,
+  ML_DSA_SEED_LENGTH,
   sameAlgorithm,
 } from '../algorithms/index.js';
 import { type Backend, type NativeKey, rawSecret } from '../backend/types.js';
@@ -28,9 +29,9 @@ import {
   SyncUnavailableError,
 } from '../errors.js';
 import { checkOptionNames, optionNames } from '../options.js';
-import { rsaModulus } from './asn1.js';
+import { mlDSAContainer, readKeyContainer, rsaModulus } from './asn1.js';
 import { findKeyMaterial } from './find-key-material.js';
-import { type JWK, jwkMaterial } from './jwk.js';
+import { isPrivateJWK, type JWK, jwkMaterial } from './jwk.js';
 import { Key } from './key.js';
 import { classifyMaterial, type KeyMaterial } from './material.js';
 import { hasROCAFingerprint } from './roca.js';
@@ -110,8 +111,11 @@ function checkJWK(
   const material = jwkMaterial(jwk);
   if (material === undefined)
     throw new KeyInvalidError(`JWK kty "${jwk.kty.slice(0, 16)}" is not supported or has non-string members`);
+  if (material.kty === 'AKP' && material.alg === undefined) {
+    throw new KeyInvalidError('an AKP JWK names its algorithm in "alg" (RFC 9964)');
+  }
   for (const [name, value] of Object.entries(material)) {
-    if (name !== 'kty' && name !== 'crv' && !isBase64url(value as string)) {
+    if (name !== 'kty' && name !== 'crv' && name !== 'alg' && !isBase64url(value as string)) {
       throw new KeyInvalidError(`JWK member "${name}" is not base64url`);
     }
   }
@@ -120,7 +124,7 @@ function checkJWK(
     throw new KeyMismatchError(`JWK is for ${jwk.alg.slice(0, 32)}, not ${requested.name}`);
   }
   const own = jwk.alg === undefined || requested ? undefined : algorithmNamed(jwk.alg, lookup);
-  const chosen = requested ?? own ?? defaultAlgorithm(String(material.kty), material.crv, lookup);
+  const chosen = requested ?? own ?? defaultAlgorithm(String(material.kty), curveOf(material), lookup);
   const use = keyUse(chosen);
   if (jwk.use !== undefined && jwk.use !== use)
     throw new KeyMismatchError(`JWK "use" is "${String(jwk.use).slice(0, 16)}", not "${use}" as ${chosen.name} needs`);
@@ -133,8 +137,35 @@ function checkJWK(
   return { alg: chosen };
 }
 
+/** The JWK's curve; for an AKP key, its parameter set, which its `alg` names. */
+function curveOf(jwk: JWK): string | undefined {
+  return jwk.kty === 'AKP' ? jwk.alg : jwk.crv;
+}
+
+/**
+ * ML-DSA keys given raw, as bytes with `alg` naming the parameter set: a 32-byte seed (private) or
+ * a public key of the set's exact length (RFC 9964's `priv` and `pub`). Anything else, and any
+ * DER, goes the usual way; an AKP algorithm never takes a secret.
+ */
+function rawMLDSA(input: KeyMaterial, requested: AlgorithmEntry | undefined): KeyMaterial {
+  if (requested?.kind !== 'signature' || requested.family !== 'ML-DSA') return input;
+  const bytes =
+    input instanceof Uint8Array
+      ? input
+      : input instanceof ArrayBuffer
+        ? new Uint8Array(input)
+        : ArrayBuffer.isView(input)
+          ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength)
+          : undefined;
+  if (bytes === undefined || readKeyContainer(bytes) !== undefined) return input;
+  if (bytes.length === ML_DSA_SEED_LENGTH) return mlDSAContainer(requested.name, bytes, 'pkcs8').der;
+  if (bytes.length === requested.publicKeyLength) return mlDSAContainer(requested.name, bytes, 'spki').der;
+  return input;
+}
+
 function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLookup): Plan | Key {
   const requested = options.alg === undefined ? undefined : algorithmNamed(options.alg, lookup);
+  input = rawMLDSA(input, requested);
   if (options.secret !== undefined && typeof options.secret !== 'boolean') {
     throw new InvalidOptionError('secret', 'must be a boolean');
   }
@@ -194,7 +225,7 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
     case 'jwk': {
       const { jwk } = material;
       const { alg, ops } = checkJWK(jwk, requested, lookup);
-      if (!keyFits(alg, String(jwk.kty), jwk.crv)) {
+      if (!keyFits(alg, String(jwk.kty), curveOf(jwk))) {
         throw new KeyMismatchError(`a JWK of kty "${jwk.kty}"${jwk.crv ? ` crv "${jwk.crv}"` : ''} cannot serve ${alg.name}`);
       }
       const kid = options.kid ?? (typeof jwk.kid === 'string' ? jwk.kid : undefined);
@@ -209,7 +240,7 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
         return planFor(alg, (backend) => importSecret(backend, bytes, alg, extractable), kid, ops);
       }
       if (jwk.kty === 'RSA') rejectROCA(decodeBase64url(jwk.n ?? ''));
-      const side = jwk.d !== undefined ? 'private' : 'public';
+      const side = isPrivateJWK(jwk) ? 'private' : 'public';
       return planFor(alg, (backend) => backend.importJWK(jwk, alg, extractable), kid, ops, backendFor(alg, side));
     }
     case 'native': {

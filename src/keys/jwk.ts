@@ -17,6 +17,10 @@ export interface JWK {
   dq?: string;
   qi?: string;
   k?: string;
+  /** AKP (RFC 9964): the public key. */
+  pub?: string;
+  /** AKP (RFC 9964): the private key; for ML-DSA its 32-byte seed. */
+  priv?: string;
   x5c?: string[];
   x5t?: string;
   'x5t#S256'?: string;
@@ -35,6 +39,8 @@ const MATERIAL: Readonly<Record<string, readonly string[]>> = {
   RSA: ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'],
   EC: ['crv', 'x', 'y', 'd'],
   OKP: ['crv', 'x', 'd'],
+  // An AKP key's alg is part of the key (its parameter set), not metadata.
+  AKP: ['alg', 'pub', 'priv'],
 };
 
 /** A copy of the JWK with only `kty` and its key-material members, all strings. */
@@ -51,7 +57,7 @@ export function jwkMaterial(jwk: JWK): JWK | undefined {
   return out;
 }
 
-/** Whether the JWK holds private material. */
+/** Whether the JWK holds private material (`d`, or an AKP key's `priv`). */
 export function isPrivateJWK(jwk: JWK): boolean {
-  return jwk.d !== undefined;
+  return jwk.d !== undefined || (jwk.kty === 'AKP' && jwk.priv !== undefined);
 }

@@ -13,7 +13,7 @@ import { parseJSON } from '../encoding/json.js';
 import { JWKSInvalidError, JWKSMultipleMatchingKeysError, JWKSNoMatchingKeyError } from '../errors.js';
 import type { JWSHeader } from '../jws/header.js';
 import type { KeyResolver } from '../jws/key-source.js';
-import type { JWK, JWKS } from './jwk.js';
+import { isPrivateJWK, type JWK, type JWKS } from './jwk.js';
 
 /** What a set may hold: a local set of public keys, a remote one, or a set of secrets. */
 export type KeySetKind = 'public' | 'remote' | 'secrets';
@@ -76,8 +76,7 @@ export function readJWKS(input: JWKS | string, kind: KeySetKind): readonly JWK[]
       if (symmetric < 0) symmetric = index;
     } else {
       if (asymmetric < 0) asymmetric = index;
-      if ((jwk as JWK).d !== undefined)
-        throw new JWKSInvalidError(`JWKS key ${index} holds a private key; publish public keys only`);
+      if (isPrivateJWK(jwk as JWK)) throw new JWKSInvalidError(`JWKS key ${index} holds a private key; publish public keys only`);
     }
     if ((jwk as JWK).kid !== undefined && typeof (jwk as JWK).kid !== 'string')
       throw new JWKSInvalidError(`JWKS key ${index} has a non-string kid`);

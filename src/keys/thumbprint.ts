@@ -14,6 +14,7 @@ export type ThumbprintHash = 'sha256' | 'sha384' | 'sha512';
 const HASHES: Readonly<Record<ThumbprintHash, HashName>> = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
 // RFC 7638 §3.2: the required members per kty, already in lexicographic order.
 const REQUIRED: Readonly<Record<string, readonly string[]>> = {
+  AKP: ['alg', 'kty', 'pub'],
   EC: ['crv', 'kty', 'x', 'y'],
   OKP: ['crv', 'kty', 'x'],
   RSA: ['e', 'kty', 'n'],

@@ -2,7 +2,7 @@
 // keys in every format. Node only: these libraries are Node packages (jose also runs elsewhere, but
 // one runtime proves the wire format).
 import assert from 'node:assert/strict';
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { createSigner as fastSigner, createVerifier as fastVerifier } from 'fast-jwt';
 import * as jose from 'jose';
@@ -29,11 +29,45 @@ const FIXTURE: Partial<Record<JWSAlgorithm, Fixture>> = {
   Ed25519: KEYS.ed25519,
 };
 
+const ML_DSA: JWSAlgorithm[] = ['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'];
+/** Raw forms beside the containers: an ML-DSA seed and public key (RFC 9964 `priv`, `pub`). */
+const RAW: Partial<Record<JWSAlgorithm, { private: Uint8Array; public: Uint8Array }>> = {};
+
+const pubOf = (fixture: Fixture): string => (fixture.publicJwk as Record<string, string>).pub ?? '';
+const rawOf = (fixture: Fixture) =>
+  Object.values(RAW).find((pair) => pubOf(fixture) === Buffer.from(pair.public).toString('base64url'));
+
+function fixtureOf(privateKey: KeyObject): Fixture {
+  const publicKey = createPublicKey(privateKey);
+  return {
+    spki: publicKey.export({ format: 'pem', type: 'spki' }) as string,
+    pkcs8: privateKey.export({ format: 'pem', type: 'pkcs8' }) as string,
+    publicJwk: publicKey.export({ format: 'jwk' }) as Record<string, string>,
+    privateJwk: privateKey.export({ format: 'jwk' }) as Record<string, string>,
+  } as Fixture;
+}
+
+// Keys for the algorithms that not every Node line has, made here where the line has them: an
+// ML-DSA key from a fixed seed (Node 24.7+), and an Ed448 key.
+for (const alg of ML_DSA.filter(mustSupport)) {
+  const seed = new Uint8Array(32).fill(Number(alg.slice(-2)));
+  const privateKey = createPrivateKey({
+    key: Buffer.from(seed),
+    format: 'raw-seed',
+    asymmetricKeyType: alg.toLowerCase(),
+  } as unknown as Parameters<typeof createPrivateKey>[0]);
+  FIXTURE[alg] = fixtureOf(privateKey);
+  RAW[alg] = { private: seed, public: Buffer.from(pubOf(FIXTURE[alg] as Fixture), 'base64url') };
+}
+if (mustSupport('Ed448')) FIXTURE.Ed448 = fixtureOf(generateKeyPairSync('ed448').privateKey);
+
 const der = (pem: string) => Buffer.from(pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
 
 /** Every public form jwtkit accepts for this fixture. */
 function publicForms(fixture: Fixture): unknown[] {
   const forms: unknown[] = [fixture.spki, der(fixture.spki), fixture.publicJwk, createPublicKey(fixture.spki)];
+  const raw = rawOf(fixture);
+  if (raw) forms.push(raw.public);
   if ('pkcs1Public' in fixture) forms.push(fixture.pkcs1Public);
   if ('certificate' in fixture) forms.push(fixture.certificate);
   return forms;
@@ -42,6 +76,8 @@ function publicForms(fixture: Fixture): unknown[] {
 /** Every private form jwtkit accepts for this fixture. */
 function privateForms(fixture: Fixture): unknown[] {
   const forms: unknown[] = [fixture.pkcs8, der(fixture.pkcs8), fixture.privateJwk, createPrivateKey(fixture.pkcs8)];
+  const raw = rawOf(fixture);
+  if (raw) forms.push(raw.private);
   if ('pkcs1Private' in fixture) forms.push(fixture.pkcs1Private);
   if ('sec1' in fixture) forms.push(fixture.sec1);
   return forms;
@@ -54,8 +90,8 @@ interface Library {
   verify(alg: JWSAlgorithm, token: string): Promise<Record<string, unknown>>;
 }
 
-/** Every algorithm jwtkit has but the ones a library lacks. */
-const allBut = (...missing: JWSAlgorithm[]) => JWS_ALGORITHMS.filter((alg) => !missing.includes(alg));
+/** Every algorithm jwtkit has and this Node line serves, but the ones a library lacks. */
+const allBut = (...missing: JWSAlgorithm[]) => JWS_ALGORITHMS.filter((alg) => !missing.includes(alg) && mustSupport(alg));
 
 const signingKey = (alg: JWSAlgorithm) => SECRETS[alg] ?? (FIXTURE[alg] as Fixture).pkcs8;
 const verifyingKey = (alg: JWSAlgorithm) => SECRETS[alg] ?? (FIXTURE[alg] as Fixture).spki;
@@ -63,7 +99,8 @@ const verifyingKey = (alg: JWSAlgorithm) => SECRETS[alg] ?? (FIXTURE[alg] as Fix
 const LIBRARIES: Library[] = [
   {
     name: 'jose',
-    algorithms: allBut('ES256K'),
+    // jose 6 dropped Ed448; it has ML-DSA where the runtime's WebCrypto has it (Node 24.7+).
+    algorithms: allBut('ES256K', 'Ed448'),
     async sign(alg, claims) {
       const key = SECRETS[alg] ? new TextEncoder().encode(SECRETS[alg]) : await jose.importPKCS8(signingKey(alg), alg);
       return new jose.SignJWT(claims).setProtectedHeader({ alg }).setIssuedAt().setExpirationTime('5m').sign(key);
@@ -75,7 +112,7 @@ const LIBRARIES: Library[] = [
   },
   {
     name: 'jsonwebtoken',
-    algorithms: allBut('ES256K', 'EdDSA', 'Ed25519'),
+    algorithms: allBut('ES256K', 'EdDSA', 'Ed25519', 'Ed448', ...ML_DSA),
     async sign(alg, claims) {
       return jsonwebtoken.sign(claims, signingKey(alg), { algorithm: alg as jsonwebtoken.Algorithm, expiresIn: '5m' });
     },
@@ -88,7 +125,7 @@ const LIBRARIES: Library[] = [
   },
   {
     name: 'fast-jwt',
-    algorithms: allBut('ES256K', 'Ed25519'),
+    algorithms: allBut('ES256K', 'Ed25519', 'Ed448', ...ML_DSA),
     async sign(alg, claims) {
       return fastSigner({ key: signingKey(alg), algorithm: alg as 'HS256', expiresIn: 300_000 })(claims);
     },
@@ -145,5 +182,21 @@ describe('interop with raw node:crypto', () => {
       'base64url',
     );
     assert.equal((await verifyJWT(`${input}.${signature}`, KEYS.secp256k1.spki)).payload.sub, 'k1');
+  });
+});
+
+describe('RFC 7638 thumbprints agree with jose', () => {
+  it('for AKP (ML-DSA) and Ed448 keys, private halves included, on every line', async () => {
+    const { jwkThumbprint } = await import('jwtkit');
+    const { PQ_KEYS } = await import('../support/pq-key-fixtures.js');
+    for (const fixture of [PQ_KEYS.mldsa44, PQ_KEYS.ed448]) {
+      const expected = await jose.calculateJwkThumbprint(fixture.publicJwk as jose.JWK);
+      assert.equal(await jwkThumbprint(fixture.publicJwk), expected);
+      assert.equal(await jwkThumbprint(fixture.privateJwk), expected);
+    }
+    // An AKP thumbprint covers the parameter set: the same pub under another alg is another key.
+    const other = { ...PQ_KEYS.mldsa44.publicJwk, alg: 'ML-DSA-65' };
+    assert.equal(await jwkThumbprint(other), await jose.calculateJwkThumbprint(other as jose.JWK));
+    assert.notEqual(await jwkThumbprint(other), await jwkThumbprint(PQ_KEYS.mldsa44.publicJwk));
   });
 });

@@ -20,9 +20,29 @@ const AES_192 = /A192(GCM|CBC-HS384|GCMKW|KW)$/;
 /** Deno's node:crypto has AES-192-ECB (key wrap) but no 192-bit AES-GCM or AES-CBC. */
 const DENO_NODE_AES_192 = /^A192(GCM|CBC-HS384|GCMKW)$/;
 
-/** Whether `alg` must be available in this run (ES256K needs secp256k1 in node:crypto; Bun's BoringSSL lacks it). */
+/** The Node.js version as [major, minor] on Node itself; undefined on Deno, Bun and the web build. */
+const nodeVersion = (): [number, number] | undefined => {
+  if (platform !== 'node') return undefined;
+  const version = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node ?? '';
+  const [major, minor] = version.split('.').map(Number);
+  return [major ?? 0, minor ?? 0];
+};
+
+/**
+ * Whether `alg` must be available in this run. ES256K needs secp256k1 in node:crypto (Bun's
+ * BoringSSL lacks it). ML-DSA: Node 24.7+ (node:crypto and WebCrypto), Deno's WebCrypto (not its
+ * node:crypto), Bun (both), Chromium's WebCrypto; not workerd. Ed448: node:crypto on Node and
+ * Deno, and Node's WebCrypto; not Bun, Chromium or workerd.
+ */
 export function mustSupport(alg: JWSAlgorithm): boolean {
   if (alg === 'ES256K') return backend === 'node' && platform !== 'bun';
+  if (alg.startsWith('ML-DSA-')) {
+    const node = nodeVersion();
+    if (node !== undefined) return node[0] > 24 || (node[0] === 24 && node[1] >= 7);
+    if (platform === 'deno') return backend === 'web';
+    return platform === 'bun' || platform === 'browser';
+  }
+  if (alg === 'Ed448') return platform === 'node' || (platform === 'deno' && backend === 'node');
   return true;
 }
 

@@ -15,6 +15,7 @@ import { encryptJWE, encryptJWT, importKey, signJWT, verifyJWT } from 'jwtkit';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, launchChromium } from '../harness/browser.js';
 import { BIN, root, userEnv } from '../support/bin.js';
+import { MLDSA44_TOKEN, PQ_KEYS } from '../support/pq-key-fixtures.js';
 
 const PAGE_FILE = join(root, 'dist', 'ui', 'jwtkit-debugger.html');
 const SHOTS = join(root, 'build', 'screenshots');
@@ -226,6 +227,24 @@ describe('debugger page', { skip: missing }, () => {
     await page.fill('#verify-key', rsa.publicKey.export({ format: 'pem', type: 'spki' }) as string);
     await page.click('#verify-run');
     assert.match(await resultOf(page, '#verify-result'), /Not verified\. ERR_(ALG_NOT_ALLOWED|KEY_MISMATCH)/);
+  });
+
+  // The page runs the web build in Chromium, whose WebCrypto has ML-DSA, whatever the Node of this job.
+  it('verifies an ML-DSA-44 token with an AKP JWK, and refuses the AKP key as an HMAC secret', async () => {
+    await page.click('#tab-verify');
+    await paste(page, MLDSA44_TOKEN);
+    await page.fill('#verify-key', JSON.stringify({ ...PQ_KEYS.mldsa44.publicJwk, kid: 'pq-1' }));
+    await page.click('#verify-run');
+    assert.match(await resultOf(page, '#verify-result'), /Signature verified\. ML-DSA-44, kid pq-1/);
+    const [header, payload, signature] = MLDSA44_TOKEN.split('.') as [string, string, string];
+    await paste(page, `${header}.${payload}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`);
+    await page.click('#verify-run');
+    assert.match(await resultOf(page, '#verify-result'), /Not verified\. ERR_JWS_SIGNATURE_INVALID/);
+    const akpText = JSON.stringify(PQ_KEYS.mldsa44.publicJwk);
+    await paste(page, hs256({ sub: 'forged' }, akpText));
+    await page.fill('#verify-key', akpText);
+    await page.click('#verify-run');
+    assert.match(await resultOf(page, '#verify-result'), /Not verified\. ERR_(ALG_NOT_ALLOWED|KEY_MISMATCH|KEY_INVALID)/);
   });
 
   it('decrypts a JWE with a key and with a password, and opens a nested token', async () => {
