@@ -53,11 +53,12 @@ function show(label: string, result: Bundle, budget: number): void {
 
 describe('browser bundle size', () => {
   // Raised by 1,500 bytes in issue 29: option-name lists (checked against the types) and the
-  // messages that say what to write (path given as a key, raw key without alg, token mistakes).
-  it('signJWT + verifyJWT: under 19,000 bytes gzipped, with no JWE code', async () => {
+  // messages that say what to write (path given as a key, raw key without alg, token mistakes);
+  // by 1,000 more in issue 28 for the ML-DSA and Ed448 registry entries (docs/decisions.md).
+  it('signJWT + verifyJWT: under 20,000 bytes gzipped, with no JWE code', async () => {
     const result = await bundle(['signJWT', 'verifyJWT']);
-    show('signJWT+verifyJWT', result, 19_000);
-    assert.ok(result.gzipped < 19_000, `${result.gzipped} bytes gzipped is over the budget of 19,000`);
+    show('signJWT+verifyJWT', result, 20_000);
+    assert.ok(result.gzipped < 20_000, `${result.gzipped} bytes gzipped is over the budget of 20,000`);
     assert.deepEqual(
       result.files.filter((file) => JWE_CODE.test(file)),
       [],
@@ -66,10 +67,10 @@ describe('browser bundle size', () => {
     assert.ok(!result.files.some((file) => file.includes('backend/node')), 'the browser bundle reached the node backend');
   });
 
-  it('decryptJWT: under 23,500 bytes gzipped, and it is JWE code that makes the difference', async () => {
+  it('decryptJWT: under 24,500 bytes gzipped, and it is JWE code that makes the difference', async () => {
     const result = await bundle(['decryptJWT']);
-    show('decryptJWT', result, 23_500);
-    assert.ok(result.gzipped < 23_500, `${result.gzipped} bytes gzipped is over the budget of 23,500`);
+    show('decryptJWT', result, 24_500);
+    assert.ok(result.gzipped < 24_500, `${result.gzipped} bytes gzipped is over the budget of 24,500`);
     // The markers are real: the JWE bundle has them, so their absence above means something.
     for (const marker of JWE_MARKERS) assert.ok(result.text.includes(marker), `the JWE bundle lacks "${marker}"`);
     assert.ok(result.files.some((file) => file.endsWith('dist/src/jwe/decrypt.js')));
