@@ -37,7 +37,21 @@ import { pemKeyBlocks } from '../keys/pem.js';
 
 export interface KeyRingOptions {
   /** The algorithm of every key of the ring (asymmetric: the ring publishes public keys). */
-  alg: 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
+  alg:
+    | 'RS256'
+    | 'RS384'
+    | 'RS512'
+    | 'PS256'
+    | 'PS384'
+    | 'PS512'
+    | 'ES256'
+    | 'ES384'
+    | 'ES512'
+    | 'EdDSA'
+    | 'Ed448'
+    | 'ML-DSA-44'
+    | 'ML-DSA-65'
+    | 'ML-DSA-87';
   /**
    * Private keys to start from (PEM, JWK or Key), for instance from files or an environment
    * variable (see `keysFromText`): the first signs, the second (if any) is the published next key,
@@ -93,7 +107,8 @@ export interface KeyRing {
   exportPrivate(): Promise<JWKS>;
 }
 
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+/** Every private member of every key type, an AKP (ML-DSA) key's `priv` included: none is ever published. */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv'];
 /** Members exportPrivate adds to each JWK: when the key began signing and when it stopped (ms). */
 const ACTIVATED = 'x-jwtkit-activated';
 const RETIRED = 'x-jwtkit-retired';
@@ -101,7 +116,9 @@ const RETIRED = 'x-jwtkit-retired';
 function publicPart(jwk: JWK): JWK {
   const copy: JWK = { ...jwk };
   for (const name of PRIVATE_MEMBERS) delete copy[name];
-  for (const name of ['key_ops', 'ext', 'kid', 'alg', 'use', ACTIVATED, RETIRED]) delete copy[name];
+  for (const name of ['key_ops', 'ext', 'kid', 'use', ACTIVATED, RETIRED]) delete copy[name];
+  // An AKP key names its parameter set in `alg` (RFC 9964), which its thumbprint covers too.
+  if (copy.kty !== 'AKP') delete copy.alg;
   return copy;
 }
 
@@ -112,7 +129,22 @@ function durationMs(value: unknown, option: string, fallback: number | undefined
   return seconds * 1000;
 }
 
-const ALGORITHMS = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']);
+const ALGORITHMS = new Set([
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed448',
+  'ML-DSA-44',
+  'ML-DSA-65',
+  'ML-DSA-87',
+]);
 
 /**
  * Creates a key ring.

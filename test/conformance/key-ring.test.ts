@@ -15,6 +15,7 @@ import {
 import { createKeyRing, keysFromText } from 'jwtkit/issuer';
 import { testClock } from '../support/clock.js';
 import { rejectsWith } from '../support/errors.js';
+import { mustSupport } from '../support/runtime.js';
 
 const T = 1_900_000_000_000; // ms
 const at = testClock();
@@ -44,6 +45,28 @@ describe('key ring', () => {
       assert.equal(payload.sub, 'ada');
     }
   });
+
+  for (const alg of ['Ed448', 'ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'] as const) {
+    it(`rings ${alg} keys where the runtime has them (elsewhere ERR_NOT_SUPPORTED), publishing no private member`, async () => {
+      if (!mustSupport(alg)) {
+        await assert.rejects(createKeyRing({ alg }), { code: 'ERR_NOT_SUPPORTED' });
+        return;
+      }
+      at(T);
+      const ring = await createKeyRing({ alg, sign: { expiresIn: '15m', issuer: 'auth' } });
+      const jwks = ring.jwks();
+      for (const jwk of jwks.keys) {
+        for (const member of ['d', 'priv', 'k']) assert.equal(jwk[member], undefined, `${alg} published ${member}`);
+        assert.equal(jwk.alg, alg);
+        assert.equal(jwk.kid, await jwkThumbprint(jwk));
+      }
+      const token = await ring.sign({ sub: 'ada' });
+      for (const key of [ring.resolver, createLocalJWKS(jwks)]) {
+        const { payload } = await createVerifier({ key, algorithms: [alg], issuer: 'auth' })(token);
+        assert.equal(payload.sub, 'ada');
+      }
+    });
+  }
 
   it('rotates to the key it published, keeps the old one until its tokens have expired, then drops it', async () => {
     at(T);
