@@ -34,7 +34,7 @@ import { findKeyMaterial } from './find-key-material.js';
 import { isPrivateJWK, type JWK, jwkMaterial } from './jwk.js';
 import { Key } from './key.js';
 import { classifyMaterial, type KeyMaterial } from './material.js';
-import { hasROCAFingerprint } from './roca.js';
+import { checkedNative, rejectROCA } from './roca.js';
 
 export interface ImportKeyOptions {
   /**
@@ -273,39 +273,6 @@ function pathHint(input: KeyMaterial, always = false): string {
       /\.(?:pem|key|crt|cer|der|pub|jwk|jwks|json|txt|p8|pk8)$/i.test(input));
   if (!pathLike && !always) return '';
   return `: did you pass a path instead of the key's contents? Read the file first (readFileSync(path, 'utf8'))`;
-}
-
-/** Refuses an RSA modulus with the ROCA fingerprint (CVE-2017-15361, catalogue entry 37). */
-function rejectROCA(modulus: Uint8Array | undefined): void {
-  if (modulus !== undefined && hasROCAFingerprint(modulus)) {
-    throw new KeyWeakError(
-      'the RSA modulus has the ROCA fingerprint (CVE-2017-15361, Infineon RSALib): it can be factored; replace the key',
-    );
-  }
-}
-
-/** Key objects already checked: verifyJWT(token, keyObject) imports the object on every call. */
-const rocaChecked = new WeakSet<object>();
-
-/**
- * A KeyObject or CryptoKey holding RSA is checked for ROCA through its JWK export. A key whose
- * export is refused (a non-extractable CryptoKey) cannot be checked: WebCrypto does not reveal the
- * modulus otherwise (docs/decisions.md, "ROCA").
- */
-function checkedNative(backend: Backend, native: NativeKey, object: object): NativeKey | Promise<NativeKey> {
-  if (native.facts.kty !== 'RSA' || rocaChecked.has(object)) return native;
-  const check = (jwk: JWK): NativeKey => {
-    rejectROCA(decodeBase64url(jwk.n ?? ''));
-    rocaChecked.add(object);
-    return native;
-  };
-  let exported: JWK | Promise<JWK>;
-  try {
-    exported = backend.exportJWK(native);
-  } catch {
-    return native;
-  }
-  return exported instanceof Promise ? exported.then(check, () => native) : check(exported);
 }
 
 function importSecret(backend: Backend, bytes: Uint8Array, alg: AlgorithmEntry, extractable: boolean) {

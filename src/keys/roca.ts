@@ -4,6 +4,10 @@
  * is, modulo each small prime p dividing M, a power of 65537; other moduli almost never are (the
  * chance falls below 2^-150 over the 38 primes). The test costs a few passes over the modulus.
  */
+import type { Backend, NativeKey } from '../backend/types.js';
+import { decodeBase64url } from '../encoding/base64url.js';
+import { KeyWeakError } from '../errors.js';
+import type { JWK } from './jwk.js';
 
 const PRIMES = [
   3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127, 131,
@@ -44,4 +48,37 @@ export function hasROCAFingerprint(modulus: Uint8Array): boolean {
     }
   }
   return true;
+}
+
+/** Refuses an RSA modulus with the ROCA fingerprint (CVE-2017-15361, catalogue entry 37). */
+export function rejectROCA(modulus: Uint8Array | undefined): void {
+  if (modulus !== undefined && hasROCAFingerprint(modulus)) {
+    throw new KeyWeakError(
+      'the RSA modulus has the ROCA fingerprint (CVE-2017-15361, Infineon RSALib): it can be factored; replace the key',
+    );
+  }
+}
+
+/** Key objects already checked: verifyJWT(token, keyObject) imports the object on every call. */
+const rocaChecked = new WeakSet<object>();
+
+/**
+ * A KeyObject or CryptoKey holding RSA is checked for ROCA through its JWK export. A key whose
+ * export is refused (a non-extractable CryptoKey) cannot be checked: WebCrypto does not reveal the
+ * modulus otherwise (docs/decisions.md, "ROCA").
+ */
+export function checkedNative(backend: Backend, native: NativeKey, object: object): NativeKey | Promise<NativeKey> {
+  if (native.facts.kty !== 'RSA' || rocaChecked.has(object)) return native;
+  const check = (jwk: JWK): NativeKey => {
+    rejectROCA(decodeBase64url(jwk.n ?? ''));
+    rocaChecked.add(object);
+    return native;
+  };
+  let exported: JWK | Promise<JWK>;
+  try {
+    exported = backend.exportJWK(native);
+  } catch {
+    return native;
+  }
+  return exported instanceof Promise ? exported.then(check, () => native) : check(exported);
 }
