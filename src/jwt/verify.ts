@@ -47,35 +47,25 @@ export interface VerifierOptions extends VerifyJWTOptions {
 
 const malformed = (message: string) => new JWTMalformedError(message);
 
+/** The option names of verifyJWT, which createVerifier takes too. */
+const VERIFY_JWT_NAMES = [
+  'algorithms',
+  'crit',
+  'maxTokenLength',
+  'issuer',
+  'audience',
+  'subject',
+  'typ',
+  'maxAge',
+  'clockTolerance',
+  'requiredClaims',
+  'now',
+] as const;
+/** The option names of createVerifier: its key and cache, then verifyJWT's. */
+const VERIFIER_NAMES = ['key', 'cache', ...VERIFY_JWT_NAMES] as const;
 /** @internal */
-export const VERIFY_JWT_OPTIONS = optionNames<VerifyJWTOptions>()([
-  'algorithms',
-  'crit',
-  'maxTokenLength',
-  'issuer',
-  'audience',
-  'subject',
-  'typ',
-  'maxAge',
-  'clockTolerance',
-  'requiredClaims',
-  'now',
-]);
-const VERIFIER_OPTIONS = optionNames<VerifierOptions>()([
-  'key',
-  'cache',
-  'algorithms',
-  'crit',
-  'maxTokenLength',
-  'issuer',
-  'audience',
-  'subject',
-  'typ',
-  'maxAge',
-  'clockTolerance',
-  'requiredClaims',
-  'now',
-]);
+export const VERIFY_JWT_OPTIONS = optionNames<VerifyJWTOptions>()(VERIFY_JWT_NAMES);
+const VERIFIER_OPTIONS = optionNames<VerifierOptions>()(VERIFIER_NAMES);
 
 interface Compiled {
   readonly readHeader: (segment: string) => ParsedHeader;
