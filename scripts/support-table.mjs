@@ -116,6 +116,12 @@ export function syncReadme({ check, nodeMajors }) {
   const readme = readFileSync(README, 'utf8');
   const next = withTable(readme, table);
   if (next === readme) return { ok: true, message: 'README support table matches the runs' };
+  // A contributor whose Node is another line runs other columns (Node 24 on PATH: no Node 20 job);
+  // such a run does not rewrite the table, whose columns are the lines CI runs.
+  const header = (text) => text.slice(text.indexOf(START)).split('\n')[1];
+  if (!check && header(next) !== header(readme)) {
+    return { ok: true, message: 'README support table left as it is: this run covered other Node lines than its columns' };
+  }
   if (check) {
     return { ok: false, message: 'README support table differs from the runs: run `npm test` outside CI and commit README.md' };
   }
