@@ -15,6 +15,7 @@ import { AlgorithmNotAllowedError, InvalidOptionError, KeyInvalidError, SyncUnav
 import { importKeyFor, importKeyForSync } from '../keys/import.js';
 import { Key } from '../keys/key.js';
 import type { KeyMaterial } from '../keys/material.js';
+import type { KeySide } from '../keys/pem.js';
 import type { JWSHeader } from './header.js';
 
 /** Returns the key for a token from its header: a JWKS, a key per `kid`, ... */
@@ -167,7 +168,7 @@ function prime(
   let usable = false;
   for (const alg of algorithms) {
     try {
-      const key = importKeyForSync(lookup, material, alg === undefined ? {} : { alg });
+      const key = importKeyForSync(lookup, material, alg === undefined ? {} : { alg }, sideOf(lookup));
       cache.set(alg ?? '', key);
       usable = true;
     } catch (error) {
@@ -185,6 +186,9 @@ function present(material: KeyMaterial, check: UnboundCheck | undefined): void {
   if (!(material instanceof Key)) check?.(material);
 }
 
+/** The half of a PEM bundle a key source needs: a verifier's public key, a decrypter's private one. */
+const sideOf = (lookup: AlgorithmLookup): KeySide => (lookup === SIGNATURE_ONLY ? 'public' : 'private');
+
 async function fromMaterial(
   material: KeyMaterial,
   alg: KeyAlgorithmName,
@@ -193,7 +197,7 @@ async function fromMaterial(
   check?: UnboundCheck,
 ): Promise<Key> {
   present(material, check);
-  return bound(await importKeyFor(lookup, material, allowed === undefined ? {} : { alg }), alg);
+  return bound(await importKeyFor(lookup, material, allowed === undefined ? {} : { alg }, sideOf(lookup)), alg);
 }
 
 function fromMaterialSync(
@@ -204,5 +208,5 @@ function fromMaterialSync(
   check?: UnboundCheck,
 ): Key {
   present(material, check);
-  return bound(importKeyForSync(lookup, material, allowed === undefined ? {} : { alg }), alg);
+  return bound(importKeyForSync(lookup, material, allowed === undefined ? {} : { alg }, sideOf(lookup)), alg);
 }

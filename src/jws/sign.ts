@@ -51,7 +51,7 @@ interface Signed {
 }
 
 async function signOne(signer: JWSSigner, payload: Uint8Array, payloadSegment: string, b64: boolean): Promise<Signed> {
-  const key = await importKeyFor(SIGNATURE_ONLY, signer.key, signer.alg === undefined ? {} : { alg: signer.alg });
+  const key = await importKeyFor(SIGNATURE_ONLY, signer.key, signer.alg === undefined ? {} : { alg: signer.alg }, 'private');
   const header = buildProtectedHeader(key, signer, b64, true, signer.unprotectedHeader);
   const protectedSegment = encodeHeader(header);
   const input = b64 ? `${protectedSegment}.${payloadSegment}` : concatBytes(asciiBytes(`${protectedSegment}.`), payload);

@@ -108,7 +108,7 @@ export async function signJWT<C extends object = JWTPayload>(
 ): Promise<string> {
   checkOptionNames(options, SIGN_JWT_OPTIONS);
   const plan = planClaims(options);
-  return sign(compileSigner(await importKeyFor(SIGNATURE_ONLY, key, importOptions(options)), options, plan), claims);
+  return sign(compileSigner(await importKeyFor(SIGNATURE_ONLY, key, importOptions(options), 'private'), options, plan), claims);
 }
 
 /**
@@ -122,7 +122,7 @@ export async function signJWT<C extends object = JWTPayload>(
 export function signJWTSync<C extends object = JWTPayload>(claims: C, key: KeyMaterial, options: SignJWTOptions = {}): string {
   checkOptionNames(options, SIGN_JWT_OPTIONS);
   const plan = planClaims(options);
-  return signSync(compileSigner(importKeyForSync(SIGNATURE_ONLY, key, importOptions(options)), options, plan), claims);
+  return signSync(compileSigner(importKeyForSync(SIGNATURE_ONLY, key, importOptions(options), 'private'), options, plan), claims);
 }
 
 /** A signer made by {@link createSigner}. */
@@ -151,12 +151,12 @@ export function createSigner<C extends object = JWTPayload>(options: SignerOptio
   let pending: Promise<CompiledSigner> | undefined;
   // Import now when the backend allows it synchronously, so that option and key errors surface at creation.
   try {
-    compiled = compileSigner(importKeyForSync(SIGNATURE_ONLY, material, importOptions(rest)), rest, plan);
+    compiled = compileSigner(importKeyForSync(SIGNATURE_ONLY, material, importOptions(rest), 'private'), rest, plan);
   } catch (error) {
     if (!(error instanceof SyncUnavailableError)) throw error;
   }
   const ready = (): Promise<CompiledSigner> => {
-    pending ??= importKeyFor(SIGNATURE_ONLY, material, importOptions(rest)).then((key) => {
+    pending ??= importKeyFor(SIGNATURE_ONLY, material, importOptions(rest), 'private').then((key) => {
       compiled = compileSigner(key, rest, plan);
       return compiled;
     });

@@ -34,6 +34,7 @@ import { findKeyMaterial } from './find-key-material.js';
 import { isPrivateJWK, type JWK, jwkMaterial } from './jwk.js';
 import { Key } from './key.js';
 import { classifyMaterial, type KeyMaterial } from './material.js';
+import type { KeySide } from './pem.js';
 import { checkedNative, rejectROCA } from './roca.js';
 
 export interface ImportKeyOptions {
@@ -163,7 +164,7 @@ function rawMLDSA(input: KeyMaterial, requested: AlgorithmEntry | undefined): Ke
   return input;
 }
 
-function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLookup): Plan | Key {
+function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLookup, side?: KeySide): Plan | Key {
   const requested = options.alg === undefined ? undefined : algorithmNamed(options.alg, lookup);
   input = rawMLDSA(input, requested);
   if (options.secret !== undefined && typeof options.secret !== 'boolean') {
@@ -172,7 +173,7 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
   if (options.secret === true && requested?.kty !== 'oct') {
     throw new InvalidOptionError('secret', 'needs alg naming a symmetric algorithm (HS256, A256KW, PBES2-HS256+A128KW, ...)');
   }
-  const material = classifyMaterial(input, options.secret === true ? 'explicit' : requested && requested.kty === 'oct');
+  const material = classifyMaterial(input, options.secret === true ? 'explicit' : requested && requested.kty === 'oct', side);
   const extractable = options.extractable ?? true;
   const allowShort = options.unsafeAllowShortSecret === true;
   const planFor = (
@@ -387,8 +388,13 @@ export function importKey(material: KeyMaterial, options: ImportKeyOptions = {})
 }
 
 /** @internal {@link importKey} with the algorithms `lookup` knows: the JWS paths know signatures only. */
-export async function importKeyFor(lookup: AlgorithmLookup, material: KeyMaterial, options: ImportKeyOptions): Promise<Key> {
-  const planned = plan(material, options, lookup);
+export async function importKeyFor(
+  lookup: AlgorithmLookup,
+  material: KeyMaterial,
+  options: ImportKeyOptions,
+  side?: KeySide,
+): Promise<Key> {
+  const planned = plan(material, options, lookup, side);
   if (planned instanceof Key) return planned;
   return finish(planned, await planned.run());
 }
@@ -408,8 +414,8 @@ export function importKeySync(material: KeyMaterial, options: ImportKeyOptions =
 }
 
 /** @internal The synchronous {@link importKeyFor}. */
-export function importKeyForSync(lookup: AlgorithmLookup, material: KeyMaterial, options: ImportKeyOptions): Key {
-  const planned = plan(material, options, lookup);
+export function importKeyForSync(lookup: AlgorithmLookup, material: KeyMaterial, options: ImportKeyOptions, side?: KeySide): Key {
+  const planned = plan(material, options, lookup, side);
   if (planned instanceof Key) return planned;
   if (!planned.backend.synchronous) {
     throw new SyncUnavailableError(`${planned.alg.name} is served by the asynchronous ${planned.backend.name} backend here`);

@@ -13,7 +13,7 @@ import { readKeyContainer } from './asn1.js';
 import { findKeyMaterial, utf16Text } from './find-key-material.js';
 import type { JWK } from './jwk.js';
 import { Key } from './key.js';
-import { decodeBase64, readPEM } from './pem.js';
+import { decodeBase64, type KeySide, pemBlocksFor, readPEM } from './pem.js';
 
 export type Material =
   | { readonly kind: 'key'; readonly key: Key }
@@ -73,7 +73,7 @@ function asSecret(read: () => Material, raw: () => Material): Material {
   throw new KeyInvalidError(`an HMAC or AES secret cannot be ${what}; ${SECRET_HINT}`);
 }
 
-function fromText(text: string, intent: SecretIntent): Material {
+function fromText(text: string, intent: SecretIntent, side?: KeySide): Material {
   if (text.trim().length === 0) throw new KeyInvalidError('the key is empty');
   if (intent === 'explicit') return secret(text, utf8Encode(text), intent);
   if (intent === true)
@@ -82,7 +82,8 @@ function fromText(text: string, intent: SecretIntent): Material {
       () => secret(text, utf8Encode(text), undefined),
     );
   if (text.includes('-----BEGIN ')) {
-    const pem = readPEM(text);
+    // A bundle (a certificate and its private key, as `openssl pkcs12 -nodes` prints them): the block the caller's side needs.
+    const pem = readPEM(side === undefined ? text : (pemBlocksFor(text, side)[0] ?? text));
     if (!pem.ok) throw new KeyInvalidError(pem.reason);
     return { kind: 'container', container: pem.container };
   }
@@ -126,7 +127,7 @@ function keyTextIn(bytes: Uint8Array): string | undefined {
   return findKeyMaterial(utf8) !== undefined ? utf8 : undefined;
 }
 
-function fromBytes(bytes: Uint8Array, intent: SecretIntent): Material {
+function fromBytes(bytes: Uint8Array, intent: SecretIntent, side?: KeySide): Material {
   if (bytes.length === 0) throw new KeyInvalidError('the key is empty');
   if (intent === 'explicit') return secret(undefined, bytes, intent);
   if (intent === true)
@@ -140,7 +141,7 @@ function fromBytes(bytes: Uint8Array, intent: SecretIntent): Material {
   if (found !== undefined) {
     // Key text held in bytes (a key file read with fs.readFileSync) is read as that text.
     const text = keyTextIn(bytes);
-    const material = text === undefined ? undefined : fromText(text, intent);
+    const material = text === undefined ? undefined : fromText(text, intent, side);
     if (material === undefined || material.kind === 'secret') {
       throw new KeyInvalidError(
         `the key holds ${found}, which jwtkit cannot import as it is (PEM, DER, a JWK) and never uses as a secret`,
@@ -169,14 +170,15 @@ function bytesOf(input: object): Uint8Array | undefined {
 }
 
 /**
- * Sorts key input into one of the import paths, following the caller's {@link SecretIntent}.
+ * Sorts key input into one of the import paths, following the caller's {@link SecretIntent}. `side`
+ * says which half a signer or verifier needs, to pick the block of a PEM bundle.
  */
-export function classifyMaterial(input: unknown, intent: SecretIntent): Material {
+export function classifyMaterial(input: unknown, intent: SecretIntent, side?: KeySide): Material {
   if (input instanceof Key) return { kind: 'key', key: input };
-  if (typeof input === 'string') return fromText(input, intent);
+  if (typeof input === 'string') return fromText(input, intent, side);
   if (typeof input === 'object' && input !== null) {
     const bytes = bytesOf(input);
-    if (bytes !== undefined) return fromBytes(bytes, intent);
+    if (bytes !== undefined) return fromBytes(bytes, intent, side);
     if ('keys' in input && Array.isArray((input as { keys: unknown }).keys)) {
       throw new KeyInvalidError('a JWKS is not one key: use createLocalJWKS');
     }

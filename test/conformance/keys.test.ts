@@ -328,3 +328,32 @@ describe('createSecretJWKS', () => {
     }
   });
 });
+
+describe('PEM bundles: a certificate and its private key in one file', () => {
+  // What `openssl pkcs12 -nodes` prints (certificate first) and what many servers keep (key first).
+  const bag = (text: string) => `Bag Attributes\n    localKeyID: 01 00 00 00\n${text}`;
+  const bundles: Array<[string, string]> = [
+    ['certificate, then key', `${bag(KEYS.rsa.certificate as string)}${bag(KEYS.rsa.pkcs8)}`],
+    ['key, then certificate', `${KEYS.rsa.pkcs8}${KEYS.rsa.certificate as string}`],
+    ['P-256 key, then certificate', `${KEYS.p256.pkcs8}${KEYS.p256.certificate as string}`],
+  ];
+  for (const [name, text] of bundles) {
+    it(`signs with the private key and verifies with the public one of a bundle (${name}), as text and as bytes`, async () => {
+      for (const material of [text, new TextEncoder().encode(text)]) {
+        const token = await signJWT({ sub: 'ada' }, material as string, { expiresIn: '5m' });
+        const { payload, header } = await verifyJWT(token, material as string);
+        assert.equal(payload.sub, 'ada');
+        assert.match(String(header.alg), /^(RS256|ES256)$/);
+        // Positive control for the half chosen: the bundle's own public key (certificate) verifies it too.
+        const certificate =
+          text.includes('EC PRIVATE') || text.includes(KEYS.p256.pkcs8) ? KEYS.p256.certificate : KEYS.rsa.certificate;
+        assert.equal((await verifyJWT(token, certificate as string)).payload.sub, 'ada');
+        // Never a secret, whichever half: an HMAC token keyed with the bundle's bytes is refused.
+        await rejectsWith(
+          verifyJWT(token.replace(/^[^.]+/, 'eyJhbGciOiJIUzI1NiJ9'), material as string, { algorithms: ['HS256'] }),
+          'ERR_KEY_INVALID',
+        );
+      }
+    });
+  }
+});
