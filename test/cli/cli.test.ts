@@ -12,29 +12,15 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { decryptJWT, importKey, jwkThumbprint, signJWT, verifyJWT } from 'jwtkit';
-import { BIN, userEnv } from '../support/bin.js';
+import { BIN, type Run, runCLI, userEnv } from '../support/bin.js';
 import { forgeHMAC, OWNERS, placedKey } from '../support/key-forms.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jwtkit-cli-'));
 const SECRET = 'a cli test secret of at least thirty-two bytes';
 const NOW = () => Math.floor(Date.now() / 1000);
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-  json: () => Record<string, unknown>;
-}
-
 function jwtkit(args: string[], options: { input?: string; env?: Record<string, string | undefined> } = {}): Run {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: dir,
-    input: options.input ?? '',
-    env: userEnv(options.env),
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, json: () => JSON.parse(result.stdout) };
+  return runCLI(dir, args, options);
 }
 
 /** The same, without blocking this process: for tests whose server runs in this process. */

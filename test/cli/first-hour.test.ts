@@ -14,28 +14,14 @@ import { decodeJWT, decryptJWT, generateKeyPair, generateSecret, importKey } fro
 import { KEY_MANAGEMENT_ALGORITHMS, KEYGEN_ALGORITHMS, SIGNATURE_ALGORITHMS } from '../../cli/algorithms.js';
 import { modulusBits } from '../../cli/commands/keys.js';
 import { parseTimeFlag } from '../../cli/times.js';
-import { BIN, userEnv } from '../support/bin.js';
+import { BIN, type Run, runCLI, userEnv } from '../support/bin.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jwtkit-cli29-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const SECRET = 'a cli test secret of at least thirty-two bytes';
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-  json: () => Record<string, unknown>;
-}
-
 function jwtkit(args: string[], options: { input?: string; env?: Record<string, string | undefined> } = {}): Run {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: dir,
-    input: options.input ?? '',
-    env: userEnv(options.env),
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, json: () => JSON.parse(result.stdout) };
+  return runCLI(dir, args, options);
 }
 
 function file(name: string, content: string, mode = 0o600): string {

@@ -1,5 +1,6 @@
 // The built `jwtkit` binary, and the environment to run it in as a user would: no colour variables
 // and no forced backend inherited from the test runner. Node only (the CLI and debugger-page tests).
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export const root = new URL('../../../', import.meta.url).pathname;
@@ -17,4 +18,28 @@ export function userEnv(overrides: Record<string, string | undefined> = {}): Nod
   };
   for (const name of Object.keys(env)) if (env[name] === undefined) delete env[name];
   return env as NodeJS.ProcessEnv;
+}
+
+/** What a run of the CLI gave. */
+export interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  json: () => Record<string, unknown>;
+}
+
+/** Runs the built CLI in `cwd` as a user would, with `input` on stdin. */
+export function runCLI(
+  cwd: string,
+  args: string[],
+  options: { input?: string; env?: Record<string, string | undefined> } = {},
+): Run {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    input: options.input ?? '',
+    env: userEnv(options.env),
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, json: () => JSON.parse(result.stdout) };
 }
