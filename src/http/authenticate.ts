@@ -103,7 +103,7 @@ export function grantedScopes(payload: JWTPayload): Set<string> {
 }
 
 /** Options of the HTTP layer; every other option goes to `createVerifier`. */
-const HTTP_OPTIONS = new Set([
+const HTTP_NAMES = [
   'verifier',
   'realm',
   'header',
@@ -117,23 +117,12 @@ const HTTP_OPTIONS = new Set([
   'csrf',
   'preflight',
   'onError',
-]);
+] as const;
+const HTTP_OPTIONS: ReadonlySet<string> = new Set(HTTP_NAMES);
 
 /** Every option name of {@link AuthOptions}: the HTTP layer's and createVerifier's. */
 export const AUTH_OPTIONS = optionNames<AuthOptions>()([
-  'verifier',
-  'realm',
-  'header',
-  'cookie',
-  'query',
-  'getToken',
-  'credentialsRequired',
-  'isRevoked',
-  'requiredScopes',
-  'requireClaims',
-  'csrf',
-  'preflight',
-  'onError',
+  ...HTTP_NAMES,
   'key',
   'cache',
   'algorithms',

@@ -6,6 +6,18 @@ import { InvalidOptionError } from '../errors.js';
 import { parseDuration, parseNow } from './duration.js';
 import type { JWTPayload } from './types.js';
 
+/** @internal The option names of {@link ClaimSetOptions}, which signJWT and encryptJWT both take. */
+export const CLAIM_SET_NAMES = [
+  'expiresIn',
+  'notBefore',
+  'issuer',
+  'subject',
+  'audience',
+  'jwtId',
+  'now',
+  'noTimestamp',
+] as const;
+
 /** Options that add registered claims to a token being issued. */
 export interface ClaimSetOptions {
   /** Lifetime: `exp` = `iat` (or now) + this, in seconds or a duration string ('15m', '1h', '7d'). */

@@ -5,7 +5,7 @@ import { type EncryptJWEOptions, encryptJWE } from '../jwe/encrypt.js';
 import { splitCompact } from '../jws/compact.js';
 import type { KeyMaterial } from '../keys/material.js';
 import { checkOptionNames, optionNames } from '../options.js';
-import { buildClaims, type ClaimSetOptions, planClaims } from './claim-set.js';
+import { buildClaims, CLAIM_SET_NAMES, type ClaimSetOptions, planClaims } from './claim-set.js';
 import type { JWTPayload } from './types.js';
 
 export interface EncryptJWTOptions
@@ -13,14 +13,7 @@ export interface EncryptJWTOptions
     Omit<EncryptJWEOptions, 'serialization' | 'unprotectedHeader' | 'recipientHeader' | 'aad'> {}
 
 const ENCRYPT_JWT_OPTIONS = optionNames<EncryptJWTOptions>()([
-  'expiresIn',
-  'notBefore',
-  'issuer',
-  'subject',
-  'audience',
-  'jwtId',
-  'now',
-  'noTimestamp',
+  ...CLAIM_SET_NAMES,
   'alg',
   'kid',
   'apu',
@@ -33,8 +26,6 @@ const ENCRYPT_JWT_OPTIONS = optionNames<EncryptJWTOptions>()([
   'crit',
   'zip',
 ]);
-
-const CLAIM_OPTIONS = ['expiresIn', 'notBefore', 'issuer', 'subject', 'audience', 'jwtId', 'now', 'noTimestamp'] as const;
 
 /**
  * Encrypts claims as a compact JWE, adding `iat`, `exp`, `nbf`, `iss`, `sub`, `aud` and `jti`
@@ -57,13 +48,13 @@ export async function encryptJWT<C extends object = JWTPayload>(
 ): Promise<string> {
   checkOptionNames(options, ENCRYPT_JWT_OPTIONS);
   const jweOptions: EncryptJWEOptions = { ...options, serialization: 'compact' };
-  for (const name of CLAIM_OPTIONS) delete (jweOptions as Record<string, unknown>)[name];
+  for (const name of CLAIM_SET_NAMES) delete (jweOptions as Record<string, unknown>)[name];
   if (typeof claims !== 'string') {
     const plaintext = buildClaims(claims, planClaims(options));
     return encryptJWE(utf8Encode(plaintext), key, jweOptions as EncryptJWEOptions & { serialization: 'compact' });
   }
   // A nested JWT: the signed token is the plaintext, and its claims were fixed when it was signed.
-  const given = CLAIM_OPTIONS.find((name) => options[name] !== undefined);
+  const given = CLAIM_SET_NAMES.find((name) => options[name] !== undefined);
   if (given !== undefined) throw new InvalidOptionError(given, 'a signed JWT is encrypted as it is; set claims when signing it');
   splitCompact(claims, Number.POSITIVE_INFINITY, (message) => new JWTMalformedError(`the nested JWT: ${message}`));
   if (options.cty !== undefined && options.cty.toUpperCase() !== 'JWT')

@@ -12,7 +12,7 @@ import { importKeyFor, importKeyForSync } from '../keys/import.js';
 import type { Key } from '../keys/key.js';
 import type { KeyMaterial } from '../keys/material.js';
 import { checkOptionNames, optionNames } from '../options.js';
-import { buildClaims, type ClaimPlan, type ClaimSetOptions, planClaims } from './claim-set.js';
+import { buildClaims, CLAIM_SET_NAMES, type ClaimPlan, type ClaimSetOptions, planClaims } from './claim-set.js';
 import type { JWTPayload } from './types.js';
 
 export interface SignJWTOptions extends HeaderOptions, ClaimSetOptions {
@@ -54,40 +54,11 @@ function signSync(signer: CompiledSigner, claims: object): string {
   return `${input}.${signature}`;
 }
 
+/** @internal The option names of signJWT: the header's, then the claim set's. */
+export const SIGN_JWT_NAMES = ['alg', 'kid', 'typ', 'cty', 'header', 'crit', ...CLAIM_SET_NAMES] as const;
 /** @internal */
-export const SIGN_JWT_OPTIONS = optionNames<SignJWTOptions>()([
-  'alg',
-  'kid',
-  'typ',
-  'cty',
-  'header',
-  'crit',
-  'expiresIn',
-  'notBefore',
-  'issuer',
-  'subject',
-  'audience',
-  'jwtId',
-  'now',
-  'noTimestamp',
-]);
-const SIGNER_OPTIONS = optionNames<SignerOptions>()([
-  'key',
-  'alg',
-  'kid',
-  'typ',
-  'cty',
-  'header',
-  'crit',
-  'expiresIn',
-  'notBefore',
-  'issuer',
-  'subject',
-  'audience',
-  'jwtId',
-  'now',
-  'noTimestamp',
-]);
+export const SIGN_JWT_OPTIONS = optionNames<SignJWTOptions>()(SIGN_JWT_NAMES);
+const SIGNER_OPTIONS = optionNames<SignerOptions>()(['key', ...SIGN_JWT_NAMES]);
 
 const importOptions = (options: SignJWTOptions) => (options.alg === undefined ? {} : { alg: options.alg });
 
