@@ -56,7 +56,6 @@ describe('Redis Cluster: 3 masters', { skip: missing }, () => {
   before(async () => {
     cluster = await startRedisCluster({ masters: 3 });
   });
-  after(async () => cluster?.stop());
 
   // No replicas here: each write is acknowledged by its master alone.
   storeSuite('redis cluster (ioredis Cluster)', async () => {
@@ -95,7 +94,8 @@ describe('Redis Cluster: 3 masters', { skip: missing }, () => {
   );
 
   let nodeModelClient: Awaited<ReturnType<typeof nodeCluster>> | undefined;
-  after(async () => nodeModelClient?.close());
+  // destroy, not close: close waits for the cluster's nodes, which must never hold the run.
+  after(() => nodeModelClient?.destroy());
   sessionModelSuite(
     'redis cluster (node-redis createCluster)',
     async () => {
@@ -241,6 +241,10 @@ describe('Redis Cluster: 3 masters', { skip: missing }, () => {
       await b.close();
     }
   });
+
+  // Last: node:test runs after hooks in the order they were added, and the clients above must go
+  // before their nodes do (a node-redis cluster client closing against stopped nodes waited for ever).
+  after(async () => cluster?.stop());
 });
 
 describe('Redis Cluster failover: 3 masters + 3 replicas, a master killed mid-run', { skip: missing }, () => {
