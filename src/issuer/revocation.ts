@@ -94,6 +94,14 @@ export function createRevocationList(store: Store, options: RevocationOptions = 
     options.onFailOpen ??
     ((error) => console.warn(`jwtkit: revocation store unreachable; accepting tokens unchecked (${error.message})`));
   let outageSince: number | undefined;
+  /**
+   * The record keys of payloads checked before, with the claims they were built from. A verifier
+   * with a cache hands out the same payload object for the same token, so its keys are built once
+   * and are the same string objects every time: a store's Map finds them by identity instead of
+   * hashing and comparing new strings (most of the cost of a check answered in memory). The claims
+   * are compared on every use, so a payload changed since is read afresh.
+   */
+  const checked = new WeakMap<object, { jti?: string; sid?: string; sub?: string; keys: readonly string[] }>();
 
   /** Milliseconds until a token with this exp can no longer be valid anywhere. */
   const lifeOf = (exp: unknown) =>
@@ -151,7 +159,13 @@ export function createRevocationList(store: Store, options: RevocationOptions = 
       const jti = idClaim(payload, 'jti');
       const sid = idClaim(payload, 'sid');
       const sub = idClaim(payload, 'sub');
-      const keys = [jti && KEYS.jti(jti), sid && KEYS.sid(sid), sub && KEYS.sub(sub)].filter((key) => typeof key === 'string');
+      let memo = checked.get(payload);
+      if (memo === undefined || memo.jti !== jti || memo.sid !== sid || memo.sub !== sub) {
+        const keys = [jti && KEYS.jti(jti), sid && KEYS.sid(sid), sub && KEYS.sub(sub)].filter((key) => typeof key === 'string');
+        memo = { jti, sid, sub, keys: Object.freeze(keys) };
+        checked.set(payload, memo);
+      }
+      const { keys } = memo;
       if (keys.length === 0) return false;
       let values: (string | undefined)[];
       try {

@@ -11,14 +11,16 @@
  * every write of a record publishes its key, and each process drops it from its cache at once.
  *
  * The cache answers only while its channel is known to work. It publishes a beat of its own every
- * quarter of the bound (every 50 ms while it is not answering) and stops answering (the store reads Redis) once none has come back for
- * half of it, or at once when the subscriber's connection reports a close; it starts again with
+ * eighth of the bound (every 50 ms while it is not answering) and stops answering (the store reads
+ * Redis) once none has come back for half of it (four beats missed: a busy event loop that runs a
+ * timer late does not silence it), or at once when the subscriber's connection reports a close; it starts again with
  * an empty cache when a beat arrives. A read in flight while any invalidation arrives is not
  * cached: the invalidation could be about it.
  *
  * Refresh ahead: an answer that was served since it was fetched is read again, in batches of up
- * to `REFRESH_BATCH` keys (one `MGET` on a single server), once it has less than half of its life
- * left, so that a record checked continuously never expires in a request's path. The re-read is an
+ * to `REFRESH_BATCH` keys (one `MGET` on a single server), once it has less than two beats of its
+ * life left (a beat for the read to come back: each answer in use is read about once per bound,
+ * not twice), so that a record checked continuously never expires in a request's path. The re-read is an
  * ordinary read (sent at a known time, cached under the same bound, discarded when an invalidation
  * arrived meanwhile): the bound is unchanged, only who pays the round trip is. Answers nobody asked
  * for since their last read are not refreshed; they expire.
@@ -37,9 +39,14 @@ export interface Cached {
 export interface NearCache {
   /** The answer cached for `key` when fresh and the channel alive; undefined when Redis must be read. */
   lookup(key: string, now: number): Cached | undefined;
+  /**
+   * The answers cached for all of `keys` (each of which the cache holds), or undefined when any of
+   * them must be read: the path of nearly every check, so one call and no allocation but the result.
+   */
+  lookupAll(keys: readonly string[], now: number): (string | undefined)[] | undefined;
   /** A token taken before a read; `remember` caches its answers only if nothing was invalidated since. */
   begin(): number;
-  remember(entries: readonly (readonly [string, string | undefined])[], sentAt: number, token: number): void;
+  remember(keys: readonly string[], values: readonly (string | undefined)[], sentAt: number, token: number): void;
   /** Drops `key` at once: this process writes it (its own checks must not wait for the invalidation). */
   forget(key: string): void;
   close(): Promise<void>;
@@ -115,27 +122,39 @@ export function startNearCache(settings: NearCacheSettings): NearCache {
   subscribed.catch(drop);
   for (const event of DOWN_EVENTS) subscriber.on?.(event, drop);
 
-  const period = Math.max(10, Math.floor(maxStaleness / 4));
+  const period = Math.max(10, Math.floor(maxStaleness / 8));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
   let refreshing = false;
   const answering = (now: number) => now - heard <= maxStaleness / 2;
-  const remember = (entries: readonly (readonly [string, string | undefined])[], sentAt: number, token: number) => {
+  const remember = (keys: readonly string[], values: readonly (string | undefined)[], sentAt: number, token: number) => {
     if (token !== generation || !answering(Date.now())) return;
-    for (const [key, value] of entries) {
-      if (answers.size >= max && !answers.has(key)) {
+    const until = sentAt + maxStaleness;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      const value = values[i];
+      const known = answers.get(key);
+      if (known !== undefined) {
+        // Renewed in place (the refresh ahead renews every answer in use once per bound): no new
+        // object, and the Map keeps the key it has.
+        known.value = value;
+        known.until = until;
+        known.used = false;
+        continue;
+      }
+      if (answers.size >= max) {
         // Full: forget the oldest (a forgotten answer only costs a read).
         const oldest = answers.keys().next().value;
         if (oldest !== undefined) answers.delete(oldest);
       }
-      answers.set(key, { value, until: sentAt + maxStaleness, used: false });
+      answers.set(key, { value, until, used: false });
     }
   };
   const refresh = async () => {
     const now = Date.now();
     if (refreshing || !answering(now)) return;
     const due: string[] = [];
-    for (const [key, answer] of answers) if (answer.used && answer.until - now <= maxStaleness / 2) due.push(key);
+    for (const [key, answer] of answers) if (answer.used && answer.until - now <= 2 * period) due.push(key);
     if (due.length === 0) return;
     refreshing = true;
     try {
@@ -143,12 +162,7 @@ export function startNearCache(settings: NearCacheSettings): NearCache {
         const keys = due.slice(start, start + REFRESH_BATCH);
         const token = generation;
         const sentAt = Date.now();
-        const values = await fetch(keys);
-        remember(
-          keys.map((key, i) => [key, values[i]] as const),
-          sentAt,
-          token,
-        );
+        remember(keys, await fetch(keys), sentAt, token);
       }
     } catch {
       // Unrefreshed answers expire as they would have; a request then reads Redis (and fails closed).
@@ -172,11 +186,22 @@ export function startNearCache(settings: NearCacheSettings): NearCache {
       const answer = answers.get(key);
       if (answer === undefined) return undefined;
       if (now < answer.until) {
-        answer.used = true;
+        if (!answer.used) answer.used = true;
         return answer;
       }
       answers.delete(key);
       return undefined;
+    },
+    lookupAll(keys, now) {
+      if (!answering(now)) return undefined;
+      const values = new Array<string | undefined>(keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        const answer = answers.get(keys[i] as string);
+        if (answer === undefined || now >= answer.until) return undefined;
+        if (!answer.used) answer.used = true;
+        values[i] = answer.value;
+      }
+      return values;
     },
     begin: () => generation,
     remember,

@@ -159,16 +159,10 @@ export function createRedisStore(client: IORedisLike | NodeRedisLike, options: R
   };
   const read = (keys: readonly string[]): Promise<(string | undefined)[]> => {
     if (near === undefined) return fetch(keys);
-    const cache = near;
-    const now = Date.now();
-    // The common case, every answer cached: no round trip, and no allocation but the result.
-    const hits: (string | undefined)[] = [];
-    for (const key of keys) {
-      const cached = key.startsWith(CACHED) ? cache.lookup(key, now) : undefined;
-      if (cached === undefined) break;
-      hits.push(cached.value);
-    }
-    return hits.length === keys.length ? Promise.resolve(hits) : readThrough(cache, keys);
+    // The common case, every answer cached: no round trip. Only revocation records are ever cached,
+    // so a key of another kind simply misses.
+    const hits = near.lookupAll(keys, Date.now());
+    return hits !== undefined ? Promise.resolve(hits) : readThrough(near, keys);
   };
   const readThrough = async (cache: NearCache, keys: readonly string[]): Promise<(string | undefined)[]> => {
     const now = Date.now();
@@ -182,10 +176,11 @@ export function createRedisStore(client: IORedisLike | NodeRedisLike, options: R
       const token = cache.begin();
       const sentAt = Date.now();
       const values = await fetch(missing);
-      const fetched = missing.map((key, i) => [key, values[i]] as const);
-      for (const [key, value] of fetched) known.set(key, value);
+      for (let i = 0; i < missing.length; i++) known.set(missing[i] as string, values[i]);
+      const cached = missing.flatMap((key, i) => (key.startsWith(CACHED) ? [i] : []));
       cache.remember(
-        fetched.filter(([key]) => key.startsWith(CACHED)),
+        cached.map((i) => missing[i] as string),
+        cached.map((i) => values[i]),
         sentAt,
         token,
       );
