@@ -3,6 +3,7 @@
 // compare-and-swap), then revocation, one-time tokens and refresh-token rotation on top of it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { createVerifier, decodeJWT, type JWTPayload } from 'jwtkit';
 import { createKeyRing, createRevocationList, createTokenIssuer, type KeyRing } from 'jwtkit/issuer';
 import type { Store } from 'jwtkit/stores';
@@ -83,6 +84,40 @@ export function storeSuite(name: string, open: () => Promise<{ store: Store; clo
         Array.from({ length: 20 }, () => revocations.consumeOnce(token({ jti: `same-${link.jti}` }))),
       );
       assert.equal(once.filter(Boolean).length, 1);
+    });
+
+    it('judges a payload object by the claims it holds now, however often it was checked before', async () => {
+      // The list remembers the record keys of a payload object (a verifier's cache hands out the
+      // same one again); a payload changed since must never be judged by its old claims.
+      const revocations = createRevocationList(store, { maxTokenLifetime: '1h' });
+      const now = Math.floor(Date.now() / 1000);
+      const revoked = { jti: fresh('jti'), sid: fresh('sid'), sub: fresh('user') };
+      await revocations.revoke({ jti: revoked.jti, exp: now + 600 });
+      await revocations.revokeSession(revoked.sid);
+      await revocations.revokeSubject(revoked.sub, now + 0.5);
+      const clean = { jti: fresh('jti'), sid: fresh('sid'), sub: fresh('user') };
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.record({ jti: fc.boolean(), sid: fc.boolean(), sub: fc.boolean(), present: fc.boolean() }), {
+            minLength: 1,
+            maxLength: 8,
+          }),
+          async (steps) => {
+            const payload: Record<string, unknown> = { iat: now, exp: now + 600 };
+            for (const step of steps) {
+              for (const claim of ['jti', 'sid', 'sub'] as const) {
+                if (step.present || claim === 'sub') payload[claim] = step[claim] ? revoked[claim] : clean[claim];
+                else delete payload[claim];
+              }
+              const expected = (payload.jti === revoked.jti ||
+                payload.sid === revoked.sid ||
+                payload.sub === revoked.sub) as boolean;
+              assert.equal(await revocations.isRevoked(payload as JWTPayload), expected, JSON.stringify(payload));
+            }
+          },
+        ),
+        { numRuns: 40 },
+      );
     });
 
     it('rotates refresh tokens; a reused one revokes its family and the access tokens it issued', async () => {
