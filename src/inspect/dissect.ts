@@ -6,8 +6,8 @@
 import { decodeBase64url, isBase64url } from '../encoding/base64url.js';
 import { isJSONObject, type JSONObject, JSONSyntaxError, parseJSON } from '../encoding/json.js';
 import { utf8Decode } from '../encoding/utf8.js';
-import type { InputLimit } from './extract.js';
 import { checkOptionNames } from '../options.js';
+import type { InputLimit } from './extract.js';
 import { checkInputLength, INPUT_LIMIT_OPTIONS, limitOption, MAX_INSPECT_INPUT_LENGTH } from './limits.js';
 
 export type TokenKind = 'JWS' | 'JWE' | 'unknown';

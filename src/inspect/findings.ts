@@ -5,9 +5,9 @@
 import type { JSONObject, JSONValue } from '../encoding/json.js';
 import { JWTKitError } from '../errors.js';
 import { parseDuration } from '../jwt/duration.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import { formatDuration } from './claims.js';
 import { dissectToken } from './dissect.js';
-import { checkOptionNames, optionNames } from '../options.js';
 import { limitOption, MAX_INSPECT_INPUT_LENGTH, MAX_SECRET_CANDIDATES, MAX_SECRET_SEARCH_TOKEN_LENGTH } from './limits.js';
 import { findPersonalData } from './personal-data.js';
 import { commonSecrets, SHORT_SECRET_COUNT } from './secrets.js';

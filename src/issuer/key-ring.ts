@@ -96,7 +96,7 @@ function checkSignOptions(options: unknown, where?: string): void {
     if (Object.hasOwn(options, name))
       throw new InvalidOptionError(
         where === undefined ? name : `${where}.${name}`,
-        'the key ring sets alg and kid itself (the alg option of createKeyRing, the current key\'s kid)',
+        "the key ring sets alg and kid itself (the alg option of createKeyRing, the current key's kid)",
       );
   checkOptionNames(options, RING_SIGN_OPTIONS, where);
 }
