@@ -6,6 +6,7 @@ import { JWTKitError, KeyWeakError } from '../errors.js';
 import { importKeySync } from '../keys/import.js';
 import type { Key } from '../keys/key.js';
 import { decodeBase64, type KeySide, pemBlocksFor, pemKeyBlocks } from '../keys/pem.js';
+import { warnShortSecretOnce } from '../keys/short-secret-warning.js';
 
 export const HMAC = ['HS256', 'HS384', 'HS512'];
 export const RSA = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
@@ -57,7 +58,9 @@ function blockFor(input: unknown, side: KeySide): unknown {
  */
 export function keyFor(input: unknown, alg: string | undefined, allowShort: boolean, side: KeySide): Key {
   const slot = `${alg ?? ''}${allowShort ? '!' : ''}${side}`;
-  if (allowShort && alg !== undefined) warnShortSecret(input, alg);
+  // Before the import, whose own (core) warning would otherwise come first without the migration fix;
+  // a secret without an alg yet is bound to HS256 (jsonwebtoken's default), the least it must reach.
+  if (allowShort) warnShortSecret(input, alg ?? 'HS256');
   if (typeof input === 'string') {
     const name = `${slot}\u0000${input}`;
     const known = textKeys.get(name);
@@ -81,7 +84,6 @@ export function keyFor(input: unknown, alg: string | undefined, allowShort: bool
 }
 
 const HASH_BYTES: Readonly<Record<string, number>> = { HS256: 32, HS384: 48, HS512: 64 };
-let warnedShort = false;
 
 /**
  * The switch's warning, once per process: loud, and naming the way out (a strong secret added to
@@ -89,13 +91,14 @@ let warnedShort = false;
  */
 function warnShortSecret(input: unknown, alg: string): void {
   const need = HASH_BYTES[alg];
-  if (warnedShort || need === undefined) return;
+  if (need === undefined) return;
   const bytes =
     typeof input === 'string' ? new TextEncoder().encode(input).length : input instanceof Uint8Array ? input.length : need;
   if (bytes >= need) return;
-  warnedShort = true;
-  console.warn(
-    `jwtkit/compat/jsonwebtoken: allowInsecureKeySizes is on and a ${bytes}-byte secret serves ${alg} (at least ${need} bytes are needed): anyone holding one token can brute-force it offline. Fix: generate a strong secret (jwtkit keygen ${alg}), sign new tokens with it and verify with both until the old tokens expire (docs/migration/jsonwebtoken.md, "Rotating to a strong secret"); jwtkit inspect --secrets <file> flags tokens signed with the old one.`,
+  // Shared with the core's unsafeAllowShortSecret warning, which this switch also turns on: one warning, this one first.
+  warnShortSecretOnce(
+    () =>
+      `jwtkit/compat/jsonwebtoken: allowInsecureKeySizes is on and a ${bytes}-byte secret serves ${alg} (at least ${need} bytes are needed): anyone holding one token can brute-force it offline. Fix: generate a strong secret (jwtkit keygen ${alg}), sign new tokens with it and verify with both until the old tokens expire (docs/migration/jsonwebtoken.md, "Rotating to a strong secret"); jwtkit inspect --secrets <file> flags tokens signed with the old one.`,
   );
 }
 

@@ -7,6 +7,7 @@ import { randomBytes } from '../backend/random.js';
 import { encodeBase64url } from '../encoding/base64url.js';
 import { InvalidOptionError } from '../errors.js';
 import { decodeJWT } from '../index.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import { type AuthRequest, viewOf } from './request.js';
 
 /** The cookie the middleware reads when `cookie: true`, and these helpers write by default. */
@@ -106,6 +107,10 @@ export function cameOverHTTPS(request: AuthRequest, trustProxy: boolean): boolea
   return undefined;
 }
 
+const CLEAR_COOKIE_NAMES = ['name', 'secure', 'request', 'trustProxy', 'sameSite', 'path', 'domain', 'now'] as const;
+const COOKIE_OPTIONS = optionNames<CookieOptions>()([...CLEAR_COOKIE_NAMES, 'maxAge']);
+const CLEAR_COOKIE_OPTIONS = optionNames<Omit<CookieOptions, 'maxAge'>>()(CLEAR_COOKIE_NAMES);
+
 function isSecure(options: CookieOptions): boolean {
   const { secure = true, request, trustProxy = false } = options;
   if (typeof secure === 'boolean') return secure;
@@ -169,6 +174,7 @@ export function appendSetCookie(target: CookieTarget, cookie: string): void {
  * ```
  */
 export function tokenCookie(token: string, options: CookieOptions = {}): string {
+  checkOptionNames(options, COOKIE_OPTIONS);
   let maxAge = options.maxAge;
   if (maxAge === undefined) {
     const { exp } = decodeJWT(token).payload;
@@ -205,6 +211,7 @@ export function setTokenCookie(target: CookieTarget, token: string, options: Coo
  * ```
  */
 export function clearTokenCookie(target: CookieTarget, options: Omit<CookieOptions, 'maxAge'> = {}): void {
+  checkOptionNames(options, CLEAR_COOKIE_OPTIONS);
   appendSetCookie(target, serializeCookie('', { ...options, maxAge: 0, httpOnly: true }, DEFAULT_TOKEN_COOKIE));
 }
 
@@ -230,5 +237,6 @@ export function createCSRFToken(): string {
  * ```
  */
 export function setCSRFCookie(target: CookieTarget, value: string, options: CookieOptions = {}): void {
+  checkOptionNames(options, COOKIE_OPTIONS);
   appendSetCookie(target, serializeCookie(value, { sameSite: 'Strict', ...options, httpOnly: false }, DEFAULT_CSRF_COOKIE));
 }

@@ -6,8 +6,9 @@
 import { decodeBase64url, isBase64url } from '../encoding/base64url.js';
 import { isJSONObject, type JSONObject, JSONSyntaxError, parseJSON } from '../encoding/json.js';
 import { utf8Decode } from '../encoding/utf8.js';
+import { checkOptionNames } from '../options.js';
 import type { InputLimit } from './extract.js';
-import { checkInputLength, limitOption, MAX_INSPECT_INPUT_LENGTH } from './limits.js';
+import { checkInputLength, INPUT_LIMIT_OPTIONS, limitOption, MAX_INSPECT_INPUT_LENGTH } from './limits.js';
 
 export type TokenKind = 'JWS' | 'JWE' | 'unknown';
 export type PartRole = 'header' | 'payload' | 'signature' | 'encrypted_key' | 'iv' | 'ciphertext' | 'tag' | 'part';
@@ -130,6 +131,7 @@ function splitParts(token: string): { texts: string[]; count: number } {
  * ```
  */
 export function dissectToken(token: string, options: InputLimit = {}): DissectedToken {
+  checkOptionNames(options, INPUT_LIMIT_OPTIONS);
   checkInputLength(token, limitOption('maxInputLength', options.maxInputLength, MAX_INSPECT_INPUT_LENGTH));
   const { texts, count } = splitParts(token);
   const kind: TokenKind = count === 3 ? 'JWS' : count === 5 ? 'JWE' : 'unknown';

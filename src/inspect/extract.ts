@@ -11,7 +11,8 @@
 
 import { isAnyBase64Char } from '../encoding/base64url-alphabet.js';
 import { JWTMalformedError } from '../errors.js';
-import { checkInputLength, limitOption, MAX_INSPECT_INPUT_LENGTH } from './limits.js';
+import { checkOptionNames } from '../options.js';
+import { checkInputLength, INPUT_LIMIT_OPTIONS, limitOption, MAX_INSPECT_INPUT_LENGTH } from './limits.js';
 
 /** What `extractToken` found. */
 export interface ExtractedToken {
@@ -149,6 +150,7 @@ function embeddedToken(text: string): string | undefined {
  * ```
  */
 export function extractToken(text: string, options: InputLimit = {}): ExtractedToken {
+  checkOptionNames(options, INPUT_LIMIT_OPTIONS);
   checkInputLength(text, limitOption('maxInputLength', options.maxInputLength, MAX_INSPECT_INPUT_LENGTH));
   const rest = withoutSpaces(dropScheme(dropQuotes(dropScheme(dropHeaderName(text)))));
   if (isTokenText(rest)) return { token: rest, trimmed: rest !== text };

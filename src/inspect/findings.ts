@@ -5,6 +5,7 @@
 import type { JSONObject, JSONValue } from '../encoding/json.js';
 import { JWTKitError } from '../errors.js';
 import { parseDuration } from '../jwt/duration.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import { formatDuration } from './claims.js';
 import { dissectToken } from './dissect.js';
 import { limitOption, MAX_INSPECT_INPUT_LENGTH, MAX_SECRET_CANDIDATES, MAX_SECRET_SEARCH_TOKEN_LENGTH } from './limits.js';
@@ -46,6 +47,18 @@ export interface InspectOptions {
   /** Ends the secret search: the promise rejects with `signal.reason`. */
   signal?: AbortSignal;
 }
+
+const INSPECT_OPTIONS = optionNames<InspectOptions>()([
+  'now',
+  'maxLifetime',
+  'maxSize',
+  'secretCheck',
+  'shortSecrets',
+  'secrets',
+  'maxSecretCandidates',
+  'maxInputLength',
+  'signal',
+]);
 
 export const SEVERITY_ORDER: readonly Severity[] = ['high', 'medium', 'low', 'info'];
 const DEFAULT_MAX_LIFETIME = 86400;
@@ -319,6 +332,7 @@ async function secretFindings(token: string, alg: unknown, options: InspectOptio
  * ```
  */
 export async function inspectToken(token: string, options: InspectOptions = {}): Promise<Finding[]> {
+  checkOptionNames(options, INSPECT_OPTIONS);
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
   const maxLifetime =

@@ -5,6 +5,8 @@
  */
 import { InvalidOptionError, JWTMalformedError, TokenTooLargeError } from '../errors.js';
 import { DEFAULT_MAX_JWT_LENGTH } from '../jwt/types.js';
+import { optionNames } from '../options.js';
+import type { InputLimit } from './extract.js';
 
 /**
  * The most text `extractToken`, `dissectToken` and `inspectToken` read by default: 256 KiB of
@@ -40,6 +42,9 @@ export const MAX_SECRET_SEARCH_TOKEN_LENGTH = DEFAULT_MAX_JWT_LENGTH;
  * ```
  */
 export const MAX_SECRET_CANDIDATES = 100_000;
+
+/** The option names of the inspection functions that read text (`InputLimit`). */
+export const INPUT_LIMIT_OPTIONS = optionNames<InputLimit>()(['maxInputLength']);
 
 /** A positive whole-number option, or its default. */
 export function limitOption(name: string, value: number | undefined, fallback: number): number {

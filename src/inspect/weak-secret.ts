@@ -13,9 +13,12 @@ import { signatureAlgorithm } from '../algorithms/signature.js';
 import { decodeBase64url } from '../encoding/base64url.js';
 import { utf8Encode } from '../encoding/utf8.js';
 import { TokenTooLargeError } from '../errors.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import { dissectToken } from './dissect.js';
 import { limitOption, MAX_SECRET_CANDIDATES, MAX_SECRET_SEARCH_TOKEN_LENGTH } from './limits.js';
 import { commonSecrets, shortSecrets } from './secrets.js';
+
+const WEAK_SECRET_OPTIONS = optionNames<WeakSecretOptions>()(['extra', 'short', 'maxCandidates', 'maxTokenLength', 'signal']);
 
 export interface WeakSecret {
   /** Where the secret came from. */
@@ -72,6 +75,7 @@ function* candidates(options: WeakSecretOptions): Generator<WeakSecret> {
  * ```
  */
 export async function findWeakSecret(token: string, options: WeakSecretOptions = {}): Promise<WeakSecret | undefined> {
+  checkOptionNames(options, WEAK_SECRET_OPTIONS);
   const maxCandidates = limitOption('maxCandidates', options.maxCandidates, MAX_SECRET_CANDIDATES);
   const maxTokenLength = limitOption('maxTokenLength', options.maxTokenLength, MAX_SECRET_SEARCH_TOKEN_LENGTH);
   const { signal } = options;

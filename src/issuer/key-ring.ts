@@ -32,8 +32,10 @@ import {
   type SignJWTOptions,
   signJWT,
 } from '../index.js';
+import { CLAIM_SET_NAMES } from '../jwt/claim-set.js';
 import { parseDuration } from '../jwt/duration.js';
 import { pemKeyBlocks } from '../keys/pem.js';
+import { checkOptionNames, optionNames } from '../options.js';
 
 export interface KeyRingOptions {
   /** The algorithm of every key of the ring (asymmetric: the ring publishes public keys). */
@@ -68,6 +70,35 @@ export interface KeyRingOptions {
   jwksMaxAge?: number | string;
   /** Defaults for every token signed (`issuer`, `audience`, `expiresIn`, `typ`, ...). */
   sign?: Omit<SignJWTOptions, 'alg' | 'kid'>;
+}
+
+const KEY_RING_OPTIONS = optionNames<KeyRingOptions>()([
+  'alg',
+  'keys',
+  'rotateEvery',
+  'maxTokenLifetime',
+  'clockTolerance',
+  'jwksMaxAge',
+  'sign',
+]);
+const RING_SIGN_OPTIONS = optionNames<Omit<SignJWTOptions, 'alg' | 'kid'>>()([
+  'typ',
+  'cty',
+  'header',
+  'crit',
+  ...CLAIM_SET_NAMES,
+]);
+
+/** The ring's sign options: alg and kid are the ring's own (a caller's would be silently replaced), then the names. */
+function checkSignOptions(options: unknown, where?: string): void {
+  if (typeof options !== 'object' || options === null) return;
+  for (const name of ['alg', 'kid'])
+    if (Object.hasOwn(options, name))
+      throw new InvalidOptionError(
+        where === undefined ? name : `${where}.${name}`,
+        "the key ring sets alg and kid itself (the alg option of createKeyRing, the current key's kid)",
+      );
+  checkOptionNames(options, RING_SIGN_OPTIONS, where);
 }
 
 interface RingKey {
@@ -158,6 +189,8 @@ const ALGORITHMS = new Set([
  */
 export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'must be an object');
+  checkOptionNames(options, KEY_RING_OPTIONS);
+  checkSignOptions(options.sign, 'sign');
   const { alg, keys = [], sign: defaults = {} } = options;
   if (!ALGORITHMS.has(alg))
     throw new InvalidOptionError('alg', 'must be an asymmetric JWS algorithm (a key ring publishes its public keys)');
@@ -253,6 +286,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
       return current.kid;
     },
     async sign<C extends object>(claims: C, perCall?: Omit<SignJWTOptions, 'alg' | 'kid'>) {
+      checkSignOptions(perCall);
       const at = Date.now();
       if (due(at)) await rotate();
       if (expiryOf(claims, perCall, at) > at + maxTokenLifetime)

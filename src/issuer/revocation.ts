@@ -12,6 +12,7 @@
 import { InvalidOptionError, JWTClaimError, StoreUnavailableError } from '../errors.js';
 import type { JWTPayload } from '../index.js';
 import { parseDuration } from '../jwt/duration.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import type { Store } from '../stores/types.js';
 
 export interface RevocationOptions {
@@ -58,6 +59,9 @@ export interface RevocationList {
   consumeOnce(payload: JWTPayload): Promise<boolean>;
 }
 
+const REVOCATION_OPTIONS = optionNames<RevocationOptions>()(['maxTokenLifetime', 'clockTolerance', 'failOpen', 'onFailOpen']);
+const SESSION_NAMES = optionNames<Parameters<RevocationList['isSessionRevoked']>[0]>()(['sid', 'sub', 'startedAt']);
+
 const KEYS = {
   jti: (jti: string) => `revoked:jti:${jti}`,
   sid: (sid: string) => `revoked:sid:${sid}`,
@@ -86,6 +90,7 @@ function idClaim(payload: JWTPayload, claim: 'jti' | 'sid' | 'sub'): string | un
 export function createRevocationList(store: Store, options: RevocationOptions = {}): RevocationList {
   if (typeof store?.getMany !== 'function')
     throw new InvalidOptionError('store', 'must be a store (createMemoryStore, createRedisStore)');
+  checkOptionNames(options, REVOCATION_OPTIONS);
   const maxLifetime = parseDuration(options.maxTokenLifetime ?? 86_400, 'maxTokenLifetime') * 1000;
   const tolerance = parseDuration(options.clockTolerance ?? 60, 'clockTolerance') * 1000;
   const failOpen = options.failOpen === undefined ? undefined : parseDuration(options.failOpen, 'failOpen') * 1000;
@@ -151,9 +156,11 @@ export function createRevocationList(store: Store, options: RevocationOptions = 
       const value = await store.get(KEYS.sub(sub));
       return value === undefined ? undefined : Number(value);
     },
-    async isSessionRevoked({ sid, sub, startedAt }) {
-      const [session, cutoff] = await store.getMany([KEYS.sid(sid), KEYS.sub(sub)]);
-      return session !== undefined || (cutoff !== undefined && startedAt <= Number(cutoff));
+    async isSessionRevoked(session) {
+      checkOptionNames(session, SESSION_NAMES, 'session');
+      const { sid, sub, startedAt } = session;
+      const [revoked, cutoff] = await store.getMany([KEYS.sid(sid), KEYS.sub(sub)]);
+      return revoked !== undefined || (cutoff !== undefined && startedAt <= Number(cutoff));
     },
     isRevoked: async (payload) => {
       const jti = idClaim(payload, 'jti');

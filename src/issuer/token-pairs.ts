@@ -22,6 +22,7 @@ import { InvalidOptionError, RefreshTokenInvalidError, RefreshTokenReusedError }
 import type { JWTPayload } from '../index.js';
 import { parseDuration } from '../jwt/duration.js';
 import { digestBase64url } from '../keys/thumbprint.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import type { Store } from '../stores/types.js';
 import type { KeyRing } from './key-ring.js';
 import { createRevocationList, type RevocationList } from './revocation.js';
@@ -83,6 +84,16 @@ interface Family {
   revoked?: true;
 }
 
+const TOKEN_ISSUER_OPTIONS = optionNames<TokenIssuerOptions>()([
+  'ring',
+  'store',
+  'accessTokenLifetime',
+  'refreshTokenLifetime',
+  'revocations',
+]);
+// A misspelt refreshToken would end nothing and report success: the one case where a typo logs nobody out.
+const LOGOUT_NAMES = optionNames<Parameters<TokenIssuer['logout']>[0]>()(['refreshToken', 'accessToken']);
+
 const REFRESH_TOKEN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
 const RESERVED = new Set(['iss', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sid']);
 const familyKey = (id: string) => `family:${id}`;
@@ -106,6 +117,7 @@ function lifetime(value: unknown, option: string, fallback: number): number {
  * ```
  */
 export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
+  checkOptionNames(options, TOKEN_ISSUER_OPTIONS);
   const { ring, store } = options ?? {};
   if (typeof ring?.sign !== 'function') throw new InvalidOptionError('ring', 'must be a key ring (createKeyRing)');
   if (typeof store?.swap !== 'function')
@@ -207,7 +219,11 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       return pair(familyId, next, nextSecret);
     },
 
-    async logout({ refreshToken, accessToken }) {
+    async logout(session) {
+      if (typeof session !== 'object' || session === null)
+        throw new InvalidOptionError('session', 'must be an object: { refreshToken } and/or { accessToken }');
+      checkOptionNames(session, LOGOUT_NAMES, 'session');
+      const { refreshToken, accessToken } = session;
       // The access token first: a refresh token that turns out unknown must not leave it working.
       if (accessToken !== undefined) {
         await revocations.revoke(accessToken);

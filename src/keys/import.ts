@@ -36,6 +36,7 @@ import { Key } from './key.js';
 import { classifyMaterial, type KeyMaterial } from './material.js';
 import type { KeySide } from './pem.js';
 import { checkedNative, rejectROCA } from './roca.js';
+import { warnShortSecretOnce } from './short-secret-warning.js';
 
 export interface ImportKeyOptions {
   /**
@@ -297,8 +298,6 @@ function secretOf(backend: Backend, native: NativeKey): NativeKey | Promise<Nati
   }
 }
 
-let warnedShortSecret = false;
-
 function checkSecret(plan: Pick<Plan, 'alg' | 'allowShort' | 'hint'>, bytes: number): void {
   const { alg } = plan;
   if (bytes === 0) throw new KeyInvalidError('the key is empty');
@@ -316,12 +315,10 @@ function checkSecret(plan: Pick<Plan, 'alg' | 'allowShort' | 'hint'>, bytes: num
       `${alg.name} needs a secret of at least ${alg.hashLength} bytes; this one has ${bytes}${plan.hint ?? ''}`,
     );
   }
-  if (!warnedShortSecret) {
-    warnedShortSecret = true;
-    console.warn(
-      `jwtkit: unsafeAllowShortSecret is set: a ${bytes}-byte secret for ${alg.name} (RFC 7518 §3.2 requires ${alg.hashLength}) can be brute-forced from a single token`,
-    );
-  }
+  warnShortSecretOnce(
+    () =>
+      `jwtkit: unsafeAllowShortSecret is set: a ${bytes}-byte secret for ${alg.name} (RFC 7518 §3.2 requires ${alg.hashLength}) can be brute-forced from a single token. Fix: sign with a secret of at least ${alg.hashLength} random bytes (generateSecret('${alg.name}') or jwtkit keygen ${alg.name}) and verify with both until the old tokens expire.`,
+  );
 }
 
 // JWK key_ops (RFC 7517 §4.3) that let a key take each side of a JWE.

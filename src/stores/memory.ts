@@ -5,12 +5,15 @@
  * rather than forget one: a forgotten revocation would bring a revoked token back.
  */
 import { InvalidOptionError, StoreUnavailableError } from '../errors.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import { checkTTL, type Store } from './types.js';
 
 export interface MemoryStoreOptions {
   /** The most entries kept (default 100,000). */
   max?: number;
 }
+
+const MEMORY_STORE_OPTIONS = optionNames<MemoryStoreOptions>()(['max']);
 
 interface Entry {
   value: string;
@@ -27,6 +30,7 @@ interface Entry {
  * ```
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
+  checkOptionNames(options, MEMORY_STORE_OPTIONS);
   const { max = 100_000 } = options;
   if (!Number.isSafeInteger(max) || max <= 0) throw new InvalidOptionError('max', 'must be a positive integer');
   const entries = new Map<string, Entry>();

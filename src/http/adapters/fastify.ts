@@ -3,7 +3,8 @@
  * the whole app). It decorates `request.jwtVerify()`, `reply.jwtSign()`, `request.user`,
  * `request.auth` and `fastify.authenticate` for `onRequest`. A failure is thrown as an AuthError
  * with `statusCode` and `headers`, which Fastify's error handler sends with its usual JSON body.
- * The hooks answer a CORS preflight themselves (204), so that it never reaches the route handler.
+ * The hooks answer a CORS preflight themselves (204), so that it never reaches the route handler;
+ * a handler's own `request.jwtVerify()` refuses one with 403 (see {@link preflightRefusal}).
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -31,6 +32,23 @@ async function hook(verify: () => Promise<unknown>, reply: FastifyReply): Promis
     // An async hook that answers returns the reply, or Fastify goes on to the handler.
     return reply.code(error.status).headers(error.headers).send();
   }
+}
+
+/**
+ * What a handler's own `request.jwtVerify()` throws for a CORS preflight. The handler is running
+ * already, so only a throw stops it, and Fastify's error handler answers any status under 400 with
+ * 500: the preflight is refused with 403 instead, which fails it as cleanly as a 204 without a CORS
+ * grant does. A status of 400 or more chosen by `onError` is kept, and so are its headers.
+ */
+function preflightRefusal(error: AuthError): AuthError {
+  if (error.status >= 400) return error;
+  const description =
+    'CORS preflight refused: this handler authenticates with request.jwtVerify(); let @fastify/cors answer preflights, or authenticate in the onRequest hook (app.authenticate), which answers them 204';
+  return new AuthError('ERR_AUTH_PREFLIGHT', description, { realm: 'api', cause: error }).reshape({
+    status: 403,
+    headers: error.headers,
+    body: { error: 'preflight', error_description: description, code: 'ERR_AUTH_PREFLIGHT' },
+  });
 }
 
 /**
@@ -102,7 +120,15 @@ const plugin: FastifyPluginAsync<FastifyJwtkitOptions> = async (fastify, options
       this.user = auth?.payload;
       return this.user;
     };
-  const jwtVerify = verifyWith(createAuthenticator<UserPayload>(authOptions));
+  const verify = verifyWith(createAuthenticator<UserPayload>(authOptions));
+  // The hooks get the preflight as it is (they answer it 204); a handler's own call gets a refusal it can throw.
+  async function jwtVerify(this: FastifyRequest): Promise<UserPayload | undefined> {
+    try {
+      return await verify.call(this);
+    } catch (error) {
+      throw error instanceof AuthError && error.preflight ? preflightRefusal(error) : error;
+    }
+  }
 
   fastify.decorateRequest('user', undefined);
   fastify.decorateRequest('auth', undefined);
@@ -114,7 +140,7 @@ const plugin: FastifyPluginAsync<FastifyJwtkitOptions> = async (fastify, options
     const { key, ...defaults } = sign;
     return signJWT(claims, key, { ...defaults, ...callOptions });
   });
-  fastify.decorate('authenticate', (request: FastifyRequest, reply: FastifyReply) => hook(() => request.jwtVerify(), reply));
+  fastify.decorate('authenticate', (request: FastifyRequest, reply: FastifyReply) => hook(() => verify.call(request), reply));
   fastify.decorate('jwtAuth', (overrides: Partial<AuthOptions<UserPayload>>) => {
     const verify = verifyWith(createAuthenticator<UserPayload>({ ...authOptions, ...overrides }));
     return (request: FastifyRequest, reply: FastifyReply) => hook(() => verify.call(request), reply);
