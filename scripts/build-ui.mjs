@@ -2,7 +2,7 @@
 // the page's code bundled by esbuild against jwtkit's web build, its style, and a
 // Content-Security-Policy that admits exactly that script and that style (by SHA-256) and lets the
 // page connect nowhere but its own origin. `jwtkit ui` serves this file; it also opens from disk.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,20 @@ const selfPackage = {
   },
 };
 
+/** The version the footer shows: package.json's, read at build time as the CLI reads it at run time. */
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+/**
+ * The sample token the page opens with, as jwt.io does: its claims and its documented secret
+ * (docs/debugger.md), signed here with node:crypto so that the page and its first screen are the
+ * same on every build (no time in it) and the token does not depend on the code it demonstrates.
+ */
+const SAMPLE_SECRET = 'a-string-secret-at-least-256-bits-long';
+const SAMPLE_CLAIMS = { sub: '1234567890', name: 'John Doe', admin: true, iat: 1516239022 };
+const base64url = (text) => Buffer.from(text).toString('base64url');
+const sampleInput = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify(SAMPLE_CLAIMS))}`;
+const sampleToken = `${sampleInput}.${createHmac('sha256', SAMPLE_SECRET).update(sampleInput).digest('base64url')}`;
+
 const result = await build({
   entryPoints: [join(root, 'ui', 'main.ts')],
   bundle: true,
@@ -31,6 +45,11 @@ const result = await build({
   minify: true,
   legalComments: 'none',
   plugins: [selfPackage],
+  define: {
+    JWTKIT_VERSION: JSON.stringify(version),
+    JWTKIT_SAMPLE_TOKEN: JSON.stringify(sampleToken),
+    JWTKIT_SAMPLE_SECRET: JSON.stringify(SAMPLE_SECRET),
+  },
   logLevel: 'warning',
 });
 const script = result.outputFiles[0].text.trim();

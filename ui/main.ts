@@ -5,14 +5,15 @@
  */
 import { buildInfo } from 'jwtkit';
 import { SECRET_ENCODINGS, type SecretEncoding } from 'jwtkit/inspect';
+import { SAMPLE_SECRET, SAMPLE_TOKEN, VERSION } from './build-time.js';
 import { runDecode } from './decode.js';
 import { innerToken, runDecrypt, syncDecryptMode } from './decrypt.js';
 import { byId, copyText, verdict } from './dom.js';
-import { generate, setUpEncode, sign } from './encode.js';
+import { encodeFromToken, generate, onSigned, setUpEncode, sign } from './encode.js';
 import { runInspect, stopInspect } from './inspect.js';
 import { currentToken, onToken, setTokenText } from './state.js';
 import { activeView, onShow, setUpTabs, showView } from './tabs.js';
-import { fetchJWKS, runVerify } from './verify.js';
+import { fetchJWKS, GUESS, GUESS_LABEL, runVerify } from './verify.js';
 
 const tokenBox = byId<HTMLTextAreaElement>('token');
 
@@ -23,10 +24,21 @@ function load(text: string, view: 'decode' | 'keep' = 'decode'): void {
   if (view === 'decode') showView('decode');
 }
 
-function fromFragment(): void {
+/** The token of a `#token=` link, if the page was opened with one. */
+function fragmentToken(): string | null {
   // `#token` alone is the skip link's target, not a deep link.
-  const token = new URLSearchParams(location.hash.slice(1)).get('token');
+  return new URLSearchParams(location.hash.slice(1)).get('token');
+}
+
+function fromFragment(): void {
+  const token = fragmentToken();
   if (token) load(token);
+}
+
+/** Opened without a token, the page shows the sample one, with its secret in Encode so that edits re-sign it. */
+function loadSample(): void {
+  byId<HTMLTextAreaElement>('encode-key').value = SAMPLE_SECRET;
+  load(SAMPLE_TOKEN);
 }
 
 async function copy(text: string | undefined, what: string): Promise<void> {
@@ -43,10 +55,20 @@ function wire(id: string, action: () => unknown): void {
 }
 
 onToken(runDecode);
-onToken(() => {
-  for (const id of ['verify-result', 'decrypt-result', 'encode-result']) verdict(byId(id), '');
+onToken((_, source) => {
+  // The Encode view's own result says what it signed; the token it put in the box does not clear it.
+  const results = ['verify-result', 'decrypt-result', ...(source === 'encode' ? [] : ['encode-result'])];
+  for (const id of results) verdict(byId(id), '');
   if (activeView() === 'inspect') void runInspect();
   else stopInspect();
+});
+onToken(encodeFromToken);
+onToken(() => {
+  byId('sample-note').hidden = currentToken()?.token !== SAMPLE_TOKEN;
+});
+onSigned((token) => {
+  tokenBox.value = token;
+  setTokenText(token, 'encode');
 });
 onShow((view) => {
   if (view === 'inspect') void runInspect();
@@ -94,6 +116,8 @@ const ENCODING_LABELS: Readonly<Record<SecretEncoding, string>> = {
 };
 for (const id of ['verify-encoding', 'decrypt-encoding', 'encode-encoding']) {
   const select = byId<HTMLSelectElement>(id);
+  // Verify can try the readings in turn: the token's signature tells which one is right.
+  if (id === 'verify-encoding') select.append(new Option(GUESS_LABEL, GUESS, true, true));
   for (const encoding of SECRET_ENCODINGS) {
     const chosen = encoding === select.dataset.default;
     select.append(new Option(ENCODING_LABELS[encoding], encoding, chosen, chosen));
@@ -101,9 +125,10 @@ for (const id of ['verify-encoding', 'decrypt-encoding', 'encode-encoding']) {
 }
 
 setUpTabs();
-setUpEncode();
+void setUpEncode();
 syncDecryptMode();
-byId('build').textContent = `(${buildInfo.build} build)`;
+byId('sample-secret').textContent = SAMPLE_SECRET;
+byId('build').textContent = `${VERSION} (${buildInfo.build} build)`;
 window.addEventListener('hashchange', fromFragment);
-fromFragment();
-setTokenText(tokenBox.value);
+if (fragmentToken()) fromFragment();
+else loadSample();

@@ -15,7 +15,10 @@ export interface Current {
 /** Either a token, or why the box holds none (undefined when it is empty). */
 export type TokenState = { readonly current: Current } | { readonly error: string | undefined };
 
-type Listener = (state: TokenState) => void;
+/** Who put the text in the box: the person (typing, pasting, a link, a button), or the Encode view re-signing. */
+export type TokenSource = 'box' | 'encode';
+
+type Listener = (state: TokenState, source: TokenSource) => void;
 const listeners: Listener[] = [];
 let state: TokenState = { error: undefined };
 
@@ -40,7 +43,7 @@ function reason(error: unknown, length: number): string {
 }
 
 /** Reads the token box's text and tells every view. */
-export function setTokenText(text: string): void {
+export function setTokenText(text: string, source: TokenSource = 'box'): void {
   if (text.trim() === '') state = { error: undefined };
   else {
     try {
@@ -50,7 +53,7 @@ export function setTokenText(text: string): void {
       state = { error: reason(error, text.length) };
     }
   }
-  for (const listener of listeners) listener(state);
+  for (const listener of listeners) listener(state, source);
 }
 
 /** The current time in NumericDate seconds. */

@@ -5,16 +5,18 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { encryptJWE, encryptJWT, importKey, signJWT, verifyJWT } from 'jwtkit';
+import fc from 'fast-check';
+import { encryptJWE, encryptJWT, importKey, JWS_ALGORITHMS, signJWT, verifyJWT } from 'jwtkit';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, launchChromium } from '../harness/browser.js';
 import { BIN, root, userEnv } from '../support/bin.js';
+import { decodePNG, type Image } from '../support/png.js';
 import { MLDSA44_TOKEN, PQ_KEYS } from '../support/pq-key-fixtures.js';
 
 const PAGE_FILE = join(root, 'dist', 'ui', 'jwtkit-debugger.html');
@@ -28,9 +30,24 @@ const missing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing: inst
 if (missing !== undefined && !ci) console.warn(`SKIP debugger page tests: ${missing}`);
 
 /** An HS256 token made with node:crypto, independent of the code under test. */
-function hs256(claims: object, secret = SECRET, header: object = { alg: 'HS256', typ: 'JWT' }): string {
+function hs256(claims: object, secret: string | Buffer = SECRET, header: object = { alg: 'HS256', typ: 'JWT' }): string {
   const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+}
+
+/** The sample the page opens with: jwt.io's claims, signed with the secret docs/debugger.md gives. */
+const SAMPLE_SECRET = 'a-string-secret-at-least-256-bits-long';
+const SAMPLE_TOKEN = hs256({ sub: '1234567890', name: 'John Doe', admin: true, iat: 1516239022 }, SAMPLE_SECRET);
+
+/** The payload of a compact JWS, decoded in Node. */
+const payloadOf = (token: string): unknown => JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
+
+/** Whether an HS* token's signature is right for these secret bytes, checked with node:crypto. */
+function hmacValid(token: string, secret: Buffer | string): boolean {
+  const [header, payload, signature] = token.split('.') as [string, string, string];
+  const alg = (JSON.parse(Buffer.from(header, 'base64url').toString()) as { alg: string }).alg;
+  const hash = `sha${alg.slice(2)}`;
+  return createHmac(hash, secret).update(`${header}.${payload}`).digest('base64url') === signature;
 }
 
 /** Starts `jwtkit ui` and resolves with its URL (the first line it prints). */
@@ -103,6 +120,48 @@ async function resultOf(page: Page, selector: string): Promise<string> {
     { timeout: 30_000 },
   );
   return text(page, selector);
+}
+
+interface Region {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The pixels of a region, clipped to the image. */
+function* pixels(image: Image, region: Region): Generator<[number, number, number]> {
+  const x0 = Math.max(0, Math.floor(region.x));
+  const y0 = Math.max(0, Math.floor(region.y));
+  const x1 = Math.min(image.width, Math.ceil(region.x + region.width));
+  const y1 = Math.min(image.height, Math.ceil(region.y + region.height));
+  for (let y = y0; y < y1; y++)
+    for (let x = x0; x < x1; x++) {
+      const at = (y * image.width + x) * 4;
+      yield [image.rgba[at] as number, image.rgba[at + 1] as number, image.rgba[at + 2] as number];
+    }
+}
+
+/** The share of a region's pixels that differ from its most common colour: text, borders, fills. */
+function inked(image: Image, region: Region): number {
+  const counts = new Map<number, number>();
+  let total = 0;
+  for (const [r, g, b] of pixels(image, region)) {
+    const key = (r << 16) | (g << 8) | b;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    total++;
+  }
+  const common = Math.max(0, ...counts.values());
+  return total === 0 ? 0 : (total - common) / total;
+}
+
+/** How many of a region's pixels are within a small distance of a CSS colour (#rrggbb): anti-aliasing blurs only edges. */
+function holds(image: Image, region: Region, css: string): number {
+  const wanted = [1, 3, 5].map((at) => Number.parseInt(css.slice(at, at + 2), 16));
+  let count = 0;
+  for (const pixel of pixels(image, region))
+    if (pixel.every((channel, index) => Math.abs(channel - (wanted[index] as number)) <= 24)) count++;
+  return count;
 }
 
 describe('debugger page', { skip: missing }, () => {
@@ -388,7 +447,7 @@ describe('debugger page', { skip: missing }, () => {
     assert.equal(await page.inputValue('#token'), token);
     assert.equal(JSON.parse(await text(page, '#payload-json')).sub, 'linked');
     await page.goto(`${ui.url}?token=${token}`);
-    assert.equal(await page.inputValue('#token'), '');
+    assert.equal(await page.inputValue('#token'), SAMPLE_TOKEN, 'the query is ignored: the page opens on its sample');
   });
 
   it('works with the keyboard alone through decode and verify', async () => {
@@ -398,6 +457,7 @@ describe('debugger page', { skip: missing }, () => {
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to the token');
     await page.keyboard.press('Enter');
     assert.equal(await focused(), 'token');
+    await page.keyboard.press('ControlOrMeta+A'); // the sample token
     await page.keyboard.insertText(hs256({ sub: 'keyboard', exp: NOW() + 600 }));
     assert.match(await text(page, '#token-summary'), /Signed token/);
     for (const id of ['copy-token', 'copy-link', 'clear-token', 'tab-decode']) {
@@ -455,6 +515,309 @@ describe('debugger page', { skip: missing }, () => {
     await page.click('#tab-decode');
     await shot(page, 'decode-360');
     await page.setViewportSize({ width: 1200, height: 900 });
+  });
+
+  describe('first hour (issue 29)', () => {
+    /** A page of its own, opened on the served page with nothing in the fragment. */
+    async function fresh(viewport = { width: 1200, height: 900 }): Promise<Watched> {
+      const opened = await watchedPage(context, ui.url);
+      await opened.page.setViewportSize(viewport);
+      await opened.page.goto(ui.url);
+      return opened;
+    }
+
+    /** The page made no request but its own, and logged no error; then it closes. */
+    async function done({ page: opened, requests, problems }: Watched): Promise<void> {
+      assert.deepEqual(
+        requests.filter((request) => !request.startsWith(`GET ${ui.url}`)),
+        [],
+      );
+      assert.deepEqual(problems, []);
+      await opened.close();
+    }
+
+    it('hides the expiry badge when the token is cleared or replaced by garbage', async () => {
+      const watching = await fresh();
+      const own = watching.page;
+      const badgeShown = () => own.isVisible('#expiry-badge');
+      await paste(own, hs256({ sub: 'x', exp: NOW() + 600 }));
+      assert.equal(await badgeShown(), true, 'positive control: a token with exp shows its badge');
+      await own.click('#clear-token');
+      assert.equal(await badgeShown(), false, 'cleared');
+      await paste(own, hs256({ sub: 'x', exp: NOW() - 600 }));
+      assert.equal(await badgeShown(), true);
+      await paste(own, 'not a token at all');
+      assert.equal(await badgeShown(), false, 'garbage');
+      // Whatever the box holds, the badge shows exactly when a payload was decoded.
+      const tokenish = fc.constantFrom(hs256({ sub: 'y', exp: NOW() + 600 }), hs256({ sub: 'z' }), 'eyJhbGciOiJIUzI1NiJ9.e30.');
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.string(),
+            tokenish,
+            fc.tuple(tokenish, fc.string()).map(([t, junk]) => t + junk),
+          ),
+          async (input) => {
+            await paste(own, input);
+            const payload = await text(own, '#payload-json');
+            let decoded = false;
+            try {
+              decoded = typeof JSON.parse(payload) === 'object';
+            } catch {
+              decoded = false;
+            }
+            assert.equal(await badgeShown(), decoded, `badge for ${JSON.stringify(input)}`);
+          },
+        ),
+        { numRuns: 30 },
+      );
+      await done(watching);
+    });
+
+    it('guesses how a Verify secret is written, and never takes key material as a secret', async () => {
+      const watching = await fresh();
+      const own = watching.page;
+      await own.click('#tab-verify');
+      assert.equal(await own.inputValue('#verify-encoding'), 'guess');
+      const secret = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 0xff));
+      await paste(own, hs256({ sub: 'b64' }, secret));
+      await own.fill('#verify-key', secret.toString('base64url'));
+      await own.click('#verify-run');
+      assert.match(
+        await resultOf(own, '#verify-result'),
+        /Signature verified\. HS256.*The secret was read as base64url: as UTF-8 text it did not verify\./,
+      );
+      // Chosen explicitly as UTF-8 text: not verified, with the hint.
+      await own.selectOption('#verify-encoding', 'utf8');
+      await own.click('#verify-run');
+      assert.match(
+        await resultOf(own, '#verify-result'),
+        /Not verified\. ERR_JWS_SIGNATURE_INVALID.*The signature verifies with the secret read as base64url: choose base64url above\./,
+      );
+      await own.selectOption('#verify-encoding', 'guess');
+      // A claim failure after a good signature is the right reading too: its error is the one shown.
+      await paste(own, hs256({ sub: 'b64', exp: NOW() - 600 }, secret));
+      await own.click('#verify-run');
+      assert.match(await resultOf(own, '#verify-result'), /Not verified\. ERR_JWT_EXPIRED.*read as base64url/);
+      // Issue 26: the base64 of a DER public key is key material; an HMAC made with those bytes never verifies.
+      const der = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'der', type: 'spki' });
+      await paste(own, hs256({ sub: 'forged' }, der));
+      for (const written of [der.toString('base64url'), der.toString('base64'), der.toString('hex')]) {
+        await own.fill('#verify-key', written);
+        await own.click('#verify-run');
+        const verdictText = await resultOf(own, '#verify-result');
+        assert.match(verdictText, /^Not verified\./, verdictText);
+        assert.doesNotMatch(verdictText, /Signature verified|signature verifies/);
+      }
+      // Any secret, written any way: the guess verifies it and names a reading that gives its bytes;
+      // another secret never verifies.
+      const written = { base64url: 'base64url', base64: 'base64', hex: 'hex' } as const;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.uint8Array({ minLength: 32, maxLength: 64 }),
+          fc.uint8Array({ minLength: 32, maxLength: 64 }),
+          fc.constantFrom(...(Object.keys(written) as (keyof typeof written)[])),
+          async (bytes, other, encoding) => {
+            const key = Buffer.from(bytes);
+            await paste(own, hs256({ sub: 'p' }, key));
+            await own.fill('#verify-key', key.toString(encoding));
+            await own.click('#verify-run');
+            const ok = await resultOf(own, '#verify-result');
+            const reading = /read as (base64url|base64|hex)/.exec(ok)?.[1] as BufferEncoding | undefined;
+            assert.match(ok, /^Signature verified\./, ok);
+            assert.ok(reading === undefined || Buffer.from(key.toString(encoding), reading).equals(key), ok);
+            if (Buffer.from(other).equals(key)) return;
+            await own.fill('#verify-key', Buffer.from(other).toString(encoding));
+            await own.click('#verify-run');
+            assert.match(await resultOf(own, '#verify-result'), /^Not verified\./);
+          },
+        ),
+        { numRuns: 12 },
+      );
+      await done(watching);
+    });
+
+    it('offers only the algorithms this browser can run, found by trying', async () => {
+      const watching = await fresh();
+      const own = watching.page;
+      await own.waitForSelector('#encode-alg[data-ready="true"]', { state: 'attached' });
+      const offered = await own
+        .locator('#encode-alg option')
+        .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+      // Chromium's WebCrypto has no secp256k1: the page finds that out itself.
+      const k256 = await own.evaluate(() =>
+        crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'K-256' }, false, ['sign']).then(
+          () => 'generated',
+          (error: Error) => error.name,
+        ),
+      );
+      assert.equal(k256, 'NotSupportedError');
+      assert.ok(!offered.includes('ES256K'), `ES256K offered: ${offered.join(' ')}`);
+      for (const alg of ['HS256', 'HS512', 'RS256', 'PS384', 'ES256', 'ES512', 'EdDSA'])
+        assert.ok(offered.includes(alg), `${alg} is missing from ${offered.join(' ')}`);
+      assert.deepEqual(
+        offered,
+        JWS_ALGORITHMS.filter((alg) => offered.includes(alg)),
+        'in the registry order',
+      );
+      // Every algorithm offered signs in the page (keys of each kind generated there).
+      await own.click('#tab-encode');
+      for (const alg of offered.filter((each) => !/^(RS|PS)(384|512)$/.test(each))) {
+        await own.selectOption('#encode-alg', alg);
+        await own.click('#encode-generate');
+        assert.match(await resultOf(own, '#encode-result'), new RegExp(`Signed with ${alg}\\.`), alg);
+      }
+      await done(watching);
+    });
+
+    it('shows the version from package.json in the footer', async () => {
+      const watching = await fresh();
+      const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+      assert.match(
+        await text(watching.page, 'footer'),
+        new RegExp(`^jwtkit ${version.replace(/\./g, '\\.')} \\(web build\\)\\.`),
+      );
+      await done(watching);
+    });
+
+    it('opens on a sample token that says so and verifies with its documented secret', async () => {
+      const watching = await fresh();
+      const own = watching.page;
+      assert.equal(await own.inputValue('#token'), SAMPLE_TOKEN);
+      assert.ok(hmacValid(SAMPLE_TOKEN, SAMPLE_SECRET));
+      assert.ok(readFileSync(join(root, 'docs', 'debugger.md'), 'utf8').includes(SAMPLE_SECRET), 'the secret is documented');
+      assert.match(await text(own, '#sample-note'), new RegExp(`sample token, signed with the HS256 secret ${SAMPLE_SECRET}`));
+      assert.deepEqual(JSON.parse(await text(own, '#payload-json')), payloadOf(SAMPLE_TOKEN));
+      assert.equal(await text(own, '#expiry-badge'), 'never expires');
+      await own.click('#tab-verify');
+      await own.fill('#verify-key', SAMPLE_SECRET);
+      await own.click('#verify-run');
+      assert.match(await resultOf(own, '#verify-result'), /^Signature verified\. HS256; the claims pass their checks\.$/);
+      await paste(own, hs256({ sub: 'mine' }));
+      assert.equal(await own.isVisible('#sample-note'), false, 'the note leaves with the sample');
+      // A link's token, not the sample.
+      const linked = hs256({ sub: 'linked' });
+      await own.goto(`${ui.url}#token=${linked}`);
+      assert.equal(await own.inputValue('#token'), linked);
+      assert.equal(await own.isVisible('#sample-note'), false);
+      await done(watching);
+    });
+
+    it('signs again on every Encode edit, and fills Encode from a token put in the box', async () => {
+      const watching = await fresh();
+      const own = watching.page;
+      await own.click('#tab-encode');
+      assert.deepEqual(JSON.parse(await own.inputValue('#encode-payload')), payloadOf(SAMPLE_TOKEN));
+      assert.deepEqual(JSON.parse(await own.inputValue('#encode-header')), { typ: 'JWT' });
+      assert.equal(await own.inputValue('#encode-key'), SAMPLE_SECRET);
+      const boxToken = () => own.inputValue('#token');
+      const changed = (from: string) =>
+        own.waitForFunction((old) => (document.querySelector('#token') as HTMLTextAreaElement).value !== old, from);
+      // Payload edits: the box holds the new token, signed with the key shown, decoded by the page.
+      await fc.assert(
+        fc.asyncProperty(
+          fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
+          async (claims) => {
+            const before = await boxToken();
+            const wanted = { ...claims, n: before.length };
+            await own.fill('#encode-payload', JSON.stringify(wanted));
+            await changed(before);
+            const token = await boxToken();
+            assert.deepEqual(payloadOf(token), JSON.parse(JSON.stringify(wanted)));
+            assert.ok(hmacValid(token, SAMPLE_SECRET));
+            assert.equal(await own.inputValue('#encode-output'), token);
+            assert.match(await resultOf(own, '#encode-result'), /Signed with HS256/);
+          },
+        ),
+        { numRuns: 10 },
+      );
+      // Key, header and algorithm edits sign again too.
+      let before = await boxToken();
+      await own.fill('#encode-key', SECRET);
+      await changed(before);
+      assert.ok(hmacValid(await boxToken(), SECRET));
+      before = await boxToken();
+      await own.fill('#encode-header', JSON.stringify({ typ: 'JWT', kid: 'k-1' }));
+      await changed(before);
+      assert.deepEqual(JSON.parse(Buffer.from((await boxToken()).split('.')[0] as string, 'base64url').toString()), {
+        alg: 'HS256',
+        typ: 'JWT',
+        kid: 'k-1',
+      });
+      before = await boxToken();
+      await own.selectOption('#encode-alg', 'HS384');
+      await changed(before);
+      assert.ok(hmacValid(await boxToken(), SECRET));
+      assert.match(await text(own, '#token-summary'), /HS384/);
+      // The other way: a token pasted in the box fills Encode, and stays as it was pasted.
+      const pasted = hs256({ sub: 'pasted', scope: 'read' }, SECRET, { alg: 'HS256', typ: 'JWT', kid: 'other' });
+      await paste(own, pasted);
+      assert.deepEqual(JSON.parse(await own.inputValue('#encode-payload')), { sub: 'pasted', scope: 'read' });
+      assert.deepEqual(JSON.parse(await own.inputValue('#encode-header')), { typ: 'JWT', kid: 'other' });
+      assert.equal(await own.inputValue('#encode-alg'), 'HS256', "the menu follows the token's alg");
+      assert.equal(await boxToken(), pasted, 'pasting does not sign again');
+      // Editing after the paste signs the pasted claims with the key shown, as HS256.
+      await own.fill('#encode-payload', JSON.stringify({ sub: 'pasted', scope: 'write' }));
+      await changed(pasted);
+      assert.ok(hmacValid(await boxToken(), SECRET));
+      assert.deepEqual(payloadOf(await boxToken()), { sub: 'pasted', scope: 'write' });
+      // A token this page cannot sign keeps its alg in the header, where signing names the mismatch.
+      await paste(own, hs256({ sub: 'k' }, SECRET, { alg: 'ES256K', typ: 'JWT' }));
+      assert.deepEqual(JSON.parse(await own.inputValue('#encode-header')), { alg: 'ES256K', typ: 'JWT' });
+      await done(watching);
+    });
+
+    it('renders the first screen: a screenshot at 1280×800 holds the key regions, drawn', async () => {
+      const watching = await fresh({ width: 1280, height: 800 });
+      const own = watching.page;
+      await own.waitForSelector('#token-colour .seg-signature');
+      const file = join(SHOTS, 'first-screen.png');
+      writeFileSync(file, await own.screenshot({ caret: 'hide', animations: 'disabled' }));
+      const image = decodePNG(readFileSync(file));
+      assert.deepEqual([image.width, image.height], [1280, 800]);
+      const palette = await own.evaluate(() => {
+        const style = getComputedStyle(document.documentElement);
+        const value = (name: string) => style.getPropertyValue(name).trim();
+        return {
+          bg: value('--bg'),
+          header: value('--header'),
+          payload: value('--payload'),
+          signature: value('--signature'),
+          warnBg: value('--warn-bg'),
+        };
+      });
+      const box = async (selector: string) => {
+        const found = await own.locator(selector).boundingBox();
+        assert.ok(found !== null, `${selector} is not rendered`);
+        return found;
+      };
+      // The regions a newcomer sees first, all above the fold.
+      const regions = [
+        'h1',
+        '#sample-note',
+        '#token',
+        '#token-colour',
+        '.tabs',
+        '#header-json',
+        '#payload-json',
+        '#expiry-badge',
+      ];
+      for (const selector of regions) {
+        const { x, y, width, height } = await box(selector);
+        assert.ok(
+          width > 0 && height > 0 && x >= 0 && y >= 0 && x + width <= 1280 && y + height <= 800,
+          `${selector} at ${x},${y} ${width}×${height}`,
+        );
+        assert.ok(inked(image, { x, y, width, height }) > 0.01, `${selector} is drawn (it is blank in the screenshot)`);
+      }
+      assert.ok(inked(image, { x: 0, y: 0, width: 1280, height: 800 }) > 0.03, 'the screen is not blank');
+      const colour = await box('#token-colour');
+      for (const part of ['header', 'payload', 'signature'] as const)
+        assert.ok(holds(image, colour, palette[part]) >= 20, `the token's ${part} is drawn in ${palette[part]}`);
+      assert.ok(holds(image, await box('#expiry-badge'), palette.warnBg) > 100, 'the "never expires" badge has its colour');
+      assert.ok(holds(image, await box('#sample-note'), palette.warnBg) > 1000, 'the sample note has its colour');
+      await done(watching);
+    });
   });
 
   it('made no request but its own load, and logged no console error', () => {
