@@ -69,7 +69,7 @@ function withRule(rule: Rule): (token: string) => unknown {
 
 const ROWS: Array<[string, string, (token: string) => unknown]> = [
   ['base64url', 'strict base64url: the MAC compared as canonical text, the payload decoded canonically', withRule('base64url')],
-  ['json', 'strict JSON: fatal UTF-8, duplicate members refused, null prototypes, depth cap', withRule('json')],
+  ['json', 'strict JSON: fatal UTF-8, duplicate members refused, __proto__ kept as data, depth cap', withRule('json')],
   ['claims', 'claims: exp, nbf, iat as finite numbers, iss/sub/jti/aud types', withRule('claims')],
   ['header', 'header: parsed, checked and cached; algorithm policy', withRule('header')],
   ['split', 'exactly three segments, size cap', withRule('split')],

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_PBES2_COUNT } from 'jwtkit';
 import { completionScript, SHELLS } from './completion.js';
 import { foreignOptionError } from './foreign-flags.js';
 import { EXIT, Output, surviveClosedPipes, UsageError } from './output.js';
@@ -55,6 +56,9 @@ function verifyFlags(command: Command): Command {
     .option('--leeway <duration>', 'clock tolerance for exp, nbf and max-age')
     .option('--require <claim>', 'a claim that must be present (repeatable)', collect);
 }
+
+/** The PBES2 default as the docs write it (10,000): the library's constant, never a copy. */
+const PBES2_COUNT = DEFAULT_PBES2_COUNT.toLocaleString('en-US');
 
 /** Builds the program; `run` receives each command's action so that errors and exit codes are handled in one place. */
 export function buildProgram(run: (action: (out: Output) => Promise<number> | number) => Promise<void>): Command {
@@ -152,7 +156,10 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
           .option('--kid <kid>', 'key id header')
           .option('--typ <type>', 'typ header')
           .option('--cty <type>', 'cty header')
-          .option('--p2c <count>', 'PBES2 iterations')
+          .option(
+            '--p2c <count>',
+            `PBES2 iterations (default ${PBES2_COUNT}; decrypters run at most ${PBES2_COUNT} unless raised)`,
+          )
           .option('--zip', 'compress before encrypting (DEF)'),
       ),
     ),
@@ -177,7 +184,11 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
             '--verify-key <source>',
             'for a nested JWT (cty JWT): the key that verifies the signed JWT inside; a file, @file, env:NAME, - or a JWKS URL',
           )
-          .option('--verify-alg <alg>', 'for a nested JWT: accepted signature algorithm (repeatable)', collect),
+          .option('--verify-alg <alg>', 'for a nested JWT: accepted signature algorithm (repeatable)', collect)
+          .option(
+            '--max-pbes2-count <count>',
+            `most PBES2 iterations to run (default ${PBES2_COUNT}, what jwtkit writes); raise it to read a token written with more`,
+          ),
       ),
     ),
     [

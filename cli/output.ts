@@ -38,6 +38,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   crv: '--crv',
   noTimestamp: '--no-iat',
   verify: '--verify-key',
+  maxPBES2Count: '--max-pbes2-count',
 };
 
 /** Runs `load` and turns a library error into a usage error that names `flag`. */
@@ -165,7 +166,9 @@ export function describeError(error: unknown): { code: string; message: string; 
       const message = flag === undefined ? error.message : `${flag}: ${error.message.replace(/^option "[^"]*": /, '')}`;
       return { code: error.code, message, exit: EXIT.usage };
     }
-    return { code: error.code, message: error.message, exit: error.code === 'ERR_NOT_SUPPORTED' ? EXIT.usage : EXIT.invalid };
+    // A limit's option name in a refusal becomes the flag that raises it (decrypt's PBES2 cap).
+    const message = error.message.replace(/\((maxPBES2Count)\)/, (_, option: string) => `(${FLAGS[option]})`);
+    return { code: error.code, message, exit: error.code === 'ERR_NOT_SUPPORTED' ? EXIT.usage : EXIT.invalid };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'ERR_INTERNAL', message, exit: EXIT.invalid };

@@ -33,7 +33,14 @@ export {
   type JWERecipient,
   type JWERecipientOptions,
 } from './jwe/encrypt.js';
-export type { FlattenedJWE, GeneralJWE, JWEHeader, JWERecipientEntry, JWESerialization } from './jwe/types.js';
+export {
+  DEFAULT_PBES2_COUNT,
+  type FlattenedJWE,
+  type GeneralJWE,
+  type JWEHeader,
+  type JWERecipientEntry,
+  type JWESerialization,
+} from './jwe/types.js';
 export type { JWSHeader } from './jws/header.js';
 export type { KeyOrResolver, KeyResolver } from './jws/key-source.js';
 export type { HeaderOptions } from './jws/protected-header.js';

@@ -1,5 +1,5 @@
 /** `jwtkit encrypt` and `jwtkit decrypt`: compact JWE, with a key or a PBES2 password. */
-import { decryptJWT, encryptJWT, type Key } from 'jwtkit';
+import { DEFAULT_PBES2_COUNT, decryptJWT, encryptJWT, type Key } from 'jwtkit';
 import { dissectToken, jweKeyAlgorithm } from 'jwtkit/inspect';
 import { loadMaterial, readClaimsOrJWT, readPassword, readToken, type SecretEncoding } from '../input.js';
 import { keyFrom, loadVerificationKey, verificationKey } from '../keys.js';
@@ -29,6 +29,7 @@ export interface DecryptFlags extends KeyOrPasswordFlags, Omit<VerifyFlags, 'alg
   enc?: string[];
   verifyKey?: string;
   verifyAlg?: string[];
+  maxPbes2Count?: string;
 }
 
 const DEFAULT_PBES2 = 'PBES2-HS256+A128KW';
@@ -61,6 +62,12 @@ export async function runEncrypt(out: Output, argument: string | undefined, flag
   const key = await keyOrPassword(out, flags, flags.alg, flags.enc, 'encrypt');
   const p2c = flags.p2c === undefined ? undefined : Number(flags.p2c);
   if (p2c !== undefined && !Number.isSafeInteger(p2c)) throw new UsageError(`--p2c: expected a whole number, got "${flags.p2c}"`);
+  // Allowed (the reader may have raised its cap), but a default decrypter, ours or jose's, refuses it.
+  if (p2c !== undefined && p2c > DEFAULT_PBES2_COUNT) {
+    out.warn(
+      `--p2c ${p2c} is over the ${DEFAULT_PBES2_COUNT.toLocaleString('en-US')} decrypters run by default: decrypt it with --max-pbes2-count ${p2c} (maxPBES2Count in the library)`,
+    );
+  }
   const token = await blame('--alg/--enc', () =>
     encryptJWT(claims ?? (input as { jwt: string }).jwt, key, {
       ...claimOptions(out, flags, claims),
@@ -100,8 +107,12 @@ export async function runDecrypt(out: Output, argument: string | undefined, flag
           ),
           ...(flags.verifyAlg !== undefined && { algorithms: flags.verifyAlg }),
         };
+  const maxPBES2Count = flags.maxPbes2Count === undefined ? undefined : Number(flags.maxPbes2Count);
+  if (maxPBES2Count !== undefined && !(Number.isSafeInteger(maxPBES2Count) && maxPBES2Count > 0))
+    throw new UsageError(`--max-pbes2-count: expected a positive whole number, got "${flags.maxPbes2Count}"`);
   const options = {
     ...verifyOptions({ ...flags, alg: undefined }),
+    ...(maxPBES2Count !== undefined && { maxPBES2Count }),
     ...(verify !== undefined && { verify }),
     ...(flags.alg !== undefined && { keyManagementAlgorithms: flags.alg }),
     ...(flags.enc !== undefined && { contentEncryptionAlgorithms: flags.enc }),

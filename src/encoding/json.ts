@@ -1,8 +1,10 @@
 /**
  * A strict JSON parser (RFC 8259) for JOSE headers and claims. Unlike JSON.parse it refuses
  * duplicate member names (RFC 7515 §5.2, RFC 7519 §4: a duplicate `alg` or `exp` is a classic
- * smuggling vector), caps nesting depth, and builds objects with a null prototype so that no
- * member name (`__proto__`, `constructor`) can reach Object.prototype.
+ * smuggling vector) and caps nesting depth. Objects are plain objects, as JSON.parse makes them
+ * (docs/decisions.md, "Payload objects"): a `__proto__` member is an own data property, never a
+ * prototype, and `constructor`/`prototype` members are ordinary data; readers that look up a name
+ * the caller chose use own properties only (`Object.hasOwn`).
  */
 
 export type JSONValue = null | boolean | number | string | JSONValue[] | JSONObject;
@@ -119,10 +121,8 @@ class Parser {
   }
 
   /**
-   * Members go into a plain object, which V8 keeps in fast mode (Object.create(null) starts in
-   * dictionary mode and costs about twice as much to fill and read); the prototype is cut off when the
-   * object is complete, before any caller sees it. `__proto__` is defined, never assigned, so that it
-   * stays a plain data member.
+   * Members go into a plain object, as JSON.parse would make it. `__proto__` is defined, never
+   * assigned, so that it stays a data member and the object's prototype stays Object.prototype.
    */
   object(depth: number): JSONObject {
     if (depth > this.maxDepth) this.fail('nesting too deep');
@@ -131,7 +131,7 @@ class Parser {
     this.skipSpace();
     if (this.text.charCodeAt(this.pos) === 0x7d) {
       this.pos++;
-      return Object.setPrototypeOf(out, null);
+      return out;
     }
     for (;;) {
       this.skipSpace();
@@ -147,7 +147,7 @@ class Parser {
       else out[name] = member;
       this.skipSpace();
       const c = this.text.charCodeAt(this.pos++);
-      if (c === 0x7d) return Object.setPrototypeOf(out, null);
+      if (c === 0x7d) return out;
       if (c !== 0x2c) this.fail("expected ',' or '}'");
     }
   }
@@ -241,7 +241,7 @@ function shortestNumber(value: number): number {
   return sign + (magnitude < 1e13 ? 13 : magnitude < 1e14 ? 14 : 15);
 }
 
-/** {@link shortestText} of one value of a JSON.parse result, adopting it if it is an object or array. */
+/** {@link shortestText} of one value of a JSON.parse result. */
 function shortestOf(item: unknown, depth: number, maxDepth: number): number {
   if (typeof item === 'string') return item.length + 2;
   if (typeof item === 'number') return shortestNumber(item);
@@ -251,7 +251,7 @@ function shortestOf(item: unknown, depth: number, maxDepth: number): number {
 }
 
 /**
- * Cuts the prototype off every object of a JSON.parse result and returns the length of the shortest
+ * Returns, for a JSON.parse result, the length of the shortest
  * JSON text that could give it (or less): names and strings unescaped (an escape is never shorter
  * than the character it stands for), no white space, each number at its shortest. -1 when the
  * nesting is deeper than allowed.
@@ -268,10 +268,10 @@ function shortestText(value: object, depth: number, maxDepth: number): number {
     }
     entries = value.length;
   } else {
-    // First, so that for-in sees the object's own members only.
-    Object.setPrototypeOf(value, null);
+    // Own names only: an enumerable member someone added to Object.prototype must not count.
     const record = value as Record<string, unknown>;
     for (const name in record) {
+      if (!Object.hasOwn(record, name)) continue;
       const item = shortestOf(record[name], depth, maxDepth);
       if (item < 0) return -1;
       // The name in quotes, and a colon.
@@ -283,7 +283,7 @@ function shortestText(value: object, depth: number, maxDepth: number): number {
   return length + (entries === 0 ? 2 : entries + 1);
 }
 
-/** How many members the objects of an adopted JSON.parse result have. */
+/** How many members the objects of a JSON.parse result have. */
 function membersOf(value: object): number {
   let count = Array.isArray(value) ? 0 : Object.keys(value).length;
   for (const item of Object.values(value)) if (typeof item === 'object' && item !== null) count += membersOf(item);
@@ -297,7 +297,7 @@ function membersOf(value: object): number {
  * What it lets through is then checked. A duplicate member is in the text but not in the result
  * (the last one wins), so each makes the text longer than the shortest text of the result by a whole
  * member and its comma: 5 characters at least (`"":0,`). A compact payload is exactly as long as its
- * shortest text, and that check costs nothing but the walk that cuts off the prototypes. A longer
+ * shortest text, and that check costs one walk of the result. A longer
  * text (white space, escapes, numbers such as 1e3) has its members counted instead: cheaply first,
  * exactly if that does not settle it. The nesting is measured on the result. Anything odd goes to
  * the strict parser, which refuses it with the reason and its position.

@@ -71,6 +71,11 @@ const UNITS: ReadonlyArray<readonly [number, string, string]> = [
   [1, 's', 's'],
 ];
 
+/** @internal A whole number with thousands separators, as the docs write it: 600000 -> "600,000". */
+export function groupDigits(value: number): string {
+  return Number.isSafeInteger(value) ? String(value).replace(/\B(?=(\d{3})+$)/g, ',') : String(value);
+}
+
 /** A duration in its largest whole unit: "14 min", "3 days", "1 year". */
 export function formatDuration(seconds: number): string {
   const magnitude = Math.abs(seconds);

@@ -4,9 +4,10 @@
  */
 import type { JSONObject, JSONValue } from '../encoding/json.js';
 import { JWTKitError } from '../errors.js';
+import { DEFAULT_PBES2_COUNT } from '../jwe/types.js';
 import { parseDuration } from '../jwt/duration.js';
 import { checkOptionNames, optionNames } from '../options.js';
-import { formatDuration } from './claims.js';
+import { formatDuration, groupDigits } from './claims.js';
 import { dissectToken } from './dissect.js';
 import { limitOption, MAX_INSPECT_INPUT_LENGTH, MAX_SECRET_CANDIDATES, MAX_SECRET_SEARCH_TOKEN_LENGTH } from './limits.js';
 import { findPersonalData } from './personal-data.js';
@@ -93,14 +94,16 @@ function headerFindings(header: JSONObject, kind: 'JWS' | 'JWE', out: Finding[])
     typeof alg === 'string' &&
     alg.startsWith('PBES2') &&
     typeof header.p2c === 'number' &&
-    header.p2c < 100000
+    header.p2c < DEFAULT_PBES2_COUNT
   ) {
+    // Under what jwtkit writes and decrypters run by default; more would be refused by default (decisions.md).
+    const count = groupDigits(DEFAULT_PBES2_COUNT);
     out.push({
       id: 'jwe-p2c-low',
       severity: 'medium',
       where: 'p2c',
-      message: `PBES2 with only ${header.p2c} iterations makes the password cheap to guess`,
-      fix: 'Use at least 600,000 iterations, or a random key instead of a password',
+      message: `PBES2 with only ${groupDigits(header.p2c)} iterations, under the ${count} jwtkit writes, makes the password cheaper to guess`,
+      fix: `Use ${count} iterations (the default) and a long random password, or a random key (dir, A256KW) instead of a password`,
     });
   }
   if (kind === 'JWE' && header.zip !== undefined) {

@@ -69,8 +69,8 @@ export interface DecryptJWEOptions {
   /** Largest plaintext `zip: "DEF"` may inflate to, in bytes (default 250,000); 0 refuses compressed input. */
   maxDecompressedSize?: number;
   /**
-   * Most PBES2 iterations (`p2c`) one call may run (default 10,000): the sum over the recipients
-   * that would be tried, checked before any key is derived.
+   * Most PBES2 iterations (`p2c`) one call may run (default {@link DEFAULT_PBES2_COUNT}, 10,000, what
+   * jwtkit writes): the sum over the recipients that would be tried, checked before any key is derived.
    */
   maxPBES2Count?: number;
   /**

@@ -37,7 +37,8 @@ export function checkJWEHeaders(
   if (unprotected && Object.hasOwn(unprotected, 'zip')) throw new JWEMalformedError('"zip" must be integrity protected', 'zip');
   const zip = protectedHeader?.zip;
   if (zip !== undefined && zip !== 'DEF') throw new JWEMalformedError('"zip" must be "DEF"', 'zip');
-  const header = Object.assign(Object.create(null), unprotected, protectedHeader) as JWEHeader;
+  // A spread defines members (a "__proto__" member stays data); Object.assign would call the setter.
+  const header = { ...unprotected, ...protectedHeader } as JWEHeader;
   if (typeof header.enc !== 'string' || header.enc.length === 0)
     throw new JWEMalformedError('header "enc" is missing or not a string', 'enc');
   return { header, alg, enc: header.enc, zip: zip === 'DEF' };

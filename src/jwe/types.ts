@@ -47,10 +47,27 @@ export interface GeneralJWE extends JWEContent {
 export const DEFAULT_MAX_JWE_LENGTH = 1024 * 1024;
 /** Default cap on a decompressed (`zip: "DEF"`) plaintext, in bytes (catalogue entry 13). */
 export const DEFAULT_MAX_DECOMPRESSED_SIZE = 250_000;
-/** Default cap on the PBES2 iteration count a decrypter accepts (catalogue entry 12). */
-export const DEFAULT_MAX_PBES2_COUNT = 10_000;
-/** PBES2 iteration count used when encrypting, unless `p2c` says otherwise: the decrypt cap, so that jwtkit reads what it writes. */
+/**
+ * The PBES2 iteration count (`p2c`) jwtkit writes unless told otherwise, and the one number every
+ * PBES2 default is made of (docs/decisions.md, "PBES2 iterations: one number"): the decrypters'
+ * default cap, the count below which `jwtkit inspect` reports `jwe-p2c-low`, the CLI's defaults and
+ * the docs. 10,000 is what jose decrypters accept by default, and it keeps the work a forged token
+ * can cost a decrypter to a few milliseconds (catalogue entries 12 and 38).
+ *
+ * @example
+ * ```ts
+ * // A decrypter that must read tokens written with more iterations raises its cap on purpose.
+ * const password = new TextEncoder().encode('correct horse battery staple');
+ * const token = await encryptJWT({ sub: 'ada' }, password, { alg: 'PBES2-HS256+A128KW', enc: 'A256GCM', p2c: 4 * DEFAULT_PBES2_COUNT });
+ * await decryptJWT(token, password, {
+ *   keyManagementAlgorithms: ['PBES2-HS256+A128KW'],
+ *   maxPBES2Count: 4 * DEFAULT_PBES2_COUNT,
+ * });
+ * ```
+ */
 export const DEFAULT_PBES2_COUNT = 10_000;
+/** Default cap on the PBES2 iterations one decrypt call runs (catalogue entry 12): what jwtkit writes, so that it reads what it writes. */
+export const DEFAULT_MAX_PBES2_COUNT = DEFAULT_PBES2_COUNT;
 /**
  * Default cap on the recipients a general JWE may carry (catalogue entry 38): each costs a key
  * lookup, a key unwrap or agreement and a content decryption, so a JWE with more is refused first.

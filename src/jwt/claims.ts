@@ -3,7 +3,7 @@
  * claim that is present must have the right type (a string, `null` or `1e400` in `exp` is invalid,
  * never "absent"), and an expected issuer or audience makes the claim required.
  */
-import type { JSONObject } from '../encoding/json.js';
+import type { JSONObject, JSONValue } from '../encoding/json.js';
 import { InvalidOptionError, JWTClaimError, JWTExpiredError, JWTMalformedError, JWTNotYetValidError } from '../errors.js';
 import type { JWSHeader } from '../jws/header.js';
 import { parseDuration, parseNow } from './duration.js';
@@ -78,10 +78,14 @@ export function compileClaimPolicy(options: ClaimOptions): ClaimPolicy {
   };
 }
 
-const has = (payload: JSONObject, claim: string) => payload[claim] !== undefined;
+// Own members only: a payload is a plain object, and a claim name such as "constructor" or
+// "toString" (requiredClaims is the caller's list) must not be found on Object.prototype.
+const own = (payload: JSONObject, claim: string): JSONValue | undefined =>
+  Object.hasOwn(payload, claim) ? payload[claim] : undefined;
+const has = (payload: JSONObject, claim: string) => own(payload, claim) !== undefined;
 
 function numericDate(payload: JSONObject, claim: string): number | undefined {
-  const value = payload[claim];
+  const value = own(payload, claim);
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new JWTClaimError(claim, 'invalid', `"${claim}" must be a finite NumericDate`);
@@ -90,7 +94,7 @@ function numericDate(payload: JSONObject, claim: string): number | undefined {
 }
 
 function stringClaim(payload: JSONObject, claim: string): string | undefined {
-  const value = payload[claim];
+  const value = own(payload, claim);
   if (value !== undefined && typeof value !== 'string') throw new JWTClaimError(claim, 'invalid', `"${claim}" must be a string`);
   return value;
 }
@@ -145,7 +149,7 @@ export function checkClaims(payload: JSONObject, header: JWSHeader, policy: Clai
   expected('sub', stringClaim(payload, 'sub'), policy.subject);
   stringClaim(payload, 'jti');
 
-  const aud = payload.aud;
+  const aud = own(payload, 'aud');
   if (aud !== undefined && typeof aud !== 'string' && !(Array.isArray(aud) && aud.every((item) => typeof item === 'string'))) {
     throw new JWTClaimError('aud', 'invalid', '"aud" must be a string or an array of strings');
   }

@@ -45,7 +45,29 @@ export async function exportKey(key: Key, format: 'jwk'): Promise<JWK>;
 export async function exportKey(key: Key, format: 'spki' | 'pkcs8'): Promise<string>;
 export async function exportKey(key: Key, format: 'raw'): Promise<Uint8Array>;
 export async function exportKey(key: Key, format: ExportFormat): Promise<JWK | string | Uint8Array> {
-  if (key.type !== 'public' && !key.extractable) throw new KeyNotExtractableError('the key was created non-extractable');
+  if (key.type !== 'public' && !key.extractable) throw notExtractable(key);
+  try {
+    return await exportAs(key, format);
+  } catch (error) {
+    // WebCrypto's own refusal (a DOMException) for a key object that cannot leave it.
+    if ((error as { name?: unknown } | null)?.name === 'InvalidAccessError') throw notExtractable(key, error);
+    throw error;
+  }
+}
+
+/** Says what happened and how to make a key that can be exported. */
+function notExtractable(key: Key, cause?: unknown): KeyNotExtractableError {
+  const how =
+    key.type === 'secret'
+      ? `generateSecret('${key.alg}', { extractable: true })`
+      : `generateKeyPair('${key.alg}', { extractable: true })`;
+  return new KeyNotExtractableError(
+    `the ${key.type} key is not extractable: it was created with extractable false (the default of generateKeyPair and generateSecret, or a CryptoKey made so). To export it, create it with ${how}, importKey(material, { extractable: true }), or crypto.subtle.generateKey/importKey with extractable true`,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+async function exportAs(key: Key, format: ExportFormat): Promise<JWK | string | Uint8Array> {
   const { backend, native } = key.internals;
   switch (format) {
     case 'jwk':

@@ -254,7 +254,9 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
         if (alg.kind !== 'signature' && native.facts.kty === 'oct') {
           return planFor(alg, () => secretOf(backend, native), options.kid, undefined, backendFor(alg));
         }
-        return planFor(alg, () => checkedNative(backend, native, material.object), options.kid, undefined, backend);
+        // A CryptoKey made with extractable false stays so, whatever the option says: exportKey says why.
+        const plan = planFor(alg, () => checkedNative(backend, native, material.object), options.kid, undefined, backend);
+        return (material.object as { extractable?: unknown }).extractable === false ? { ...plan, extractable: false } : plan;
       }
       throw new KeyInvalidError('unrecognised key object: expected a Key, CryptoKey, KeyObject, JWK, PEM string or bytes');
     }

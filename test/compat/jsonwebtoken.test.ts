@@ -28,7 +28,7 @@ type Outcome = { value: unknown } | { error: Record<string, unknown> };
 /** What a call gave: its value, or its error as the fields a caller reads. */
 function outcome(call: () => unknown): Outcome {
   try {
-    // Payloads are compared as JSON: jwtkit's have a null prototype (a deliberate difference).
+    // Payloads are compared as JSON.
     const value = call();
     return { value: value === undefined ? undefined : JSON.parse(JSON.stringify(value)) };
   } catch (error) {

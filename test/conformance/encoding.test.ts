@@ -250,13 +250,14 @@ describe('strict JSON', () => {
     const value = parseJSON(text) as Record<string, Record<string, unknown>>;
     assert.deepEqual(JSON.parse(JSON.stringify(value)), JSON.parse(text));
     for (const object of [value, value.nested, value.nested?.kid, value.list?.[0], value.list?.[1]]) {
-      assert.equal(Object.getPrototypeOf(object), null);
+      assert.equal(Object.getPrototypeOf(object), Object.prototype);
     }
   });
 
-  it('builds null-prototype objects that keep __proto__ as plain data', () => {
+  it('builds plain objects that keep __proto__ as an own data member, as JSON.parse does', () => {
     const value = parseJSON('{"__proto__":{"admin":true},"constructor":{"prototype":1}}') as Record<string, unknown>;
-    assert.equal(Object.getPrototypeOf(value), null);
+    assert.equal(Object.getPrototypeOf(value), Object.prototype);
+    assert.equal(value.admin, undefined);
     assert.deepEqual(Object.keys(value), ['__proto__', 'constructor']);
     assert.equal(({} as Record<string, unknown>).admin, undefined);
   });

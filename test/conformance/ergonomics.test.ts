@@ -2,12 +2,15 @@
 // seed of jose users is two lines, and errors say what to write. Runs on both backends.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import {
   createVerifier,
   decryptJWT,
   encryptJWE,
   encryptJWT,
+  exportKey,
   generateKeyPair,
+  generateSecret,
   importKey,
   type JWSHeader,
   signJWT,
@@ -138,5 +141,78 @@ describe('token errors name the mistake', () => {
     assert.match(await message(jwe), /compact JWE .* decryptJWT/);
     // Positive control: the token itself verifies.
     assert.equal((await verifyJWT(token, secret)).payload.sub, 'ada');
+  });
+});
+
+describe('exportKey on a key that cannot leave its key object', () => {
+  const named = async (run: () => Promise<unknown>, how: RegExp) => {
+    const error = await rejectsWith(run(), 'ERR_KEY_NOT_EXTRACTABLE');
+    assert.match(error.message, /is not extractable/);
+    assert.match(error.message, how);
+    assert.match(error.message, /importKey\(material, \{ extractable: true \}\)/);
+  };
+
+  it('says so and names { extractable: true }, for generated keys and for CryptoKeys made non-extractable', async () => {
+    const pair = await generateKeyPair('ES256');
+    await named(() => exportKey(pair.privateKey, 'jwk'), /generateKeyPair\('ES256', \{ extractable: true \}\)/);
+    await named(
+      async () => exportKey(await generateSecret('HS256'), 'raw'),
+      /generateSecret\('HS256', \{ extractable: true \}\)/,
+    );
+    const subtle = globalThis.crypto.subtle;
+    const ec = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+    for (const format of ['jwk', 'pkcs8'] as const) {
+      await named(async () => exportKey(await importKey(ec.privateKey), format as 'jwk'), /crypto\.subtle/);
+    }
+    const hmac = await subtle.generateKey({ name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    await named(async () => exportKey(await importKey(hmac, { extractable: true }), 'raw'), /generateSecret/);
+  });
+
+  it('positive control: extractable keys and the public half of any pair export', async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    assert.equal((await exportKey(pair.privateKey, 'jwk')).kty, 'EC');
+    assert.equal((await exportKey((await generateKeyPair('ES256')).publicKey, 'jwk')).kty, 'EC');
+    const ec = await globalThis.crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+    assert.match(await exportKey(await importKey(ec.privateKey), 'pkcs8'), /BEGIN PRIVATE KEY/);
+  });
+});
+
+describe('an RSA PEM takes its algorithm from the caller, never from the header', () => {
+  const RSA = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'] as const;
+  const tokens = new Map<string, string>();
+  const tokenFor = async (alg: string) => {
+    let token = tokens.get(alg);
+    if (token === undefined) {
+      token = await signJWT({ sub: 'ada' }, KEYS.rsa.pkcs8, { alg, expiresIn: '5m' });
+      tokens.set(alg, token);
+    }
+    return token;
+  };
+
+  it('verifies with the PEM iff the token alg is in algorithms, for any list of RSA (and other) algorithms', async () => {
+    const list = fc.uniqueArray(fc.constantFrom(...RSA, 'ES256', 'HS256'), { minLength: 1, maxLength: 5 });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...RSA), list, async (alg, algorithms) => {
+        const token = await tokenFor(alg);
+        // Out of the list: refused (an RSA key never serves HS256 or ES256, whatever the list says).
+        const run = () => verifyJWT(token, KEYS.rsa.spki, { algorithms });
+        if (algorithms.includes(alg)) assert.equal((await run()).header.alg, alg);
+        else await rejectsWith(run, 'ERR_ALG_NOT_ALLOWED');
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('signs with the alg asked for, and without algorithms binds RS256 and says how to ask for another', async () => {
+    for (const alg of RSA) {
+      const token = await tokenFor(alg);
+      assert.equal(JSON.parse(atob(token.split('.')[0] as string)).alg, alg);
+      if (alg === 'RS256') {
+        assert.equal((await verifyJWT(token, KEYS.rsa.spki)).payload.sub, 'ada');
+        continue;
+      }
+      const error = await rejectsWith(verifyJWT(token, KEYS.rsa.spki), 'ERR_ALG_NOT_ALLOWED');
+      assert.ok(error.message.includes(`pass algorithms: ['${alg}']`), error.message);
+    }
   });
 });

@@ -225,9 +225,10 @@ describe('claims checked by the verifier', () => {
     assert.equal((missing as unknown as { reason: string }).reason, 'missing');
   });
 
-  it('returns the payload with a null prototype and the header frozen', async () => {
+  it('returns the payload as a plain object (as JSON.parse makes it) and the header frozen', async () => {
     const { payload, header } = await verifyJWT(await sign({ a: { b: 1 } }), SECRET, { now });
-    assert.equal(Object.getPrototypeOf(payload), null);
+    assert.equal(Object.getPrototypeOf(payload), Object.prototype);
+    assert.equal(Object.getPrototypeOf(payload.a), Object.prototype);
     assert.ok(Object.isFrozen(header));
     assert.deepEqual({ ...(payload.a as object) }, { b: 1 });
   });

@@ -177,8 +177,10 @@ describe('30. prototype pollution', () => {
     const payload = '{"sub":"x","__proto__":{"admin":true},"constructor":{"prototype":{"admin":true}}}';
     const { header: parsedHeader, payload: parsed } = await verifyJWT(await hs256Token(header, payload, SECRET), SECRET);
     assert.equal(parsedHeader.alg, 'HS256');
-    assert.equal(Object.getPrototypeOf(parsed), null);
+    assert.equal(Object.getPrototypeOf(parsed), Object.prototype);
+    assert.equal(Object.getPrototypeOf(parsedHeader), Object.prototype);
     assert.equal(parsed.admin, undefined);
+    assert.equal((parsedHeader as Record<string, unknown>).polluted, undefined);
     assert.equal(({} as Record<string, unknown>).admin, undefined);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.equal(Object.hasOwn(parsed, '__proto__'), true);
