@@ -19,6 +19,7 @@
  */
 import { InvalidOptionError, StoreUnavailableError } from '../errors.js';
 import { parseDuration } from '../jwt/duration.js';
+import { checkOptionNames, optionNames } from '../options.js';
 import { type NearCache, type SubscriberLike, startNearCache } from './near-cache.js';
 import { connectionOf, type IORedisLike, type NodeRedisLike } from './redis-client.js';
 import { checkTTL, type Store } from './types.js';
@@ -65,6 +66,9 @@ const SWAP = `if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
+const REDIS_STORE_OPTIONS = optionNames<RedisStoreOptions>()(['prefix', 'timeout', 'replicas', 'replicaTimeout', 'nearCache']);
+const NEAR_CACHE_OPTIONS = optionNames<NonNullable<RedisStoreOptions['nearCache']>>()(['subscriber', 'maxStaleness', 'max']);
+
 /**
  * Makes a store on Redis, shared by every process that uses the same server (or cluster) and prefix.
  *
@@ -78,6 +82,8 @@ return 0`;
  * ```
  */
 export function createRedisStore(client: IORedisLike | NodeRedisLike, options: RedisStoreOptions = {}): RedisStore {
+  checkOptionNames(options, REDIS_STORE_OPTIONS);
+  if (options.nearCache !== undefined) checkOptionNames(options.nearCache, NEAR_CACHE_OPTIONS, 'nearCache');
   const { prefix = 'jwtkit:' } = options;
   if (typeof prefix !== 'string') throw new InvalidOptionError('prefix', 'must be a string');
   const timeout = parseDuration(options.timeout ?? 2, 'timeout') * 1000;
