@@ -73,7 +73,11 @@ const UNITS: ReadonlyArray<readonly [number, string, string]> = [
 
 /** @internal A whole number with thousands separators, as the docs write it: 600000 -> "600,000". */
 export function groupDigits(value: number): string {
-  return Number.isSafeInteger(value) ? String(value).replace(/\B(?=(\d{3})+$)/g, ',') : String(value);
+  if (!Number.isSafeInteger(value)) return String(value);
+  const digits = String(Math.abs(value));
+  let grouped = digits.slice(0, digits.length % 3 || 3);
+  for (let at = grouped.length; at < digits.length; at += 3) grouped += `,${digits.slice(at, at + 3)}`;
+  return value < 0 ? `-${grouped}` : grouped;
 }
 
 /** A duration in its largest whole unit: "14 min", "3 days", "1 year". */
