@@ -325,25 +325,28 @@ function distance(a: string, b: string): number {
   return row[y.length] as number;
 }
 
-/** A single-character edit of `name`: insert, delete, replace, or swap two neighbours. */
+/** An edit of `name`: one character inserted, deleted or replaced, two neighbours swapped, or up to three characters of any kind inserted. */
 const edit = (names: readonly string[]) =>
   fc
     .tuple(
       fc.constantFrom(...names),
-      fc.constantFrom('insert', 'delete', 'replace', 'swap'),
+      fc.constantFrom('insert', 'delete', 'replace', 'swap', 'noise'),
       fc.nat(),
       fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789'),
+      fc.string({ minLength: 1, maxLength: 3 }),
     )
-    .map(([base, kind, at, char]) => {
-      const i = at % (base.length + (kind === 'insert' ? 1 : 0));
+    .map(([base, kind, at, char, noise]) => {
+      const i = at % (base.length + (kind === 'insert' || kind === 'noise' ? 1 : 0));
       const typo =
-        kind === 'insert'
-          ? base.slice(0, i) + char + base.slice(i)
-          : kind === 'delete'
-            ? base.slice(0, i) + base.slice(i + 1)
-            : kind === 'replace'
-              ? base.slice(0, i) + char + base.slice(i + 1)
-              : base.slice(0, i) + (base[i + 1] ?? '') + (base[i] ?? '') + base.slice(i + 2);
+        kind === 'noise'
+          ? base.slice(0, i) + noise + base.slice(i)
+          : kind === 'insert'
+            ? base.slice(0, i) + char + base.slice(i)
+            : kind === 'delete'
+              ? base.slice(0, i) + base.slice(i + 1)
+              : kind === 'replace'
+                ? base.slice(0, i) + char + base.slice(i + 1)
+                : base.slice(0, i) + (base[i + 1] ?? '') + (base[i] ?? '') + base.slice(i + 2);
       return { base, typo };
     });
 
