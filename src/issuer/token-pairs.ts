@@ -224,6 +224,10 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
         throw new InvalidOptionError('session', 'must be an object: { refreshToken } and/or { accessToken }');
       checkOptionNames(session, LOGOUT_NAMES, 'session');
       const { refreshToken, accessToken } = session;
+      // With neither (a cookie or body field that was not there), nothing would end: a caller who
+      // answers "logged out" on that would leave the session working.
+      if (refreshToken === undefined && accessToken === undefined)
+        throw new InvalidOptionError('session', 'holds neither refreshToken nor accessToken: nothing would be logged out');
       // The access token first: a refresh token that turns out unknown must not leave it working.
       if (accessToken !== undefined) {
         await revocations.revoke(accessToken);

@@ -432,6 +432,14 @@ describe('unknown option names across the package exports', () => {
     await assert.rejects(tokens.refresh(pair.refreshToken), /logged out/);
   });
 
+  it('a logout with neither token is refused, where it used to end nothing and resolve', async () => {
+    const tokens = issuer.createTokenIssuer({ ring: await ring(), store: store() });
+    const pair = await tokens.issueTokenPair({ sub: 'ada' });
+    for (const session of [{}, { refreshToken: undefined }, { accessToken: undefined, refreshToken: undefined }])
+      await assert.rejects(tokens.logout(session), /neither refreshToken nor accessToken/);
+    assert.equal((await tokens.refresh(pair.refreshToken)).tokenType, 'Bearer', 'the session still works: nothing was ended');
+  });
+
   it('the key ring refuses alg and kid in its sign options: it sets them itself', async () => {
     await assert.rejects(
       issuer.createKeyRing({ alg: 'ES256', sign: { alg: 'HS256' } as never }),
