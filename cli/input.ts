@@ -43,7 +43,9 @@ export function readStdin(what: string, limit?: number): Buffer {
   stdinTaken = what;
   if (process.stdin.isTTY) throw new UsageError(`${what} is "-" but stdin is a terminal; pipe the input in`);
   try {
-    return limit === undefined ? readFileSync(0) : readAtMost(limit);
+    // Never readFileSync(0): on a pipe whose writer is still working it fails with EAGAIN
+    // (`jwtkit sign ... | jwtkit encrypt -`), where readAtMost waits the writer out.
+    return readAtMost(limit ?? Number.POSITIVE_INFINITY);
   } catch (error) {
     throw new UsageError(`${what}: cannot read stdin (${(error as Error).message})`);
   }

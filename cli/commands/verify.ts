@@ -42,7 +42,13 @@ async function weakSecret(out: Output, flags: VerifyFlags, alg: string | undefin
   const bound = alg ?? 'HS256';
   if (!/^HS\d{3}$/.test(bound))
     throw new UsageError(`--allow-weak-key: applies to HMAC secrets (HS256, HS384, HS512), not ${bound}`);
-  const key = await blame('--key', () => importKey(input, { alg: bound, unsafeAllowShortSecret: true }));
+  // The library warns once per process about unsafeAllowShortSecret, an option the CLI user never
+  // wrote; the flag's own warning below says the same in the user's terms, so the library's is held.
+  const warn = console.warn;
+  console.warn = () => undefined;
+  const key = await blame('--key', () => importKey(input, { alg: bound, unsafeAllowShortSecret: true })).finally(() => {
+    console.warn = warn;
+  });
   const size = input instanceof Uint8Array ? input.length : Math.floor(((input.k?.length ?? 0) * 3) / 4);
   const needed = Number(bound.slice(2)) / 8;
   if (size < needed)

@@ -255,6 +255,25 @@ describe('jwtkit tokens from @file, env:NAME and stdin', () => {
     }
   });
 
+  it('waits for a slow writer on stdin: claims, tokens and passwords (EAGAIN on a pipe is no error)', () => {
+    const slow = (input: string, args: string[]) =>
+      spawnSync('sh', ['-c', `(sleep 0.4; printf '%s' "$INPUT") | "$NODE" "$BIN" "$@"`, 'sh', ...args], {
+        cwd: dir,
+        env: userEnv({ INPUT: input, NODE: process.execPath, BIN }),
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+    const signed = slow('{"sub":"ada"}', ['sign', '-', '--key', secretFile, '--alg', 'HS256']);
+    assert.equal(signed.status, 0, signed.stderr);
+    const jwt = signed.stdout.trim();
+    assert.equal(decodeJWT(jwt).payload.sub, 'ada');
+    const verified = slow(jwt, ['verify', '-', '--key', secretFile, '--json']);
+    assert.equal(verified.status, 0, verified.stderr);
+    const encrypted = slow(jwt, ['encrypt', '-', '--password-file', file('pipe.pass', 'a long pipe password\n')]);
+    assert.equal(encrypted.status, 0, encrypted.stderr);
+    assert.equal(encrypted.stdout.trim().split('.').length, 5);
+  });
+
   it('says so when a path is given as the token, instead of decoding the path', () => {
     for (const path of ['token.txt', tokenFile, './missing-token.jwt', 'missing.txt']) {
       const run = jwtkit(['decode', path]);
@@ -339,6 +358,7 @@ describe('jwtkit verify --allow-weak-key', () => {
     assert.equal(run.status, 0, run.stderr);
     assert.equal((run.json().payload as { name: string }).name, 'John Doe');
     assert.match(run.stderr, /warning: --allow-weak-key: the 19-byte secret is under the 32 bytes HS256 needs/);
+    assert.equal(run.stderr.trim().split('\n').length, 1, `one warning, in the flag's terms: ${run.stderr}`);
     assert.doesNotMatch(run.stderr, /your-256-bit-secret/);
     const wrong = jwtkit(['verify', JWT_IO, '--key', file('other.secret', 'your-257-bit-secret'), '--allow-weak-key']);
     assert.equal(wrong.status, 1);
