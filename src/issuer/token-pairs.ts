@@ -228,6 +228,11 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       // answers "logged out" on that would leave the session working.
       if (refreshToken === undefined && accessToken === undefined)
         throw new InvalidOptionError('session', 'holds neither refreshToken nor accessToken: nothing would be logged out');
+      if (accessToken !== undefined && (typeof accessToken !== 'object' || accessToken === null))
+        throw new InvalidOptionError(
+          'session.accessToken',
+          "must be the verified payload (the middleware's req.auth.payload, or verifyJWT(...).payload), not the token string",
+        );
       // The access token first: a refresh token that turns out unknown must not leave it working.
       if (accessToken !== undefined) {
         await revocations.revoke(accessToken);

@@ -314,7 +314,7 @@ function checkSecret(plan: Pick<Plan, 'alg' | 'allowShort' | 'hint'>, bytes: num
   if (bytes >= alg.hashLength) return;
   if (!plan.allowShort) {
     throw new KeyWeakError(
-      `${alg.name} needs a secret of at least ${alg.hashLength} bytes; this one has ${bytes}${plan.hint ?? ''}`,
+      `${alg.name} needs a secret of at least ${alg.hashLength} bytes; this one has ${bytes}${plan.hint ?? `: generate one with generateSecret('${alg.name}') or jwtkit keygen ${alg.name} (tokens signed with a short one: docs/migration/jsonwebtoken.md, "Rotating to a strong secret")`}`,
     );
   }
   warnShortSecretOnce(

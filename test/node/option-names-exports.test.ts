@@ -438,6 +438,7 @@ describe('unknown option names across the package exports', () => {
     for (const session of [{}, { refreshToken: undefined }, { accessToken: undefined, refreshToken: undefined }])
       await assert.rejects(tokens.logout(session), /neither refreshToken nor accessToken/);
     assert.equal((await tokens.refresh(pair.refreshToken)).tokenType, 'Bearer', 'the session still works: nothing was ended');
+    await assert.rejects(tokens.logout({ accessToken: pair.accessToken as never }), /the verified payload/);
   });
 
   it('the key ring refuses alg and kid in its sign options: it sets them itself', async () => {
