@@ -116,6 +116,8 @@ interface RingKey {
 export interface KeyRing {
   /** The kid of the key that signs now. */
   readonly currentKid: string;
+  /** Seconds a token signed through the ring may live at most (`maxTokenLifetime`). */
+  readonly maxTokenLifetime: number;
   /** Signs claims with the current key (rotating first when the schedule says so). */
   sign<C extends object = JWTPayload>(claims: C, options?: Omit<SignJWTOptions, 'alg' | 'kid'>): Promise<string>;
   /** A key resolver over the ring's public keys, by kid: the `key` of createVerifier or the middleware. */
@@ -285,6 +287,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
     get currentKid() {
       return current.kid;
     },
+    maxTokenLifetime: maxTokenLifetime / 1000,
     async sign<C extends object>(claims: C, perCall?: Omit<SignJWTOptions, 'alg' | 'kid'>) {
       checkSignOptions(perCall);
       const at = Date.now();

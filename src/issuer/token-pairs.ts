@@ -29,7 +29,7 @@ import { createRevocationList, type RevocationList } from './revocation.js';
 
 export interface TokenIssuerOptions {
   /** The keys access tokens are signed with: a key ring, or anything that signs like one. */
-  ring: Pick<KeyRing, 'sign'>;
+  ring: Pick<KeyRing, 'sign'> & Partial<Pick<KeyRing, 'maxTokenLifetime'>>;
   /** Where refresh-token families and revocations live. */
   store: Store;
   /** Access token lifetime (default 15 min). */
@@ -95,7 +95,16 @@ const TOKEN_ISSUER_OPTIONS = optionNames<TokenIssuerOptions>()([
 const LOGOUT_NAMES = optionNames<Parameters<TokenIssuer['logout']>[0]>()(['refreshToken', 'accessToken']);
 
 const REFRESH_TOKEN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
-const RESERVED = new Set(['iss', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sid']);
+/** Claims the issuer sets itself, and where each comes from instead. */
+const RESERVED: Readonly<Record<string, string>> = {
+  iss: "the key ring's sign defaults (createKeyRing({ sign: { issuer } }))",
+  aud: "the key ring's sign defaults (createKeyRing({ sign: { audience } }))",
+  exp: 'accessTokenLifetime',
+  nbf: 'the issuer (tokens are valid from issuance)',
+  iat: 'the issuer',
+  jti: 'the issuer (a random id per access token)',
+  sid: 'the issuer (the session id)',
+};
 const familyKey = (id: string) => `family:${id}`;
 const hashSecret = (secret: string) => digestBase64url('SHA-256', utf8Encode(secret));
 const randomId = (bytes: number) => encodeBase64url(randomBytes(bytes));
@@ -123,6 +132,12 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   if (typeof store?.swap !== 'function')
     throw new InvalidOptionError('store', 'must be a store (createMemoryStore, createRedisStore)');
   const access = lifetime(options.accessTokenLifetime, 'accessTokenLifetime', 900);
+  // Said here, naming the option, rather than by the ring at the first login.
+  if (typeof ring.maxTokenLifetime === 'number' && access > ring.maxTokenLifetime)
+    throw new InvalidOptionError(
+      'accessTokenLifetime',
+      `${access} s is longer than the key ring's maxTokenLifetime (${ring.maxTokenLifetime} s): shorten it, or raise the ring's`,
+    );
   const refreshLife = lifetime(options.refreshTokenLifetime, 'refreshTokenLifetime', 30 * 86_400);
   // A session's records must outlive both kinds of token it refuses (docs/issuer.md, "Session rules").
   const longest = Math.max(access, refreshLife);
@@ -180,7 +195,11 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       if (typeof user !== 'object' || user === null || typeof user.sub !== 'string' || user.sub === '')
         throw new InvalidOptionError('user', 'must be an object with a non-empty string "sub"');
       const { sub, ...rest } = user;
-      const claims = Object.fromEntries(Object.entries(rest).filter(([name]) => !RESERVED.has(name)));
+      const reserved = Object.keys(rest).find((name) => Object.hasOwn(RESERVED, name));
+      // Dropped silently, a claim the caller meant to set (an audience, say) would just be missing.
+      if (reserved !== undefined)
+        throw new InvalidOptionError(`user.${reserved}`, `cannot be set per user: it comes from ${RESERVED[reserved]}`);
+      const claims = rest;
       const familyId = randomId(16);
       const secret = randomId(32);
       const family: Family = {

@@ -432,6 +432,14 @@ describe('unknown option names across the package exports', () => {
     await assert.rejects(tokens.refresh(pair.refreshToken), /logged out/);
   });
 
+  it("an access-token lifetime over the ring's maxTokenLifetime is refused when the issuer is made, naming the option", async () => {
+    const short = await issuer.createKeyRing({ alg: 'ES256', maxTokenLifetime: '5m' });
+    assert.equal(short.maxTokenLifetime, 300);
+    assert.throws(() => issuer.createTokenIssuer({ ring: short, store: store() }), /"accessTokenLifetime": 900 s is longer/);
+    const fits = issuer.createTokenIssuer({ ring: short, store: store(), accessTokenLifetime: '5m' });
+    assert.equal((await fits.issueTokenPair({ sub: 'ada' })).expiresIn, 300);
+  });
+
   it('a logout with neither token is refused, where it used to end nothing and resolve', async () => {
     const tokens = issuer.createTokenIssuer({ ring: await ring(), store: store() });
     const pair = await tokens.issueTokenPair({ sub: 'ada' });

@@ -124,10 +124,12 @@ export function storeSuite(name: string, open: () => Promise<{ store: Store; clo
       const tokens = createTokenIssuer({ ring, store, accessTokenLifetime: '10m' });
       const verify = createVerifier({ key: ring.resolver, algorithms: ['ES256'] });
       const sub = fresh('user');
-      const first = await tokens.issueTokenPair({ sub, scope: 'read', exp: 1 });
+      for (const claim of ['iss', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sid'])
+        await assert.rejects(tokens.issueTokenPair({ sub, [claim]: 1 }), new RegExp(`"user\\.${claim}": cannot be set per user`));
+      const first = await tokens.issueTokenPair({ sub, scope: 'read' });
       const { payload } = await verify(first.accessToken);
       assert.deepEqual([payload.sub, payload.scope, typeof payload.sid, typeof payload.jti], [sub, 'read', 'string', 'string']);
-      assert.ok((payload.exp as number) - (payload.iat as number) === 600, 'claims cannot override exp');
+      assert.ok((payload.exp as number) - (payload.iat as number) === 600, "the lifetime is the issuer's");
       assert.notEqual(first.refreshToken.split('.')[0], payload.sid, 'access tokens do not reveal the family id');
 
       const second = await tokens.refresh(first.refreshToken);
