@@ -22,6 +22,8 @@ const HINTS: Readonly<Record<string, string>> = {
   '--subtle': 'jwtkit has no subtle mode: set the claims you want with -c, --exp, --iss, --aud',
   '--insecure': 'an unsafe key is accepted only where a flag names it, e.g. verify --allow-weak-key',
   '--no-verify': 'to read a token without verifying it, use jwtkit decode',
+  // keygen's flag; only where it is unknown (key convert) does this show.
+  '--format': "key convert names the form it writes with --to jwk or --to pem; --format is keygen's",
 };
 
 /** The flag's name without any value glued to it: `--secret=x` and `-Sx` give `--secret` and `-S`. */

@@ -18,6 +18,10 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   keyid: ['kid'],
   jwtid: ['jwtId'],
   notBeforeIn: ['notBefore'],
+  // express-jwt's and passport-jwt's names for the verification key.
+  secret: ['key'],
+  secretOrKey: ['key'],
+  secretOrPublicKey: ['key'],
 };
 
 /**

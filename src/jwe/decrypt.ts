@@ -119,9 +119,14 @@ function names(option: string, value: unknown, known: (name: unknown) => unknown
 function unboundKey(material: KeyMaterial): void {
   const jwkAlg = typeof material === 'object' && material !== null ? (material as { alg?: unknown }).alg : undefined;
   if (material instanceof Key || typeof jwkAlg === 'string') return;
+  // A string is most often a password: PBES2 first then (the header is not read to choose, only
+  // the wording of the hint depends on what the caller holds).
+  const password = "{ alg: 'PBES2-HS256+A128KW' } for a password";
+  const shared = "{ alg: 'dir', enc: 'A256GCM' } for a shared content key";
+  const first = typeof material === 'string' ? `${password}, ${shared}` : `${shared}, ${password}`;
   throw new InvalidOptionError(
     'alg',
-    "name the algorithm the key serves, as the encrypting side did: { alg: 'dir', enc: 'A256GCM' } for a shared content key, " +
+    `name the algorithm the key serves, as the encrypting side did: ${first}, ` +
       "{ alg: 'A256KW' }, { alg: 'RSA-OAEP-256' }, ... (or keyManagementAlgorithms: [...]); a Key or a JWK with \"alg\" needs none",
   );
 }

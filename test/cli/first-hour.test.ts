@@ -396,6 +396,7 @@ describe("jwtkit encode and other tools' flags", () => {
       [['decode', 'x', '-j'], /--json/],
       [['sign', '{}', '-A', 'HS256'], /-a \/ --alg/],
       [['sign', '-P', 'sub=ada'], /-c \/ --claim/],
+      [['key', 'convert', 'x', '--format', 'pem'], /--to jwk or --to pem/],
     ] as const) {
       const run = jwtkit([...args]);
       assert.equal(run.status, 2, args.join(' '));

@@ -107,6 +107,19 @@ describe("the encrypted-JWT seed: jose's dir + A256GCM with a raw 32-byte key", 
     assert.match(error.message, /\{ alg: 'dir', enc: 'A256GCM' \}/);
   });
 
+  it('names PBES2 first when the key given without an algorithm is a string (a password, most often)', async () => {
+    const token = await encryptJWT({}, 'a long shared password', { alg: 'PBES2-HS256+A128KW', enc: 'A128GCM' });
+    const error = await rejectsWith(decryptJWT(token, 'a long shared password'), 'ERR_INVALID_OPTION');
+    assert.match(
+      error.message,
+      /serves, as the encrypting side did: \{ alg: 'PBES2-HS256\+A128KW' \} for a password, \{ alg: 'dir'/,
+    );
+    assert.equal(
+      (await decryptJWT(token, 'a long shared password', { alg: 'PBES2-HS256+A128KW' })).payload.iat !== undefined,
+      true,
+    );
+  });
+
   it('says dir needs the enc, and that alg and keyManagementAlgorithms are one option', async () => {
     const token = await encryptJWT({}, key32, { alg: 'dir', enc: 'A256GCM' });
     const error = await rejectsWith(decryptJWT(token, key32, { alg: 'dir' }), 'ERR_INVALID_OPTION');

@@ -20,6 +20,14 @@ describe('unknown option names', () => {
     assert.match(aud.message, /did you mean "audience"/);
   });
 
+  it("names express-jwt's and passport-jwt's secret options as key", () => {
+    for (const name of ['secret', 'secretOrKey', 'secretOrPublicKey'])
+      assert.throws(
+        () => createAuthenticator({ [name]: SECRET } as object),
+        new RegExp(`"${name}": unknown option; did you mean "key"`),
+      );
+  });
+
   it('is refused even when its value is undefined (the check would be off all the same)', async () => {
     await rejectsWith(verifyJWT(TOKEN, SECRET, { issuerr: undefined } as object), 'ERR_INVALID_OPTION');
   });
