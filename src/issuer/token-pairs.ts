@@ -24,6 +24,7 @@ import { parseDuration } from '../jwt/duration.js';
 import { digestBase64url } from '../keys/thumbprint.js';
 import { checkOptionNames, optionNames } from '../options.js';
 import type { Store } from '../stores/types.js';
+import { type AccessTokenProfileOptions, compileAccessTokenProfile } from './access-token-profile.js';
 import type { KeyRing } from './key-ring.js';
 import { createRevocationList, type RevocationList } from './revocation.js';
 
@@ -42,6 +43,12 @@ export interface TokenIssuerOptions {
    * either is refused (ERR_INVALID_OPTION): its records would expire while tokens they refuse live.
    */
   revocations?: RevocationList;
+  /**
+   * Issue access tokens in the JWT profile of RFC 9068: header `typ: at+jwt`, this `issuer` and
+   * `audience`, and `client_id` (from the user claims, or `clientId`) beside `sub`, `iat`, `exp`
+   * and `jti`. Off by default: access tokens are then the ring's usual JWTs.
+   */
+  accessTokenProfile?: AccessTokenProfileOptions;
 }
 
 export interface TokenPair {
@@ -90,6 +97,7 @@ const TOKEN_ISSUER_OPTIONS = optionNames<TokenIssuerOptions>()([
   'accessTokenLifetime',
   'refreshTokenLifetime',
   'revocations',
+  'accessTokenProfile',
 ]);
 // A misspelt refreshToken would end nothing and report success: the one case where a typo logs nobody out.
 const LOGOUT_NAMES = optionNames<Parameters<TokenIssuer['logout']>[0]>()(['refreshToken', 'accessToken']);
@@ -122,6 +130,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   if (typeof ring?.sign !== 'function') throw new InvalidOptionError('ring', 'must be a key ring (createKeyRing)');
   if (typeof store?.swap !== 'function')
     throw new InvalidOptionError('store', 'must be a store (createMemoryStore, createRedisStore)');
+  const profile = compileAccessTokenProfile(options.accessTokenProfile);
   const access = lifetime(options.accessTokenLifetime, 'accessTokenLifetime', 900);
   const refreshLife = lifetime(options.refreshTokenLifetime, 'refreshTokenLifetime', 30 * 86_400);
   // A session's records must outlive both kinds of token it refuses (docs/issuer.md, "Session rules").
@@ -136,7 +145,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   const pair = async (familyId: string, family: Family, secret: string): Promise<TokenPair> => {
     const accessToken = await ring.sign(
       { ...family.claims, sub: family.sub, sid: family.sid, jti: randomId(16) },
-      { expiresIn: access },
+      { expiresIn: access, ...profile?.sign },
     );
     return {
       accessToken,
@@ -180,7 +189,8 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       if (typeof user !== 'object' || user === null || typeof user.sub !== 'string' || user.sub === '')
         throw new InvalidOptionError('user', 'must be an object with a non-empty string "sub"');
       const { sub, ...rest } = user;
-      const claims = Object.fromEntries(Object.entries(rest).filter(([name]) => !RESERVED.has(name)));
+      const own = Object.fromEntries(Object.entries(rest).filter(([name]) => !RESERVED.has(name)));
+      const claims = profile === undefined ? own : profile.claims(own);
       const familyId = randomId(16);
       const secret = randomId(32);
       const family: Family = {
