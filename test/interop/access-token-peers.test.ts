@@ -34,7 +34,10 @@ after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 function reference(token: string): Promise<oauth.JWTAccessTokenClaims> {
   const request = new Request(`${AUDIENCE}/things`, { headers: { authorization: `Bearer ${token}` } });
   // A fresh server object and JWKS cache each time (oauth4webapi caches keys per object): the test swaps keys between cases.
-  return oauth.validateJwtAccessToken({ ...as }, request, AUDIENCE, { [oauth.allowInsecureRequests]: true, [oauth.jwksCache]: {} });
+  return oauth.validateJwtAccessToken({ ...as }, request, AUDIENCE, {
+    [oauth.allowInsecureRequests]: true,
+    [oauth.jwksCache]: {},
+  });
 }
 const verdict = (promise: Promise<unknown>) =>
   promise.then(
