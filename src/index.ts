@@ -47,6 +47,14 @@ export type { HeaderOptions } from './jws/protected-header.js';
 export { type JWSSigner, type JWSSignerOptions, type SignJWSOptions, signJWS } from './jws/sign.js';
 export type { FlattenedJWS, GeneralJWS, JWSSerialization, JWSSignatureEntry } from './jws/types.js';
 export { type VerifiedJWS, type VerifyJWSOptions, verifyJWS } from './jws/verify.js';
+export {
+  ACCESS_TOKEN_TYP,
+  type AccessTokenClaims,
+  type AccessTokenVerifierOptions,
+  type AccessTokenVerifyOptions,
+  createAccessTokenVerifier,
+  verifyAccessToken,
+} from './jwt/access-token.js';
 export type { ClaimSetOptions } from './jwt/claim-set.js';
 export type { ClaimOptions } from './jwt/claims.js';
 export { decodeJWT } from './jwt/decode.js';

@@ -3,6 +3,8 @@
  * endpoint, revocation and one-time tokens, and rotating refresh tokens with reuse detection, on
  * any store of `jwtkit/stores`.
  */
+
+export type { AccessTokenProfileOptions } from './access-token-profile.js';
 export { createKeyRing, type KeyRing, type KeyRingOptions, keysFromText } from './key-ring.js';
 export { createRevocationList, type RevocationList, type RevocationOptions } from './revocation.js';
 export { createTokenIssuer, type TokenIssuer, type TokenIssuerOptions, type TokenPair } from './token-pairs.js';

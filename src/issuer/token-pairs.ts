@@ -24,6 +24,7 @@ import { parseDuration } from '../jwt/duration.js';
 import { digestBase64url } from '../keys/thumbprint.js';
 import { checkOptionNames, optionNames } from '../options.js';
 import type { Store } from '../stores/types.js';
+import { type AccessTokenProfileOptions, compileAccessTokenProfile } from './access-token-profile.js';
 import type { KeyRing } from './key-ring.js';
 import { createRevocationList, type RevocationList } from './revocation.js';
 
@@ -42,6 +43,12 @@ export interface TokenIssuerOptions {
    * either is refused (ERR_INVALID_OPTION): its records would expire while tokens they refuse live.
    */
   revocations?: RevocationList;
+  /**
+   * Issue access tokens in the JWT profile of RFC 9068: header `typ: at+jwt`, this `issuer` and
+   * `audience`, and `client_id` (from the user claims, or `clientId`) beside `sub`, `iat`, `exp`
+   * and `jti`. Off by default: access tokens are then the ring's usual JWTs.
+   */
+  accessTokenProfile?: AccessTokenProfileOptions;
 }
 
 export interface TokenPair {
@@ -90,6 +97,7 @@ const TOKEN_ISSUER_OPTIONS = optionNames<TokenIssuerOptions>()([
   'accessTokenLifetime',
   'refreshTokenLifetime',
   'revocations',
+  'accessTokenProfile',
 ]);
 // A misspelt refreshToken would end nothing and report success: the one case where a typo logs nobody out.
 const LOGOUT_NAMES = optionNames<Parameters<TokenIssuer['logout']>[0]>()(['refreshToken', 'accessToken']);
@@ -131,6 +139,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   if (typeof ring?.sign !== 'function') throw new InvalidOptionError('ring', 'must be a key ring (createKeyRing)');
   if (typeof store?.swap !== 'function')
     throw new InvalidOptionError('store', 'must be a store (createMemoryStore, createRedisStore)');
+  const profile = compileAccessTokenProfile(options.accessTokenProfile);
   const access = lifetime(options.accessTokenLifetime, 'accessTokenLifetime', 900);
   // Said here, naming the option, rather than by the ring at the first login.
   if (typeof ring.maxTokenLifetime === 'number' && access > ring.maxTokenLifetime)
@@ -151,7 +160,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   const pair = async (familyId: string, family: Family, secret: string): Promise<TokenPair> => {
     const accessToken = await ring.sign(
       { ...family.claims, sub: family.sub, sid: family.sid, jti: randomId(16) },
-      { expiresIn: access },
+      { expiresIn: access, ...profile?.sign },
     );
     return {
       accessToken,
@@ -198,8 +207,11 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       const reserved = Object.keys(rest).find((name) => Object.hasOwn(RESERVED, name));
       // Dropped silently, a claim the caller meant to set (an audience, say) would just be missing.
       if (reserved !== undefined)
-        throw new InvalidOptionError(`user.${reserved}`, `cannot be set per user: it comes from ${RESERVED[reserved]}`);
-      const claims = rest;
+        throw new InvalidOptionError(
+          `user.${reserved}`,
+          `cannot be set per user: it comes from ${profile !== undefined && (reserved === 'iss' || reserved === 'aud') ? 'accessTokenProfile' : RESERVED[reserved]}`,
+        );
+      const claims = profile === undefined ? rest : profile.claims(rest);
       const familyId = randomId(16);
       const secret = randomId(32);
       const family: Family = {

@@ -44,6 +44,8 @@ const VERIFY_JWT = [
   'requiredClaims',
   'now',
 ];
+// The access-token preset's: verifyJWT's without typ (the profile's own), with allowSymmetric.
+const ACCESS_TOKEN = [...VERIFY_JWT.filter((name) => name !== 'typ'), 'allowSymmetric'];
 const CLAIM_SET = ['expiresIn', 'notBefore', 'issuer', 'subject', 'audience', 'jwtId', 'now', 'noTimestamp'];
 const SIGN_JWT = ['alg', 'kid', 'typ', 'cty', 'header', 'crit', ...CLAIM_SET];
 const HTTP = [
@@ -90,6 +92,18 @@ const EXPORTS: Record<string, Record<string, readonly OptionsCase[] | string>> =
     createSigner: [{ known: ['key', ...SIGN_JWT], call: (o) => core.createSigner({ key: SECRET, ...o }) }],
     verifyJWT: [{ known: VERIFY_JWT, call: (o) => core.verifyJWT(TOKEN, SECRET, o) }],
     verifyJWTSync: [{ known: VERIFY_JWT, call: (o) => core.verifyJWTSync(TOKEN, SECRET, o) }],
+    verifyAccessToken: [
+      {
+        known: ACCESS_TOKEN,
+        call: (o) => core.verifyAccessToken(TOKEN, SECRET, { issuer: 'i', audience: 'a', allowSymmetric: true, ...o }),
+      },
+    ],
+    createAccessTokenVerifier: [
+      {
+        known: ['key', 'cache', ...ACCESS_TOKEN],
+        call: (o) => core.createAccessTokenVerifier({ key: SECRET, issuer: 'i', audience: 'a', allowSymmetric: true, ...o }),
+      },
+    ],
     createVerifier: [
       { known: ['key', 'cache', ...VERIFY_JWT], call: (o) => core.createVerifier({ key: SECRET, ...o }) },
       { where: 'cache', known: ['max', 'ttl', 'errors'], call: (o) => core.createVerifier({ key: SECRET, cache: o as never }) },
@@ -220,8 +234,18 @@ const EXPORTS: Record<string, Record<string, readonly OptionsCase[] | string>> =
     ],
     createTokenIssuer: [
       {
-        known: ['ring', 'store', 'accessTokenLifetime', 'refreshTokenLifetime', 'revocations'],
+        known: ['ring', 'store', 'accessTokenLifetime', 'refreshTokenLifetime', 'revocations', 'accessTokenProfile'],
         call: async (o) => issuer.createTokenIssuer({ ring: await ring(), store: store(), ...o }),
+      },
+      {
+        where: 'accessTokenProfile',
+        known: ['issuer', 'audience', 'clientId'],
+        call: async (o) =>
+          issuer.createTokenIssuer({
+            ring: await ring(),
+            store: store(),
+            accessTokenProfile: { issuer: 'i', audience: 'a', ...o } as never,
+          }),
       },
       {
         where: 'session',
