@@ -26,6 +26,12 @@
  * for since their last read are not refreshed; they expire.
  */
 
+/**
+ * The clock of every time the cache compares (reads sent, answers' ends, beats): monotonic, so a
+ * wall clock stepped back (NTP, a resumed VM) cannot stretch the bound. Only this process reads it.
+ */
+export const monotonic = (): number => performance.now();
+
 /** The part of a subscriber client used: ioredis (`subscribe` + 'message' events) or node-redis (`subscribe(channel, listener)`). */
 export interface SubscriberLike {
   subscribe(...args: never[]): Promise<unknown>;
@@ -37,7 +43,7 @@ export interface Cached {
 }
 
 export interface NearCache {
-  /** The answer cached for `key` when fresh and the channel alive; undefined when Redis must be read. */
+  /** The answer cached for `key` when fresh and the channel alive (`now` from {@link monotonic}); undefined when Redis must be read. */
   lookup(key: string, now: number): Cached | undefined;
   /**
    * The answers cached for all of `keys` (each of which the cache holds), or undefined when any of
@@ -128,7 +134,7 @@ export function startNearCache(settings: NearCacheSettings): NearCache {
   let refreshing = false;
   const answering = (now: number) => now - heard <= maxStaleness / 2;
   const remember = (keys: readonly string[], values: readonly (string | undefined)[], sentAt: number, token: number) => {
-    if (token !== generation || !answering(Date.now())) return;
+    if (token !== generation || !answering(monotonic())) return;
     const until = sentAt + maxStaleness;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string;
@@ -151,7 +157,7 @@ export function startNearCache(settings: NearCacheSettings): NearCache {
     }
   };
   const refresh = async () => {
-    const now = Date.now();
+    const now = monotonic();
     if (refreshing || !answering(now)) return;
     const due: string[] = [];
     for (const [key, answer] of answers) if (answer.used && answer.until - now <= 2 * period) due.push(key);
@@ -161,7 +167,7 @@ export function startNearCache(settings: NearCacheSettings): NearCache {
       for (let start = 0; start < due.length && !closed; start += REFRESH_BATCH) {
         const keys = due.slice(start, start + REFRESH_BATCH);
         const token = generation;
-        const sentAt = Date.now();
+        const sentAt = monotonic();
         remember(keys, await fetch(keys), sentAt, token);
       }
     } catch {
@@ -172,7 +178,7 @@ export function startNearCache(settings: NearCacheSettings): NearCache {
   };
   const beat = () => {
     if (closed) return;
-    publish(`${BEAT}${id}:${Date.now()}`).catch(drop);
+    publish(`${BEAT}${id}:${monotonic()}`).catch(drop);
     void refresh();
     // Quicker while down: the cache answers again as soon as one beat makes the round.
     timer = setTimeout(beat, heard === Number.NEGATIVE_INFINITY ? Math.min(period, 50) : period);

@@ -20,7 +20,7 @@
 import { InvalidOptionError, StoreUnavailableError } from '../errors.js';
 import { parseDuration } from '../jwt/duration.js';
 import { checkOptionNames, optionNames } from '../options.js';
-import { type NearCache, type SubscriberLike, startNearCache } from './near-cache.js';
+import { monotonic, type NearCache, type SubscriberLike, startNearCache } from './near-cache.js';
 import { connectionOf, type IORedisLike, type NodeRedisLike } from './redis-client.js';
 import { checkTTL, type Store } from './types.js';
 
@@ -167,11 +167,11 @@ export function createRedisStore(client: IORedisLike | NodeRedisLike, options: R
     if (near === undefined) return fetch(keys);
     // The common case, every answer cached: no round trip. Only revocation records are ever cached,
     // so a key of another kind simply misses.
-    const hits = near.lookupAll(keys, Date.now());
+    const hits = near.lookupAll(keys, monotonic());
     return hits !== undefined ? Promise.resolve(hits) : readThrough(near, keys);
   };
   const readThrough = async (cache: NearCache, keys: readonly string[]): Promise<(string | undefined)[]> => {
-    const now = Date.now();
+    const now = monotonic();
     const known = new Map<string, string | undefined>();
     for (const key of keys) {
       const cached = key.startsWith(CACHED) ? cache.lookup(key, now) : undefined;
@@ -180,7 +180,7 @@ export function createRedisStore(client: IORedisLike | NodeRedisLike, options: R
     const missing = keys.filter((key) => !known.has(key));
     if (missing.length > 0) {
       const token = cache.begin();
-      const sentAt = Date.now();
+      const sentAt = monotonic();
       const values = await fetch(missing);
       for (let i = 0; i < missing.length; i++) known.set(missing[i] as string, values[i]);
       const cached = missing.flatMap((key, i) => (key.startsWith(CACHED) ? [i] : []));

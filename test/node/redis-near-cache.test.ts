@@ -157,6 +157,27 @@ describe('Redis near cache', { skip: missing }, () => {
     });
   }
 
+  it('holds the bound when the wall clock steps back while the revocation is not published (NTP step, resumed VM)', async () => {
+    const p = prefix();
+    const b = await side(p, 'ioredis', 400);
+    const realNow = Date.now;
+    try {
+      await untilCaching(p, b);
+      const quiet = token();
+      assert.equal(await b.revocations.isRevoked(quiet), false);
+      Date.now = () => realNow() - 5000;
+      await revokeBehindItsBack(p, quiet);
+      const revokedAt = performance.now();
+      assert.equal(await b.revocations.isRevoked(quiet), false, 'positive control: the cache answered');
+      while (!(await b.revocations.isRevoked(quiet))) await sleep(10);
+      const after = performance.now() - revokedAt;
+      assert.ok(after <= 400 + 50, `refused ${after.toFixed(0)} ms after the revocation, over the 400 ms bound`);
+    } finally {
+      Date.now = realNow;
+      await b.close();
+    }
+  });
+
   it('refreshes a record checked continuously ahead of its expiry: no check waits for Redis once it is cached', async () => {
     // What must never happen: a hot record expiring in a request's path every maxStaleness (the
     // cost refresh ahead removes), or refresh ahead serving past the bound (the property below).
