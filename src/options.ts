@@ -79,6 +79,18 @@ export function closestOption(name: string, known: ReadonlySet<string>): string 
  */
 export function checkOptionNames(options: unknown, known: ReadonlySet<string>, where?: string): void {
   if (typeof options !== 'object' || options === null) return;
+  // Options are read as own enumerable properties in some places (copies, spreads) and through the
+  // prototype chain in others; an instance of a class, an Object.create(base) or a non-enumerable
+  // property would have a check on in one and off in the other. A plain object (of any realm) only.
+  const prototype = Object.getPrototypeOf(options);
+  if (
+    (prototype !== null && Object.getPrototypeOf(prototype) !== null) ||
+    Object.getOwnPropertyNames(options).length !== Object.keys(options).length
+  )
+    throw new InvalidOptionError(
+      where ?? 'options',
+      'must be a plain object with enumerable properties ({ ...options } copies one): inherited or hidden options would be read by some checks and not others',
+    );
   for (const name of Object.keys(options)) {
     if (known.has(name)) continue;
     const closest = closestOption(name, known);

@@ -4,6 +4,7 @@
 // time (src/options.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { runInNewContext } from 'node:vm';
 import { createVerifier, decryptJWT, verifyJWT } from 'jwtkit';
 import { createAuthenticator } from 'jwtkit/http';
 import { closestOption } from '../../src/options.js';
@@ -26,6 +27,31 @@ describe('unknown option names', () => {
         () => createAuthenticator({ [name]: SECRET } as object),
         new RegExp(`"${name}": unknown option; did you mean "key"`),
       );
+  });
+
+  it('refuses options that are not a plain object (class instances, Object.create, hidden properties): some checks would miss them', async () => {
+    // A verifier that copies its options kept `key` and lost the inherited `audience`: a token for
+    // another audience was accepted (attacker review).
+    class Config {
+      get key() {
+        return SECRET;
+      }
+      get audience() {
+        return 'api';
+      }
+    }
+    const inherited = Object.create({ audience: 'api' }) as Record<string, unknown>;
+    inherited.key = SECRET;
+    const hidden = Object.defineProperty({ key: SECRET }, 'audience', { value: 'api', enumerable: false });
+    for (const options of [new Config(), inherited, hidden]) {
+      assert.throws(() => createVerifier(options as never), /"options": must be a plain object/);
+      assert.throws(() => createAuthenticator(options as never), /"options": must be a plain object/);
+      await rejectsWith(verifyJWT(TOKEN, SECRET, options as object), 'ERR_INVALID_OPTION');
+    }
+    // Positive controls: a plain object, a null-prototype one and one from another realm.
+    const realm = runInNewContext(`({ key: ${JSON.stringify(SECRET)}, audience: 'api' })`) as object;
+    for (const options of [{ key: SECRET, audience: 'api' }, Object.assign(Object.create(null), { key: SECRET }), realm])
+      assert.equal(typeof createVerifier(options as never), 'function');
   });
 
   it('is refused even when its value is undefined (the check would be off all the same)', async () => {
