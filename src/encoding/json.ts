@@ -142,9 +142,7 @@ class Parser {
       this.pos++;
       const member = this.value(depth);
       if (Object.hasOwn(out, name)) this.fail(`duplicate member "${name.slice(0, 32)}"`);
-      if (name === '__proto__')
-        Object.defineProperty(out, name, { value: member, writable: true, enumerable: true, configurable: true });
-      else out[name] = member;
+      setMember(out, name, member);
       this.skipSpace();
       const c = this.text.charCodeAt(this.pos++);
       if (c === 0x7d) return out;
@@ -172,6 +170,16 @@ class Parser {
 }
 
 /** @internal The strict parser itself: the reference, and what reports the position of an error. */
+/**
+ * Sets `object[name]` as JSON.parse would: an own data member, also when the name is `__proto__`
+ * (whose assignment would change the prototype instead). For every object built from names a
+ * caller or a token chose.
+ */
+export function setMember(object: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === '__proto__') Object.defineProperty(object, name, { value, writable: true, enumerable: true, configurable: true });
+  else object[name] = value;
+}
+
 export function parseStrict(text: string, maxDepth: number): JSONValue {
   const parser = new Parser(text, maxDepth);
   const value = parser.value(0);

@@ -10,7 +10,7 @@ import {
 } from '../algorithms/index.js';
 import { randomBytes } from '../backend/random.js';
 import { encodeBase64url } from '../encoding/base64url.js';
-import type { JSONObject } from '../encoding/json.js';
+import { type JSONObject, setMember } from '../encoding/json.js';
 import { utf8Encode } from '../encoding/utf8.js';
 import { InvalidOptionError, KeyMismatchError } from '../errors.js';
 import { headerRules } from '../jws/header.js';
@@ -146,7 +146,7 @@ function contentAlgorithm(requested: string | undefined, resolved: readonly Reso
 function place(name: string, value: unknown, target: JWEHeader, outside: readonly (JWEHeader | undefined)[]): void {
   if (value === undefined) return;
   const placed = outside.find((header) => header !== undefined && Object.hasOwn(header, name));
-  if (placed === undefined) target[name] = value;
+  if (placed === undefined) setMember(target, name, value);
   else if (placed[name] !== value)
     throw invalid('header', `"${name}" in an unprotected header disagrees with the key or options`);
 }
@@ -156,7 +156,7 @@ function protectedExtras(options: EncryptJWEOptions, target: JWEHeader): void {
   if (options.cty !== undefined) target.cty = options.cty;
   for (const [name, value] of Object.entries(options.header ?? {})) {
     if (RESERVED.includes(name)) throw invalid('header', `"${name}" is set by jwtkit from the key and options`);
-    if (value !== undefined) target[name] = value;
+    if (value !== undefined) setMember(target, name, value);
   }
 }
 

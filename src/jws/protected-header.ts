@@ -1,7 +1,7 @@
 /** Building the protected header a signer writes, shared by signJWS and signJWT. */
 
 import { encodeBase64urlString } from '../encoding/base64url.js';
-import type { JSONObject } from '../encoding/json.js';
+import { type JSONObject, setMember } from '../encoding/json.js';
 import { InvalidOptionError } from '../errors.js';
 import type { Key } from '../keys/key.js';
 import { checkHeaders, headerRules, type JWSHeader } from './header.js';
@@ -45,7 +45,7 @@ export function buildProtectedHeader(
   for (const [name, value] of Object.entries(options.header ?? {})) {
     if (name === 'alg' && value !== key.alg) throw invalid(`"alg" comes from the key (${key.alg})`);
     if (name === 'b64' || name === 'crit') throw invalid(`set "${name}" through its own option, not the header`);
-    if (value !== undefined) header[name] = value;
+    if (value !== undefined) setMember(header, name, value);
   }
   const crit = [...(options.crit ?? []), ...(b64 ? [] : ['b64'])];
   if (!b64) header.b64 = false;

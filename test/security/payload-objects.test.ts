@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decodeJWT, decryptJWT, encryptJWT, verifyJWT } from 'jwtkit';
+import { decodeJWT, decryptJWT, encryptJWT, signJWT, verifyJWT } from 'jwtkit';
+import { decodeBase64url as base64urlBytes } from '../../src/encoding/base64url.js';
 import { parseJSON, parseStrict } from '../../src/encoding/json.js';
 import { hs256Token, SECRET } from '../support/craft.js';
 import { rejectsWith } from '../support/errors.js';
@@ -110,6 +111,50 @@ describe('payloads are plain objects that no member name can turn into a prototy
     assert.equal(Object.getPrototypeOf(header), Object.prototype);
     assert.equal((header as Record<string, unknown>).b64, undefined);
     assertUnpolluted();
+  });
+
+  it('a header option parsed from JSON writes its members, __proto__ included, and never changes a prototype (sign and encrypt)', async () => {
+    await fc.assert(
+      fc.asyncProperty(members(json, 1), async (parsed) => {
+        const header = parseJSON(text(parsed, ',')) as Record<string, unknown>;
+        for (const reserved of [
+          'alg',
+          'enc',
+          'b64',
+          'crit',
+          'zip',
+          'kid',
+          'typ',
+          'cty',
+          'epk',
+          'iv',
+          'tag',
+          'p2s',
+          'p2c',
+          'apu',
+          'apv',
+        ])
+          delete header[reserved];
+        // The header names a caller chose are written as they are, as JSON.parse would read them back.
+        const names = Object.keys(header).filter((key) => header[key] !== undefined);
+        // The protected header as a reader parses it: the first segment's JSON.
+        const first = (token: string) =>
+          parseJSON(new TextDecoder().decode(base64urlBytes(token.slice(0, token.indexOf('.'))) as Uint8Array)) as Record<
+            string,
+            unknown
+          >;
+        const written = [
+          first(await signJWT({ sub: 'x' }, SECRET, { header })),
+          first(await encryptJWT({ sub: 'x' }, new Uint8Array(32), { alg: 'dir', enc: 'A256GCM', header })),
+        ];
+        for (const out of written) {
+          assert.equal(Object.getPrototypeOf(out), Object.prototype);
+          for (const key of names) assert.equal(Object.hasOwn(out, key), true, `${key} was written`);
+        }
+        assertUnpolluted();
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('requiredClaims never finds a claim on Object.prototype', async () => {
