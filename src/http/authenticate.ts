@@ -15,6 +15,7 @@ import {
   type VerifierOptions,
   type VerifyJWTOptions,
 } from '../index.js';
+import { ownClaim } from '../jwt/claims.js';
 import { checkOptionNames, optionNames } from '../options.js';
 import { checkRealm, checkScopes } from './challenge.js';
 import { DEFAULT_TOKEN_COOKIE, isCookieName } from './cookies.js';
@@ -97,8 +98,8 @@ export function grantedScopes(payload: JWTPayload): Set<string> {
     const list = typeof value === 'string' ? value.split(' ') : Array.isArray(value) ? value : [];
     for (const scope of list) if (typeof scope === 'string' && scope !== '') granted.add(scope);
   };
-  add(payload.scope);
-  add(payload.scp);
+  add(ownClaim(payload, 'scope'));
+  add(ownClaim(payload, 'scp'));
   return granted;
 }
 

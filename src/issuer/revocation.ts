@@ -11,6 +11,7 @@
  */
 import { InvalidOptionError, JWTClaimError, StoreUnavailableError } from '../errors.js';
 import type { JWTPayload } from '../index.js';
+import { ownClaim } from '../jwt/claims.js';
 import { parseDuration } from '../jwt/duration.js';
 import { checkOptionNames, optionNames } from '../options.js';
 import type { Store } from '../stores/types.js';
@@ -70,7 +71,7 @@ const KEYS = {
 };
 
 function idClaim(payload: JWTPayload, claim: 'jti' | 'sid' | 'sub'): string | undefined {
-  const value = (payload as Record<string, unknown>)[claim];
+  const value = ownClaim(payload, claim);
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value === '')
     throw new JWTClaimError(claim, 'invalid', `"${claim}" must be a non-empty string`);
@@ -140,7 +141,7 @@ export function createRevocationList(store: Store, options: RevocationOptions = 
     async revoke(payload) {
       const jti = idClaim(payload, 'jti');
       if (jti === undefined) throw new JWTClaimError('jti', 'missing', 'only a token with a "jti" can be revoked alone');
-      const ttl = lifeOf(payload.exp);
+      const ttl = lifeOf(ownClaim(payload, 'exp'));
       if (ttl > 0) await store.set(KEYS.jti(jti), '1', ttl);
     },
     async revokeSession(sid) {
@@ -194,14 +195,15 @@ export function createRevocationList(store: Store, options: RevocationOptions = 
       if (sub !== undefined) {
         const cutoff = values[index];
         // iat is in whole seconds: a token from the cut-off's own second counts as before it (fail closed).
-        if (cutoff !== undefined && !(typeof payload.iat === 'number' && payload.iat > Number(cutoff))) return true;
+        const iat = ownClaim(payload, 'iat');
+        if (cutoff !== undefined && !(typeof iat === 'number' && iat > Number(cutoff))) return true;
       }
       return false;
     },
     async consumeOnce(payload) {
       const jti = idClaim(payload, 'jti');
       if (jti === undefined) throw new JWTClaimError('jti', 'missing', 'a one-time token needs a "jti"');
-      const ttl = lifeOf(payload.exp);
+      const ttl = lifeOf(ownClaim(payload, 'exp'));
       if (ttl <= 0) return false;
       return store.add(KEYS.once(jti), '1', ttl);
     },

@@ -78,10 +78,14 @@ export function compileClaimPolicy(options: ClaimOptions): ClaimPolicy {
   };
 }
 
-// Own members only: a payload is a plain object, and a claim name such as "constructor" or
-// "toString" (requiredClaims is the caller's list) must not be found on Object.prototype.
-const own = (payload: JSONObject, claim: string): JSONValue | undefined =>
-  Object.hasOwn(payload, claim) ? payload[claim] : undefined;
+/**
+ * A claim, own members only: a payload is a plain object, and neither a claim name such as
+ * "constructor" (requiredClaims is the caller's list) nor a property some other code put on
+ * Object.prototype may be taken for a claim. Every check that reads a claim reads it so.
+ */
+export const ownClaim = (payload: object, claim: string): unknown =>
+  Object.hasOwn(payload, claim) ? (payload as Record<string, unknown>)[claim] : undefined;
+const own = ownClaim as (payload: JSONObject, claim: string) => JSONValue | undefined;
 const has = (payload: JSONObject, claim: string) => own(payload, claim) !== undefined;
 
 function numericDate(payload: JSONObject, claim: string): number | undefined {

@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { decodeJWT, decryptJWT, encryptJWT, signJWT, verifyJWT } from 'jwtkit';
+import { createAuthenticator } from 'jwtkit/http';
+import { createRevocationList } from 'jwtkit/issuer';
+import { createMemoryStore } from 'jwtkit/stores';
 import { decodeBase64url as base64urlBytes } from '../../src/encoding/base64url.js';
 import { parseJSON, parseStrict } from '../../src/encoding/json.js';
 import { hs256Token, SECRET } from '../support/craft.js';
@@ -155,6 +158,34 @@ describe('payloads are plain objects that no member name can turn into a prototy
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('claim checks read own members: a property some other code put on Object.prototype is no claim', async () => {
+    // Plain-object payloads inherit from Object.prototype: if another library pollutes it, a scope
+    // or an iat must still come from the token alone.
+    const revocations = createRevocationList(createMemoryStore());
+    const now = Math.floor(Date.now() / 1000);
+    await revocations.revokeSubject('ada', now + 0.5);
+    const authenticate = createAuthenticator({ key: SECRET, algorithms: ['HS256'], requiredScopes: ['admin'] });
+    const token = await hs256Token({ alg: 'HS256' }, { sub: 'ada', exp: now + 60 }, SECRET);
+    const prototype = Object.prototype as Record<string, unknown>;
+    for (const [name, value] of [
+      ['scope', 'admin'],
+      ['scp', ['admin']],
+      ['iat', now + 3600],
+    ] as const) {
+      prototype[name] = value;
+      try {
+        const refused = await authenticate({ headers: { authorization: `Bearer ${token}` } } as never).catch((error) => error);
+        assert.equal((refused as { code?: string }).code, 'ERR_AUTH_INSUFFICIENT_SCOPE', `${name}: the scope check`);
+        assert.equal(await revocations.isRevoked({ sub: 'ada', exp: now + 60 }), true, `${name}: the cut-off`);
+      } finally {
+        delete prototype[name];
+      }
+    }
+    // Positive control: the same claims as own members count.
+    assert.equal(await revocations.isRevoked({ sub: 'ada', iat: now + 3600, exp: now + 60 }), false);
+    assertUnpolluted();
   });
 
   it('requiredClaims never finds a claim on Object.prototype', async () => {
