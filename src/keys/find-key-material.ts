@@ -137,14 +137,49 @@ function namesKty(text: string): boolean {
   return false;
 }
 
+/**
+ * Bytes in a run of colon-separated hex pairs (`00:c1:4a:...`, lines may break after a colon), the
+ * way openssl prints a modulus, a public point or a raw key: the longest run in the text. 32 bytes
+ * and more is a key's numbers (an Ed25519 key is 32), not a secret anyone types.
+ */
+const MIN_COLON_HEX_BYTES = 32;
+function colonHexRun(text: string): number {
+  let longest = 0;
+  let run = 0;
+  for (let i = 0; i + 1 < text.length; ) {
+    if (isHexChar(text.charCodeAt(i)) && isHexChar(text.charCodeAt(i + 1)) && !isHexChar(text.charCodeAt(i + 2))) {
+      run++;
+      if (run > longest) longest = run;
+      i += 2;
+      if (text.charCodeAt(i) !== 58) {
+        run = 0;
+        continue;
+      }
+      i++;
+      // A line break (and the indentation openssl writes) may follow a colon.
+      while (i < text.length && (text.charCodeAt(i) === 10 || text.charCodeAt(i) === 13 || text.charCodeAt(i) === 32)) i++;
+      continue;
+    }
+    run = 0;
+    i++;
+  }
+  return longest;
+}
+
 /** Markers of key material that need no decoding; the reason, or `undefined`. */
 function markerIn(text: string): string | undefined {
   if (hasArmour(text)) return 'PEM key material';
   if (namesKty(text)) return 'a JWK or JWKS';
   if (text.includes('PuTTY-User-Key-File')) return 'a PuTTY key';
-  if (text.includes('Public-Key:') || text.includes('Subject Public Key Info') || text.includes('publicExponent:')) {
+  if (
+    text.includes('Public-Key:') ||
+    text.includes('Subject Public Key Info') ||
+    text.includes('publicExponent:') ||
+    text.includes('Modulus=')
+  ) {
     return 'a key printed by openssl';
   }
+  if (colonHexRun(text) >= MIN_COLON_HEX_BYTES) return 'key numbers printed by openssl (colon-separated hex)';
   if (OID_MARKERS.some((marker) => text.includes(marker))) return 'DER key material';
   return undefined;
 }

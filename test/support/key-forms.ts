@@ -102,6 +102,8 @@ export const FORMS = [
   'raw DER and a line break',
   'raw DER zero-padded',
   'two DER certificates',
+  'openssl -modulus output',
+  'public numbers as openssl -text prints them',
 ] as const;
 export type FormName = (typeof FORMS)[number];
 
@@ -149,6 +151,24 @@ export function keyForm(owner: KeyOwner, name: FormName): KeyForm | undefined {
       return textual(toBase64(spkiDer), false);
     case 'base64 DER, wrapped':
       return textual(wrap(toBase64(spkiDer), 64), false);
+    case 'openssl -modulus output': {
+      const { n } = fixture.publicJwk;
+      if (n === undefined) return undefined;
+      const hex = [...fromB64u(n)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+      return textual(`Modulus=${hex.toUpperCase()}\n`, false);
+    }
+    case 'public numbers as openssl -text prints them': {
+      // The modulus (with its leading zero byte), the EC point or the raw key, without the label
+      // lines: what a copy out of `openssl rsa/ec/pkey -pubin -text` holds.
+      const { n, x, y } = fixture.publicJwk;
+      const numbers =
+        n !== undefined
+          ? Uint8Array.from([0, ...fromB64u(n)])
+          : y !== undefined
+            ? Uint8Array.from([4, ...fromB64u(x as string), ...fromB64u(y)])
+            : fromB64u(x as string);
+      return textual(colonHex(numbers).trim(), false);
+    }
     case 'hex DER':
       return textual([...spkiDer].map((byte) => byte.toString(16).padStart(2, '0')).join(''), false);
     case 'base64 of the PEM file':
