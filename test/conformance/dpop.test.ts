@@ -57,11 +57,31 @@ async function expectNonce(promise: Promise<unknown>, reason: string): Promise<v
   assert.equal(error.oauthError, 'use_dpop_nonce');
 }
 
+type Pair = Awaited<ReturnType<typeof attackerES256>>;
 /** The client's key (made by hand with WebCrypto) and a second, unrelated one. */
-const client = await attackerES256();
-const other = await attackerES256();
-const clientJkt = await jwkThumbprint(client.publicJwk as never);
-const ath = await sha256(TOKEN);
+let client: Pair;
+let other: Pair;
+let clientJkt: string;
+let ath: string;
+let made: Promise<void> | undefined;
+
+// Made in the first test, not at module load: workerd refuses random generation at global scope.
+function ready(): Promise<void> {
+  made ??= (async () => {
+    client = await attackerES256();
+    other = await attackerES256();
+    clientJkt = await jwkThumbprint(client.publicJwk as never);
+    ath = await sha256(TOKEN);
+  })();
+  return made;
+}
+
+/** `it`, after the keys are made. */
+const test = (name: string, body: () => Promise<void> | void) =>
+  it(name, async () => {
+    await ready();
+    await body();
+  });
 
 interface Parts {
   header: Record<string, unknown>;
@@ -168,7 +188,7 @@ const ATTACKS: Attack[] = [
 ];
 
 describe('verifyDPoPProof: attacks, one field changed at a time', () => {
-  it('accepts the genuine proof (positive control) and returns its key thumbprint', async () => {
+  test('accepts the genuine proof (positive control) and returns its key thumbprint', async () => {
     const result = await verifyDPoPProof(await sign(genuine('j1')), options());
     assert.equal(result.jkt, clientJkt);
     assert.equal(result.payload.jti, 'j1');
@@ -176,12 +196,12 @@ describe('verifyDPoPProof: attacks, one field changed at a time', () => {
   });
 
   for (const attack of ATTACKS) {
-    it(`refuses a proof with ${attack.name} (reason ${attack.reason})`, async () => {
+    test(`refuses a proof with ${attack.name} (reason ${attack.reason})`, async () => {
       await expectReason(verifyDPoPProof(await attack.make(genuine('j1')), options()), attack.reason);
     });
   }
 
-  it('refuses every attack for any jti, method, URL and time inside the window (property)', async () => {
+  test('refuses every attack for any jti, method, URL and time inside the window (property)', async () => {
     const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH');
     const path = fc.array(fc.stringMatching(/^[a-z0-9_-]{1,8}$/), { maxLength: 4 }).map((s) => `/${s.join('/')}`);
     await fc.assert(
@@ -210,7 +230,7 @@ describe('verifyDPoPProof: attacks, one field changed at a time', () => {
     );
   });
 
-  it('refuses a replayed proof (same jti and key) within its window, through one store', async () => {
+  test('refuses a replayed proof (same jti and key) within its window, through one store', async () => {
     const replay = createMemoryStore();
     const proof = await sign(genuine('once'));
     await verifyDPoPProof(proof, options({ replay }));
@@ -219,7 +239,7 @@ describe('verifyDPoPProof: attacks, one field changed at a time', () => {
     await verifyDPoPProof(await sign(genuine('twice')), options({ replay }));
   });
 
-  it('records a jti per key: another key using the same jti is not refused as a replay', async () => {
+  test('records a jti per key: another key using the same jti is not refused as a replay', async () => {
     const replay = createMemoryStore();
     await verifyDPoPProof(await sign(genuine('shared')), options({ replay }));
     const foreign = await es256Token(
@@ -230,21 +250,21 @@ describe('verifyDPoPProof: attacks, one field changed at a time', () => {
     await verifyDPoPProof(foreign, options({ replay, jkt: undefined }));
   });
 
-  it('does not burn a jti when the proof is refused for another reason', async () => {
+  test('does not burn a jti when the proof is refused for another reason', async () => {
     const replay = createMemoryStore();
     const parts = genuine('kept');
     await expectReason(verifyDPoPProof(await sign(parts), options({ replay, htm: 'GET' })), 'htm');
     await verifyDPoPProof(await sign(parts), options({ replay }));
   });
 
-  it('uses a process-wide memory store when none is given', async () => {
+  test('uses a process-wide memory store when none is given', async () => {
     const proof = await sign(genuine(`default-${Math.random()}`));
     const settings = { htm: 'POST', htu: URL_, now: NOW, accessToken: TOKEN };
     await verifyDPoPProof(proof, settings);
     await expectReason(verifyDPoPProof(proof, settings), 'replay');
   });
 
-  it('accepts an iat at the edges of the window and refuses one second past them', async () => {
+  test('accepts an iat at the edges of the window and refuses one second past them', async () => {
     const at = async (iat: number, replay = createMemoryStore()) =>
       verifyDPoPProof(await sign({ ...genuine('edge'), payload: { ...genuine('edge').payload, iat } }), options({ replay }));
     await at(NOW - 65); // maxAge 60 + tolerance 5
@@ -253,7 +273,7 @@ describe('verifyDPoPProof: attacks, one field changed at a time', () => {
     await expectReason(at(NOW + 6), 'iat');
   });
 
-  it('never crashes: any text, any JSON header and payload, gives ERR_DPOP_PROOF_INVALID (property)', async () => {
+  test('never crashes: any text, any JSON header and payload, gives ERR_DPOP_PROOF_INVALID (property)', async () => {
     const json = fc.dictionary(
       fc.constantFrom('typ', 'alg', 'jwk', 'jti', 'htm', 'htu', 'iat', 'ath', 'crit', '__proto__'),
       fc.jsonValue(),
@@ -281,7 +301,7 @@ describe('verifyDPoPProof: attacks, one field changed at a time', () => {
     );
   });
 
-  it('refuses proofs over maxProofLength before decoding them', async () => {
+  test('refuses proofs over maxProofLength before decoding them', async () => {
     const proof = await sign(genuine('long'));
     await expectReason(verifyDPoPProof(proof, options({ maxProofLength: proof.length - 1 })), 'malformed');
   });
@@ -296,18 +316,18 @@ describe('verifyDPoPProof: htu normalisation', () => {
     'https://api.example.com/a/../orders',
   ];
   for (const htu of EQUIVALENT) {
-    it(`accepts a proof with htu ${htu} for ${URL_} (positive control)`, async () => {
+    test(`accepts a proof with htu ${htu} for ${URL_} (positive control)`, async () => {
       const parts = genuine('n');
       parts.payload.htu = htu;
       await verifyDPoPProof(await sign(parts), options());
     });
   }
 
-  it('takes the request URL with its query and fragment too', async () => {
+  test('takes the request URL with its query and fragment too', async () => {
     await verifyDPoPProof(await sign(genuine('q')), options({ htu: `${URL_}?x=1#y` }));
   });
 
-  it('compares paths as sent: case and trailing slash matter', async () => {
+  test('compares paths as sent: case and trailing slash matter', async () => {
     for (const htu of ['https://api.example.com/Orders', 'https://api.example.com/orders/']) {
       const parts = genuine('p');
       parts.payload.htu = htu;
@@ -320,7 +340,7 @@ describe('verifyDPoPProof: server nonces', () => {
   const secret = 'n'.repeat(32);
   const nonceOptions = (clock: { t: number }) => createDPoPNonces({ secret, lifetime: 300, now: () => clock.t });
 
-  it('accepts a proof with a current nonce (positive control)', async () => {
+  test('accepts a proof with a current nonce (positive control)', async () => {
     const clock = { t: NOW };
     const nonces = nonceOptions(clock);
     const parts = genuine('nonce-ok');
@@ -328,11 +348,11 @@ describe('verifyDPoPProof: server nonces', () => {
     await verifyDPoPProof(await sign(parts), options({ nonce: nonces }));
   });
 
-  it('refuses a proof without a nonce when nonces are required: use_dpop_nonce', async () => {
+  test('refuses a proof without a nonce when nonces are required: use_dpop_nonce', async () => {
     await expectNonce(verifyDPoPProof(await sign(genuine('no-nonce')), options({ nonce: nonceOptions({ t: NOW }) })), 'missing');
   });
 
-  it('refuses a stale nonce and a forged one', async () => {
+  test('refuses a stale nonce and a forged one', async () => {
     const clock = { t: NOW - 600 };
     const nonces = nonceOptions(clock);
     const stale = genuine('stale');
@@ -347,7 +367,7 @@ describe('verifyDPoPProof: server nonces', () => {
     await expectNonce(verifyDPoPProof(await sign(foreign), options({ nonce: nonces })), 'invalid');
   });
 
-  it('agrees across instances sharing the secret; a nonce lives one to two steps (property)', async () => {
+  test('agrees across instances sharing the secret; a nonce lives one to two steps (property)', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 0, max: 2_000_000_000 }),
@@ -365,7 +385,7 @@ describe('verifyDPoPProof: server nonces', () => {
     );
   });
 
-  it('calls a nonce invalid when any character changes (property)', async () => {
+  test('calls a nonce invalid when any character changes (property)', async () => {
     const nonces = createDPoPNonces({ secret, now: () => NOW });
     const nonce = await nonces.issue();
     await fc.assert(
@@ -381,7 +401,7 @@ describe('verifyDPoPProof: server nonces', () => {
     assert.equal(await nonces.check('x'.repeat(10_000)), 'invalid');
   });
 
-  it('refuses a short secret and a lifetime under a second', () => {
+  test('refuses a short secret and a lifetime under a second', () => {
     throwsWith(() => createDPoPNonces({ secret: 'short' }), 'ERR_INVALID_OPTION');
     throwsWith(() => createDPoPNonces({ lifetime: 0 }), 'ERR_INVALID_OPTION');
     throwsWith(() => createDPoPNonces({ lifetime: Number.POSITIVE_INFINITY }), 'ERR_INVALID_OPTION');
@@ -389,7 +409,7 @@ describe('verifyDPoPProof: server nonces', () => {
 });
 
 describe('dpopProofFromHeaders: exactly one proof', () => {
-  it('returns the one proof', () => {
+  test('returns the one proof', () => {
     assert.equal(dpopProofFromHeaders('a.b.c'), 'a.b.c');
     assert.equal(dpopProofFromHeaders(['a.b.c']), 'a.b.c');
   });
@@ -401,7 +421,7 @@ describe('dpopProofFromHeaders: exactly one proof', () => {
     ['two headers', ['a.b.c', 'd.e.f']],
     ['two headers joined by Headers.get', 'a.b.c, d.e.f'],
   ] as const) {
-    it(`refuses ${name} (reason count)`, () => {
+    test(`refuses ${name} (reason count)`, () => {
       const error = throwsWith(() => dpopProofFromHeaders(value as never), 'ERR_DPOP_PROOF_INVALID');
       assert.equal((error as DPoPProofInvalidError).reason, 'count');
     });
@@ -411,7 +431,7 @@ describe('dpopProofFromHeaders: exactly one proof', () => {
 describe('createDPoPProof', () => {
   const ALGS = (['ES256', 'ES384', 'EdDSA', 'PS256', 'RS256', 'ES256K'] as const).filter(mustSupport);
   for (const alg of ALGS) {
-    it(`makes a ${alg} proof that verifyDPoPProof accepts, with public members only in jwk`, async () => {
+    test(`makes a ${alg} proof that verifyDPoPProof accepts, with public members only in jwk`, async () => {
       const keyPair = await generateKeyPair(alg, { extractable: true });
       const proof = await createDPoPProof(keyPair, { htm: 'GET', htu: `${URL_}?q=1#f`, accessToken: TOKEN, nonce: 'n-1' });
       const [header, payload] = proof
@@ -440,7 +460,7 @@ describe('createDPoPProof', () => {
     });
   }
 
-  it('makes a new jti for every proof', async () => {
+  test('makes a new jti for every proof', async () => {
     const keyPair = await generateKeyPair('ES256');
     const jtis = new Set<unknown>();
     for (let i = 0; i < 20; i++) {
@@ -450,7 +470,7 @@ describe('createDPoPProof', () => {
     assert.equal(jtis.size, 20);
   });
 
-  it('refuses bad options with ERR_INVALID_OPTION', async () => {
+  test('refuses bad options with ERR_INVALID_OPTION', async () => {
     const keyPair = await generateKeyPair('ES256');
     await rejectsWith(createDPoPProof(keyPair, { htm: 'GET', htu: '/relative' }), 'ERR_INVALID_OPTION');
     await rejectsWith(createDPoPProof(keyPair, { htm: 'GET', htu: 'ftp://x/' }), 'ERR_INVALID_OPTION');
@@ -465,7 +485,7 @@ describe('createDPoPProof', () => {
 });
 
 describe('verifyDPoPProof options', () => {
-  it('refuses HS*, none and unknown algorithms, and unusable windows, when called', async () => {
+  test('refuses HS*, none and unknown algorithms, and unusable windows, when called', async () => {
     const proof = await sign(genuine('opts'));
     for (const algorithms of [['HS256'], ['none'], [], ['XS256']]) {
       await rejectsWith(verifyDPoPProof(proof, options({ algorithms })), 'ERR_INVALID_OPTION');
@@ -481,7 +501,7 @@ describe('verifyDPoPProof options', () => {
     }
   });
 
-  it('refuses an alg outside a given allowlist', async () => {
+  test('refuses an alg outside a given allowlist', async () => {
     await expectReason(verifyDPoPProof(await sign(genuine('al')), options({ algorithms: ['EdDSA'] })), 'alg');
   });
 });
