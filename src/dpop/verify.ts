@@ -41,9 +41,9 @@ export interface VerifyDPoPProofOptions {
   clockTolerance?: number | string;
   /** The current time, NumericDate seconds or a Date (default: the clock). */
   now?: number | Date;
-  /** The access token sent with the proof: `ath` is then required and must be its hash. */
+  /** The access token sent with the proof: `ath` is then required and must be its hash, and `jkt` must be given. */
   accessToken?: string;
-  /** The thumbprint the proof key must have: the access token's `cnf.jkt`. */
+  /** The thumbprint the proof key must have: the access token's `cnf.jkt`. Required with `accessToken`. */
   jkt?: string;
   /** Requires a server nonce in the proof and judges it (see createDPoPNonces). */
   nonce?: DPoPNonceChecker;
@@ -133,6 +133,14 @@ function compile(options: VerifyDPoPProofOptions): Policy {
   const replay = options.replay;
   if (replay !== undefined && replay !== false && typeof (replay as Partial<Store>)?.add !== 'function') {
     throw new InvalidOptionError('replay', 'must be a Store (createMemoryStore, createRedisStore) or false');
+  }
+  // RFC 9449 §4.3 check 12: with an access token, both ath and the key binding. A caller that
+  // passed the token but not its cnf.jkt would accept any key's proof, and the binding would be void.
+  if (options.accessToken !== undefined && options.jkt === undefined) {
+    throw new InvalidOptionError(
+      'jkt',
+      "is required with accessToken: the token's cnf.jkt (a token without one is not DPoP-bound)",
+    );
   }
   const maxLength = options.maxProofLength ?? DEFAULT_MAX_PROOF_LENGTH;
   if (!Number.isSafeInteger(maxLength) || maxLength <= 0)

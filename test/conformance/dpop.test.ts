@@ -247,7 +247,7 @@ describe('verifyDPoPProof: attacks, one field changed at a time', () => {
       genuine('shared').payload,
       other.privateKey,
     );
-    await verifyDPoPProof(foreign, options({ replay, jkt: undefined }));
+    await verifyDPoPProof(foreign, options({ replay, jkt: await jwkThumbprint(other.publicJwk as never) }));
   });
 
   test('does not burn a jti when the proof is refused for another reason', async () => {
@@ -259,7 +259,7 @@ describe('verifyDPoPProof: attacks, one field changed at a time', () => {
 
   test('uses a process-wide memory store when none is given', async () => {
     const proof = await sign(genuine(`default-${Math.random()}`));
-    const settings = { htm: 'POST', htu: URL_, now: NOW, accessToken: TOKEN };
+    const settings = { htm: 'POST', htu: URL_, now: NOW, accessToken: TOKEN, jkt: clientJkt };
     await verifyDPoPProof(proof, settings);
     await expectReason(verifyDPoPProof(proof, settings), 'replay');
   });
@@ -499,6 +499,15 @@ describe('verifyDPoPProof options', () => {
     ]) {
       await rejectsWith(verifyDPoPProof(proof, options(bad)), 'ERR_INVALID_OPTION');
     }
+  });
+
+  test('requires jkt with accessToken: a token check without the key binding is refused when called', async () => {
+    const proof = await sign(genuine('nojkt'));
+    const error = await rejectsWith(verifyDPoPProof(proof, options({ jkt: undefined })), 'ERR_INVALID_OPTION');
+    assert.match(error.message, /jkt/);
+    // Without an access token (a token endpoint) any key may prove: the result's jkt is what to bind.
+    const result = await verifyDPoPProof(proof, options({ jkt: undefined, accessToken: undefined }));
+    assert.equal(result.jkt, clientJkt);
   });
 
   test('refuses an alg outside a given allowlist', async () => {
