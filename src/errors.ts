@@ -40,7 +40,9 @@ export type ErrorCode =
   | 'ERR_AUTH_FORBIDDEN'
   | 'ERR_AUTH_CSRF'
   | 'ERR_AUTH_UNAVAILABLE'
-  | 'ERR_AUTH_PREFLIGHT';
+  | 'ERR_AUTH_PREFLIGHT'
+  | 'ERR_DPOP_PROOF_INVALID'
+  | 'ERR_DPOP_NONCE_REQUIRED';
 
 /**
  * Base class of every jwtkit error.
@@ -278,5 +280,54 @@ export class RefreshTokenReusedError extends JWTKitError {
 export class JWKSMultipleMatchingKeysError extends JWTKitError {
   constructor(message = 'several keys in the JWKS match the token header; give each key a distinct kid') {
     super('ERR_JWKS_MULTIPLE_MATCHING_KEYS', message);
+  }
+}
+
+/**
+ * What was wrong with a DPoP proof (RFC 9449 §4.3), one value per check: `count` (no proof, or
+ * several), `malformed` (not a compact JWS of JSON objects, or a claim of the wrong type), `typ`,
+ * `alg`, `jwk` (missing, private, symmetric or unusable), `signature`, `jti`, `htm`, `htu`, `iat`
+ * (outside the window), `ath` (missing or not the access token's hash), `jkt` (not the key the
+ * token is bound to), `replay` (this jti was already accepted within the window).
+ */
+export type DPoPProofReason =
+  | 'count'
+  | 'malformed'
+  | 'typ'
+  | 'alg'
+  | 'jwk'
+  | 'signature'
+  | 'jti'
+  | 'htm'
+  | 'htu'
+  | 'iat'
+  | 'ath'
+  | 'jkt'
+  | 'replay';
+
+/**
+ * A DPoP proof was refused. `reason` names the check that failed; `oauthError` is the RFC 9449
+ * §7.1 error code an HTTP layer answers with (`invalid_dpop_proof`).
+ */
+export class DPoPProofInvalidError extends JWTKitError {
+  readonly reason: DPoPProofReason;
+  readonly oauthError = 'invalid_dpop_proof' as const;
+  constructor(reason: DPoPProofReason, message: string, options?: { cause?: unknown }) {
+    super('ERR_DPOP_PROOF_INVALID', message, options);
+    this.reason = reason;
+  }
+}
+
+/**
+ * A DPoP proof carries no server nonce, or one that is no longer (`stale`) or never was (`invalid`)
+ * this server's, while nonces are required (RFC 9449 §8). The client retries with a fresh nonce:
+ * `oauthError` is `use_dpop_nonce`, and the HTTP layer sends a new one in `DPoP-Nonce`.
+ */
+export class DPoPNonceRequiredError extends JWTKitError {
+  readonly reason: 'missing' | 'stale' | 'invalid';
+  readonly oauthError = 'use_dpop_nonce' as const;
+  constructor(reason: 'missing' | 'stale' | 'invalid', message: string) {
+    super('ERR_DPOP_NONCE_REQUIRED', message);
+    this.reason = reason;
   }
 }

@@ -25,6 +25,7 @@ export {
 export type { KeyType } from './algorithms/signature.js';
 export { buildInfo } from './backend/build-info.js';
 export type { Awaitable, BackendName, BuildInfo } from './backend/types.js';
+export * from './dpop/index.js';
 export * from './errors.js';
 export { type DecryptedJWE, type DecryptJWEOptions, decryptJWE } from './jwe/decrypt.js';
 export {

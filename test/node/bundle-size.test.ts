@@ -65,6 +65,25 @@ describe('browser bundle size', () => {
     );
     for (const marker of JWE_MARKERS) assert.ok(!result.text.includes(marker), `the bundle contains "${marker}"`);
     assert.ok(!result.files.some((file) => file.includes('backend/node')), 'the browser bundle reached the node backend');
+    // DPoP (issue 30) is in the main entry too, and must stay out of a bundle that does not use it.
+    assert.deepEqual(
+      result.files.filter((file) => /dist\/src\/(dpop|stores)\//.test(file)),
+      [],
+    );
+  });
+
+  it('createDPoPProof: the DPoP client alone carries no verifier, nonce or store code', async () => {
+    const result = await bundle(['createDPoPProof']);
+    show('createDPoPProof', result, 20_000);
+    assert.ok(result.gzipped < 20_000, `${result.gzipped} bytes gzipped is over the budget of 20,000`);
+    assert.ok(
+      result.files.some((file) => file.endsWith('dist/src/dpop/create.js')),
+      'the marker file is real',
+    );
+    assert.deepEqual(
+      result.files.filter((file) => /dist\/src\/(dpop\/(verify|nonces|replay)|stores\/)/.test(file)),
+      [],
+    );
   });
 
   it('decryptJWT: under 24,500 bytes gzipped, and it is JWE code that makes the difference', async () => {

@@ -170,6 +170,32 @@ const EXPORTS: Record<string, Record<string, readonly OptionsCase[] | string>> =
     createSecretJWKS: 'a JWKS (its keys are data)',
     jwkThumbprint: 'a JWK (data) and a hash name',
     jwkThumbprintURI: 'a JWK (data) and a hash name',
+    createDPoPProof: [
+      {
+        known: ['htm', 'htu', 'nonce', 'accessToken', 'alg', 'iat', 'jti'],
+        call: async (o) => core.createDPoPProof(await core.generateKeyPair('ES256'), o as never),
+      },
+    ],
+    verifyDPoPProof: [
+      {
+        known: [
+          'htm',
+          'htu',
+          'algorithms',
+          'maxAge',
+          'clockTolerance',
+          'now',
+          'accessToken',
+          'jkt',
+          'nonce',
+          'replay',
+          'maxProofLength',
+        ],
+        call: (o) => core.verifyDPoPProof(TOKEN, o as never),
+      },
+    ],
+    createDPoPNonces: [{ known: ['secret', 'lifetime', 'now'], call: (o) => core.createDPoPNonces(o) }],
+    dpopProofFromHeaders: 'header values (data)',
   },
   'jwtkit/http': {
     createAuthenticator: [

@@ -1,0 +1,33 @@
+/** The public members of a DPoP key, and the refusal of private or symmetric ones (RFC 9449 §4.2, §4.3 check 7). */
+import type { JWK } from '../keys/jwk.js';
+
+// RFC 7638 §3.2: the members that define a public key of each type (AKP: RFC 9964).
+const PUBLIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  EC: ['kty', 'crv', 'x', 'y'],
+  OKP: ['kty', 'crv', 'x'],
+  RSA: ['kty', 'e', 'n'],
+  AKP: ['kty', 'alg', 'pub'],
+};
+
+// Members that carry private or secret key material in any key type (RFC 7518 §6, AKP `priv`).
+const PRIVATE_MEMBERS: readonly string[] = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv', 'seed'];
+
+/** The public part of a JWK: only the members that define the public key, so no private member can leak into a proof. */
+export function publicMembers(jwk: JWK): JWK {
+  const names = PUBLIC_MEMBERS[String(jwk.kty)];
+  if (names === undefined) return { kty: jwk.kty };
+  const result: JWK = {};
+  for (const name of names) if (jwk[name] !== undefined) result[name] = jwk[name];
+  return result;
+}
+
+/** Why a header `jwk` cannot be a DPoP key, or undefined when it is a public asymmetric JWK. */
+export function jwkProblem(jwk: unknown): string | undefined {
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) return 'the header has no "jwk" object';
+  const kty = (jwk as JWK).kty;
+  if (typeof kty !== 'string' || !Object.hasOwn(PUBLIC_MEMBERS, kty)) {
+    return kty === 'oct' ? 'the "jwk" is a symmetric key' : 'the "jwk" has no supported asymmetric "kty"';
+  }
+  const found = PRIVATE_MEMBERS.find((name) => Object.hasOwn(jwk, name));
+  return found === undefined ? undefined : `the "jwk" carries the private member "${found}"`;
+}
