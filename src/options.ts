@@ -89,7 +89,7 @@ export function checkOptionNames(options: unknown, known: ReadonlySet<string>, w
   )
     throw new InvalidOptionError(
       where ?? 'options',
-      'must be a plain object with enumerable properties ({ ...options } copies one): inherited or hidden options would be read by some checks and not others',
+      'must be a plain object ({ ...options } makes one): inherited or hidden options would be missed',
     );
   for (const name of Object.keys(options)) {
     if (known.has(name)) continue;
