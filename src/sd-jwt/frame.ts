@@ -44,7 +44,7 @@ interface Context {
 const frameError = (path: string, message: string) => new InvalidOptionError('disclosable', `${path}: ${message}`);
 
 function decoyCount(frame: DisclosureFrame, path: string, fallback: number): number {
-  const count = frame._sd_decoy ?? fallback;
+  const count = (Object.hasOwn(frame, '_sd_decoy') ? frame._sd_decoy : undefined) ?? fallback;
   if (!Number.isSafeInteger(count) || count < 0 || count > 1000)
     throw frameError(path, '_sd_decoy must be an integer from 0 to 1000');
   return count;
@@ -63,7 +63,8 @@ function childFrames(frame: DisclosureFrame, path: string): Map<string, Disclosu
 }
 
 function concealedList(frame: DisclosureFrame, path: string): readonly (string | number)[] {
-  const list = frame._sd ?? [];
+  // Own members only: a frame written as a literal with "__proto__" must not lend it an inherited _sd.
+  const list = (Object.hasOwn(frame, '_sd') ? frame._sd : undefined) ?? [];
   if (!Array.isArray(list)) throw frameError(path, '_sd must be an array');
   return list;
 }
