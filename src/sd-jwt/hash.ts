@@ -9,10 +9,10 @@ import { utf8Encode } from '../encoding/utf8.js';
 import { SDJWTHashUnsupportedError } from '../errors.js';
 import { digestBase64url } from '../keys/thumbprint.js';
 
-const SD_ALGORITHMS = { 'sha-256': 'SHA-256', 'sha-384': 'SHA-384', 'sha-512': 'SHA-512' } as const;
-
 /** The `_sd_alg` values jwtkit issues and verifies. `sha-256` is the default, and what `_sd_alg` means when absent. */
-export type SDHashAlgorithm = keyof typeof SD_ALGORITHMS;
+export type SDHashAlgorithm = 'sha-256' | 'sha-384' | 'sha-512';
+
+const SD_ALGORITHMS: Readonly<Record<SDHashAlgorithm, HashName>> = { 'sha-256': 'SHA-256', 'sha-384': 'SHA-384', 'sha-512': 'SHA-512' };
 
 /** The hash an `_sd_alg` value names; absent means sha-256 (RFC 9901 §4.1.1). Anything else is refused, never guessed. */
 export function sdHashOf(sdAlg: unknown): { name: SDHashAlgorithm; hash: HashName } {
