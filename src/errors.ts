@@ -42,7 +42,14 @@ export type ErrorCode =
   | 'ERR_AUTH_UNAVAILABLE'
   | 'ERR_AUTH_PREFLIGHT'
   | 'ERR_DPOP_PROOF_INVALID'
-  | 'ERR_DPOP_NONCE_REQUIRED';
+  | 'ERR_DPOP_NONCE_REQUIRED'
+  | 'ERR_SD_JWT_MALFORMED'
+  | 'ERR_SD_JWT_HASH_UNSUPPORTED'
+  | 'ERR_SD_JWT_DISCLOSURE_UNREFERENCED'
+  | 'ERR_SD_JWT_DIGEST_DUPLICATE'
+  | 'ERR_SD_JWT_CLAIM_COLLISION'
+  | 'ERR_SD_JWT_KEY_BINDING_MISSING'
+  | 'ERR_SD_JWT_KEY_BINDING_INVALID';
 
 /**
  * Base class of every jwtkit error.
@@ -328,6 +335,61 @@ export class DPoPNonceRequiredError extends JWTKitError {
   readonly oauthError = 'use_dpop_nonce' as const;
   constructor(reason: 'missing' | 'stale' | 'invalid', message: string) {
     super('ERR_DPOP_NONCE_REQUIRED', message);
+
+/** An SD-JWT (RFC 9901) is not well formed: its `~` segments, a Disclosure's encoding or shape, `_sd` or `...` values. */
+export class SDJWTMalformedError extends JWTKitError {
+  constructor(message: string) {
+    super('ERR_SD_JWT_MALFORMED', message);
+  }
+}
+
+/** The SD-JWT's `_sd_alg` names a hash function jwtkit does not support (sha-256, sha-384 and sha-512 are). */
+export class SDJWTHashUnsupportedError extends JWTKitError {
+  constructor(message: string) {
+    super('ERR_SD_JWT_HASH_UNSUPPORTED', message);
+  }
+}
+
+/** A Disclosure's digest is not in the issuer-signed payload, nor in another Disclosure it refers to (RFC 9901 §7.1). */
+export class SDJWTDisclosureUnreferencedError extends JWTKitError {
+  constructor(message: string) {
+    super('ERR_SD_JWT_DISCLOSURE_UNREFERENCED', message);
+  }
+}
+
+/** A digest appears more than once in the payload and its Disclosures, or a Disclosure is given twice (RFC 9901 §7.1). */
+export class SDJWTDigestDuplicateError extends JWTKitError {
+  constructor(message: string) {
+    super('ERR_SD_JWT_DIGEST_DUPLICATE', message);
+  }
+}
+
+/** A Disclosure names a claim that is already at its level of the payload (RFC 9901 §7.1: no overwriting). */
+export class SDJWTClaimCollisionError extends JWTKitError {
+  /** The claim name that would have been written twice. */
+  readonly claim: string;
+  constructor(claim: string, message: string) {
+    super('ERR_SD_JWT_CLAIM_COLLISION', message);
+    this.claim = claim;
+  }
+}
+
+/** Key binding is required (the verifier asked for it, or the credential has `cnf`) and the presentation has no key-binding JWT. */
+export class SDJWTKeyBindingMissingError extends JWTKitError {
+  constructor(message: string) {
+    super('ERR_SD_JWT_KEY_BINDING_MISSING', message);
+  }
+}
+
+/** Why a key-binding JWT was refused. */
+export type KeyBindingReason = 'malformed' | 'typ' | 'key' | 'signature' | 'audience' | 'nonce' | 'iat' | 'sd_hash';
+
+/** The key-binding JWT does not verify: its signature, `typ`, `aud`, `nonce`, `iat` or `sd_hash` (RFC 9901 §7.3). */
+export class SDJWTKeyBindingInvalidError extends JWTKitError {
+  /** Which check failed. */
+  readonly reason: KeyBindingReason;
+  constructor(reason: KeyBindingReason, message: string, options?: { cause?: unknown }) {
+    super('ERR_SD_JWT_KEY_BINDING_INVALID', message, options);
     this.reason = reason;
   }
 }

@@ -18,6 +18,7 @@ import * as issuer from 'jwtkit/issuer';
 import * as koa from 'jwtkit/koa';
 import * as nodeHttp from 'jwtkit/node-http';
 import * as oak from 'jwtkit/oak';
+import * as sdJWT from 'jwtkit/sd-jwt';
 import * as stores from 'jwtkit/stores';
 
 const SECRET = 'a-secret-of-at-least-thirty-two-bytes!!';
@@ -298,6 +299,28 @@ const EXPORTS: Record<string, Record<string, readonly OptionsCase[] | string>> =
       },
     ],
   },
+  'jwtkit/sd-jwt': {
+    issueSDJWT: [
+      { known: [...SIGN_JWT, 'disclosable', 'decoys', 'sdAlg', 'holderKey'], call: (o) => sdJWT.issueSDJWT({}, SECRET, o) },
+    ],
+    presentSDJWT: [
+      { known: ['disclose', 'keyBinding', 'maxTokenLength'], call: (o) => sdJWT.presentSDJWT(`${TOKEN}~`, o) },
+      {
+        where: 'keyBinding',
+        known: ['key', 'aud', 'nonce', 'iat', 'alg'],
+        call: (o) => sdJWT.presentSDJWT(`${TOKEN}~`, { keyBinding: o as never }),
+      },
+    ],
+    verifySDJWT: [
+      { known: [...VERIFY_JWT, 'keyBinding'], call: (o) => sdJWT.verifySDJWT(`${TOKEN}~`, SECRET, o) },
+      {
+        where: 'keyBinding',
+        known: ['required', 'audience', 'nonce', 'maxAge', 'clockTolerance', 'algorithms'],
+        call: (o) => sdJWT.verifySDJWT(`${TOKEN}~`, SECRET, { keyBinding: o as never }),
+      },
+    ],
+    decodeSDJWT: [{ known: ['maxTokenLength'], call: (o) => sdJWT.decodeSDJWT(`${TOKEN}~`, o) }],
+  },
   'jwtkit/inspect': {
     inspectToken: [
       {
@@ -353,6 +376,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   'jwtkit/issuer': issuer,
   'jwtkit/stores': stores,
   'jwtkit/inspect': inspect,
+  'jwtkit/sd-jwt': sdJWT,
 };
 
 const isClass = (value: unknown) => typeof value === 'function' && /^class\b/.test(Function.prototype.toString.call(value));
