@@ -335,6 +335,9 @@ export class DPoPNonceRequiredError extends JWTKitError {
   readonly oauthError = 'use_dpop_nonce' as const;
   constructor(reason: 'missing' | 'stale' | 'invalid', message: string) {
     super('ERR_DPOP_NONCE_REQUIRED', message);
+    this.reason = reason;
+  }
+}
 
 /** An SD-JWT (RFC 9901) is not well formed: its `~` segments, a Disclosure's encoding or shape, `_sd` or `...` values. */
 export class SDJWTMalformedError extends JWTKitError {
