@@ -12,6 +12,7 @@ import { InvalidOptionError, JWTClaimError } from '../errors.js';
 import type { KeyOrResolver } from '../jws/key-source.js';
 import { normalizeTyp } from '../jwt/claims.js';
 import { decodeJWT } from '../jwt/decode.js';
+import { SIGN_JWT_NAMES, type SignJWTOptions } from '../jwt/sign.js';
 import { VERIFY_JWT_OPTIONS } from '../jwt/verify.js';
 import type { KeyMaterial } from '../keys/material.js';
 import { checkOptionNames, optionNames } from '../options.js';
@@ -72,6 +73,17 @@ export interface VerifySDJWTVCOptions extends Omit<VerifySDJWTOptions, 'typ'> {
   acceptLegacyTyp?: boolean;
 }
 
+const ISSUE_ONLY_NAMES = optionNames<Omit<IssueSDJWTVCOptions, keyof SignJWTOptions>>()([
+  'disclosable',
+  'decoys',
+  'sdAlg',
+  'holderKey',
+]);
+let issueNames: ReadonlySet<string> | undefined;
+const issueOptionNames = () => {
+  issueNames ??= new Set([...SIGN_JWT_NAMES, ...ISSUE_ONLY_NAMES].filter((name) => name !== 'typ'));
+  return issueNames;
+};
 const VC_ONLY_NAMES = optionNames<Omit<VerifySDJWTVCOptions, keyof VerifySDJWTOptions>>()(['vct', 'acceptLegacyTyp']);
 let verifyNames: ReadonlySet<string> | undefined;
 const verifyOptionNames = () => {
@@ -143,6 +155,7 @@ function checkIssueClaims(claims: unknown): void {
 export async function issueSDJWTVC(claims: SDJWTVCClaims, key: KeyMaterial, options: IssueSDJWTVCOptions = {}): Promise<string> {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'must be an object');
   refuseTyp(options);
+  checkOptionNames(options, issueOptionNames());
   checkIssueClaims(claims);
   checkFrame(options.disclosable);
   const sdJwt = await issueSDJWT(claims, key, { ...options, typ: SD_JWT_VC_TYP });
