@@ -2,8 +2,9 @@
  * SD-JWT VC (draft-ietf-oauth-sd-jwt-vc, EXPERIMENTAL while it is a draft): an SD-JWT typed
  * `dc+sd-jwt` whose payload names its credential type in `vct`, with the registered claims a
  * verifier relies on (`iss`, `nbf`, `exp`, `cnf`, `vct`, `vct#integrity`, `status`) always in the
- * issuer-signed payload, never in a Disclosure. Followed: the WG's source of the draft as of its
- * revisions -12 to -14 (§3.2.1 header, §3.2.2.2 registered claims, §3.4 verification); type
+ * issuer-signed payload, never in a Disclosure. Followed: the WG's source of the draft at commit
+ * 76bb93a of oauth-wg/oauth-sd-jwt-vc, text of the -1x revisions before -14 (§3.2.1 header,
+ * §3.2.2.2 registered claims, §3.4 verification); type
  * metadata, issuer metadata and status lists are not fetched here. See docs/sd-jwt.md.
  */
 
