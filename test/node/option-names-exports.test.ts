@@ -320,6 +320,23 @@ const EXPORTS: Record<string, Record<string, readonly OptionsCase[] | string>> =
       },
     ],
     decodeSDJWT: [{ known: ['maxTokenLength'], call: (o) => sdJWT.decodeSDJWT(`${TOKEN}~`, o) }],
+    issueSDJWTVC: [
+      {
+        known: [...SIGN_JWT.filter((name) => name !== 'typ'), 'disclosable', 'decoys', 'sdAlg', 'holderKey'],
+        call: (o) => sdJWT.issueSDJWTVC({ vct: 'https://credentials.example.com/t' }, SECRET, o),
+      },
+    ],
+    verifySDJWTVC: [
+      {
+        known: [...VERIFY_JWT.filter((name) => name !== 'typ'), 'keyBinding', 'vct', 'acceptLegacyTyp'],
+        call: (o) => sdJWT.verifySDJWTVC(`${TOKEN}~`, SECRET, o),
+      },
+      {
+        where: 'keyBinding',
+        known: ['required', 'audience', 'nonce', 'maxAge', 'clockTolerance', 'algorithms'],
+        call: (o) => sdJWT.verifySDJWTVC(`${TOKEN}~`, SECRET, { keyBinding: o as never }),
+      },
+    ],
   },
   'jwtkit/inspect': {
     inspectToken: [
