@@ -19,8 +19,7 @@ export interface Challenge {
 /**
  * The challenges of a `WWW-Authenticate` value (RFC 9110 §11.6.1): schemes, each followed by
  * `name=value` parameters (token or quoted-string). Linear in the input; stops at the first thing
- * it cannot read, keeping what came before (a token68 credential ends the parse, which no DPoP
- * challenge uses).
+ * it cannot read, keeping what came before.
  */
 export function parseChallenges(value: string): Challenge[] {
   const challenges: Challenge[] = [];
@@ -60,6 +59,8 @@ export function parseChallenges(value: string): Challenge[] {
       at++;
     } else {
       param = token();
+      // A token68 credential (`Negotiate abc==`): its padding is not another parameter.
+      if (param === '') skip('=');
     }
     const key = name.toLowerCase();
     if (current !== undefined && !current.params.has(key)) current.params.set(key, param);
@@ -86,7 +87,8 @@ async function boundedText(response: Response, max: number): Promise<string | un
     if (done) break;
     size += value.byteLength;
     if (size > max) {
-      await reader.cancel();
+      // Not awaited: cancelling one branch of a clone settles only once the other branch is done too.
+      reader.cancel().catch(() => {});
       return undefined;
     }
     chunks.push(value);

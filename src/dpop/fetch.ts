@@ -39,6 +39,14 @@ function checkToken(token: unknown): string {
   return token;
 }
 
+/**
+ * Cancels a body nobody will read. Not awaited: a clone's branch settles its cancel only when the
+ * other branch is read or cancelled too, which may be never (the caller holds it).
+ */
+function release(body: ReadableStream | null | undefined): void {
+  body?.cancel().catch(() => {});
+}
+
 function originOf(url: string): string | undefined {
   try {
     return new URL(url).origin;
@@ -132,13 +140,13 @@ export function createDPoPFetch(options: DPoPFetchOptions): DPoPFetch {
           ? asksForNonceInChallenge(first.response.headers.get('www-authenticate'))
           : first.response.status === 400 && (await asksForNonceInBody(first.response));
       if (!asked) return first.response;
-      await first.response.body?.cancel();
+      release(first.response.body);
       const retry = spare;
       spare = undefined;
       return (await attempt(retry)).response;
     } finally {
-      // A body kept for a retry that did not happen: release it.
-      await spare?.body?.cancel();
+      // A body kept for a retry that did not happen.
+      release(spare?.body);
     }
   };
 }

@@ -213,6 +213,75 @@ describe('createDPoPFetch against scripted servers', () => {
     assert.equal(net.seen[1]?.authorization, 'Basic YXBwOnNlY3JldA==');
   });
 
+  it('reads WWW-Authenticate as challenges: only a DPoP challenge whose error is use_dpop_nonce asks for a nonce', async () => {
+    const cases: [string, boolean][] = [
+      ['DPoP error="use_dpop_nonce"', true],
+      ['dpop ERROR=use_dpop_nonce', true],
+      ['Bearer realm="api", DPoP algs="ES256 EdDSA", error="use_dpop_nonce", error_description="x"', true],
+      ['DPoP realm="a\\"b", error="use_dpop_nonce"', true],
+      ['DPoP error="invalid_dpop_proof", error_description="use_dpop_nonce"', false],
+      ['DPoP error_description="error=\\"use_dpop_nonce\\""', false],
+      ['Bearer error="use_dpop_nonce"', false],
+      ['Bearer error="invalid_token", DPoP algs="ES256"', false],
+      ['DPoP error="use_dpop_nonce', false],
+      ['Negotiate abc==, DPoP error="use_dpop_nonce"', true],
+      [`DPoP ${' '.repeat(10_000)}error="use_dpop_nonce"`, false],
+      ['', false],
+    ];
+    for (const [challenge, asks] of cases) {
+      let sent = 0;
+      const dpopFetch = createDPoPFetch({
+        keyPair: await keyPair(),
+        fetch: async () =>
+          new Response(null, { status: 401, headers: { 'www-authenticate': challenge, 'dpop-nonce': `n${++sent}` } }),
+      });
+      await dpopFetch('https://a.example/');
+      assert.equal(sent, asks ? 2 : 1, challenge.slice(0, 80));
+    }
+  });
+
+  it('answers any WWW-Authenticate value or 400 body with at most one retry, never a throw', async () => {
+    const pair = await keyPair();
+    const text = fc.string({ unit: fc.constantFrom(...'DPoP error="use_dpop_nonce",\\ =\t{}:Bearer'.split('')), maxLength: 80 });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(400, 401), text, async (status, value) => {
+        let sent = 0;
+        const dpopFetch = createDPoPFetch({
+          keyPair: pair,
+          fetch: async () =>
+            new Response(status === 400 ? value : null, {
+              status,
+              headers: { 'www-authenticate': value, 'content-type': 'application/json', 'dpop-nonce': `n${++sent}` },
+            }),
+        });
+        assert.equal((await dpopFetch('https://a.example/')).status, status);
+        assert.ok(sent <= 2);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('leaves a 400 body over 16 KiB unread by the nonce check, and returns it whole', { timeout: 10_000 }, async () => {
+    let sent = 0;
+    const pad = 'x'.repeat(100_000);
+    const dpopFetch = createDPoPFetch({
+      keyPair: await keyPair(),
+      fetch: async () => {
+        sent++;
+        return Response.json({ error: 'use_dpop_nonce', pad }, { status: 400, headers: { 'dpop-nonce': `n${sent}` } });
+      },
+    });
+    const response = await dpopFetch('https://a.example/token', { method: 'POST', body: 'grant_type=x' });
+    assert.equal(sent, 1);
+    assert.equal(((await response.json()) as { pad: string }).pad, pad);
+  });
+
+  it('returns when the server answers without reading the request body', { timeout: 10_000 }, async () => {
+    const dpopFetch = createDPoPFetch({ keyPair: await keyPair(), fetch: async () => new Response('early') });
+    const body = new Uint8Array(1 << 20);
+    assert.equal(await (await dpopFetch('https://a.example/upload', { method: 'POST', body })).text(), 'early');
+  });
+
   it('ignores a DPoP-Nonce that is not a nonce (quote, space, empty)', async () => {
     for (const bad of ['a"b', 'a b', 'a\\b']) {
       let sent = 0;
