@@ -268,10 +268,27 @@ export class StoreUnavailableError extends JWTKitError {
 
 /** A refresh token is malformed, unknown, expired, or belongs to a revoked family. */
 export class RefreshTokenInvalidError extends JWTKitError {
-  constructor(message: string) {
+  /**
+   * Why: `malformed` (not a refresh token), `unknown` (unknown or expired), `logged_out` (its
+   * session was ended), `collision` (a new family id was taken), `dpop_proof_missing` (the family is
+   * bound to a DPoP key and no proof came with the refresh), `dpop_key_mismatch` (the proof's key is
+   * another). The two DPoP reasons leave the family as it was: nothing rotated, nothing revoked.
+   */
+  readonly reason: RefreshTokenInvalidReason;
+  constructor(message: string, reason: RefreshTokenInvalidReason = 'unknown') {
     super('ERR_REFRESH_TOKEN_INVALID', message);
+    this.reason = reason;
   }
 }
+
+/** Why a refresh token was refused: see {@link RefreshTokenInvalidError.reason}. */
+export type RefreshTokenInvalidReason =
+  | 'malformed'
+  | 'unknown'
+  | 'logged_out'
+  | 'collision'
+  | 'dpop_proof_missing'
+  | 'dpop_key_mismatch';
 
 /**
  * A refresh token was presented after it had been used (RFC 9700 §4.14.2: reuse detection): one of

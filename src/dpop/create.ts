@@ -42,7 +42,7 @@ const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
 // RFC 9449 §8.1: a nonce is one or more NQCHAR (printable ASCII but `"` and `\`).
 export const NONCE_SYNTAX = /^[\x21\x23-\x5B\x5D-\x7E]{1,1024}$/;
 
-function checkKeyPair(keyPair: unknown): DPoPKeyPair {
+export function checkKeyPair(keyPair: unknown): DPoPKeyPair {
   const pair = keyPair as Partial<DPoPKeyPair> | null;
   if (typeof pair !== 'object' || pair === null || !(pair.privateKey instanceof Key) || !(pair.publicKey instanceof Key)) {
     throw new InvalidOptionError('keyPair', 'must be { privateKey, publicKey } as generateKeyPair returns them');

@@ -1,6 +1,7 @@
 /** DPoP, RFC 9449: proofs of possession that bind tokens to a client's key. */
 export { type CreateDPoPProofOptions, createDPoPProof, type DPoPKeyPair } from './create.js';
 export { dpopProofFromHeaders } from './extract.js';
+export { createDPoPFetch, type DPoPFetch, type DPoPFetchOptions } from './fetch.js';
 export {
   createDPoPNonces,
   type DPoPNonceChecker,

@@ -5,6 +5,7 @@
  */
 
 export type { AccessTokenProfileOptions } from './access-token-profile.js';
+export type { DPoPBinding, TokenRequestOptions } from './dpop-binding.js';
 export { createKeyRing, type KeyRing, type KeyRingOptions, keysFromText } from './key-ring.js';
 export { createRevocationList, type RevocationList, type RevocationOptions } from './revocation.js';
 export { createTokenIssuer, type TokenIssuer, type TokenIssuerOptions, type TokenPair } from './token-pairs.js';

@@ -25,6 +25,13 @@ import { digestBase64url } from '../keys/thumbprint.js';
 import { checkOptionNames, optionNames } from '../options.js';
 import type { Store } from '../stores/types.js';
 import { type AccessTokenProfileOptions, compileAccessTokenProfile } from './access-token-profile.js';
+import {
+  boundClaims,
+  checkRefreshBinding,
+  checkUserConfirmation,
+  requestedJkt,
+  type TokenRequestOptions,
+} from './dpop-binding.js';
 import type { KeyRing } from './key-ring.js';
 import { createRevocationList, type RevocationList } from './revocation.js';
 
@@ -54,7 +61,8 @@ export interface TokenIssuerOptions {
 export interface TokenPair {
   accessToken: string;
   refreshToken: string;
-  tokenType: 'Bearer';
+  /** `DPoP` when the access token is bound to a DPoP key (`cnf.jkt`, RFC 9449 §5), else `Bearer`. */
+  tokenType: 'Bearer' | 'DPoP';
   /** Seconds the access token lives. */
   expiresIn: number;
   /** Seconds the refresh token lives. */
@@ -62,10 +70,18 @@ export interface TokenPair {
 }
 
 export interface TokenIssuer {
-  /** Logs a user in: a new family, an access token and its refresh token. `user.sub` is required. */
-  issueTokenPair(user: { sub: string } & Record<string, unknown>): Promise<TokenPair>;
-  /** Rotates a refresh token: a new pair, the old refresh token spent. */
-  refresh(refreshToken: string): Promise<TokenPair>;
+  /**
+   * Logs a user in: a new family, an access token and its refresh token. `user.sub` is required.
+   * With `{ dpop }` (the verified proof of the token request) the session is bound to that key:
+   * access tokens carry `cnf.jkt`, and every refresh needs a proof made with the same key.
+   */
+  issueTokenPair(user: { sub: string } & Record<string, unknown>, options?: TokenRequestOptions): Promise<TokenPair>;
+  /**
+   * Rotates a refresh token: a new pair, the old refresh token spent. A bound family needs `{ dpop }`
+   * with the same key (else ERR_REFRESH_TOKEN_INVALID, reason `dpop_proof_missing` or
+   * `dpop_key_mismatch`, and nothing changes); an unbound one binds only the new access token to it.
+   */
+  refresh(refreshToken: string, options?: TokenRequestOptions): Promise<TokenPair>;
   /**
    * Logs out one session, given its access token (verified payload), its refresh token, or both:
    * the refresh family and every access token of the session are refused from then on. A refresh
@@ -89,6 +105,8 @@ interface Family {
   created: number;
   generation: number;
   revoked?: true;
+  /** The DPoP key thumbprint the family is bound to (RFC 9449 §5): refreshes need a proof with that key. */
+  jkt?: string;
 }
 
 const TOKEN_ISSUER_OPTIONS = optionNames<TokenIssuerOptions>()([
@@ -157,15 +175,15 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       `must keep its records at least as long as the longest token lifetime (maxTokenLifetime >= ${longest} s)`,
     );
 
-  const pair = async (familyId: string, family: Family, secret: string): Promise<TokenPair> => {
+  const pair = async (familyId: string, family: Family, secret: string, jkt = family.jkt): Promise<TokenPair> => {
     const accessToken = await ring.sign(
-      { ...family.claims, sub: family.sub, sid: family.sid, jti: randomId(16) },
+      { ...boundClaims(family.claims, jkt), sub: family.sub, sid: family.sid, jti: randomId(16) },
       { expiresIn: access, ...profile?.sign },
     );
     return {
       accessToken,
       refreshToken: `${familyId}.${secret}`,
-      tokenType: 'Bearer',
+      tokenType: jkt === undefined ? 'Bearer' : 'DPoP',
       expiresIn: access,
       refreshExpiresIn: refreshLife,
     };
@@ -191,16 +209,17 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   /** The family of a refresh token, as stored (raw, for the swap) and parsed. */
   const load = async (refreshToken: string) => {
     const match = typeof refreshToken === 'string' ? REFRESH_TOKEN.exec(refreshToken) : null;
-    if (match === null) throw new RefreshTokenInvalidError('not a refresh token');
+    if (match === null) throw new RefreshTokenInvalidError('not a refresh token', 'malformed');
     const [, familyId, secret] = match as unknown as [string, string, string];
     const raw = await store.get(familyKey(familyId));
-    if (raw === undefined) throw new RefreshTokenInvalidError('the refresh token is unknown or expired');
+    if (raw === undefined) throw new RefreshTokenInvalidError('the refresh token is unknown or expired', 'unknown');
     return { familyId, secret, raw, family: JSON.parse(raw) as Family };
   };
 
   return {
     revocations,
-    async issueTokenPair(user) {
+    async issueTokenPair(user, options) {
+      const jkt = requestedJkt(options);
       if (typeof user !== 'object' || user === null || typeof user.sub !== 'string' || user.sub === '')
         throw new InvalidOptionError('user', 'must be an object with a non-empty string "sub"');
       const { sub, ...rest } = user;
@@ -211,6 +230,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
           `user.${reserved}`,
           `cannot be set per user: it comes from ${profile !== undefined && (reserved === 'iss' || reserved === 'aud') ? 'accessTokenProfile' : RESERVED[reserved]}`,
         );
+      checkUserConfirmation(rest.cnf);
       const claims = profile === undefined ? rest : profile.claims(rest);
       const familyId = randomId(16);
       const secret = randomId(32);
@@ -221,15 +241,19 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
         current: await hashSecret(secret),
         created: Date.now(),
         generation: 0,
+        ...(jkt !== undefined && { jkt }),
       };
       if (!(await store.add(familyKey(familyId), JSON.stringify(family), refreshLife * 1000)))
-        throw new RefreshTokenInvalidError('family id collision'); // 128 random bits: not expected to happen
+        throw new RefreshTokenInvalidError('family id collision', 'collision'); // 128 random bits: not expected to happen
       return pair(familyId, family, secret);
     },
 
-    async refresh(refreshToken) {
+    async refresh(refreshToken, options) {
+      const jkt = requestedJkt(options);
       const { familyId, secret, raw, family } = await load(refreshToken);
-      if (family.revoked || (await ended(family))) throw new RefreshTokenInvalidError('the session was logged out');
+      if (family.revoked || (await ended(family))) throw new RefreshTokenInvalidError('the session was logged out', 'logged_out');
+      // Before the secret: without the key, a stolen token (current or spent) changes nothing.
+      checkRefreshBinding(family.jkt, jkt);
       if ((await hashSecret(secret)) !== family.current) {
         await revokeFamily(familyId, family);
         throw new RefreshTokenReusedError();
@@ -245,9 +269,11 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       // life past the logout's records, so the family ends here instead of issuing a pair.
       if (await ended(next)) {
         await revokeFamily(familyId, next);
-        throw new RefreshTokenInvalidError('the session was logged out');
+        throw new RefreshTokenInvalidError('the session was logged out', 'logged_out');
       }
-      return pair(familyId, next, nextSecret);
+      // An unbound family stays unbound (RFC 9449 §5 binds only public clients' refresh tokens);
+      // the new access token is bound to the key the request proved, if any.
+      return pair(familyId, next, nextSecret, next.jkt ?? jkt);
     },
 
     async logout(session) {

@@ -197,6 +197,12 @@ const EXPORTS: Record<string, Record<string, readonly OptionsCase[] | string>> =
     ],
     createDPoPNonces: [{ known: ['secret', 'lifetime', 'now'], call: (o) => core.createDPoPNonces(o) }],
     dpopProofFromHeaders: 'header values (data)',
+    createDPoPFetch: [
+      {
+        known: ['keyPair', 'accessToken', 'fetch', 'alg'],
+        call: async (o) => core.createDPoPFetch({ keyPair: await core.generateKeyPair('ES256'), ...o } as never),
+      },
+    ],
   },
   'jwtkit/http': {
     createAuthenticator: [
@@ -278,6 +284,17 @@ const EXPORTS: Record<string, Record<string, readonly OptionsCase[] | string>> =
         where: 'session',
         known: ['refreshToken', 'accessToken'],
         call: async (o) => issuer.createTokenIssuer({ ring: await ring(), store: store() }).logout(o),
+      },
+      {
+        known: ['dpop'],
+        call: async (o) => issuer.createTokenIssuer({ ring: await ring(), store: store() }).issueTokenPair({ sub: 'u' }, o),
+      },
+      {
+        known: ['dpop'],
+        call: async (o) => {
+          const tokens = issuer.createTokenIssuer({ ring: await ring(), store: store() });
+          return tokens.refresh((await tokens.issueTokenPair({ sub: 'u' })).refreshToken, o);
+        },
       },
     ],
     keysFromText: 'key text',

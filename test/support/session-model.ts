@@ -4,7 +4,9 @@
 // jumps of up to past the refresh-token lifetime, run against the real issuer on a store. After
 // every step that presents a token, the real answer must be the model's: a token issued before a
 // logout that covers it is never accepted again, and a token no logout covers keeps working until
-// its own lifetime ends.
+// its own lifetime ends. Sessions may be bound to a DPoP key (RFC 9449 §5): a refresh of a bound
+// session with no key or another key is refused and changes nothing, never succeeds; a refresh of
+// an unbound one with a key binds only the access token it issues.
 //
 // The clock is the test's (Date.now, which the issuer, the verifier and both stores read). Memory
 // expires entries by it; on Redis the store writes absolute expiries (PXAT) from it, and `expire`
@@ -12,7 +14,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { createVerifier, JWTKitError, type JWTPayload } from 'jwtkit';
+import { createVerifier, JWTKitError, type JWTPayload, type RefreshTokenInvalidError } from 'jwtkit';
 import { createKeyRing, createTokenIssuer, type TokenIssuer } from 'jwtkit/issuer';
 import type { Store } from 'jwtkit/stores';
 import { testClock } from './clock.js';
@@ -23,6 +25,10 @@ const REFRESH_MS = 30 * 86_400_000;
 const TOLERANCE_S = 60;
 const DAY = 86_400_000;
 const SUBJECTS = ['ada', 'bob'] as const;
+/** Two DPoP key thumbprints (the issuer takes the thumbprint of a verified proof; no proof is made here). */
+const KEYS = ['A'.repeat(43), 'B'.repeat(43)] as const;
+/** The key a refresh presents: none, the session's own (none for an unbound one), or a given one. */
+type KeyChoice = 'none' | 'own' | (typeof KEYS)[number];
 
 interface Session {
   sub: string;
@@ -30,6 +36,8 @@ interface Session {
   lastRotation: number;
   generation: number;
   ended: boolean;
+  /** The DPoP key the session is bound to. */
+  jkt: string | undefined;
 }
 interface Access {
   session: number;
@@ -58,7 +66,14 @@ interface Real {
 type Cmd = fc.AsyncCommand<Model, Real>;
 
 /** What the runs saw, so that the test can show both answers were exercised (its positive control). */
-const seen = { refreshAccepted: 0, refreshRefused: 0, accessAccepted: 0, accessRefused: 0 };
+const seen = {
+  refreshAccepted: 0,
+  refreshRefused: 0,
+  accessAccepted: 0,
+  accessRefused: 0,
+  boundRefreshAccepted: 0,
+  wrongKeyRefused: 0,
+};
 
 const coveredByCutoff = (m: Model, sub: string, issuedAt: number) => {
   const cutoff = m.cutoff.get(sub);
@@ -74,11 +89,13 @@ function accessAccepted(m: Model, a: Access): boolean {
 }
 
 /** What the rules say of presenting a refresh token now. */
-function refreshOutcome(m: Model, r: Refresh): 'accepted' | 'refused' | 'reused' {
+function refreshOutcome(m: Model, r: Refresh, key: string | undefined): 'accepted' | 'refused' | 'reused' | 'wrong key' {
   const session = m.sessions[r.session] as Session;
   if (session.ended) return 'refused';
   if (m.now >= session.lastRotation + REFRESH_MS) return 'refused'; // its own lifetime
   if (coveredByCutoff(m, session.sub, session.created / 1000)) return 'refused';
+  // A bound session without its key: refused before the token is looked at, and nothing changes.
+  if (session.jkt !== undefined && key !== session.jkt) return 'wrong key';
   return r.generation === session.generation ? 'accepted' : 'reused';
 }
 
@@ -86,44 +103,65 @@ const pick = <T>(list: readonly T[], index: number): T => list[index % list.leng
 const describeAccess = (m: Model, a: Access) =>
   `access token of session ${a.session} (${JSON.stringify(m.sessions[a.session])}, iat ${a.payload.iat}) at ${m.now}`;
 
-async function record(m: Model, r: Real, session: number, pair: { accessToken: string; refreshToken: string }) {
+async function record(
+  m: Model,
+  r: Real,
+  session: number,
+  pair: { accessToken: string; refreshToken: string; tokenType: string },
+  jkt: string | undefined,
+) {
   const { payload } = await r.verify(pair.accessToken);
+  assert.equal((payload.cnf as { jkt?: string } | undefined)?.jkt, jkt, 'bound to the key of the session or the request');
+  assert.equal(pair.tokenType, jkt === undefined ? 'Bearer' : 'DPoP');
   assert.equal((payload.exp as number) - (payload.iat as number), ACCESS_S, 'the default access lifetime');
   m.access.push({ session, token: pair.accessToken, payload });
   m.refresh.push({ session, generation: (m.sessions[session] as Session).generation, token: pair.refreshToken });
 }
 
 class Login implements Cmd {
-  constructor(readonly sub: string) {}
+  constructor(
+    readonly sub: string,
+    readonly jkt: string | undefined,
+  ) {}
   check = () => true;
   async run(m: Model, r: Real) {
-    const pair = await r.issuer.issueTokenPair({ sub: this.sub });
-    m.sessions.push({ sub: this.sub, created: m.now, lastRotation: m.now, generation: 0, ended: false });
-    await record(m, r, m.sessions.length - 1, pair);
+    const pair = await r.issuer.issueTokenPair(
+      { sub: this.sub },
+      this.jkt === undefined ? undefined : { dpop: { jkt: this.jkt } },
+    );
+    m.sessions.push({ sub: this.sub, created: m.now, lastRotation: m.now, generation: 0, ended: false, jkt: this.jkt });
+    await record(m, r, m.sessions.length - 1, pair, this.jkt);
   }
-  toString = () => `login(${this.sub})`;
+  toString = () => `login(${this.sub}${this.jkt === undefined ? '' : `, bound to ${this.jkt[0]}`})`;
 }
 
 class PresentRefresh implements Cmd {
-  constructor(readonly index: number) {}
+  constructor(
+    readonly index: number,
+    readonly key: KeyChoice,
+  ) {}
   check = (m: Readonly<Model>) => m.refresh.length > 0;
   async run(m: Model, r: Real) {
     const token = pick(m.refresh, this.index);
-    const expected = refreshOutcome(m, token);
     const session = m.sessions[token.session] as Session;
+    const key = this.key === 'none' ? undefined : this.key === 'own' ? session.jkt : this.key;
+    const expected = refreshOutcome(m, token, key);
     let answer: string;
-    let pair: { accessToken: string; refreshToken: string } | undefined;
+    let pair: Awaited<ReturnType<TokenIssuer['refresh']>> | undefined;
     try {
-      pair = await r.issuer.refresh(token.token);
+      pair = await r.issuer.refresh(token.token, key === undefined ? undefined : { dpop: { jkt: key } });
       answer = 'accepted';
     } catch (error) {
       if (!(error instanceof JWTKitError)) throw error;
+      const reason = (error as RefreshTokenInvalidError).reason;
       answer =
         error.code === 'ERR_REFRESH_TOKEN_REUSED'
           ? 'reused'
-          : error.code === 'ERR_REFRESH_TOKEN_INVALID'
-            ? 'refused'
-            : error.code;
+          : error.code !== 'ERR_REFRESH_TOKEN_INVALID'
+            ? error.code
+            : reason === 'dpop_proof_missing' || reason === 'dpop_key_mismatch'
+              ? 'wrong key'
+              : 'refused';
     }
     // A refused token of an already ended session may be answered as reused: both refuse.
     const same = answer === expected || (expected === 'refused' && answer === 'reused' && session.ended);
@@ -133,14 +171,16 @@ class PresentRefresh implements Cmd {
     );
     if (expected === 'accepted') seen.refreshAccepted++;
     else seen.refreshRefused++;
+    if (expected === 'accepted' && session.jkt !== undefined) seen.boundRefreshAccepted++;
+    if (expected === 'wrong key') seen.wrongKeyRefused++;
     if (expected === 'reused') session.ended = true;
     if (expected === 'accepted' && pair !== undefined) {
       session.generation += 1;
       session.lastRotation = m.now;
-      await record(m, r, token.session, pair);
+      await record(m, r, token.session, pair, session.jkt ?? key);
     }
   }
-  toString = () => `refresh(#${this.index})`;
+  toString = () => `refresh(#${this.index}, key ${this.key === 'none' || this.key === 'own' ? this.key : this.key[0]})`;
 }
 
 class CheckAccess implements Cmd {
@@ -265,8 +305,9 @@ class AdvanceToEdge implements Cmd {
 
 const subject = fc.constantFrom(...SUBJECTS);
 const index = fc.nat(1000);
-const login = subject.map((sub) => new Login(sub));
-const refresh = index.map((i) => new PresentRefresh(i));
+const login = fc.tuple(subject, fc.constantFrom(undefined, undefined, ...KEYS)).map(([sub, jkt]) => new Login(sub, jkt));
+const keyChoice = fc.constantFrom<KeyChoice>('own', 'own', 'own', 'none', ...KEYS);
+const refresh = fc.tuple(index, keyChoice).map(([i, key]) => new PresentRefresh(i, key));
 const checkAccess = fc.constant(new CheckAccess());
 const advance = fc
   .oneof(
