@@ -4,6 +4,7 @@
  * translate where the request is, where the result goes and how the error is answered.
  */
 import { type Awaitable, after, recover, settle } from '../backend/types.js';
+import { dpopProofFromHeaders } from '../dpop/extract.js';
 import {
   DPoPNonceRequiredError,
   DPoPProofInvalidError,
@@ -12,7 +13,6 @@ import {
   JWTKitError,
   JWTMalformedError,
 } from '../errors.js';
-import { dpopProofFromHeaders } from '../dpop/extract.js';
 import {
   createVerifier,
   type JWSHeader,
@@ -216,11 +216,15 @@ export function createAuthenticator<P extends object = JWTPayload>(options: Auth
   if (!extract.header && extract.cookie === undefined && extract.query === undefined && options.getToken === undefined)
     throw new InvalidOptionError('header', 'with the header off, give a cookie, a query parameter or getToken');
   if (dpop?.required === true) {
-    if (!extract.header) throw new InvalidOptionError('header', 'must be on with dpop.required: DPoP tokens come in the Authorization header');
+    if (!extract.header)
+      throw new InvalidOptionError('header', 'must be on with dpop.required: DPoP tokens come in the Authorization header');
     // A cookie, a query parameter or a custom getter carries bearer tokens, which dpop.required refuses.
     for (const name of ['cookie', 'query', 'getToken'] as const)
       if (options[name] !== undefined && options[name] !== false)
-        throw new InvalidOptionError(name, 'cannot be used with dpop.required: only the Authorization header carries a DPoP token');
+        throw new InvalidOptionError(
+          name,
+          'cannot be used with dpop.required: only the Authorization header carries a DPoP token',
+        );
   }
   const csrf = extract.cookie === undefined ? undefined : compileCSRF(options.csrf);
   const required = options.credentialsRequired !== false;
@@ -294,11 +298,12 @@ export function createAuthenticator<P extends object = JWTPayload>(options: Auth
 
   /** A proof refused: 401 invalid_dpop_proof, or use_dpop_nonce with a fresh nonce (RFC 9449 §7.1, §8). */
   const proofRefused = (policy: DPoPPolicy) => (error: unknown) => {
-    if (error instanceof DPoPProofInvalidError) return fail('ERR_DPOP_PROOF_INVALID', error.message, error, undefined, contexts.DPoP);
+    if (error instanceof DPoPProofInvalidError)
+      return fail('ERR_DPOP_PROOF_INVALID', error.message, error, undefined, contexts.DPoP);
     if (error instanceof DPoPNonceRequiredError && policy.nonces !== undefined)
-      return policy.nonces.issue().then((nonce) =>
-        fail('ERR_DPOP_NONCE_REQUIRED', error.message, error, undefined, { ...contexts.DPoP, nonce }),
-      );
+      return policy.nonces
+        .issue()
+        .then((nonce) => fail('ERR_DPOP_NONCE_REQUIRED', error.message, error, undefined, { ...contexts.DPoP, nonce }));
     return unavailable(error);
   };
 

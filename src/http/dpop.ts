@@ -112,7 +112,8 @@ function checkAlgorithms(value: unknown): string[] {
 
 function nonceSource(value: unknown): DPoPNonces | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null) throw new InvalidOptionError('dpop.nonces', 'must be createDPoPNonces() or its options');
+  if (typeof value !== 'object' || value === null)
+    throw new InvalidOptionError('dpop.nonces', 'must be createDPoPNonces() or its options');
   const given = value as Partial<DPoPNonces>;
   if (typeof given.issue === 'function' && typeof given.check === 'function') return value as DPoPNonces;
   return createDPoPNonces(value as DPoPNoncesOptions);
@@ -126,7 +127,10 @@ export function compileDPoP(options: unknown): DPoPPolicy | undefined {
   checkOptionNames(options, DPOP_AUTH_OPTIONS, 'dpop');
   const given = options as DPoPAuthOptions;
   if ((given.baseURL === undefined) === (given.htu === undefined))
-    throw new InvalidOptionError('dpop.baseURL', 'give the public base URL (or an htu function), one of them: never the Host header');
+    throw new InvalidOptionError(
+      'dpop.baseURL',
+      'give the public base URL (or an htu function), one of them: never the Host header',
+    );
   if (given.htu !== undefined && typeof given.htu !== 'function') throw new InvalidOptionError('dpop.htu', 'must be a function');
   if (given.required !== undefined && typeof given.required !== 'boolean')
     throw new InvalidOptionError('dpop.required', 'must be a boolean');

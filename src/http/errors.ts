@@ -22,7 +22,12 @@ export type AuthErrorCode = Extract<
 >;
 
 /** The RFC 6750 §3.1 error codes, and RFC 9449 §7.1's two for DPoP proofs. */
-export type BearerErrorName = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'invalid_dpop_proof' | 'use_dpop_nonce';
+export type BearerErrorName =
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 /**
  * The schemes a resource accepts, for its challenges (RFC 9449 §7.1): Bearer, DPoP (with its
@@ -76,8 +81,7 @@ const BEARER_ONLY: ChallengeContext = { bearer: true, dpopAlgs: undefined, schem
 function challenges(realm: string, context: ChallengeContext, params: Record<string, string | undefined>): string {
   const list: string[] = [];
   if (context.bearer) list.push(bearerChallenge(realm, context.scheme === 'Bearer' ? params : {}));
-  if (context.dpopAlgs !== undefined)
-    list.push(dpopChallenge(realm, context.dpopAlgs, context.scheme === 'DPoP' ? params : {}));
+  if (context.dpopAlgs !== undefined) list.push(dpopChallenge(realm, context.dpopAlgs, context.scheme === 'DPoP' ? params : {}));
   return list.join(', ');
 }
 

@@ -52,8 +52,7 @@ function fromHeader(view: RequestView, dpop: boolean): Found {
   if (dpop) {
     const bound = DPOP_CREDENTIALS.exec(value);
     if (bound !== null) return { token: bound[1] as string, scheme: 'DPoP' };
-    if (DPOP_ATTEMPT.test(value))
-      return { problem: 'the Authorization header must be the DPoP scheme, one space and one token' };
+    if (DPOP_ATTEMPT.test(value)) return { problem: 'the Authorization header must be the DPoP scheme, one space and one token' };
   }
   // Anything else that tries Bearer is malformed, never "no credentials": with optional credentials
   // that would turn a client that meant to authenticate into an anonymous one.

@@ -49,7 +49,12 @@ export function jwtAuth<P extends object = JWTPayload>(
   return async (ctx, next) => {
     let auth: AuthResult<P> | undefined;
     try {
-      auth = await authenticate({ method: ctx.method, headers: ctx.headers, rawHeaders: ctx.req.rawHeaders, url: ctx.originalUrl ?? ctx.url });
+      auth = await authenticate({
+        method: ctx.method,
+        headers: ctx.headers,
+        rawHeaders: ctx.req.rawHeaders,
+        url: ctx.originalUrl ?? ctx.url,
+      });
     } catch (error) {
       if (!(error instanceof AuthError && error.preflight)) throw error;
       // Koa's error path answers only statuses of 400 and above: a preflight is answered here.
