@@ -19,7 +19,7 @@ import { after, before, describe, it } from 'node:test';
 import * as DPoP from 'dpop';
 import { createDPoPNonces, jwkThumbprint, signJWT } from 'jwtkit';
 import { attackerES256, b64u, es256Token, hs256Token, segment } from '../support/craft.js';
-import { DPOP_ALGS, NONCE_SECRET, PUBLIC_BASE } from './apps/dpop.js';
+import { DPOP_ALGS, NONCE_SECRET, PUBLIC_BASE } from './apps/dpop-routes.js';
 import { ISSUER, SECRET, type Server } from './apps/routes.js';
 import type { BodyStyle } from './scenarios.js';
 

@@ -1,45 +1,21 @@
-// The DPoP test app on each adapter: three routes with the `dpop` option, all methods. The public
-// base URL is a name the servers are never reached by (they listen on 127.0.0.1): a proof's htu
-// must name it, whatever the Host header says.
+// The DPoP test app on each Node adapter: the three routes of dpop-routes.ts under /v1, all methods.
 import { createServer, type Server as HTTPServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import express5 from 'express';
 import express4 from 'express4';
 import Fastify from 'fastify';
-import { Hono } from 'hono';
-import { createDPoPNonces } from 'jwtkit';
 import { authErrorHandler, type Request as ExpressRequest, jwtAuth as expressAuth } from 'jwtkit/express';
 import fastifyJwtkit from 'jwtkit/fastify';
-import { jwtAuth as honoAuth, type JwtVariables } from 'jwtkit/hono';
-import { type AuthOptions, type AuthResult, withAuth as fetchAuth } from 'jwtkit/http';
+import type { AuthOptions, AuthResult } from 'jwtkit/http';
 import { jwtAuth as koaAuth } from 'jwtkit/koa';
 import { withAuth as nodeAuth } from 'jwtkit/node-http';
 import Koa from 'koa';
-import { ISSUER, pathOf, SECRET, type Server } from './routes.js';
-
-export const PUBLIC_BASE = 'https://api.example.test';
-export const NONCE_SECRET = 'a DPoP nonce secret of 32 bytes or more, tests only';
-export const DPOP_ALGS = ['ES256', 'EdDSA', 'RS256', 'PS256'];
-
-const base: AuthOptions = { key: SECRET, algorithms: ['HS256'], issuer: ISSUER, audience: 'api', realm: 'api' };
-
-/** Each route's options: DPoP or Bearer; DPoP only; DPoP only with server nonces. */
-export const DPOP_ROUTES = {
-  dpop: { ...base, dpop: { baseURL: PUBLIC_BASE, algorithms: DPOP_ALGS } },
-  'dpop-only': { ...base, dpop: { baseURL: PUBLIC_BASE, algorithms: DPOP_ALGS, required: true } },
-  'dpop-nonce': {
-    ...base,
-    dpop: { baseURL: PUBLIC_BASE, algorithms: DPOP_ALGS, required: true, nonces: createDPoPNonces({ secret: NONCE_SECRET }) },
-  },
-} satisfies Record<string, AuthOptions>;
+import { DPOP_ROUTES, dpopAnswer } from './dpop-routes.js';
+import { dpopFetchApp, dpopHonoApp } from './dpop-web.js';
+import { pathOf, type Server } from './routes.js';
 
 const routes = () => Object.entries(DPOP_ROUTES) as [string, AuthOptions][];
-
-/** What every route answers: the subject, the token's source and the proof key's thumbprint. */
-export function dpopAnswer(auth: AuthResult | undefined): { sub: unknown; source: unknown; jkt: unknown } {
-  return { sub: auth?.payload.sub ?? null, source: auth?.source ?? null, jkt: auth?.dpop?.jkt ?? null };
-}
 
 function listen(server: HTTPServer): Promise<Server> {
   return new Promise((resolve, reject) => {
@@ -109,22 +85,6 @@ export function startDPoPNodeHTTP(): Promise<Server> {
       else void handler(req, res);
     }),
   );
-}
-
-export function dpopHonoApp(): Hono<{ Variables: JwtVariables }> {
-  const app = new Hono<{ Variables: JwtVariables }>();
-  for (const [route, options] of routes()) app.all(`/v1/${route}`, honoAuth(options), (c) => c.json(dpopAnswer(c.var.jwtAuth)));
-  return app;
-}
-
-export function dpopFetchApp(): (request: Request) => Promise<Response> {
-  const handlers = new Map(
-    routes().map(([route, options]) => [`/v1/${route}`, fetchAuth((_request, auth) => Response.json(dpopAnswer(auth)), options)]),
-  );
-  return async (request) => {
-    const handler = handlers.get(new URL(request.url).pathname);
-    return handler === undefined ? new Response(null, { status: 404 }) : handler(request);
-  };
 }
 
 function serveFetch(fetch: (request: Request) => Response | Promise<Response>): Promise<Server> {
