@@ -14,8 +14,8 @@ import { recordSection } from './doc-section.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
-const ROUNDS = quick ? 3 : 9;
-const REQUESTS = quick ? 3_000 : 10_000;
+const ROUNDS = quick ? 3 : 7;
+const REQUESTS = quick ? 3_000 : 8_000;
 const CONNECTIONS = 10;
 const ROUTES = ['bearer', 'dpop', 'dpop-required'] as const;
 

@@ -12,6 +12,18 @@ import { checkOptionNames, optionNames } from '../options.js';
 import type { Store } from '../stores/types.js';
 import type { AuthRequest, RequestView } from './request.js';
 
+/**
+ * The `dpop` option of every adapter: accept (or, with `required`, require) DPoP-bound tokens.
+ *
+ * @example
+ * ```ts
+ * const authenticate = createAuthenticator({
+ *   key: jwks,
+ *   audience: 'api',
+ *   dpop: { baseURL: 'https://api.example.com', required: true, nonces: { secret: nonceSecret } },
+ * });
+ * ```
+ */
 export interface DPoPAuthOptions {
   /**
    * Accept only DPoP-bound tokens (`Authorization: DPoP` with a proof). Default false: bearer

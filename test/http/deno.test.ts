@@ -1,7 +1,6 @@
 // The web-standard adapters and Oak on Deno's own server (run by `deno test`).
-
 import { startDPoPOak } from './apps/dpop-oak.js';
-import { dpopFetchApp } from './apps/dpop-web.js';
+import { dpopFetchApp, dpopHonoApp } from './apps/dpop-web.js';
 import { startOak } from './apps/oak.js';
 import { denoServe } from './apps/servers.js';
 import { fetchApp, honoApp } from './apps/web.js';
@@ -12,7 +11,8 @@ describeAdapter('Hono on Deno.serve (jwtkit/hono)', 'json', async () => denoServ
 describeAdapter('fetch handler on Deno.serve (jwtkit/http withAuth)', 'json', async () => denoServe(fetchApp()));
 describeAdapter('Oak on Deno (jwtkit/oak)', 'json', startOak);
 
-import './oak-log.js';
-
 describeDPoPAdapter('Oak on Deno (jwtkit/oak)', 'json', startDPoPOak);
+describeDPoPAdapter('Hono on Deno.serve (jwtkit/hono)', 'json', async () => denoServe(dpopHonoApp().fetch));
 describeDPoPAdapter('fetch handler on Deno.serve (jwtkit/http withAuth)', 'json', async () => denoServe(dpopFetchApp()));
+
+import './oak-log.js';
