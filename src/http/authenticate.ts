@@ -260,14 +260,15 @@ export function createAuthenticator<P extends object = JWTPayload>(options: Auth
     const context = contexts[scheme];
     const refuse = (code: AuthErrorCode, description: string, scope?: readonly string[]): never =>
       fail(code, description, undefined, scope, context);
-    const revocation = isRevoked === undefined ? false : recover(() => isRevoked(payload, header), hookFailed);
+    const failed = (error: unknown): never => hookFailed(error, context);
+    const revocation = isRevoked === undefined ? false : recover(() => isRevoked(payload, header), failed);
     return after(revocation, (revoked) => {
       if (revoked) refuse('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.revoked);
       if (scopes !== undefined) {
         const granted = grantedScopes(payload);
         if (!scopes.every((scope) => granted.has(scope))) refuse('ERR_AUTH_INSUFFICIENT_SCOPE', DESCRIPTIONS.scope, scopes);
       }
-      return after(requireClaims === undefined ? true : recover(() => requireClaims(payload, header), hookFailed), (allowed) => {
+      return after(requireClaims === undefined ? true : recover(() => requireClaims(payload, header), failed), (allowed) => {
         if (!allowed) refuse('ERR_AUTH_FORBIDDEN', DESCRIPTIONS.forbidden);
         return proof === undefined ? { payload, header, token, source } : { payload, header, token, source, dpop: proof };
       });
@@ -281,9 +282,9 @@ export function createAuthenticator<P extends object = JWTPayload>(options: Auth
   };
   // A signed token can still carry claims the application's checks cannot use (`sid: 5`, `jti: ""`,
   // refused by the revocation list with a claim error): that is the token's fault, not the server's.
-  const hookFailed = (error: unknown): never => {
+  const hookFailed = (error: unknown, context: ChallengeContext = contexts.Bearer): never => {
     if (error instanceof JWTClaimError || error instanceof JWTMalformedError)
-      fail('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.invalid, error);
+      fail('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.invalid, error, undefined, context);
     return unavailable(error);
   };
   const rejectedIn =

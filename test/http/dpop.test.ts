@@ -1,4 +1,9 @@
 // DPoP on every Node adapter against a real server of its framework (dpop-scenarios.ts lists the requests).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { signJWT } from 'jwtkit';
+import { AuthError, createAuthenticator } from 'jwtkit/http';
 import {
   startDPoPExpress,
   startDPoPFastify,
@@ -7,6 +12,8 @@ import {
   startDPoPKoa,
   startDPoPNodeHTTP,
 } from './apps/dpop.js';
+import { DPOP_ROUTES } from './apps/dpop-routes.js';
+import { ISSUER, SECRET } from './apps/routes.js';
 import { describeDPoPAdapter } from './dpop-scenarios.js';
 
 describeDPoPAdapter('Express 4 (jwtkit/express, mounted router)', 'json', () => startDPoPExpress(4));
@@ -16,3 +23,48 @@ describeDPoPAdapter('Koa (jwtkit/koa)', 'text', startDPoPKoa);
 describeDPoPAdapter('node:http (jwtkit/node-http)', 'json', startDPoPNodeHTTP);
 describeDPoPAdapter('Hono on Node (jwtkit/hono)', 'json', startDPoPHono);
 describeDPoPAdapter('fetch handler on Node (jwtkit/http withAuth)', 'json', startDPoPFetch);
+
+describe('DPoP in the core authenticator, with any header values', () => {
+  // Must never happen: a request with a made-up DPoP header (or two, or none) and any Authorization
+  // value is let through, or answered with anything but a 400/401 AuthError (a crash, a 500).
+  it('refuses every generated request with a 400 or 401 AuthError', async () => {
+    const authenticate = createAuthenticator(DPOP_ROUTES['dpop-only']);
+    const bound = await signJWT(
+      { sub: 'ada', iss: ISSUER, aud: 'api', exp: Math.floor(Date.now() / 1000) + 600, cnf: { jkt: 'x'.repeat(43) } },
+      SECRET,
+      { alg: 'HS256' },
+    );
+    const proofLike = fc.oneof(
+      fc.string(),
+      fc.tuple(fc.base64String(), fc.base64String(), fc.base64String()).map((parts) => parts.join('.')),
+      fc.constant('eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6Im5vbmUifQ.e30.'),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.constant(`DPoP ${bound}`),
+          fc.constant(`dpop ${bound}`),
+          fc.string().map((s) => `DPoP ${s}`),
+          fc.string(),
+        ),
+        fc.array(proofLike, { maxLength: 3 }),
+        fc.constantFrom('GET', 'POST', 'DELETE'),
+        fc.webPath(),
+        async (authorization, proofs, method, path) => {
+          const rawHeaders = ['Authorization', authorization, ...proofs.flatMap((proof) => ['DPoP', proof])];
+          const headers: Record<string, string | string[]> = { authorization };
+          if (proofs.length > 0) headers.dpop = proofs.join(', ');
+          try {
+            await authenticate({ method, headers, rawHeaders, url: `/v1/dpop-only${path}` });
+          } catch (error) {
+            assert.ok(error instanceof AuthError, String(error));
+            assert.ok(error.status === 400 || error.status === 401, `${error.status} ${error.message}`);
+            return;
+          }
+          assert.fail('a generated request was accepted');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
