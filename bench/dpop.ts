@@ -75,7 +75,8 @@ async function burst(url: string, route: string, amount: number): Promise<number
       last = performance.now();
     });
   });
-  if (result.errors > 0 || result.non2xx > 0) throw new Error(`${route}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
+  if (result.errors > 0 || result.non2xx > 0)
+    throw new Error(`${route}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
   return answered / ((last - started) / 1000);
 }
 
