@@ -148,7 +148,7 @@ matrix.push({
 // The HTTP adapters against real servers: once per runtime (they are thin over the core, which the
 // conformance suite runs against both backends).
 const HTTP = {
-  node: ['dist/test/http/node.test.js', 'dist/test/http/workerd.test.js'],
+  node: ['dist/test/http/node.test.js', 'dist/test/http/dpop.test.js', 'dist/test/http/workerd.test.js'],
   deno: ['dist/test/http/deno.test.js'],
   bun: ['./dist/test/http/bun.test.js'],
 };

@@ -4,7 +4,15 @@
  * translate where the request is, where the result goes and how the error is answered.
  */
 import { type Awaitable, after, recover, settle } from '../backend/types.js';
-import { InvalidOptionError, JWTClaimError, JWTKitError, JWTMalformedError } from '../errors.js';
+import { dpopProofFromHeaders } from '../dpop/extract.js';
+import {
+  DPoPNonceRequiredError,
+  DPoPProofInvalidError,
+  InvalidOptionError,
+  JWTClaimError,
+  JWTKitError,
+  JWTMalformedError,
+} from '../errors.js';
 import {
   createVerifier,
   type JWSHeader,
@@ -20,8 +28,9 @@ import { checkOptionNames, optionNames } from '../options.js';
 import { checkRealm, checkScopes } from './challenge.js';
 import { DEFAULT_TOKEN_COOKIE, isCookieName } from './cookies.js';
 import { type CSRFOptions, compileCSRF, passesCSRF } from './csrf.js';
-import { AuthError, type AuthErrorCode, type AuthErrorResponse } from './errors.js';
-import { type ExtractOptions, extractToken, type TokenSource } from './extract.js';
+import { boundThumbprint, compileDPoP, type DPoPAuthOptions, type DPoPAuthResult, type DPoPPolicy } from './dpop.js';
+import { AuthError, type AuthErrorCode, type AuthErrorResponse, type ChallengeContext } from './errors.js';
+import { type ExtractOptions, extractToken, type TokenScheme, type TokenSource } from './extract.js';
 import { type AuthRequest, type RequestView, viewOf } from './request.js';
 
 /** A verified request. */
@@ -30,6 +39,8 @@ export interface AuthResult<P extends object = JWTPayload> extends VerifiedJWT<P
   token: string;
   /** Where it was found. */
   source: TokenSource;
+  /** With the `dpop` option, for a token sent as `Authorization: DPoP`: the verified proof, `jkt` its key's thumbprint. */
+  dpop?: DPoPAuthResult;
 }
 
 export interface AuthOptions<P extends object = JWTPayload> extends VerifyJWTOptions {
@@ -65,6 +76,12 @@ export interface AuthOptions<P extends object = JWTPayload> extends VerifyJWTOpt
    * request. Mount the framework's CORS middleware before this one to grant cross-origin access.
    */
   preflight?: boolean;
+  /**
+   * Accept DPoP-bound tokens (RFC 9449): `Authorization: DPoP <token>` with one `DPoP` proof,
+   * checked against the request, the token's hash and its `cnf.jkt`. `required: true` accepts
+   * nothing else. Without this option, a DPoP-bound token is refused all the same (never a bearer token).
+   */
+  dpop?: DPoPAuthOptions;
   /** Reshapes error responses: return the fields to change (status, headers, body). */
   onError?: (error: AuthError) => Partial<AuthErrorResponse> | undefined;
 }
@@ -86,6 +103,9 @@ const DESCRIPTIONS = {
   csrf: 'Cross-site request refused: send the CSRF token or use the same origin',
   unavailable: 'The access token cannot be checked right now; try again shortly',
   preflight: 'CORS preflight answered without running the handler',
+  dpopOnly: 'This resource accepts DPoP-bound access tokens only (Authorization: DPoP with a DPoP proof)',
+  notBound: 'The access token is not DPoP-bound: send it with the Bearer scheme',
+  bound: 'The access token is DPoP-bound: send it with the DPoP scheme and a DPoP proof',
 } as const;
 
 /** Failures of what verification depends on (a remote JWKS, a revocation store), not of the token. */
@@ -117,6 +137,7 @@ const HTTP_NAMES = [
   'requireClaims',
   'csrf',
   'preflight',
+  'dpop',
   'onError',
 ] as const;
 const HTTP_OPTIONS: ReadonlySet<string> = new Set(HTTP_NAMES);
@@ -183,8 +204,10 @@ export function createAuthenticator<P extends object = JWTPayload>(options: Auth
   const verify = buildVerifier(options);
   const realm = checkRealm(options.realm);
   const scopes = checkScopes(options.requiredScopes);
+  const dpop = compileDPoP(options.dpop);
   const extract: ExtractOptions = {
     header: options.header !== false,
+    dpop: dpop !== undefined,
     cookie: cookieName(options.cookie),
     query: options.query,
   };
@@ -192,31 +215,62 @@ export function createAuthenticator<P extends object = JWTPayload>(options: Auth
     throw new InvalidOptionError('query', 'must be a query parameter name');
   if (!extract.header && extract.cookie === undefined && extract.query === undefined && options.getToken === undefined)
     throw new InvalidOptionError('header', 'with the header off, give a cookie, a query parameter or getToken');
+  if (dpop?.required === true) {
+    if (!extract.header)
+      throw new InvalidOptionError('header', 'must be on with dpop.required: DPoP tokens come in the Authorization header');
+    // A cookie, a query parameter or a custom getter carries bearer tokens, which dpop.required refuses.
+    for (const name of ['cookie', 'query', 'getToken'] as const)
+      if (options[name] !== undefined && options[name] !== false)
+        throw new InvalidOptionError(
+          name,
+          'cannot be used with dpop.required: only the Authorization header carries a DPoP token',
+        );
+  }
   const csrf = extract.cookie === undefined ? undefined : compileCSRF(options.csrf);
   const required = options.credentialsRequired !== false;
   const preflight = options.preflight !== false;
   const { getToken, isRevoked, requireClaims, onError } = options;
 
-  const fail = (code: AuthErrorCode, description: string, cause?: unknown, scope?: readonly string[]): never => {
-    const error = new AuthError(code, description, { realm, scope, cause });
+  // Which schemes the challenges name, and the one an error goes in (RFC 9449 §7.1, §7.2).
+  const contexts: Record<TokenScheme, ChallengeContext> = {
+    Bearer: { bearer: dpop?.required !== true, dpopAlgs: dpop?.algs, scheme: dpop?.required === true ? 'DPoP' : 'Bearer' },
+    DPoP: { bearer: dpop?.required !== true, dpopAlgs: dpop?.algs, scheme: dpop === undefined ? 'Bearer' : 'DPoP' },
+  };
+  const fail = (
+    code: AuthErrorCode,
+    description: string,
+    cause?: unknown,
+    scope?: readonly string[],
+    challenge: ChallengeContext = contexts.Bearer,
+  ): never => {
+    const error = new AuthError(code, description, { realm, scope, cause, challenge });
     throw onError === undefined ? error : error.reshape(onError(error));
   };
 
   // Each step returns a value where it could answer at once and a promise only where it waits (the
   // verifier, the application's hooks), so a request costs no microtask turns it does not need.
-  const checked = (verified: VerifiedJWT<P>, token: string, source: TokenSource): Awaitable<AuthResult<P>> => {
+  const checked = (
+    verified: VerifiedJWT<P>,
+    token: string,
+    source: TokenSource,
+    scheme: TokenScheme,
+    proof: DPoPAuthResult | undefined,
+  ): Awaitable<AuthResult<P>> => {
     const { payload, header } = verified;
-    const revocation = isRevoked === undefined ? false : recover(() => isRevoked(payload, header), hookFailed);
+    const context = contexts[scheme];
+    const refuse = (code: AuthErrorCode, description: string, scope?: readonly string[]): never =>
+      fail(code, description, undefined, scope, context);
+    const failed = (error: unknown): never => hookFailed(error, context);
+    const revocation = isRevoked === undefined ? false : recover(() => isRevoked(payload, header), failed);
     return after(revocation, (revoked) => {
-      if (revoked) fail('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.revoked);
+      if (revoked) refuse('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.revoked);
       if (scopes !== undefined) {
         const granted = grantedScopes(payload);
-        if (!scopes.every((scope) => granted.has(scope)))
-          fail('ERR_AUTH_INSUFFICIENT_SCOPE', DESCRIPTIONS.scope, undefined, scopes);
+        if (!scopes.every((scope) => granted.has(scope))) refuse('ERR_AUTH_INSUFFICIENT_SCOPE', DESCRIPTIONS.scope, scopes);
       }
-      return after(requireClaims === undefined ? true : recover(() => requireClaims(payload, header), hookFailed), (allowed) => {
-        if (!allowed) fail('ERR_AUTH_FORBIDDEN', DESCRIPTIONS.forbidden);
-        return { payload, header, token, source };
+      return after(requireClaims === undefined ? true : recover(() => requireClaims(payload, header), failed), (allowed) => {
+        if (!allowed) refuse('ERR_AUTH_FORBIDDEN', DESCRIPTIONS.forbidden);
+        return proof === undefined ? { payload, header, token, source } : { payload, header, token, source, dpop: proof };
       });
     });
   };
@@ -228,38 +282,108 @@ export function createAuthenticator<P extends object = JWTPayload>(options: Auth
   };
   // A signed token can still carry claims the application's checks cannot use (`sid: 5`, `jti: ""`,
   // refused by the revocation list with a claim error): that is the token's fault, not the server's.
-  const hookFailed = (error: unknown): never => {
+  const hookFailed = (error: unknown, context: ChallengeContext = contexts.Bearer): never => {
     if (error instanceof JWTClaimError || error instanceof JWTMalformedError)
-      fail('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.invalid, error);
+      fail('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.invalid, error, undefined, context);
     return unavailable(error);
   };
-  const rejected = (error: unknown): never => {
-    if (!(error instanceof JWTKitError) || UNAVAILABLE.has(error.code)) return unavailable(error);
-    return fail('ERR_AUTH_INVALID_TOKEN', error.code === 'ERR_JWT_EXPIRED' ? DESCRIPTIONS.expired : DESCRIPTIONS.invalid, error);
+  const rejectedIn =
+    (scheme: TokenScheme) =>
+    (error: unknown): never => {
+      if (!(error instanceof JWTKitError) || UNAVAILABLE.has(error.code)) return unavailable(error);
+      const description = error.code === 'ERR_JWT_EXPIRED' ? DESCRIPTIONS.expired : DESCRIPTIONS.invalid;
+      return fail('ERR_AUTH_INVALID_TOKEN', description, error, undefined, contexts[scheme]);
+    };
+  const rejected = rejectedIn('Bearer');
+  const dpopRejected = rejectedIn('DPoP');
+
+  /** A proof refused: 401 invalid_dpop_proof, or use_dpop_nonce with a fresh nonce (RFC 9449 §7.1, §8). */
+  const proofRefused = (policy: DPoPPolicy) => (error: unknown) => {
+    if (error instanceof DPoPProofInvalidError)
+      return fail('ERR_DPOP_PROOF_INVALID', error.message, error, undefined, contexts.DPoP);
+    if (error instanceof DPoPNonceRequiredError && policy.nonces !== undefined)
+      return policy.nonces
+        .issue()
+        .then((nonce) => fail('ERR_DPOP_NONCE_REQUIRED', error.message, error, undefined, { ...contexts.DPoP, nonce }));
+    return unavailable(error);
   };
 
-  const withToken = (view: RequestView, token: string | undefined, source: TokenSource): Awaitable<AuthResult<P> | undefined> => {
+  /** The DPoP scheme: the token must be bound, and its one proof must be for this request, token and key. */
+  const proven = (
+    policy: DPoPPolicy,
+    request: AuthRequest,
+    view: RequestView,
+    token: string,
+    verified: VerifiedJWT<P>,
+  ): Promise<DPoPAuthResult> => {
+    const jkt = boundThumbprint(verified.payload);
+    if (jkt === undefined) return fail('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.notBound, undefined, undefined, contexts.DPoP);
+    if (jkt === null) return fail('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.invalid, undefined, undefined, contexts.DPoP);
+    const { value, count } = view.sent('dpop');
+    const htu = policy.htu(request, view);
+    return Promise.resolve()
+      .then(() => {
+        // Node's raw headers tell two DPoP fields apart; a Headers object joins them with ", ",
+        // which dpopProofFromHeaders refuses as well.
+        if (count > 1) throw new DPoPProofInvalidError('count', 'the request has several DPoP headers; exactly one is allowed');
+        const proof = dpopProofFromHeaders(value);
+        if (htu === undefined) throw new DPoPProofInvalidError('htu', 'the request target has no path to compare "htu" with');
+        return policy.verify(proof, view.method, htu, token, jkt);
+      })
+      .then(async (result): Promise<DPoPAuthResult> => {
+        if (policy.nonces === undefined) return result;
+        // A proof may carry the previous step's nonce: hand the client the current one (RFC 9449 §8.2).
+        const current = await policy.nonces.issue();
+        return result.payload.nonce === current ? result : { ...result, nonce: current };
+      }, proofRefused(policy));
+  };
+
+  const withToken = (
+    request: AuthRequest,
+    view: RequestView,
+    token: string | undefined,
+    source: TokenSource,
+    scheme: TokenScheme,
+  ): Awaitable<AuthResult<P> | undefined> => {
     if (token === undefined || token === '') {
       if (!required) return undefined;
       return fail('ERR_AUTH_MISSING', DESCRIPTIONS.missing);
     }
+    // RFC 6750 §3.1: a scheme the resource does not accept is answered like no credentials (no error
+    // code), whether credentials are required or not: never as an anonymous request.
+    if (dpop?.required === true && scheme !== 'DPoP') return fail('ERR_AUTH_MISSING', DESCRIPTIONS.dpopOnly);
     if (csrf !== undefined && source === 'cookie' && !passesCSRF(view, csrf)) fail('ERR_AUTH_CSRF', DESCRIPTIONS.csrf);
-    return verify(token).then((verified) => checked(verified, token, source), rejected);
+    if (scheme === 'DPoP' && dpop !== undefined) {
+      const policy = dpop;
+      return verify(token).then(
+        (verified) =>
+          proven(policy, request, view, token, verified).then((proof) => checked(verified, token, source, scheme, proof)),
+        dpopRejected,
+      );
+    }
+    return verify(token).then((verified) => {
+      // RFC 9449 §7.2: a DPoP-bound token is never accepted as a bearer token (no downgrade), with
+      // or without the dpop option: whoever stole it has no key to prove with.
+      if (boundThumbprint(verified.payload) !== undefined)
+        fail('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.bound, undefined, undefined, contexts.Bearer);
+      return checked(verified, token, source, 'Bearer', undefined);
+    }, rejected);
   };
 
-  const custom = (view: RequestView, token: unknown) => {
+  const custom = (request: AuthRequest, view: RequestView, token: unknown) => {
     if (token !== undefined && token !== null && typeof token !== 'string')
       fail('ERR_AUTH_INVALID_REQUEST', 'the token must be a string');
-    return withToken(view, (token ?? undefined) as string | undefined, 'custom');
+    return withToken(request, view, (token ?? undefined) as string | undefined, 'custom', 'Bearer');
   };
 
   const run = (request: AuthRequest): Awaitable<AuthResult<P> | undefined> => {
     const view = viewOf(request);
     if (preflight && isPreflight(view)) return fail('ERR_AUTH_PREFLIGHT', DESCRIPTIONS.preflight);
-    if (getToken !== undefined) return after(getToken(request), (token) => custom(view, token));
+    if (getToken !== undefined) return after(getToken(request), (token) => custom(request, view, token));
     const found = extractToken(view, extract);
     if ('problem' in found) return fail('ERR_AUTH_INVALID_REQUEST', found.problem);
-    return withToken(view, found.token, found.token === undefined ? 'header' : found.source);
+    if (found.token === undefined) return withToken(request, view, undefined, 'header', 'Bearer');
+    return withToken(request, view, found.token, found.source, found.scheme);
   };
   return (request) => settle(() => run(request));
 }

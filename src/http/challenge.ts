@@ -19,6 +19,15 @@ export function bearerChallenge(realm: string, params: Record<string, string | u
   return challenge;
 }
 
+/** RFC 9449 §7.1: `DPoP realm="api", algs="ES256 PS256"`, then the error parameters. */
+export function dpopChallenge(realm: string, algs: string, params: Record<string, string | undefined>): string {
+  let challenge = `DPoP realm=${quote(realm)}, algs=${quote(algs)}`;
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined) challenge += `, ${name}=${quote(value)}`;
+  }
+  return challenge;
+}
+
 /** A realm must be printable ASCII: it is a fixed name, never taken from the request. */
 export function checkRealm(realm: unknown): string {
   if (realm === undefined) return 'api';

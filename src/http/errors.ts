@@ -4,7 +4,7 @@
  * answer the same request the same way.
  */
 import { type ErrorCode, JWTKitError } from '../errors.js';
-import { bearerChallenge } from './challenge.js';
+import { bearerChallenge, dpopChallenge } from './challenge.js';
 
 /** The codes an {@link AuthError} carries. */
 export type AuthErrorCode = Extract<
@@ -17,10 +17,30 @@ export type AuthErrorCode = Extract<
   | 'ERR_AUTH_CSRF'
   | 'ERR_AUTH_UNAVAILABLE'
   | 'ERR_AUTH_PREFLIGHT'
+  | 'ERR_DPOP_PROOF_INVALID'
+  | 'ERR_DPOP_NONCE_REQUIRED'
 >;
 
-/** The RFC 6750 §3.1 error codes, and the two bodies that have none in the challenge. */
-export type BearerErrorName = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+/** The RFC 6750 §3.1 error codes, and RFC 9449 §7.1's two for DPoP proofs. */
+export type BearerErrorName =
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
+
+/**
+ * The schemes a resource accepts, for its challenges (RFC 9449 §7.1): Bearer, DPoP (with its
+ * `algs`) or both, the one the error is reported in (the scheme the request used), and the server
+ * nonce to send in `DPoP-Nonce`.
+ */
+export interface ChallengeContext {
+  readonly bearer: boolean;
+  /** The DPoP challenge's `algs` when DPoP is accepted. */
+  readonly dpopAlgs: string | undefined;
+  readonly scheme: 'Bearer' | 'DPoP';
+  readonly nonce?: string;
+}
 
 /** What an adapter sends for an {@link AuthError}; the `onError` option may reshape it. */
 export interface AuthErrorResponse {
@@ -51,7 +71,19 @@ const SPECS: Record<AuthErrorCode, Spec> = {
   // Thrown like the others so that code that only knows "result or AuthError" cannot run the
   // handler for it; 204 without any Access-Control-* header grants nothing.
   ERR_AUTH_PREFLIGHT: { status: 204, error: undefined, challenge: false, name: 'preflight' },
+  ERR_DPOP_PROOF_INVALID: { status: 401, error: 'invalid_dpop_proof', challenge: true, name: 'invalid_dpop_proof' },
+  ERR_DPOP_NONCE_REQUIRED: { status: 401, error: 'use_dpop_nonce', challenge: true, name: 'use_dpop_nonce' },
 };
+
+const BEARER_ONLY: ChallengeContext = { bearer: true, dpopAlgs: undefined, scheme: 'Bearer' };
+
+/** The WWW-Authenticate value: one challenge per accepted scheme, the error in the request's scheme. */
+function challenges(realm: string, context: ChallengeContext, params: Record<string, string | undefined>): string {
+  const list: string[] = [];
+  if (context.bearer) list.push(bearerChallenge(realm, context.scheme === 'Bearer' ? params : {}));
+  if (context.dpopAlgs !== undefined) list.push(dpopChallenge(realm, context.dpopAlgs, context.scheme === 'DPoP' ? params : {}));
+  return list.join(', ');
+}
 
 /**
  * Authentication or authorization failed. `status`, `headers` (with `WWW-Authenticate`) and `body`
@@ -85,22 +117,28 @@ export class AuthError extends JWTKitError {
   /** The JSON body: `{ error, error_description, code }` unless reshaped by `onError`. */
   body: unknown;
 
-  constructor(code: AuthErrorCode, description: string, options: { realm: string; scope?: readonly string[]; cause?: unknown }) {
+  constructor(
+    code: AuthErrorCode,
+    description: string,
+    options: { realm: string; scope?: readonly string[]; cause?: unknown; challenge?: ChallengeContext },
+  ) {
     super(code, description, options.cause === undefined ? undefined : { cause: options.cause });
     const spec = SPECS[code];
     this.status = spec.status;
     this.statusCode = spec.status;
     this.error = spec.error;
     this.scope = options.scope;
+    const context = options.challenge ?? BEARER_ONLY;
     this.headers = spec.challenge
       ? {
-          'WWW-Authenticate': bearerChallenge(options.realm, {
+          'WWW-Authenticate': challenges(options.realm, context, {
             error: spec.error,
             error_description: spec.error === undefined ? undefined : description,
             scope: options.scope?.join(' '),
           }),
         }
       : {};
+    if (context.nonce !== undefined) this.headers['DPoP-Nonce'] = context.nonce;
     this.body = code === 'ERR_AUTH_PREFLIGHT' ? undefined : { error: spec.name, error_description: description, code };
   }
 

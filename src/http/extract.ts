@@ -11,12 +11,17 @@ export type TokenSource = 'header' | 'cookie' | 'query' | 'custom';
 
 export interface ExtractOptions {
   readonly header: boolean;
+  /** Also read `Authorization: DPoP <token>` (RFC 9449 §7.1). */
+  readonly dpop: boolean;
   readonly cookie: string | undefined;
   readonly query: string | undefined;
 }
 
+/** The scheme of the Authorization header the token came in; other sources are bearer tokens. */
+export type TokenScheme = 'Bearer' | 'DPoP';
+
 export type Extracted =
-  | { readonly token: string; readonly source: TokenSource }
+  | { readonly token: string; readonly source: TokenSource; readonly scheme: TokenScheme }
   | { readonly token: undefined }
   | { readonly problem: string };
 
@@ -31,15 +36,24 @@ const BEARER_CREDENTIALS = /^bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
  * and `Basic YmVhcmVy` are not.
  */
 const BEARER_ATTEMPT = /(?:^|,)[\s\u200b-\u200d\u2060\ufeff]*bearer(?![!#$%&'*+\-.^_`|~0-9a-z])/i;
+/** RFC 9449 §7.1: `DPoP`, one space, one token68 (the b64token syntax); the scheme is case-insensitive. */
+const DPOP_CREDENTIALS = /^dpop ([A-Za-z0-9\-._~+/]+=*)$/i;
+/** An attempt at the DPoP scheme, read as BEARER_ATTEMPT reads Bearer. */
+const DPOP_ATTEMPT = /(?:^|,)[\s\u200b-\u200d\u2060\ufeff]*dpop(?![!#$%&'*+\-.^_`|~0-9a-z])/i;
 
-type Found = { token: string } | { problem: string } | undefined;
+type Found = { token: string; scheme?: TokenScheme } | { problem: string } | undefined;
 
-function fromHeader(view: RequestView): Found {
+function fromHeader(view: RequestView, dpop: boolean): Found {
   const { value, count } = view.sent('authorization');
   if (value === undefined || value === '') return undefined;
   if (count > 1) return { problem: 'more than one Authorization header' };
   const credentials = BEARER_CREDENTIALS.exec(value);
-  if (credentials !== null) return { token: credentials[1] as string };
+  if (credentials !== null) return { token: credentials[1] as string, scheme: 'Bearer' };
+  if (dpop) {
+    const bound = DPOP_CREDENTIALS.exec(value);
+    if (bound !== null) return { token: bound[1] as string, scheme: 'DPoP' };
+    if (DPOP_ATTEMPT.test(value)) return { problem: 'the Authorization header must be the DPoP scheme, one space and one token' };
+  }
   // Anything else that tries Bearer is malformed, never "no credentials": with optional credentials
   // that would turn a client that meant to authenticate into an anonymous one.
   if (BEARER_ATTEMPT.test(value))
@@ -81,14 +95,14 @@ function merge(previous: Extracted, found: Found, from: TokenSource): Extracted 
   if ('problem' in found) return found;
   if (previous.token !== undefined)
     return { problem: `the token was sent in more than one place (${previous.source} and ${from})` };
-  return { token: found.token, source: from };
+  return { token: found.token, source: from, scheme: found.scheme ?? 'Bearer' };
 }
 
 const NO_TOKEN: Extracted = { token: undefined };
 
 /** Runs on every request: no allocation beyond the result when only the header is read. */
 export function extractToken(view: RequestView, options: ExtractOptions): Extracted {
-  let result = options.header ? merge(NO_TOKEN, fromHeader(view), 'header') : NO_TOKEN;
+  let result = options.header ? merge(NO_TOKEN, fromHeader(view, options.dpop), 'header') : NO_TOKEN;
   if (options.cookie !== undefined && !('problem' in result)) result = merge(result, fromCookie(view, options.cookie), 'cookie');
   if (options.query !== undefined && !('problem' in result)) result = merge(result, fromQuery(view, options.query), 'query');
   return result;

@@ -7,6 +7,18 @@ import type { JWTPayload } from '../index.js';
 import { type AuthOptions, type AuthResult, createAuthenticator } from './authenticate.js';
 import { AuthError } from './errors.js';
 
+/** Adds `DPoP-Nonce` to the handler's response; a response with immutable headers (a fetched one) is copied. */
+function withNonce(response: Response, nonce: string): Response {
+  try {
+    response.headers.set('DPoP-Nonce', nonce);
+    return response;
+  } catch {
+    const copy = new Response(response.body, response);
+    copy.headers.set('DPoP-Nonce', nonce);
+    return copy;
+  }
+}
+
 /**
  * Wraps a fetch handler so that it runs only for authenticated requests (or anonymous ones, with
  * `credentialsRequired: false`). Other arguments (Deno's info, Bun's server, a Worker's env and
@@ -33,6 +45,7 @@ export function withAuth<P extends object = JWTPayload, A extends unknown[] = []
       if (error instanceof AuthError) return error.toResponse();
       throw error;
     }
-    return handler(request, auth, ...rest);
+    const response = await handler(request, auth, ...rest);
+    return auth?.dpop?.nonce === undefined ? response : withNonce(response, auth.dpop.nonce);
   };
 }

@@ -40,7 +40,14 @@ export {
   tokenCookie,
 } from './cookies.js';
 export type { CSRFOptions } from './csrf.js';
-export { AuthError, type AuthErrorCode, type AuthErrorResponse, type BearerErrorName } from './errors.js';
+export type { DPoPAuthOptions, DPoPAuthResult } from './dpop.js';
+export {
+  AuthError,
+  type AuthErrorCode,
+  type AuthErrorResponse,
+  type BearerErrorName,
+  type ChallengeContext,
+} from './errors.js';
 export type { TokenSource } from './extract.js';
 export { withAuth } from './fetch.js';
 export type { AuthRequest, HeaderRecord, HeadersLike } from './request.js';

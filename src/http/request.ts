@@ -24,6 +24,8 @@ export type AuthRequest =
       headers: HeadersLike | HeaderRecord;
       rawHeaders?: readonly string[];
       url?: string | URL;
+      /** Express's and Koa's URL before a mounted router cut its prefix; read before `url`. */
+      originalUrl?: string;
     };
 
 export interface RequestView {
@@ -113,7 +115,9 @@ class RecordView implements RequestView {
 export function viewOf(request: AuthRequest): RequestView {
   const { headers } = request;
   const method = request.method === undefined ? 'GET' : request.method.toUpperCase();
-  const url = request.url === undefined ? undefined : String(request.url);
+  const original = 'originalUrl' in request ? request.originalUrl : undefined;
+  const target = typeof original === 'string' ? original : request.url;
+  const url = target === undefined ? undefined : String(target);
   if (isHeaders(headers)) return new HeadersView(method, url, headers);
   const raw = 'rawHeaders' in request ? request.rawHeaders : undefined;
   return raw !== undefined ? new RawHeadersView(method, url, raw) : new RecordView(method, url, headers);

@@ -30,6 +30,11 @@ const REASONS = {
   invalid: ['ERR_AUTH_INVALID_TOKEN', 'invalid_token', 'The access token is invalid'],
   expired: ['ERR_AUTH_INVALID_TOKEN', 'invalid_token', 'The access token expired'],
   revoked: ['ERR_AUTH_INVALID_TOKEN', 'invalid_token', 'The access token was revoked'],
+  bound: [
+    'ERR_AUTH_INVALID_TOKEN',
+    'invalid_token',
+    'The access token is DPoP-bound: send it with the DPoP scheme and a DPoP proof',
+  ],
   request: ['ERR_AUTH_INVALID_REQUEST', 'invalid_request', undefined],
   scope: ['ERR_AUTH_INSUFFICIENT_SCOPE', 'insufficient_scope', 'The access token does not grant the required scope'],
   forbidden: ['ERR_AUTH_FORBIDDEN', 'insufficient_scope', 'The access token does not grant access to this resource'],
@@ -177,6 +182,14 @@ export function describeAdapter(name: string, style: BodyStyle, start: () => Pro
       await expectFailure(
         await send(server, '/protected', { headers: bearer('audience') }),
         { status: 401, reason: 'invalid' },
+        style,
+      );
+    });
+    it('refuses a DPoP-bound token (cnf.jkt) as a bearer token, without the dpop option too (RFC 9449 §7.2)', async () => {
+      const bound = await token({ cnf: { jkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' } });
+      await expectFailure(
+        await send(server, '/protected', { headers: { authorization: `Bearer ${bound}` } }),
+        { status: 401, reason: 'bound' },
         style,
       );
     });

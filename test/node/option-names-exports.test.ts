@@ -62,8 +62,10 @@ const HTTP = [
   'requireClaims',
   'csrf',
   'preflight',
+  'dpop',
   'onError',
 ];
+const DPOP_AUTH = ['required', 'baseURL', 'htu', 'algorithms', 'maxAge', 'clockTolerance', 'nonces', 'replay', 'maxProofLength'];
 const AUTH = [...HTTP, 'key', 'cache', ...VERIFY_JWT];
 const DECRYPT_JWE = [
   'alg',
@@ -211,6 +213,11 @@ const EXPORTS: Record<string, Record<string, readonly OptionsCase[] | string>> =
         where: 'csrf',
         known: ['origins', 'header', 'cookie'],
         call: (o) => http.createAuthenticator({ key: SECRET, cookie: true, csrf: o as never }),
+      },
+      {
+        where: 'dpop',
+        known: DPOP_AUTH,
+        call: (o) => http.createAuthenticator({ key: SECRET, dpop: { baseURL: 'https://api.example', ...o } as never }),
       },
     ],
     authenticate: [{ known: AUTH, call: (o) => http.authenticate({ method: 'GET', headers: {} }, { key: SECRET, ...o }) }],

@@ -40,6 +40,7 @@ export function jwtAuth<P extends object = JWTPayload>(options: AuthOptions<P>):
     authenticate(req).then(
       (auth) => {
         if (auth !== undefined) (req as Request<P>).auth = auth;
+        if (auth?.dpop?.nonce !== undefined) res.set('DPoP-Nonce', auth.dpop.nonce);
         next();
       },
       // Express's error path turns any status under 400 into 500: a preflight is answered here.

@@ -26,6 +26,8 @@ import { AuthError } from '../errors.js';
 async function hook(verify: () => Promise<unknown>, reply: FastifyReply): Promise<FastifyReply | undefined> {
   try {
     await verify();
+    const nonce = reply.request.auth?.dpop?.nonce;
+    if (nonce !== undefined) reply.header('DPoP-Nonce', nonce);
     return undefined;
   } catch (error) {
     if (!(error instanceof AuthError && error.preflight)) throw error;

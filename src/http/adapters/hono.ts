@@ -45,6 +45,7 @@ export function jwtAuth<P extends object = JWTPayload>(
     if (auth !== undefined) {
       c.set('jwtPayload', auth.payload);
       c.set('jwtAuth', auth);
+      if (auth.dpop?.nonce !== undefined) c.header('DPoP-Nonce', auth.dpop.nonce);
     }
     await next();
   };

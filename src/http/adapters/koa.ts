@@ -14,6 +14,8 @@ export interface KoaContextLike {
   method: string;
   headers: HeaderRecord;
   url: string;
+  /** The URL before a mounted router cut its prefix (koa-mount): what a DPoP proof's htu names. */
+  originalUrl?: string;
   req: { rawHeaders: string[] };
   state: Record<string, unknown>;
   status: number;
@@ -47,7 +49,12 @@ export function jwtAuth<P extends object = JWTPayload>(
   return async (ctx, next) => {
     let auth: AuthResult<P> | undefined;
     try {
-      auth = await authenticate({ method: ctx.method, headers: ctx.headers, rawHeaders: ctx.req.rawHeaders, url: ctx.url });
+      auth = await authenticate({
+        method: ctx.method,
+        headers: ctx.headers,
+        rawHeaders: ctx.req.rawHeaders,
+        url: ctx.originalUrl ?? ctx.url,
+      });
     } catch (error) {
       if (!(error instanceof AuthError && error.preflight)) throw error;
       // Koa's error path answers only statuses of 400 and above: a preflight is answered here.
@@ -59,6 +66,7 @@ export function jwtAuth<P extends object = JWTPayload>(
     if (auth !== undefined) {
       ctx.state.user = auth.payload;
       ctx.state.auth = auth;
+      if (auth.dpop?.nonce !== undefined) ctx.set({ 'DPoP-Nonce': auth.dpop.nonce });
     }
     await next();
   };

@@ -56,6 +56,7 @@ export function withAuth<P extends object = JWTPayload>(
         (auth) => {
           const request = req as AuthenticatedRequest<P>;
           if (auth !== undefined) request.auth = auth;
+          if (auth?.dpop?.nonce !== undefined) res.setHeader('DPoP-Nonce', auth.dpop.nonce);
           return handler(request, res);
         },
         (error) => refused(res, error),

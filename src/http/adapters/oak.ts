@@ -64,6 +64,7 @@ export function jwtAuth<P extends object = JWTPayload>(
     if (auth !== undefined) {
       ctx.state.user = auth.payload;
       ctx.state.auth = auth;
+      if (auth.dpop?.nonce !== undefined) (ctx.response.headers as Headers).set('DPoP-Nonce', auth.dpop.nonce);
     }
     await next();
   };
