@@ -218,6 +218,27 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
 
   examples(
     program
+      .command('dpop')
+      .argument('<method>', 'the request method, as sent (GET, POST, ...)')
+      .argument('<url>', 'the request URL (query and fragment are left out of the proof)')
+      .description('make a DPoP proof (RFC 9449) for one request; prints the proof for the DPoP header')
+      .option('-k, --key <source>', `the client's private key; ${KEY_HELP.slice('key: '.length)}`)
+      .option('-a, --alg <alg>', "signature algorithm (default: the key's)")
+      .option('--nonce <nonce>', "the server's latest DPoP-Nonce")
+      .option(
+        '--access-token <token>',
+        'the access token sent with the request (its hash goes in ath): the token, @file, env:NAME or -',
+      )
+      .addOption(keyEncoding()),
+    [
+      'jwtkit dpop GET https://api.example.com/orders --key client.private.json',
+      'jwtkit dpop POST https://api.example.com/orders --key client.pem --access-token env:ACCESS_TOKEN --nonce "$NONCE"',
+      'jwtkit dpop GET https://api.example.com/orders --key client.private.json --json   # with the key thumbprint (jkt)',
+    ],
+  ).action(act(async () => (await import('./commands/dpop.js')).runDPoP as never));
+
+  examples(
+    program
       .command('keygen')
       .argument('<alg>', 'HS256, RS256, PS256, ES256, EdDSA, Ed448, ML-DSA-65, A256GCM (dir), A256KW, RSA-OAEP-256, ECDH-ES, ...')
       .description('generate a key pair or a secret (private files get mode 600)')
