@@ -83,8 +83,12 @@ export function printSDJWT(out: Output, sd: ExplainedSDJWT): void {
     out.line(`    ${out.paint('dim', `digest ${disclosure.digest}  salt ${disclosure.salt}`)}`);
   }
   out.line();
-  out.line(`${out.paint('payload', out.paint('bold', 'Processed payload'))}${out.paint('dim', ' (the Disclosures in place)')}`);
-  out.line(formatJSON(out, sd.claims));
+  if (sd.problem !== undefined)
+    out.line(`  ${out.paint('red', '✗')} ${sd.problem.message} (${sd.problem.code}): verification refuses this`);
+  else {
+    out.line(`${out.paint('payload', out.paint('bold', 'Processed payload'))}${out.paint('dim', ' (the Disclosures in place)')}`);
+    out.line(formatJSON(out, sd.claims));
+  }
   out.line();
   if (sd.keyBinding === undefined)
     out.line(out.paint('dim', 'No key-binding JWT (an SD-JWT as issued, or a presentation without key binding).'));

@@ -83,11 +83,12 @@ export async function runDecode(out: Output, argument: string | undefined): Prom
           })),
           undisclosed: sd.undisclosed,
           claims: sd.claims,
+          problem: sd.problem,
           keyBinding: sd.keyBinding,
         },
       }),
     });
-    return dissected.problems.length > 0 ? 1 : 0;
+    return dissected.problems.length > 0 || sd?.problem !== undefined ? 1 : 0;
   }
   out.line(
     out.paint('yellow', out.paint('bold', 'NOT VERIFIED')) +
@@ -135,6 +136,7 @@ export async function runDecode(out: Output, argument: string | undefined): Prom
   } else if (dissected.kind === 'JWE') {
     out.line(out.paint('dim', 'The payload is encrypted: use `jwtkit decrypt` with the key.'));
   }
+  if (sd?.problem !== undefined && dissected.problems.length === 0) return 1;
   if (dissected.problems.length > 0) {
     out.line();
     out.line(out.paint('red', out.paint('bold', 'Problems')));

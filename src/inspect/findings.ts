@@ -13,6 +13,7 @@ import { isDPoPProof } from './dpop.js';
 import { dpopFindings } from './dpop-findings.js';
 import { limitOption, MAX_INSPECT_INPUT_LENGTH, MAX_SECRET_CANDIDATES, MAX_SECRET_SEARCH_TOKEN_LENGTH } from './limits.js';
 import { findPersonalData } from './personal-data.js';
+import { sdJWTFindings } from './sd-jwt-findings.js';
 import { commonSecrets, SHORT_SECRET_COUNT } from './secrets.js';
 import { findWeakSecret, maskSecret } from './weak-secret.js';
 
@@ -345,6 +346,11 @@ export async function inspectToken(token: string, options: InspectOptions = {}):
   const maxLifetime =
     options.maxLifetime === undefined ? DEFAULT_MAX_LIFETIME : parseDuration(options.maxLifetime, 'maxLifetime');
   const maxInputLength = limitOption('maxInputLength', options.maxInputLength, MAX_INSPECT_INPUT_LENGTH);
+  // An SD-JWT (`<JWT>~<Disclosure>~...`): its JWT is reviewed as any token, its Disclosures apart.
+  if (typeof token === 'string' && token.length <= maxInputLength && token.includes('~')) {
+    const findings = await sdJWTFindings(token, (jwt) => inspectToken(jwt, options));
+    return findings.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
+  }
   const out: Finding[] = [];
   const dissected = dissectToken(token, { maxInputLength });
   for (const problem of dissected.problems) {

@@ -4,10 +4,13 @@
  * binding is only shown (`verifySDJWT` checks it).
  */
 import { isJSONObject, type JSONObject, type JSONValue } from '../encoding/json.js';
+import { JWTKitError } from '../errors.js';
 import type { JWSHeader } from '../jws/header.js';
-import { decodeSDJWT } from '../sd-jwt/decode.js';
+import { decodeJWT } from '../jwt/decode.js';
+import { DEFAULT_MAX_SD_JWT_LENGTH, splitSDJWT } from '../sd-jwt/compact.js';
+import { readSDJWT } from '../sd-jwt/decode.js';
 import type { Disclosure } from '../sd-jwt/disclosure.js';
-import { arrayDigestOf } from '../sd-jwt/process.js';
+import { arrayDigestOf, processPayload } from '../sd-jwt/process.js';
 import { checkInputLength, MAX_INSPECT_INPUT_LENGTH } from './limits.js';
 
 /** One Disclosure and where it goes. */
@@ -24,8 +27,10 @@ export interface ExplainedSDJWT {
   readonly header: JWSHeader;
   /** The issuer-signed payload, digests and all. */
   readonly payload: JSONObject;
-  /** The payload with the Disclosures in place: what a verifier would see if it all verified. */
-  readonly claims: JSONObject;
+  /** The payload with the Disclosures in place: what a verifier would see if it all verified (absent when they cannot be put in place). */
+  readonly claims?: JSONObject;
+  /** Why the Disclosures cannot be put in place (a digest listed twice, a claim overwritten, ...): verification refuses it too. */
+  readonly problem?: { readonly code: string; readonly message: string };
   readonly sdAlg: string;
   readonly disclosures: readonly ExplainedDisclosure[];
   /** Digests in the payload that no Disclosure presented fills in: withheld claims and decoys alike. */
@@ -133,24 +138,41 @@ function countDigests(value: JSONValue, into: Set<string>): void {
  * ```
  */
 export async function explainSDJWT(sdJwt: string): Promise<ExplainedSDJWT> {
-  const decoded = await decodeSDJWT(sdJwt);
-  const byDigest = new Map(decoded.disclosures.map((disclosure) => [disclosure.digest, disclosure]));
-  const paths = digestPaths(decoded.payload, byDigest);
+  const parts = splitSDJWT(sdJwt, Math.max(DEFAULT_MAX_SD_JWT_LENGTH, MAX_INSPECT_INPUT_LENGTH));
+  const { header, payload } = decodeJWT<JSONObject>(parts.jwt, { maxTokenLength: parts.jwt.length });
+  const { sdAlg, disclosures } = await readSDJWT(parts, payload);
+  // The digest rules of verification, kept apart so that a tool still shows every Disclosure of a broken SD-JWT.
+  let claims: JSONObject | undefined;
+  let problem: ExplainedSDJWT['problem'];
+  try {
+    claims = processPayload(payload, disclosures);
+  } catch (error) {
+    if (!(error instanceof JWTKitError)) throw error;
+    problem = { code: error.code, message: error.message };
+  }
+  const byDigest = new Map(disclosures.map((disclosure) => [disclosure.digest, disclosure]));
+  const paths = digestPaths(payload, byDigest);
   const all = new Set<string>();
-  countDigests(decoded.payload, all);
-  for (const disclosure of decoded.disclosures) countDigests(disclosure.value, all);
-  const disclosed = decoded.disclosures.filter((disclosure) => all.has(disclosure.digest)).length;
+  countDigests(payload, all);
+  for (const disclosure of disclosures) countDigests(disclosure.value, all);
+  const disclosed = disclosures.filter((disclosure) => all.has(disclosure.digest)).length;
+  let keyBinding: ExplainedSDJWT['keyBinding'];
+  if (parts.keyBindingJWT !== undefined) {
+    const kb = decodeJWT<JSONObject>(parts.keyBindingJWT, { maxTokenLength: parts.keyBindingJWT.length });
+    keyBinding = { header: kb.header, payload: kb.payload };
+  }
   return {
-    header: decoded.header,
-    payload: decoded.payload,
-    claims: decoded.claims,
-    sdAlg: decoded.sdAlg,
-    disclosures: decoded.disclosures.map((disclosure) => {
+    header,
+    payload,
+    ...(claims !== undefined && { claims }),
+    ...(problem !== undefined && { problem }),
+    sdAlg,
+    disclosures: disclosures.map((disclosure) => {
       const path = paths.get(disclosure.digest);
       return path === undefined ? { ...disclosure } : { ...disclosure, path };
     }),
     undisclosed: all.size - disclosed,
-    ...(decoded.keyBinding !== undefined && { keyBinding: decoded.keyBinding }),
-    jwt: sdJwt.slice(0, sdJwt.indexOf('~')),
+    ...(keyBinding !== undefined && { keyBinding }),
+    jwt: parts.jwt,
   };
 }
