@@ -47,7 +47,9 @@ function summary(state: TokenState): string {
   const { dissected, trimmed } = state.current;
   const alg = dissected.header?.alg;
   const kind =
-    dissected.kind === 'JWS'
+    state.current.sdJwt !== undefined
+      ? 'SD-JWT, selective disclosure (its issuer-signed JWS below; Disclosures under Decode)'
+      : dissected.kind === 'JWS'
       ? 'Signed token (JWS)'
       : dissected.kind === 'JWE'
         ? 'Encrypted token (JWE)'
