@@ -50,10 +50,10 @@ function summary(state: TokenState): string {
     state.current.sdJwt !== undefined
       ? 'SD-JWT, selective disclosure (its issuer-signed JWS below; Disclosures under Decode)'
       : dissected.kind === 'JWS'
-      ? 'Signed token (JWS)'
-      : dissected.kind === 'JWE'
-        ? 'Encrypted token (JWE)'
-        : `Not a JWS or JWE (${dissected.parts.length} parts)`;
+        ? 'Signed token (JWS)'
+        : dissected.kind === 'JWE'
+          ? 'Encrypted token (JWE)'
+          : `Not a JWS or JWE (${dissected.parts.length} parts)`;
   const enc = dissected.header?.enc;
   const algorithms = [typeof alg === 'string' ? alg : undefined, typeof enc === 'string' ? enc : undefined].filter(Boolean);
   return [
