@@ -4,7 +4,14 @@
  * would keep), claims as JSON, and passwords from a prompt or a file.
  */
 import { readFileSync, readSync, statSync } from 'node:fs';
-import { extractToken, type KeyText, MAX_INSPECT_INPUT_LENGTH, readKeyBytes, type SecretEncoding } from 'jwtkit/inspect';
+import {
+  extractSDJWT,
+  extractToken,
+  type KeyText,
+  MAX_INSPECT_INPUT_LENGTH,
+  readKeyBytes,
+  type SecretEncoding,
+} from 'jwtkit/inspect';
 import { type Output, UsageError } from './output.js';
 
 let stdinTaken: string | undefined;
@@ -86,7 +93,8 @@ export function readToken(argument: string | undefined): string {
   const text = bytes === undefined ? (argument as string) : bytes.toString('utf8');
   if (text.length > max) throw tooLarge(`${text.length} characters`);
   try {
-    return extractToken(text).token;
+    // An SD-JWT (`<JWT>~<Disclosure>~...`) is kept whole: the commands that take tokens read it as one.
+    return extractSDJWT(text) ?? extractToken(text).token;
   } catch (error) {
     throw new UsageError(`<token>: ${(error as Error).message}`);
   }

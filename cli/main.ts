@@ -104,12 +104,17 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
         .option('--jwks <file|url>', 'a JWKS; the key is selected by kid')
         .option('--issuer-discovery <issuer>', "find the JWKS through the issuer's OpenID/OAuth metadata")
         .option('-a, --alg <alg>', 'accepted algorithm (repeatable, or comma-separated)', collect)
+        .option('--kb-aud <audience>', "SD-JWT: the key-binding JWT's expected aud (this verifier)")
+        .option('--kb-nonce <nonce>', "SD-JWT: the key-binding JWT's expected nonce")
+        .option('--kb-max-age <duration>', 'SD-JWT: oldest key-binding JWT accepted (default 5m)')
+        .option('--no-kb', 'SD-JWT: accept a presentation without key binding even when the credential has cnf')
         .addOption(keyEncoding()),
     ),
     [
       'jwtkit verify "$TOKEN" --key env:JWT_SECRET --iss https://auth.example.com',
       'jwtkit verify - --jwks https://example.com/.well-known/jwks.json --aud api < token.txt',
       'jwtkit verify "$TOKEN" --issuer-discovery https://accounts.example.com --json',
+      'jwtkit verify @presentation.txt --key issuer.public.json --kb-aud https://verifier.example --kb-nonce "$NONCE"',
     ],
   ).action(act(async () => (await import('./commands/verify.js')).runVerify as never));
 
@@ -215,6 +220,65 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
       'jwtkit inspect "$TOKEN" --max-lifetime 1h --secrets our-old-secrets.txt',
     ],
   ).action(act(async () => (await import('./commands/inspect.js')).runInspect as never));
+
+  examples(
+    program
+      .command('dpop')
+      .argument('<method>', 'the request method, as sent (GET, POST, ...)')
+      .argument('<url>', 'the request URL (query and fragment are left out of the proof)')
+      .description('make a DPoP proof (RFC 9449) for one request; prints the proof for the DPoP header')
+      .option('-k, --key <source>', `the client's private key; ${KEY_HELP.slice('key: '.length)}`)
+      .option('-a, --alg <alg>', "signature algorithm (default: the key's)")
+      .option('--nonce <nonce>', "the server's latest DPoP-Nonce")
+      .option(
+        '--access-token <token>',
+        'the access token sent with the request (its hash goes in ath): the token, @file, env:NAME or -',
+      )
+      .addOption(keyEncoding()),
+    [
+      'jwtkit dpop GET https://api.example.com/orders --key client.private.json',
+      'jwtkit dpop POST https://api.example.com/orders --key client.pem --access-token env:ACCESS_TOKEN --nonce "$NONCE"',
+      'jwtkit dpop GET https://api.example.com/orders --key client.private.json --json   # with the key thumbprint (jkt)',
+    ],
+  ).action(act(async () => (await import('./commands/dpop.js')).runDPoP as never));
+
+  const sdJwt = program.command('sd-jwt').description('selective disclosure JWTs (RFC 9901): issue and present');
+  examples(
+    claimFlags(
+      sdJwt
+        .command('issue')
+        .argument('[claims]', 'claims: a JSON file, JSON text, @file or - (stdin)')
+        .description('issue an SD-JWT: the claims the frame lists become selectively disclosable')
+        .option('-k, --key <source>', `the issuer's private key; ${KEY_HELP.slice('key: '.length)}`)
+        .option('--frame <file>', 'the disclosure frame (JSON): {"_sd": ["given_name"], "address": {"_sd": ["locality"]}}')
+        .option('--holder-key <source>', "the holder's public key, written as cnf.jwk (enables key binding)")
+        .option('-a, --alg <alg>', "signature algorithm (default: the key's)")
+        .option('--kid <kid>', 'key id header')
+        .option('--typ <type>', 'typ header (an SD-JWT VC uses dc+sd-jwt)')
+        .addOption(new Option('--sd-alg <hash>', 'digest algorithm (_sd_alg)').choices(['sha-256', 'sha-384', 'sha-512']))
+        .option('--decoys <count>', 'decoy digests added to every _sd array')
+        .addOption(keyEncoding()),
+    ),
+    [
+      'jwtkit sd-jwt issue claims.json --frame frame.json --key issuer.private.json --holder-key holder.public.json --iss https://issuer.example',
+      'jwtkit sd-jwt issue @claims.json --frame frame.json --key issuer.pem --decoys 2 --exp 30d',
+    ],
+  ).action(act(async () => (await import('./commands/sd-jwt.js')).runIssue as never));
+  examples(
+    sdJwt
+      .command('present')
+      .argument('[sd-jwt]', `the SD-JWT: ${TOKEN_HELP.slice('the token, '.length)}`)
+      .description('present chosen claims of an SD-JWT, with a key-binding JWT when the holder key is given')
+      .option('-d, --disclose <path>', 'a claim to disclose: name, address.locality, nationalities[0] (repeatable)', collectPairs)
+      .option('--holder-key <source>', "the holder's private key, for the key-binding JWT; a file, @file, env:NAME or -")
+      .option('--aud <audience>', 'the verifier, as the key-binding JWT names it')
+      .option('--nonce <nonce>', "the verifier's nonce")
+      .option('-a, --alg <alg>', "key-binding signature algorithm (default: the holder key's)"),
+    [
+      'jwtkit sd-jwt present @credential.txt --disclose given_name --disclose address.country',
+      'jwtkit sd-jwt present @credential.txt -d birthdate --holder-key holder.private.json --aud https://verifier.example --nonce "$NONCE"',
+    ],
+  ).action(act(async () => (await import('./commands/sd-jwt.js')).runPresent as never));
 
   examples(
     program

@@ -39,6 +39,15 @@ const FLAGS: Readonly<Record<string, string>> = {
   noTimestamp: '--no-iat',
   verify: '--verify-key',
   maxPBES2Count: '--max-pbes2-count',
+  htm: '<method>',
+  htu: '<url>',
+  nonce: '--nonce',
+  accessToken: '--access-token',
+  'keyBinding.aud': '--aud',
+  'keyBinding.nonce': '--nonce',
+  disclose: '--disclose',
+  disclosable: '--frame',
+  holderKey: '--holder-key',
 };
 
 /** Runs `load` and turns a library error into a usage error that names `flag`. */

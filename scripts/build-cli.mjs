@@ -23,6 +23,7 @@ await build({
       setup(build) {
         build.onResolve({ filter: /^jwtkit$/ }, () => ({ path: join(root, 'dist/src/index.js') }));
         build.onResolve({ filter: /^jwtkit\/inspect$/ }, () => ({ path: join(root, 'dist/src/inspect/index.js') }));
+        build.onResolve({ filter: /^jwtkit\/sd-jwt$/ }, () => ({ path: join(root, 'dist/src/sd-jwt/index.js') }));
       },
     },
   ],

@@ -17,6 +17,7 @@ const selfPackage = {
   setup(build) {
     build.onResolve({ filter: /^jwtkit$/ }, () => ({ path: join(root, 'dist/src/index.js') }));
     build.onResolve({ filter: /^jwtkit\/inspect$/ }, () => ({ path: join(root, 'dist/src/inspect/index.js') }));
+    build.onResolve({ filter: /^jwtkit\/sd-jwt$/ }, () => ({ path: join(root, 'dist/src/sd-jwt/index.js') }));
     build.onResolve({ filter: /^node:/ }, (args) => ({ errors: [{ text: `${args.path} must not reach the page` }] }));
   },
 };

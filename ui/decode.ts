@@ -47,11 +47,13 @@ function summary(state: TokenState): string {
   const { dissected, trimmed } = state.current;
   const alg = dissected.header?.alg;
   const kind =
-    dissected.kind === 'JWS'
-      ? 'Signed token (JWS)'
-      : dissected.kind === 'JWE'
-        ? 'Encrypted token (JWE)'
-        : `Not a JWS or JWE (${dissected.parts.length} parts)`;
+    state.current.sdJwt !== undefined
+      ? 'SD-JWT, selective disclosure (its issuer-signed JWS below; Disclosures under Decode)'
+      : dissected.kind === 'JWS'
+        ? 'Signed token (JWS)'
+        : dissected.kind === 'JWE'
+          ? 'Encrypted token (JWE)'
+          : `Not a JWS or JWE (${dissected.parts.length} parts)`;
   const enc = dissected.header?.enc;
   const algorithms = [typeof alg === 'string' ? alg : undefined, typeof enc === 'string' ? enc : undefined].filter(Boolean);
   return [

@@ -53,12 +53,12 @@ export async function runInspect(): Promise<void> {
     render([]);
     return;
   }
-  if (inspected === current.token) return;
+  if (inspected === (current.sdJwt ?? current.token)) return;
   stopInspect();
-  inspected = current.token;
+  inspected = current.sdJwt ?? current.token;
   const mine = ++run;
   const hmac = current.dissected.kind === 'JWS' && /^HS\d+$/.test(String(current.dissected.header?.alg));
-  const quick = await inspectToken(current.token, { secretCheck: false });
+  const quick = await inspectToken(current.sdJwt ?? current.token, { secretCheck: false });
   if (mine !== run) return;
   render(quick);
   if (!hmac) {
@@ -71,7 +71,7 @@ export async function runInspect(): Promise<void> {
   stop.hidden = false;
   status.textContent = `${counts(quick)} Trying well-known and short secrets…`;
   try {
-    const full = await inspectToken(current.token, { signal: controller.signal });
+    const full = await inspectToken(current.sdJwt ?? current.token, { signal: controller.signal });
     if (mine !== run) return;
     render(full);
     status.textContent = `${counts(full)} ${full.some((finding) => finding.id === 'secret-check-skipped') ? 'The secret search was skipped.' : 'Well-known and short secrets tried.'}`;

@@ -10,6 +10,7 @@ import { runDecode } from './decode.js';
 import { innerToken, runDecrypt, syncDecryptMode } from './decrypt.js';
 import { byId, copyText, verdict } from './dom.js';
 import { encodeFromToken, generate, onSigned, setUpEncode, sign } from './encode.js';
+import { checkAth, runExtras } from './extras.js';
 import { runInspect, stopInspect } from './inspect.js';
 import { currentToken, onToken, setTokenText } from './state.js';
 import { activeView, onShow, setUpTabs, showView } from './tabs.js';
@@ -55,6 +56,8 @@ function wire(id: string, action: () => unknown): void {
 }
 
 onToken(runDecode);
+onToken((state) => void runExtras(state));
+byId('dpop-access-token').addEventListener('input', () => void checkAth());
 onToken((_, source) => {
   // The Encode view's own result says what it signed; the token it put in the box does not clear it.
   const results = ['verify-result', 'decrypt-result', ...(source === 'encode' ? [] : ['encode-result'])];

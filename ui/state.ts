@@ -2,7 +2,7 @@
  * The token the page is looking at, shared by every view. The token box is the only input; each
  * change is parsed once here and handed to the views that listen.
  */
-import { type DissectedToken, dissectToken, extractToken, MAX_INSPECT_INPUT_LENGTH } from 'jwtkit/inspect';
+import { type DissectedToken, dissectToken, extractSDJWT, extractToken, MAX_INSPECT_INPUT_LENGTH } from 'jwtkit/inspect';
 
 export interface Current {
   /** The token found in the box, without `Bearer`, quotes or whitespace. */
@@ -10,6 +10,8 @@ export interface Current {
   readonly dissected: DissectedToken;
   /** Whether text around the token was dropped. */
   readonly trimmed: boolean;
+  /** The whole SD-JWT (`<JWT>~<Disclosure>~...`) when the box holds one; `token` is then its issuer-signed JWT. */
+  readonly sdJwt?: string;
 }
 
 /** Either a token, or why the box holds none (undefined when it is empty). */
@@ -47,8 +49,16 @@ export function setTokenText(text: string, source: TokenSource = 'box'): void {
   if (text.trim() === '') state = { error: undefined };
   else {
     try {
-      const { token, trimmed } = extractToken(text);
-      state = { current: { token, trimmed, dissected: dissectToken(token) } };
+      const sdJwt = extractSDJWT(text);
+      const { token, trimmed } = extractToken(sdJwt === undefined ? text : sdJwt.slice(0, sdJwt.indexOf('~')));
+      state = {
+        current: {
+          token,
+          trimmed: sdJwt === undefined ? trimmed : sdJwt !== text,
+          dissected: dissectToken(token),
+          ...(sdJwt !== undefined && { sdJwt }),
+        },
+      };
     } catch (error) {
       state = { error: reason(error, text.length) };
     }

@@ -1,7 +1,8 @@
 /** `jwtkit decode`: header and claims of a token, never verified, and said so. */
-import { type DissectedToken, describeMembers, dissectToken, type JSONObject, timeStatus } from 'jwtkit/inspect';
+import { type DissectedToken, describeMembers, dissectToken, explainSDJWT, type JSONObject, timeStatus } from 'jwtkit/inspect';
 import { readToken } from '../input.js';
 import { formatJSON, type Output, type Style } from '../output.js';
+import { explainExtras, printExtras, printSDJWT } from './decode-extras.js';
 
 const PART_STYLES: Record<string, Style> = {
   header: 'header',
@@ -56,13 +57,38 @@ export function decodeReport(token: string, now: number) {
   };
 }
 
-export function runDecode(out: Output, argument: string | undefined): number {
-  const token = readToken(argument);
+export async function runDecode(out: Output, argument: string | undefined): Promise<number> {
+  const input = readToken(argument);
   const now = Math.floor(Date.now() / 1000);
+  // An SD-JWT: the issuer-signed JWT is decoded as any token, then its Disclosures are shown.
+  const sd = input.includes('~') ? await explainSDJWT(input) : undefined;
+  const token = sd?.jwt ?? input;
   const { dissected, json } = decodeReport(token, now);
+  const extras = await explainExtras(dissected.header, dissected.payload, now);
   if (out.json) {
-    out.result(json);
-    return dissected.problems.length > 0 ? 1 : 0;
+    out.result({
+      ...json,
+      ...extras,
+      ...(sd !== undefined && {
+        kind: 'SD-JWT',
+        sdJwt: {
+          sdAlg: sd.sdAlg,
+          disclosures: sd.disclosures.map(({ digest, path, name, value, salt, encoded }) => ({
+            digest,
+            path,
+            name,
+            value,
+            salt,
+            encoded,
+          })),
+          undisclosed: sd.undisclosed,
+          claims: sd.claims,
+          problem: sd.problem,
+          keyBinding: sd.keyBinding,
+        },
+      }),
+    });
+    return dissected.problems.length > 0 || sd?.problem !== undefined ? 1 : 0;
   }
   out.line(
     out.paint('yellow', out.paint('bold', 'NOT VERIFIED')) +
@@ -91,12 +117,17 @@ export function runDecode(out: Output, argument: string | undefined): number {
       out.line(`${out.paint('payload', out.paint('bold', 'Payload'))}  ${out.paint(style, text)}`);
       out.line(formatJSON(out, payload));
       out.line();
-      out.line(out.paint('bold', 'Claims'));
+      out.line(out.paint('bold', sd === undefined ? 'Claims' : 'Claims (as signed, digests in place of the Disclosures)'));
       for (const row of claimTable(out, payload, 'payload', now)) out.line(row);
       out.line();
     } else if (dissected.parts[1]?.decodedText !== undefined) {
       out.line(out.paint('payload', out.paint('bold', 'Payload (not JSON)')));
       out.line(dissected.parts[1].decodedText);
+      out.line();
+    }
+    printExtras(out, extras);
+    if (sd !== undefined) {
+      printSDJWT(out, sd);
       out.line();
     }
     const signature = dissected.parts[2];
@@ -105,6 +136,7 @@ export function runDecode(out: Output, argument: string | undefined): number {
   } else if (dissected.kind === 'JWE') {
     out.line(out.paint('dim', 'The payload is encrypted: use `jwtkit decrypt` with the key.'));
   }
+  if (sd?.problem !== undefined && dissected.problems.length === 0) return 1;
   if (dissected.problems.length > 0) {
     out.line();
     out.line(out.paint('red', out.paint('bold', 'Problems')));

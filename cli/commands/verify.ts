@@ -3,6 +3,7 @@ import { importKey, type Key, type KeyOrResolver, type VerifyJWTOptions, verifyJ
 import { loadMaterial, readToken, type SecretEncoding } from '../input.js';
 import { discoverJWKS, loadVerificationKey } from '../keys.js';
 import { blame, type Output, reportVerdict, UsageError } from '../output.js';
+import { verifySD } from './verify-sd-jwt.js';
 
 export interface VerifyFlags {
   key?: string;
@@ -18,6 +19,10 @@ export interface VerifyFlags {
   require?: string[];
   keyEncoding?: SecretEncoding;
   allowWeakKey?: boolean;
+  kbAud?: string;
+  kbNonce?: string;
+  kbMaxAge?: string;
+  kb?: boolean;
 }
 
 const WEAK_HINT = '; to check a token signed with it anyway (debugging only), add --allow-weak-key';
@@ -109,6 +114,9 @@ export async function runVerify(out: Output, argument: string | undefined, flags
   const alg = flags.alg?.length === 1 ? flags.alg[0] : undefined;
   const { key, issuer } = await keySource(out, flags, alg);
   const options = verifyOptions(flags, issuer);
+  if (token.includes('~')) return verifySD(out, token, key, options, flags);
+  if (flags.kbAud !== undefined || flags.kbNonce !== undefined || flags.kbMaxAge !== undefined || flags.kb === false)
+    throw new UsageError('--kb-aud, --kb-nonce, --kb-max-age and --no-kb apply to an SD-JWT presentation; this is a plain JWT');
   return reportVerdict(
     out,
     () => verifyJWT(token, key, options),

@@ -9,8 +9,11 @@ import { parseDuration } from '../jwt/duration.js';
 import { checkOptionNames, optionNames } from '../options.js';
 import { formatDuration, groupDigits } from './claims.js';
 import { dissectToken } from './dissect.js';
+import { isDPoPProof } from './dpop.js';
+import { dpopFindings } from './dpop-findings.js';
 import { limitOption, MAX_INSPECT_INPUT_LENGTH, MAX_SECRET_CANDIDATES, MAX_SECRET_SEARCH_TOKEN_LENGTH } from './limits.js';
 import { findPersonalData } from './personal-data.js';
+import { sdJWTFindings } from './sd-jwt-findings.js';
 import { commonSecrets, SHORT_SECRET_COUNT } from './secrets.js';
 import { findWeakSecret, maskSecret } from './weak-secret.js';
 
@@ -69,7 +72,7 @@ const SKEW = 60;
 const KID_TRAVERSAL = /(?:^|[/\\])\.\.(?:[/\\]|$)|^[/\\]|^[a-z]:[/\\]/i;
 const KID_INJECTION = /['";|`$<>]|--|\/\*|\b(?:union|select|or|and)\b\s/i;
 
-function headerFindings(header: JSONObject, kind: 'JWS' | 'JWE', out: Finding[]): void {
+function headerFindings(header: JSONObject, kind: 'JWS' | 'JWE', dpop: boolean, out: Finding[]): void {
   const alg = header.alg;
   if (typeof alg === 'string' && alg.toLowerCase() === 'none') {
     out.push({
@@ -129,7 +132,8 @@ function headerFindings(header: JSONObject, kind: 'JWS' | 'JWE', out: Finding[])
       });
     }
   }
-  if (header.jwk !== undefined) {
+  // A DPoP proof carries its key in jwk by design (RFC 9449 §4.2); dpopFindings judges that key.
+  if (header.jwk !== undefined && !dpop) {
     out.push({
       id: 'header-jwk',
       severity: 'high',
@@ -187,7 +191,7 @@ function kidFindings(kid: JSONValue, out: Finding[]): void {
   }
 }
 
-function timeFindings(payload: JSONObject, now: number, maxLifetime: number, out: Finding[]): void {
+function timeFindings(payload: JSONObject, now: number, maxLifetime: number, dpop: boolean, out: Finding[]): void {
   const { exp, nbf, iat } = payload;
   for (const [name, value] of [
     ['exp', exp],
@@ -204,7 +208,8 @@ function timeFindings(payload: JSONObject, now: number, maxLifetime: number, out
       });
     }
   }
-  if (exp === undefined) {
+  // A DPoP proof has no exp: servers judge it by iat (dpopFindings reports its age).
+  if (exp === undefined && !dpop) {
     out.push({
       id: 'no-exp',
       severity: 'medium',
@@ -341,6 +346,11 @@ export async function inspectToken(token: string, options: InspectOptions = {}):
   const maxLifetime =
     options.maxLifetime === undefined ? DEFAULT_MAX_LIFETIME : parseDuration(options.maxLifetime, 'maxLifetime');
   const maxInputLength = limitOption('maxInputLength', options.maxInputLength, MAX_INSPECT_INPUT_LENGTH);
+  // An SD-JWT (`<JWT>~<Disclosure>~...`): its JWT is reviewed as any token, its Disclosures apart.
+  if (typeof token === 'string' && token.length <= maxInputLength && token.includes('~')) {
+    const findings = await sdJWTFindings(token, (jwt) => inspectToken(jwt, options));
+    return findings.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
+  }
   const out: Finding[] = [];
   const dissected = dissectToken(token, { maxInputLength });
   for (const problem of dissected.problems) {
@@ -360,10 +370,12 @@ export async function inspectToken(token: string, options: InspectOptions = {}):
     });
   }
   const { header, payload } = dissected;
-  if (header !== undefined && dissected.kind !== 'unknown') headerFindings(header, dissected.kind, out);
+  const dpop = dissected.kind === 'JWS' && isDPoPProof(header);
+  if (header !== undefined && dissected.kind !== 'unknown') headerFindings(header, dissected.kind, dpop, out);
   if (payload !== undefined) {
-    timeFindings(payload, now, maxLifetime, out);
+    timeFindings(payload, now, maxLifetime, dpop, out);
     out.push(...findPersonalData(payload));
+    out.push(...(await dpopFindings(header ?? {}, payload, dpop, now)));
   }
   if (dissected.kind === 'JWS' && options.secretCheck !== false) await secretFindings(token, header?.alg, options, out);
   return out.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));

@@ -22,6 +22,15 @@ export {
   timeStatus,
 } from './claims.js';
 export { type DissectedToken, dissectToken, type PartRole, type TokenKind, type TokenPart } from './dissect.js';
+export {
+  type ConfirmationExplanation,
+  checkAccessTokenHash,
+  type DPoPProofExplanation,
+  explainConfirmation,
+  explainDPoPProof,
+  isDPoPProof,
+  privateMembers,
+} from './dpop.js';
 export { type ExtractedToken, extractToken, type InputLimit } from './extract.js';
 export { type Finding, type InspectOptions, inspectToken, SEVERITY_ORDER, type Severity } from './findings.js';
 export {
@@ -35,5 +44,6 @@ export {
 } from './key-text.js';
 export { MAX_INSPECT_INPUT_LENGTH, MAX_SECRET_CANDIDATES, MAX_SECRET_SEARCH_TOKEN_LENGTH } from './limits.js';
 export { findPersonalData, passesLuhn } from './personal-data.js';
+export { type ExplainedDisclosure, type ExplainedSDJWT, explainSDJWT, extractSDJWT } from './sd-jwt.js';
 export { commonSecrets, shortSecrets } from './secrets.js';
 export { findWeakSecret, maskSecret, type WeakSecret, type WeakSecretOptions } from './weak-secret.js';

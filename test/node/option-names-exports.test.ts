@@ -402,6 +402,13 @@ const EXPORTS: Record<string, Record<string, readonly OptionsCase[] | string>> =
     keyFromText: 'key text read by readKeyText',
     readKeyText: 'key text and an encoding name',
     readKeyBytes: 'key bytes and an encoding name',
+    isDPoPProof: 'a header (data)',
+    privateMembers: 'a JWK (data)',
+    explainDPoPProof: 'a header, a payload and a time (data)',
+    checkAccessTokenHash: 'a payload and an access token (data)',
+    explainConfirmation: 'a payload (claims)',
+    extractSDJWT: 'pasted text',
+    explainSDJWT: 'an SD-JWT (data)',
   },
 };
 

@@ -4,7 +4,7 @@
 // own load, log no console error, and every view is saved as a screenshot under build/screenshots/.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createHash, createHmac, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +12,19 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
-import { encryptJWE, encryptJWT, importKey, JWS_ALGORITHMS, signJWT, verifyJWT } from 'jwtkit';
+import {
+  createDPoPProof,
+  encryptJWE,
+  encryptJWT,
+  generateKeyPair,
+  importKey,
+  JWS_ALGORITHMS,
+  jwkThumbprint,
+  signJWT,
+  verifyJWT,
+} from 'jwtkit';
+import { explainSDJWT } from 'jwtkit/inspect';
+import { issueSDJWT, presentSDJWT } from 'jwtkit/sd-jwt';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, launchChromium } from '../harness/browser.js';
 import { BIN, root, userEnv } from '../support/bin.js';
@@ -817,6 +829,81 @@ describe('debugger page', { skip: missing }, () => {
       assert.ok(holds(image, await box('#expiry-badge'), palette.warnBg) > 100, 'the "never expires" badge has its colour');
       assert.ok(holds(image, await box('#sample-note'), palette.warnBg) > 1000, 'the sample note has its colour');
       await done(watching);
+    });
+  });
+
+  describe('DPoP proofs and SD-JWTs (issues 30 and 31)', () => {
+    it('explains a DPoP proof and checks ath against a pasted access token', async () => {
+      const keyPair = await generateKeyPair('ES256', { extractable: true });
+      const accessToken = hs256({ sub: 'client-7', cnf: { jkt: 'x' }, exp: NOW() + 600 });
+      const proof = await createDPoPProof(keyPair, { htm: 'PATCH', htu: 'https://api.example.com/items/9?x=1', accessToken });
+      await page.click('#tab-decode');
+      await paste(page, `DPoP: ${proof}`);
+      await page.waitForSelector('#dpop-box:not([hidden])');
+      const table = await text(page, '#dpop-table');
+      assert.match(table, /htm[\s\S]*PATCH/);
+      assert.match(table, /https:\/\/api\.example\.com\/items\/9/);
+      assert.match(table, /made \d+ s ago/);
+      assert.ok(table.includes(await jwkThumbprint(keyPair.publicKey)), 'the key thumbprint (jkt)');
+      await page.fill('#dpop-access-token', `DPoP ${accessToken}`);
+      assert.match(await resultOf(page, '#dpop-ath-result'), /ath matches/);
+      assert.equal(await page.getAttribute('#dpop-ath-result', 'class'), 'result ok');
+      await page.fill('#dpop-access-token', hs256({ sub: 'someone-else' }));
+      assert.match(await resultOf(page, '#dpop-ath-result'), /ath does not match/);
+      await shot(page, 'decode-dpop');
+      // The access token itself has cnf.jkt: the key-binding panel explains it; the DPoP panel goes.
+      await paste(page, accessToken);
+      await page.waitForSelector('#dpop-box[hidden]', { state: 'attached' });
+      assert.match(await text(page, '#cnf-table'), /bound to a DPoP key/);
+    });
+
+    it('shows each SD-JWT Disclosure with its digest next to the payload it fills in', async () => {
+      const issuer = await generateKeyPair('ES256');
+      const claims = {
+        sub: 'u-1',
+        given_name: 'Ada',
+        address: { locality: 'London', country: 'GB' },
+        nationalities: ['GB', 'FR'],
+      };
+      const sdJwt = await issueSDJWT(claims, issuer.privateKey, {
+        disclosable: { _sd: ['given_name', 'address'], address: { _sd: ['locality', 'country'] }, nationalities: { _sd: [1] } },
+        decoys: 1,
+      });
+      const presentation = await presentSDJWT(sdJwt, {
+        disclose: [
+          ['address', 'country'],
+          ['nationalities', 1],
+        ],
+      });
+      await page.click('#tab-decode');
+      await paste(page, presentation);
+      await page.waitForSelector('#sd-jwt-box:not([hidden])');
+      const rows = await page
+        .locator('#disclosure-table tbody tr')
+        .evaluateAll((trs) =>
+          trs.map((tr) => [tr.querySelector('code.path')?.textContent, tr.querySelector('.desc')?.textContent]),
+        );
+      const expected = await explainSDJWT(presentation);
+      assert.deepEqual(
+        rows,
+        expected.disclosures.map((d) => [d.path, `digest ${createHash('sha256').update(d.encoded).digest('base64url')}`]),
+      );
+      assert.deepEqual(rows.map(([path]) => path).sort(), ['address', 'address.country', 'nationalities[1]']);
+      assert.match(await text(page, '#token-summary'), /^SD-JWT/);
+      assert.deepEqual(JSON.parse(await text(page, '#sd-jwt-claims')), {
+        sub: 'u-1',
+        address: { country: 'GB' },
+        nationalities: ['GB', 'FR'],
+        iat: (payloadOf(presentation.split('~')[0] as string) as { iat: number }).iat,
+      });
+      // The issuer-signed payload, digests and all, stays in the Payload column beside it.
+      assert.ok(Array.isArray(JSON.parse(await text(page, '#payload-json'))._sd));
+      // Withheld: given_name, address.locality, and one decoy at each of the two levels.
+      assert.match(await text(page, '#sd-jwt-summary'), /3 Disclosures .* 4 digests undisclosed/);
+      await shot(page, 'decode-sd-jwt');
+      // A plain JWT hides the panel again.
+      await paste(page, hs256({ sub: 'plain' }));
+      await page.waitForSelector('#sd-jwt-box[hidden]', { state: 'attached' });
     });
   });
 
