@@ -12,17 +12,15 @@ import {
   type Key,
   type ThumbprintHash,
 } from 'jwtkit';
+import { privateMembers } from 'jwtkit/inspect';
 import { loadMaterial, type Material } from '../input.js';
 import { fetchJWKS, keyFrom } from '../keys.js';
 import { blame, type Output, UsageError } from '../output.js';
 
-// `priv` is an AKP (ML-DSA) key's private seed (RFC 9964).
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv'];
-
 /** The public half of a private JWK (a secret has none). */
 export function publicJWK(jwk: JWK): JWK {
   const copy: Record<string, unknown> = { ...jwk };
-  for (const name of PRIVATE_MEMBERS) delete copy[name];
+  for (const name of privateMembers(jwk as never)) delete copy[name];
   delete copy.key_ops;
   return copy as JWK;
 }

@@ -1,5 +1,5 @@
 /** The public members of a DPoP key, and the refusal of private or symmetric ones (RFC 9449 §4.2, §4.3 check 7). */
-import type { JWK } from '../keys/jwk.js';
+import { type JWK, PRIVATE_JWK_MEMBERS } from '../keys/jwk.js';
 
 // RFC 7638 §3.2: the members that define a public key of each type (AKP: RFC 9964).
 const PUBLIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
@@ -8,9 +8,6 @@ const PUBLIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
   RSA: ['kty', 'e', 'n'],
   AKP: ['kty', 'alg', 'pub'],
 };
-
-// Members that carry private or secret key material in any key type (RFC 7518 §6, AKP `priv`).
-const PRIVATE_MEMBERS: readonly string[] = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv', 'seed'];
 
 /** The public part of a JWK: only the members that define the public key, so no private member can leak into a proof. */
 export function publicMembers(jwk: JWK): JWK {
@@ -28,6 +25,6 @@ export function jwkProblem(jwk: unknown): string | undefined {
   if (typeof kty !== 'string' || !Object.hasOwn(PUBLIC_MEMBERS, kty)) {
     return kty === 'oct' ? 'the "jwk" is a symmetric key' : 'the "jwk" has no supported asymmetric "kty"';
   }
-  const found = PRIVATE_MEMBERS.find((name) => Object.hasOwn(jwk, name));
+  const found = PRIVATE_JWK_MEMBERS.find((name) => Object.hasOwn(jwk, name));
   return found === undefined ? undefined : `the "jwk" carries the private member "${found}"`;
 }

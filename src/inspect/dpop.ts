@@ -6,12 +6,10 @@
 import { accessTokenHash } from '../dpop/hash.js';
 import { jwkProblem } from '../dpop/public-jwk.js';
 import { isJSONObject, type JSONObject, type JSONValue } from '../encoding/json.js';
-import type { JWK } from '../keys/jwk.js';
+import { type JWK, PRIVATE_JWK_MEMBERS } from '../keys/jwk.js';
 import { jwkThumbprint } from '../keys/thumbprint.js';
 import { formatDuration } from './claims.js';
 
-/** Members of a JWK that hold private or secret key material (RFC 7518 §6, RFC 8037, AKP `priv`). */
-const PRIVATE_MEMBERS: readonly string[] = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv', 'seed'];
 /** The claims every proof carries (RFC 9449 §4.2). */
 const REQUIRED_CLAIMS: readonly string[] = ['jti', 'htm', 'htu', 'iat'];
 
@@ -24,7 +22,7 @@ export function isDPoPProof(header: JSONObject | undefined): boolean {
 /** The private members a JWK carries, by name (empty for a public key). */
 export function privateMembers(jwk: JSONValue | undefined): string[] {
   if (!isJSONObject(jwk)) return [];
-  return PRIVATE_MEMBERS.filter((name) => Object.hasOwn(jwk, name));
+  return PRIVATE_JWK_MEMBERS.filter((name) => Object.hasOwn(jwk, name));
 }
 
 /** The RFC 7638 SHA-256 thumbprint of a JWK taken from a token, or undefined when it has none (a broken key). */

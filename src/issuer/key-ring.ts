@@ -34,6 +34,7 @@ import {
 } from '../index.js';
 import { CLAIM_SET_NAMES } from '../jwt/claim-set.js';
 import { parseDuration } from '../jwt/duration.js';
+import { PRIVATE_JWK_MEMBERS } from '../keys/jwk.js';
 import { pemKeyBlocks } from '../keys/pem.js';
 import { checkOptionNames, optionNames } from '../options.js';
 
@@ -140,15 +141,13 @@ export interface KeyRing {
   exportPrivate(): Promise<JWKS>;
 }
 
-/** Every private member of every key type, an AKP (ML-DSA) key's `priv` included: none is ever published. */
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv'];
 /** Members exportPrivate adds to each JWK: when the key began signing and when it stopped (ms). */
 const ACTIVATED = 'x-jwtkit-activated';
 const RETIRED = 'x-jwtkit-retired';
 
 function publicPart(jwk: JWK): JWK {
   const copy: JWK = { ...jwk };
-  for (const name of PRIVATE_MEMBERS) delete copy[name];
+  for (const name of PRIVATE_JWK_MEMBERS) delete copy[name];
   for (const name of ['key_ops', 'ext', 'kid', 'use', ACTIVATED, RETIRED]) delete copy[name];
   // An AKP key names its parameter set in `alg` (RFC 9964), which its thumbprint covers too.
   if (copy.kty !== 'AKP') delete copy.alg;

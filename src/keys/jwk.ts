@@ -33,6 +33,13 @@ export interface JWKS {
   keys: JWK[];
 }
 
+/**
+ * Members that carry private or secret key material in a JWK of any type (RFC 7518 §6, RFC 8037,
+ * AKP `priv` of RFC 9964, and `seed` as some tools write it): the one list every place that
+ * publishes, flags or strips private members reads.
+ */
+export const PRIVATE_JWK_MEMBERS: readonly string[] = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv', 'seed'];
+
 /** The members that carry key material per `kty`; everything else is metadata. */
 const MATERIAL: Readonly<Record<string, readonly string[]>> = {
   oct: ['k'],

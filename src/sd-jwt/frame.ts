@@ -7,11 +7,10 @@
  */
 
 import type { HashName } from '../algorithms/index.js';
-import { isJSONObject, type JSONObject, type JSONValue } from '../encoding/json.js';
+import { isJSONObject, type JSONObject, type JSONValue, setMember } from '../encoding/json.js';
 import { InvalidOptionError } from '../errors.js';
 import { createDisclosure, type Disclosure } from './disclosure.js';
 import { decoyDigest, randomBytes } from './hash.js';
-import { defineMember } from './process.js';
 
 /**
  * Which claims are selectively disclosable.
@@ -89,7 +88,7 @@ async function concealObject(object: JSONObject, frame: DisclosureFrame, path: s
         ? (object[name] as JSONValue)
         : await conceal(object[name] as JSONValue, child, `${path}.${name}`, context);
     if (!concealed.has(name)) {
-      defineMember(out, name, value);
+      setMember(out, name, value);
       continue;
     }
     const disclosure = await createDisclosure(context.hash, name, value);
@@ -99,7 +98,7 @@ async function concealObject(object: JSONObject, frame: DisclosureFrame, path: s
   const decoys = decoyCount(frame, path, digests.length > 0 ? context.decoys : 0);
   for (let i = 0; i < decoys; i++) digests.push(await decoyDigest(context.hash));
   // Sorted, so the order of the digests says nothing about the order of the claims (RFC 9901 §4.2.4.1).
-  if (digests.length > 0) defineMember(out, '_sd', digests.sort());
+  if (digests.length > 0) setMember(out, '_sd', digests.sort());
   return out;
 }
 

@@ -1,17 +1,17 @@
 /** issueSDJWT: claims, a disclosure frame and a key in; an SD-JWT (`<JWT>~<Disclosure>~...~`) out. */
 
-import { isJSONObject, type JSONObject, type JSONValue } from '../encoding/json.js';
+import { isJSONObject, type JSONObject, type JSONValue, setMember } from '../encoding/json.js';
 import { InvalidOptionError, KeyInvalidError } from '../errors.js';
 import { SIGN_JWT_NAMES, type SignJWTOptions, signJWT } from '../jwt/sign.js';
 import { exportKey } from '../keys/export.js';
-import type { JWK } from '../keys/jwk.js';
+import { type JWK, PRIVATE_JWK_MEMBERS } from '../keys/jwk.js';
 import { Key } from '../keys/key.js';
 import type { KeyMaterial } from '../keys/material.js';
 import { checkOptionNames, optionNames } from '../options.js';
 import type { Disclosure } from './disclosure.js';
 import { conceal, type DisclosureFrame } from './frame.js';
 import { type SDHashAlgorithm, sdHashOf } from './hash.js';
-import { arrayDigestOf, defineMember } from './process.js';
+import { arrayDigestOf } from './process.js';
 
 export interface IssueSDJWTOptions extends SignJWTOptions {
   /** Which claims are selectively disclosable; without it every claim is plain (an SD-JWT with no Disclosures). */
@@ -26,9 +26,6 @@ export interface IssueSDJWTOptions extends SignJWTOptions {
 
 const ISSUE_SD_JWT_OPTIONS = optionNames<IssueSDJWTOptions>()([...SIGN_JWT_NAMES, 'disclosable', 'decoys', 'sdAlg', 'holderKey']);
 
-// Members that carry private or secret key material in a JWK (RFC 7517, 7518, 8037, 9964).
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv', 'seed'];
-
 /** The holder key as a public JWK: private members dropped, a symmetric key refused (it would be published). */
 async function holderJWK(holderKey: JWK | Key): Promise<JWK> {
   const jwk = holderKey instanceof Key ? await exportKey(holderKey, 'jwk') : holderKey;
@@ -36,7 +33,7 @@ async function holderJWK(holderKey: JWK | Key): Promise<JWK> {
     throw new InvalidOptionError('holderKey', 'must be a public JWK or a Key');
   if (jwk.kty === 'oct') throw new KeyInvalidError('holderKey: a symmetric key cannot be a holder key (cnf.jwk is public)');
   const out: JWK = {};
-  for (const [name, value] of Object.entries(jwk)) if (!PRIVATE_MEMBERS.includes(name)) defineMember(out, name, value);
+  for (const [name, value] of Object.entries(jwk)) if (!PRIVATE_JWK_MEMBERS.includes(name)) setMember(out, name, value);
   return out;
 }
 
@@ -103,8 +100,8 @@ export async function issueSDJWT(claims: object, key: KeyMaterial, options: Issu
     disclosable === undefined
       ? normalized
       : ((await conceal(normalized, disclosable, '$', { hash, decoys, disclosures })) as JSONObject);
-  defineMember(payload, '_sd_alg', name);
-  if (holderKey !== undefined) defineMember(payload, 'cnf', { jwk: await holderJWK(holderKey) });
+  setMember(payload, '_sd_alg', name);
+  if (holderKey !== undefined) setMember(payload, 'cnf', { jwk: await holderJWK(holderKey) });
   const jwt = await signJWT(payload, key, signOptions);
   return `${jwt}~${disclosures.map((disclosure) => `${disclosure.encoded}~`).join('')}`;
 }

@@ -6,7 +6,7 @@
  * Disclosure pointing back at an ancestor is a digest seen twice, so loops end there.
  */
 
-import { isJSONObject, type JSONObject, type JSONValue } from '../encoding/json.js';
+import { isJSONObject, type JSONObject, type JSONValue, setMember } from '../encoding/json.js';
 import {
   SDJWTClaimCollisionError,
   SDJWTDigestDuplicateError,
@@ -17,11 +17,6 @@ import type { Disclosure } from './disclosure.js';
 
 /** Nesting cap over payload and Disclosures together: each piece is capped by the JSON parser, their chain here. */
 const MAX_DEPTH = 256;
-
-/** An own data property, also for `__proto__` (an assignment would set the prototype). */
-export function defineMember(target: object, name: string, value: unknown): void {
-  Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
-}
 
 /** `{"...": digest}` with no other member: an array-element digest (RFC 9901 §4.2.4.2, §7.1 step 3.3). */
 export function arrayDigestOf(element: JSONValue): JSONValue | undefined {
@@ -55,7 +50,7 @@ class Processor {
     const out: JSONObject = {};
     for (const name of Object.keys(object)) {
       if (name === '_sd' || (top && name === '_sd_alg')) continue;
-      defineMember(out, name, this.value(object[name] as JSONValue, `${path}.${name}`, depth + 1));
+      setMember(out, name, this.value(object[name] as JSONValue, `${path}.${name}`, depth + 1));
     }
     if (!Object.hasOwn(object, '_sd')) return out;
     const digests = object._sd;
@@ -72,7 +67,7 @@ class Processor {
           `${path}: a Disclosure names claim "${disclosure.name.slice(0, 64)}", which is already there`,
         );
       }
-      defineMember(out, disclosure.name, this.value(disclosure.value, `${path}.${disclosure.name}`, depth + 1));
+      setMember(out, disclosure.name, this.value(disclosure.value, `${path}.${disclosure.name}`, depth + 1));
     }
     return out;
   }
