@@ -97,7 +97,8 @@ describe('RFC 9068 interop: jose as the issuer', () => {
           if (theirs === 'accepted') accepted++;
         },
       ),
-      { numRuns: 60 },
+      // The accepted shape is one draw in about fifty: given as an example, so every run has it.
+      { numRuns: 60, examples: [['at+jwt', undefined, ISSUER, AUDIENCE]] },
     );
     // Positive control: the property saw tokens both accept, not only refusals.
     assert.ok(accepted > 0);
