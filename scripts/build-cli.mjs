@@ -34,6 +34,10 @@ await build({
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
   legalComments: 'none',
+  // White space and syntax only: names stay, so a stack trace from the CLI still reads. Halves the
+  // file, the largest in the package.
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
 });
 chmodSync(outfile, 0o755);
