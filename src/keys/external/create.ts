@@ -50,7 +50,7 @@ export interface ExternalKeyOptions {
    * Signs the JWS signing input (the bytes themselves, not a digest: use `context.digest()` for a
    * service that takes one). Returns the signature as `signatureFormat` says.
    */
-  sign?: (data: Uint8Array, context: ExternalSignContext) => Promise<Uint8Array | ArrayBuffer>;
+  sign?: (data: Uint8Array<ArrayBuffer>, context: ExternalSignContext) => Promise<Uint8Array | ArrayBuffer>;
   /** ECDSA only: `der` for services that answer with DER (AWS KMS, Google Cloud KMS), `jose` (r || s, the default) otherwise. */
   signatureFormat?: 'jose' | 'der';
   /**
@@ -58,7 +58,10 @@ export interface ExternalKeyOptions {
    * encryption key. Return `undefined` (or throw) when it does not decrypt: every failure looks the
    * same to the sender (RFC 7516 §11.5); throw `ExternalKeyUnavailableError` when the service is down.
    */
-  decrypt?: (encryptedKey: Uint8Array, context: ExternalCallContext) => Promise<Uint8Array | ArrayBuffer | undefined>;
+  decrypt?: (
+    encryptedKey: Uint8Array<ArrayBuffer>,
+    context: ExternalCallContext,
+  ) => Promise<Uint8Array | ArrayBuffer | undefined>;
   /** ECDH-ES: the raw shared secret Z of the key and the sender's ephemeral public key (a checked, public JWK). */
   deriveSharedSecret?: (ephemeralPublicKey: JWK, context: ExternalCallContext) => Promise<Uint8Array | ArrayBuffer>;
   /** How long one call may take (seconds or a duration string; default 10). */
@@ -156,7 +159,8 @@ export async function createExternalKey(options: ExternalKeyOptions): Promise<Ke
     const length = signatureLength as number;
     const hash = algorithm.family === 'ECDSA' || algorithm.kty === 'RSA' ? algorithm.hash : undefined;
     externalSign = async (input) => {
-      const data = typeof input === 'string' ? utf8Encode(input) : input;
+      // A fresh copy: the function may hand it to crypto.subtle, and may keep it.
+      const data = new Uint8Array(typeof input === 'string' ? utf8Encode(input) : input);
       const digest = async () => {
         if (hash === undefined) throw new NotSupportedError(`${alg} signs the message itself; it has no digest`);
         return backend.digest(hash, data);
@@ -185,7 +189,9 @@ export async function createExternalKey(options: ExternalKeyOptions): Promise<Ke
   let cipher: Key['internals']['cipher'];
   if (decrypt !== undefined) {
     const oaepDecrypt = async (_own: NativeKey, _hash: string, encryptedKey: Uint8Array) =>
-      bytesOf(await callExternal('decrypt', kid, timeout, (signal) => decrypt(encryptedKey, { signal, alg }), true));
+      bytesOf(
+        await callExternal('decrypt', kid, timeout, (signal) => decrypt(new Uint8Array(encryptedKey), { signal, alg }), true),
+      );
     cipher = { oaepDecrypt, deriveSharedSecret: () => undefined };
   }
   if (deriveSharedSecret !== undefined) {
