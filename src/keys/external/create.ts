@@ -4,7 +4,7 @@
  * reach this module only through the key object, so a bundle that never creates one carries none
  * of it.
  */
-import type { AlgorithmEntry, HashName } from '../../algorithms/index.js';
+import type { AlgorithmEntry } from '../../algorithms/index.js';
 import type { NativeKey } from '../../backend/types.js';
 import { utf8Encode } from '../../encoding/utf8.js';
 import {
@@ -34,7 +34,7 @@ export interface ExternalCallContext {
 /** What the sign function gets besides the signing input. */
 export interface ExternalSignContext extends ExternalCallContext {
   /** The hash of the algorithm (RSA, ECDSA), for services that sign a digest; undefined for EdDSA and ML-DSA. */
-  readonly hash: HashName | undefined;
+  readonly hash: 'SHA-256' | 'SHA-384' | 'SHA-512' | undefined;
   /** The digest of the signing input with `hash`, for services that take a digest (AWS KMS `MessageType: 'DIGEST'`, PKCS#11 `CKM_ECDSA`). */
   digest(): Promise<Uint8Array>;
 }
