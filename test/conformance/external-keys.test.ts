@@ -32,7 +32,8 @@ import {
   verifyJWS,
   verifyJWT,
 } from 'jwtkit';
-import { createKeyRing } from 'jwtkit/issuer';
+import { createKeyRing, createTokenIssuer } from 'jwtkit/issuer';
+import { createMemoryStore } from 'jwtkit/stores';
 import { rejectsWith } from '../support/errors.js';
 import { mustSupport } from '../support/runtime.js';
 
@@ -640,6 +641,19 @@ describe('external keys: the key ring', () => {
     }
     assert.deepEqual(kids, ['hsm-1', 'hsm-2', 'hsm-3']);
     await rejectsWith(ring.exportPrivate(), 'ERR_KEY_NOT_EXTRACTABLE');
+  });
+
+  it('createTokenIssuer signs access tokens through a ring of external keys; a failing service mints no pair', async () => {
+    const { generateKey } = hsm();
+    const ring = await createKeyRing({ alg: 'ES256', generateKey, maxTokenLifetime: '1h' });
+    const pair = await createTokenIssuer({ ring, store: createMemoryStore() }).issueTokenPair({ sub: 'ada' });
+    const { header, payload } = await verifyJWT(pair.accessToken, createLocalJWKS(ring.jwks()), { algorithms: ['ES256'] });
+    assert.deepEqual([header.kid, payload.sub], ['hsm-1', 'ada']);
+    const { publicKey } = await pairFor('ES256');
+    const down = await createExternalKey({ alg: 'ES256', publicKey, kid: 'down', sign: () => Promise.reject(new Error('503')) });
+    const broken = await createKeyRing({ alg: 'ES256', keys: [down], maxTokenLifetime: '1h' });
+    const store = createMemoryStore();
+    await rejectsWith(createTokenIssuer({ ring: broken, store }).issueTokenPair({ sub: 'ada' }), 'ERR_EXTERNAL_KEY_UNAVAILABLE');
   });
 
   it('a ring given external keys and no generateKey refuses to make keys in memory, and keeps signing', async () => {
