@@ -93,7 +93,10 @@ describe('browser bundle size', () => {
 
   it('createExternalKey: the external-key files are real, so their absence from the other bundles means something', async () => {
     const result = await bundle(['createExternalKey', 'signJWT']);
-    assert.ok(result.files.some((file) => file.endsWith('dist/src/keys/external/create.js')), result.files.join('\n'));
+    assert.ok(
+      result.files.some((file) => file.endsWith('dist/src/keys/external/create.js')),
+      result.files.join('\n'),
+    );
     assert.ok(result.files.some((file) => file.endsWith('dist/src/keys/external/ecdsa-der.js')));
   });
 
