@@ -549,7 +549,7 @@ describe('external keys: JWE', () => {
     assert.equal(new TextDecoder().decode((await decryptJWE(jwe, key, options)).plaintext), 'secret');
   });
 
-  it('RSA-OAEP: an unwrap that throws or says undefined fails exactly like a wrong key; a timeout is unavailable', async () => {
+  it('RSA-OAEP: an unwrap that throws or says undefined fails exactly like a wrong key; a thrown ExternalKeyUnavailableError escapes', async () => {
     const { publicKey } = await externalOAEP('RSA-OAEP-256');
     const token = await encryptJWT({ sub: 'ada' }, publicKey, { enc: 'A256GCM' });
     const failing = await externalOAEP('RSA-OAEP-256', async () => {
