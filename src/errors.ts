@@ -49,7 +49,9 @@ export type ErrorCode =
   | 'ERR_SD_JWT_DIGEST_DUPLICATE'
   | 'ERR_SD_JWT_CLAIM_COLLISION'
   | 'ERR_SD_JWT_KEY_BINDING_MISSING'
-  | 'ERR_SD_JWT_KEY_BINDING_INVALID';
+  | 'ERR_SD_JWT_KEY_BINDING_INVALID'
+  | 'ERR_EXTERNAL_KEY_SIGNATURE_INVALID'
+  | 'ERR_EXTERNAL_KEY_UNAVAILABLE';
 
 /**
  * Base class of every jwtkit error.
@@ -410,6 +412,37 @@ export class SDJWTKeyBindingInvalidError extends JWTKitError {
   readonly reason: KeyBindingReason;
   constructor(reason: KeyBindingReason, message: string, options?: { cause?: unknown }) {
     super('ERR_SD_JWT_KEY_BINDING_INVALID', message, options);
+    this.reason = reason;
+  }
+}
+
+/** Why an external key's signature was refused. */
+export type ExternalSignatureReason = 'format' | 'length' | 'mismatch';
+
+/**
+ * An external key (HSM, cloud KMS) returned a signature jwtkit will not put in a token: not bytes
+ * or not strict DER (`format`), not the algorithm's length (`length`), or one that does not verify
+ * with the key's public half (`mismatch`: a misconfigured key id, another key, garbage). No token
+ * is produced.
+ */
+export class ExternalKeySignatureInvalidError extends JWTKitError {
+  /** Which check failed. */
+  readonly reason: ExternalSignatureReason;
+  constructor(reason: ExternalSignatureReason, message: string) {
+    super('ERR_EXTERNAL_KEY_SIGNATURE_INVALID', message);
+    this.reason = reason;
+  }
+}
+
+/**
+ * An external key's service could not be used: its function threw or rejected (`failed`; the
+ * error is in `cause`), or did not answer within `timeout` (`timeout`).
+ */
+export class ExternalKeyUnavailableError extends JWTKitError {
+  /** `failed` or `timeout`. */
+  readonly reason: 'failed' | 'timeout';
+  constructor(reason: 'failed' | 'timeout', message: string, options?: { cause?: unknown }) {
+    super('ERR_EXTERNAL_KEY_UNAVAILABLE', message, options);
     this.reason = reason;
   }
 }

@@ -74,6 +74,14 @@ export {
 export type { VerifierCacheOptions } from './jwt/verify-cache.js';
 export { fromIssuer } from './keys/discovery.js';
 export { type ExportFormat, exportKey } from './keys/export.js';
+export {
+  createExternalKey,
+  type ExternalCallContext,
+  type ExternalKeyOptions,
+  type ExternalSignContext,
+  externalPublicKey,
+} from './keys/external/create.js';
+export { ecdsaDERToJOSE, ecdsaJOSEToDER } from './keys/external/ecdsa-der.js';
 export { type GenerateKeyPairOptions, generateKeyPair, generateSecret } from './keys/generate.js';
 export { type ImportKeyOptions, importKey, importKeySync } from './keys/import.js';
 export type { JWK, JWKS } from './keys/jwk.js';

@@ -11,13 +11,16 @@
  * - Tokens signed through the ring must expire within `maxTokenLifetime`; a retired key is dropped
  *   once that (and the clock tolerance) has passed since it stopped signing.
  * - The JWKS holds public keys only; `exportPrivate()` is for the application's own secret storage.
+ * - Keys may live in an HSM or a key service (`createExternalKey`): the ring publishes the public
+ *   halves they were made with, and `generateKey` makes each new one there.
  */
 
 import { parseJSON } from '../encoding/json.js';
-import { InvalidOptionError, JWKSNoMatchingKeyError } from '../errors.js';
+import { InvalidOptionError, JWKSNoMatchingKeyError, KeyNotExtractableError } from '../errors.js';
 import {
   createSigner,
   exportKey,
+  externalPublicKey,
   generateKeyPair,
   importKey,
   type JWK,
@@ -25,7 +28,7 @@ import {
   type JWSHeader,
   type JWTPayload,
   jwkThumbprint,
-  type Key,
+  Key,
   type KeyMaterial,
   type KeyResolver,
   type Signer,
@@ -71,6 +74,13 @@ export interface KeyRingOptions {
   jwksMaxAge?: number | string;
   /** Defaults for every token signed (`issuer`, `audience`, `expiresIn`, `typ`, ...). */
   sign?: Omit<SignJWTOptions, 'alg' | 'kid'>;
+  /**
+   * Makes each new key the ring needs (the first ones when `keys` is empty, one per rotation):
+   * for keys that live in an HSM or a key service, a function that creates one there and returns
+   * it from `createExternalKey`. Without it the ring generates extractable keys in memory; a ring
+   * given external keys needs it, so that it never mixes in keys of another kind.
+   */
+  generateKey?: (alg: KeyRingOptions['alg']) => Promise<Key>;
 }
 
 const KEY_RING_OPTIONS = optionNames<KeyRingOptions>()([
@@ -81,6 +91,7 @@ const KEY_RING_OPTIONS = optionNames<KeyRingOptions>()([
   'clockTolerance',
   'jwksMaxAge',
   'sign',
+  'generateKey',
 ]);
 const RING_SIGN_OPTIONS = optionNames<Omit<SignJWTOptions, 'alg' | 'kid'>>()([
   'typ',
@@ -201,16 +212,35 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   const tolerance = (options.clockTolerance === undefined ? 60 : parseDuration(options.clockTolerance, 'clockTolerance')) * 1000;
   const unscheduledMaxAge = durationMs(options.jwksMaxAge, 'jwksMaxAge', 300_000) as number;
 
-  const entry = async (privateKey: Key, kidGiven: string | undefined): Promise<RingKey> => {
-    if (privateKey.type !== 'private') throw new InvalidOptionError('keys', 'must be private keys (the ring signs with them)');
-    const publicJWK = publicPart(await exportKey(privateKey, 'jwk'));
+  const { generateKey } = options;
+  if (generateKey !== undefined && typeof generateKey !== 'function')
+    throw new InvalidOptionError('generateKey', 'must be a function');
+
+  const entry = async (privateKey: Key, kidGiven: string | undefined, option = 'keys'): Promise<RingKey> => {
+    if (privateKey?.type !== 'private') throw new InvalidOptionError(option, 'must be private keys (the ring signs with them)');
+    // An external key's private half stays in its service: the JWKS gets the public half it was made with.
+    const publicJWK = publicPart(await exportKey(externalPublicKey(privateKey) ?? privateKey, 'jwk'));
     const kid = kidGiven ?? (await jwkThumbprint(publicJWK));
     const publicKey = await importKey(publicJWK, { alg, kid });
     const published = { ...publicJWK, kid, alg, use: 'sig' };
     const signer = createSigner<object>({ ...defaults, key: privateKey, alg, kid });
     return { kid, privateKey, publicKey, publicJWK: published, signer, activatedAt: undefined, retiredAt: undefined };
   };
-  const generated = async () => entry((await generateKeyPair(alg, { extractable: true })).privateKey, undefined);
+  let external = false;
+  const generated = async (): Promise<RingKey> => {
+    if (generateKey !== undefined) {
+      const made = await generateKey(alg);
+      if (!(made instanceof Key) || made.alg !== alg)
+        throw new InvalidOptionError('generateKey', `must return a private Key bound to ${alg}`);
+      return entry(made, made.kid, 'generateKey');
+    }
+    if (external)
+      throw new InvalidOptionError(
+        'generateKey',
+        'the ring holds external keys (HSM, key service): give generateKey, so that new keys are made there and not in memory',
+      );
+    return entry((await generateKeyPair(alg, { extractable: true })).privateKey, undefined);
+  };
   const loaded = async (material: KeyMaterial) => {
     const key = await importKey(material, { alg, extractable: true });
     const loadedKey = await entry(key, key.kid);
@@ -223,6 +253,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
 
   const now = Date.now();
   const initial = await Promise.all(keys.map(loaded));
+  external = initial.some((key) => externalPublicKey(key.privateKey) !== undefined);
   if (new Set(initial.map((key) => key.kid)).size !== initial.length)
     throw new InvalidOptionError('keys', 'two keys have the same kid');
   let current = initial[0] ?? (await generated());
@@ -328,6 +359,10 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
     },
     async exportPrivate() {
       const keys = [current, next, ...retired].filter((key) => key !== undefined);
+      if (keys.some((key) => externalPublicKey(key.privateKey) !== undefined))
+        throw new KeyNotExtractableError(
+          'the ring holds external keys (HSM, key service), whose private halves never leave their service; keep their ids and create the ring again with createExternalKey',
+        );
       return {
         keys: await Promise.all(
           keys.map(async (key) => ({

@@ -2,8 +2,7 @@
  * ECDH-ES (RFC 7518 §4.6, RFC 8037 §3.2): the ephemeral key, the Concat KDF, and the checks on a
  * received `epk` that run before any key agreement (catalogue entry 11).
  */
-import { cipherOf } from '#backend';
-import type { Backend, NativeKey } from '../backend/types.js';
+import type { Backend, CipherPrimitives, NativeKey } from '../backend/types.js';
 import { decodeBase64url } from '../encoding/base64url.js';
 import { asciiBytes, concatBytes } from '../encoding/utf8.js';
 import { JWEMalformedError } from '../errors.js';
@@ -99,8 +98,12 @@ export function publicMembers(jwk: JWK): Record<string, string> {
  * Runs the agreement; an X25519 result of all zeros (a low-order point, RFC 7748 §6.1) is refused.
  * On the NIST curves an all-zero x-coordinate is a legitimate shared point.
  */
-export async function agree(backend: Backend, own: NativeKey, other: NativeKey): Promise<Uint8Array> {
-  const shared = await cipherOf(backend).deriveSharedSecret(own, other);
+export async function agree(
+  cipher: Pick<CipherPrimitives, 'deriveSharedSecret'>,
+  own: NativeKey,
+  other: NativeKey,
+): Promise<Uint8Array> {
+  const shared = await cipher.deriveSharedSecret(own, other);
   const lowOrder = own.facts.crv === 'X25519' && shared?.every((byte) => byte === 0);
   if (shared === undefined || lowOrder) {
     throw invalid('gives no usable shared secret (a low-order or invalid point)');

@@ -73,8 +73,9 @@ async function deriveECDH(
   apu: Uint8Array,
   apv: Uint8Array,
 ): Promise<Uint8Array> {
-  const backend = key.internals.backend;
-  const shared = await agree(backend, own, other);
+  const { backend, cipher } = key.internals;
+  // An external key's own agreement (a key service's); encryption never reaches here with one (encrypt: false).
+  const shared = await agree(cipher ?? cipherOf(backend), own, other);
   const direct = alg.wrap === undefined;
   return concatKDF(backend, shared, direct ? enc.name : alg.name, direct ? enc.keyLength : (alg.keyLength as number), apu, apv);
 }
@@ -177,8 +178,8 @@ async function unwrap(
       return cipherFor(alg).gcmDecrypt(secretOf(key), iv, encryptedKey, tag, EMPTY);
     }
     case 'RSA-OAEP': {
-      const { backend, native } = key.internals;
-      return cipherOf(backend).oaepDecrypt(native, alg.hash ?? 'SHA-1', encryptedKey);
+      const { backend, native, cipher } = key.internals;
+      return (cipher ?? cipherOf(backend)).oaepDecrypt(native, alg.hash ?? 'SHA-1', encryptedKey);
     }
     case 'ECDH-ES': {
       const other = await importEphemeralKey(header.epk, key);

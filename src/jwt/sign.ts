@@ -49,6 +49,8 @@ function signSync(signer: CompiledSigner, claims: object): string {
   const input = signingInput(signer, claims);
   const signature: Awaitable<string> = signWith(signer.key, input);
   if (signature instanceof Promise) {
+    // Not awaited: an external key's failing service must not become an unhandled rejection.
+    signature.catch(() => {});
     throw new SyncUnavailableError(`${signer.key.alg} is served by the asynchronous ${signer.key.backend} backend here`);
   }
   return `${input}.${signature}`;

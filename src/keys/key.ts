@@ -1,6 +1,7 @@
 import type { AlgorithmEntry, KeyAlgorithmName, KeyType } from '../algorithms/index.js';
 import type {
   Backend,
+  CipherPrimitives,
   EncodedSignFunction,
   EncodedVerifyFunction,
   NativeKey,
@@ -25,6 +26,10 @@ export interface KeyInternals {
   readonly encrypt: boolean;
   /** JWE keys: whether the key may take the decrypting side (private, secret; key_ops permitting). */
   readonly decrypt: boolean;
+  /** External keys (createExternalKey): the public half, which checks every external signature and is published. */
+  readonly publicKey?: Key;
+  /** External JWE keys: the service's RSA-OAEP decryption or ECDH agreement, in place of the backend's. */
+  readonly cipher?: Pick<CipherPrimitives, 'oaepDecrypt' | 'deriveSharedSecret'>;
 }
 
 /**

@@ -153,7 +153,11 @@ describe('Wycheproof RSA-OAEP (JOSE: empty label, MGF1 with the same hash)', () 
 async function agreement(privateKey: Key, publicJwk: unknown): Promise<Uint8Array | JWTKitError> {
   return outcome(
     (async () =>
-      agree(privateKey.internals.backend, privateKey.internals.native, await importEphemeralKey(publicJwk, privateKey)))(),
+      agree(
+        cipherOf(privateKey.internals.backend),
+        privateKey.internals.native,
+        await importEphemeralKey(publicJwk, privateKey),
+      ))(),
   );
 }
 

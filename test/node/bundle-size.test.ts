@@ -70,6 +70,11 @@ describe('browser bundle size', () => {
       result.files.filter((file) => /dist\/src\/(dpop|stores)\//.test(file)),
       [],
     );
+    // External keys (issue 33) are reached only through a key object createExternalKey made.
+    assert.deepEqual(
+      result.files.filter((file) => file.includes('dist/src/keys/external/')),
+      [],
+    );
   });
 
   it('createDPoPProof: the DPoP client alone carries no verifier, nonce or store code', async () => {
@@ -86,6 +91,15 @@ describe('browser bundle size', () => {
     );
   });
 
+  it('createExternalKey: the external-key files are real, so their absence from the other bundles means something', async () => {
+    const result = await bundle(['createExternalKey', 'signJWT']);
+    assert.ok(
+      result.files.some((file) => file.endsWith('dist/src/keys/external/create.js')),
+      result.files.join('\n'),
+    );
+    assert.ok(result.files.some((file) => file.endsWith('dist/src/keys/external/ecdsa-der.js')));
+  });
+
   it('decryptJWT: under 24,500 bytes gzipped, and it is JWE code that makes the difference', async () => {
     const result = await bundle(['decryptJWT']);
     show('decryptJWT', result, 24_500);
@@ -93,6 +107,7 @@ describe('browser bundle size', () => {
     // The markers are real: the JWE bundle has them, so their absence above means something.
     for (const marker of JWE_MARKERS) assert.ok(result.text.includes(marker), `the JWE bundle lacks "${marker}"`);
     assert.ok(result.files.some((file) => file.endsWith('dist/src/jwe/decrypt.js')));
+    assert.ok(!result.files.some((file) => file.includes('dist/src/keys/external/')), 'external-key code in the decrypt bundle');
     // Decrypting never encrypts or signs: those stay out too.
     assert.ok(!result.files.some((file) => /jwt\/(encrypt|sign)\.js|jwe\/encrypt\.js/.test(file)), result.files.join('\n'));
   });

@@ -23,6 +23,12 @@ import * as stores from 'jwtkit/stores';
 
 const SECRET = 'a-secret-of-at-least-thirty-two-bytes!!';
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.e30.c2ln';
+const EC_PUBLIC = {
+  kty: 'EC',
+  crv: 'P-256',
+  x: 'lqBXo8aYqbPXgSRTWKJ1hwUU_8aYfrevooreQXtZhxA',
+  y: 'FdUdFzMtTDPXwcUDZmN5BlGVuJ8aR6S1AVSOLfRtloo',
+};
 
 /** One options object of a public API: its complete list of names, and a call passing `options` there. */
 interface OptionsCase {
@@ -169,6 +175,16 @@ const EXPORTS: Record<string, Record<string, readonly OptionsCase[] | string>> =
     fromIssuer: [{ known: REMOTE_JWKS, call: (o) => core.fromIssuer('https://a.example', { fetch: noFetch, ...o }) }],
     decodeJWT: 'a token only',
     exportKey: 'a key and a format name',
+    createExternalKey: [
+      {
+        known: ['alg', 'publicKey', 'kid', 'sign', 'signatureFormat', 'decrypt', 'deriveSharedSecret', 'timeout'],
+        // Each known name alone must pass the name check; the values are checked after it.
+        call: (o) => core.createExternalKey({ alg: 'ES256', publicKey: EC_PUBLIC, sign: async () => new Uint8Array(64), ...o }),
+      },
+    ],
+    externalPublicKey: 'a key',
+    ecdsaDERToJOSE: 'signature bytes and a size',
+    ecdsaJOSEToDER: 'signature bytes',
     createLocalJWKS: 'a JWKS (its keys are data)',
     createSecretJWKS: 'a JWKS (its keys are data)',
     jwkThumbprint: 'a JWK (data) and a hash name',
@@ -251,7 +267,7 @@ const EXPORTS: Record<string, Record<string, readonly OptionsCase[] | string>> =
   'jwtkit/issuer': {
     createKeyRing: [
       {
-        known: ['alg', 'keys', 'rotateEvery', 'maxTokenLifetime', 'clockTolerance', 'jwksMaxAge', 'sign'],
+        known: ['alg', 'keys', 'rotateEvery', 'maxTokenLifetime', 'clockTolerance', 'jwksMaxAge', 'sign', 'generateKey'],
         call: (o) => issuer.createKeyRing({ alg: 'ES256', ...o }),
       },
       {
