@@ -116,7 +116,10 @@ describe('the published package', () => {
     assert.ok(links.length > 20, `the README's links were found (${links.length})`);
     const missing = links.filter((link) => !files.includes(link));
     assert.deepEqual(missing, [], 'README links whose target is not packed');
-    assert.ok(size < 800_000, `the packed tarball is ${size} bytes`);
+    // A bound that catches an accidental inclusion (a fixture, a build directory), not the growth of
+    // what is shipped on purpose: 800 KB until issues 30-33 added DPoP, SD-JWT and external keys
+    // with their docs (807 KB after minifying the CLI bundle and trimming the API reference).
+    assert.ok(size < 900_000, `the packed tarball is ${size} bytes`);
     const urls = [pkg.repository, pkg.homepage, pkg.bugs];
     const present = urls.filter((value) => value !== undefined);
     assert.ok(present.length === 0 || present.length === 3, 'repository, homepage and bugs come together');
