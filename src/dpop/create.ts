@@ -7,17 +7,18 @@ import { InvalidOptionError } from '../errors.js';
 import { signJWS } from '../jws/sign.js';
 import { parseNow } from '../jwt/duration.js';
 import { exportKey } from '../keys/export.js';
+import { importKey } from '../keys/import.js';
 import { Key } from '../keys/key.js';
 import { checkOptionNames, optionNames } from '../options.js';
 import { accessTokenHash } from './hash.js';
 import { normalizeHTU } from './htu.js';
 import { publicMembers } from './public-jwk.js';
 
-/** A key pair as {@link generateKeyPair} returns it. */
-export interface DPoPKeyPair {
-  privateKey: Key;
-  publicKey: Key;
-}
+/**
+ * A key pair as {@link generateKeyPair} returns it, or a WebCrypto `CryptoKeyPair`
+ * (`crypto.subtle.generateKey`, the npm `dpop` package's `generateKeyPair`), imported once.
+ */
+export type DPoPKeyPair = { privateKey: Key; publicKey: Key } | { privateKey: CryptoKey; publicKey: CryptoKey };
 
 export interface CreateDPoPProofOptions {
   /** The request's HTTP method, as sent (`GET`, `POST`): compared case-sensitively. */
@@ -42,13 +43,51 @@ const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
 // RFC 9449 §8.1: a nonce is one or more NQCHAR (printable ASCII but `"` and `\`).
 export const NONCE_SYNTAX = /^[\x21\x23-\x5B\x5D-\x7E]{1,1024}$/;
 
-export function checkKeyPair(keyPair: unknown): DPoPKeyPair {
-  const pair = keyPair as Partial<DPoPKeyPair> | null;
-  if (typeof pair !== 'object' || pair === null || !(pair.privateKey instanceof Key) || !(pair.publicKey instanceof Key)) {
-    throw new InvalidOptionError('keyPair', 'must be { privateKey, publicKey } as generateKeyPair returns them');
+const isCryptoKey = (value: unknown, type: 'private' | 'public'): value is CryptoKey =>
+  typeof value === 'object' &&
+  value !== null &&
+  (value as CryptoKey).type === type &&
+  typeof (value as CryptoKey).algorithm === 'object' &&
+  Array.isArray((value as CryptoKey).usages);
+
+/** A CryptoKeyPair's jwtkit keys, imported once per pair (the algorithm read from the CryptoKey). */
+const imported = new WeakMap<CryptoKey, Promise<{ privateKey: Key; publicKey: Key }>>();
+
+/**
+ * Checks a key pair at once, and returns how to get it as jwtkit keys (a CryptoKeyPair is imported
+ * on first use, then reused).
+ */
+export function checkKeyPair(keyPair: unknown): () => Promise<{ privateKey: Key; publicKey: Key }> {
+  const pair = keyPair as { privateKey?: unknown; publicKey?: unknown } | null;
+  if (typeof pair === 'object' && pair !== null && pair.privateKey instanceof Key && pair.publicKey instanceof Key) {
+    if (pair.privateKey.kty === 'oct') throw new InvalidOptionError('keyPair', 'DPoP needs an asymmetric key pair, not a secret');
+    const keys = Promise.resolve({ privateKey: pair.privateKey, publicKey: pair.publicKey });
+    return () => keys;
   }
-  if (pair.privateKey.kty === 'oct') throw new InvalidOptionError('keyPair', 'DPoP needs an asymmetric key pair, not a secret');
-  return pair as DPoPKeyPair;
+  if (
+    typeof pair === 'object' &&
+    pair !== null &&
+    isCryptoKey(pair.privateKey, 'private') &&
+    isCryptoKey(pair.publicKey, 'public')
+  ) {
+    const { privateKey, publicKey } = pair;
+    return () => {
+      let keys = imported.get(privateKey);
+      if (keys === undefined) {
+        keys = Promise.all([importKey(privateKey), importKey(publicKey)]).then(([priv, pub]) => ({
+          privateKey: priv,
+          publicKey: pub,
+        }));
+        imported.set(privateKey, keys);
+        keys.catch(() => imported.delete(privateKey));
+      }
+      return keys;
+    };
+  }
+  throw new InvalidOptionError(
+    'keyPair',
+    'must be { privateKey, publicKey }: as generateKeyPair returns them, or a WebCrypto CryptoKeyPair',
+  );
 }
 
 function checkString(value: unknown, option: string, syntax?: RegExp): string {
@@ -77,7 +116,7 @@ function checkString(value: unknown, option: string, syntax?: RegExp): string {
  * ```
  */
 export async function createDPoPProof(keyPair: DPoPKeyPair, options: CreateDPoPProofOptions): Promise<string> {
-  const { privateKey, publicKey } = checkKeyPair(keyPair);
+  const keys = checkKeyPair(keyPair);
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'must give htm and htu');
   checkOptionNames(options, CREATE_OPTIONS);
   const htm = checkString(options.htm, 'htm', METHOD);
@@ -91,6 +130,7 @@ export async function createDPoPProof(keyPair: DPoPKeyPair, options: CreateDPoPP
   };
   if (options.nonce !== undefined) claims.nonce = checkString(options.nonce, 'nonce', NONCE_SYNTAX);
   if (options.accessToken !== undefined) claims.ath = await accessTokenHash(checkString(options.accessToken, 'accessToken'));
+  const { privateKey, publicKey } = await keys();
   const jwk = publicMembers(await exportKey(publicKey, 'jwk'));
   return signJWS(utf8Encode(JSON.stringify(claims)), privateKey, {
     ...(options.alg !== undefined && { alg: options.alg }),

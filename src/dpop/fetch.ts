@@ -73,7 +73,8 @@ function originOf(url: string): string | undefined {
 export function createDPoPFetch(options: DPoPFetchOptions): DPoPFetch {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'must give keyPair');
   checkOptionNames(options, FETCH_OPTIONS);
-  const keyPair = checkKeyPair(options.keyPair);
+  checkKeyPair(options.keyPair);
+  const { keyPair } = options;
   const { accessToken, alg } = options;
   if (accessToken !== undefined && typeof accessToken !== 'function') checkToken(accessToken);
   if (alg !== undefined && (typeof alg !== 'string' || alg === ''))

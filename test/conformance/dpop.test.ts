@@ -460,6 +460,28 @@ describe('createDPoPProof', () => {
     });
   }
 
+  test('takes a WebCrypto CryptoKeyPair as it is (the npm dpop package and crypto.subtle make them), extractable or not', async () => {
+    for (const extractable of [true, false]) {
+      const pair = (await globalThis.crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, extractable, [
+        'sign',
+        'verify',
+      ])) as CryptoKeyPair;
+      const proof = await createDPoPProof(pair, { htm: 'POST', htu: URL_ });
+      const jkt = await jwkThumbprint((await globalThis.crypto.subtle.exportKey('jwk', pair.publicKey)) as never);
+      const result = await verifyDPoPProof(proof, { htm: 'POST', htu: URL_, jkt, replay: createMemoryStore() });
+      assert.equal(result.jkt, jkt);
+    }
+    // Half a pair, or a public key where the private one belongs, is still refused.
+    const pair = (await globalThis.crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+      'sign',
+      'verify',
+    ])) as CryptoKeyPair;
+    await rejectsWith(
+      createDPoPProof({ privateKey: pair.publicKey, publicKey: pair.publicKey } as never, { htm: 'GET', htu: URL_ }),
+      'ERR_INVALID_OPTION',
+    );
+  });
+
   test('makes a new jti for every proof', async () => {
     const keyPair = await generateKeyPair('ES256');
     const jtis = new Set<unknown>();
