@@ -26,7 +26,13 @@ function accessToken(value: string | undefined): string | undefined {
   return token;
 }
 
+/** RFC 9110's methods: a proof for `get` matches no GET request (htm is compared case-sensitively). */
+const STANDARD_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
+
 export async function runDPoP(out: Output, method: string, url: string, flags: DPoPFlags): Promise<number> {
+  const upper = method.toUpperCase();
+  if (method !== upper && STANDARD_METHODS.includes(upper))
+    throw new UsageError(`<method>: methods are case-sensitive and a ${upper} request's proof says ${upper}; write ${upper}`);
   if (flags.key === undefined)
     throw new UsageError("--key is required: the client's private key as a file, @file, env:NAME or - (stdin)");
   const privateKey = await keyFrom(loadMaterial(out, flags.key, '--key', flags.keyEncoding), '--key', flags.alg);

@@ -110,6 +110,8 @@ describe('jwtkit dpop', () => {
       [['dpop', 'GET', 'https://a.example/', '--key', privateText], /--key/],
       [['dpop', 'GET', 'ftp://a.example/', '--key', keys.privatePath], /<url>/],
       [['dpop', 'GET', 'https://a.example/'], /--key is required/],
+      // A proof for "get" matches no GET request: htm is compared case-sensitively.
+      [['dpop', 'get', 'https://a.example/', '--key', keys.privatePath], /<method>: .*write GET/],
     ] as const) {
       const run = jwtkit([...args]);
       assert.equal(run.status, 2, `${args.join(' ')}: ${run.stderr}`);
