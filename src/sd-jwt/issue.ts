@@ -11,7 +11,7 @@ import { checkOptionNames, optionNames } from '../options.js';
 import type { Disclosure } from './disclosure.js';
 import { conceal, type DisclosureFrame } from './frame.js';
 import { type SDHashAlgorithm, sdHashOf } from './hash.js';
-import { arrayDigestOf } from './process.js';
+import { arrayDigestOf, hasDigests } from './process.js';
 
 export interface IssueSDJWTOptions extends SignJWTOptions {
   /** Which claims are selectively disclosable; without it every claim is plain (an SD-JWT with no Disclosures). */
@@ -36,6 +36,9 @@ async function holderJWK(holderKey: JWK | Key): Promise<JWK> {
   for (const [name, value] of Object.entries(jwk)) if (!PRIVATE_JWK_MEMBERS.includes(name)) setMember(out, name, value);
   return out;
 }
+
+/** Claims the issuer-signed payload always carries as they are (never concealed, nor anything inside them). */
+const ALWAYS_PLAIN = ['cnf', 'exp', 'nbf'];
 
 /** Names the verifier would read as SD-JWT structure, refused in the claims before anything is concealed. */
 function checkClaimNames(value: JSONValue, path: string, top: boolean): void {
@@ -100,6 +103,15 @@ export async function issueSDJWT(claims: object, key: KeyMaterial, options: Issu
     disclosable === undefined
       ? normalized
       : ((await conceal(normalized, disclosable, '$', { hash, decoys, disclosures })) as JSONObject);
+  // A holder may leave any Disclosure out: a concealed expiry or key binding would be one the
+  // holder could drop, a credential that never expires or is presented without its key.
+  for (const claim of ALWAYS_PLAIN) {
+    if (Object.hasOwn(normalized, claim) && (!Object.hasOwn(payload, claim) || hasDigests(payload[claim] as JSONValue)))
+      throw new InvalidOptionError(
+        'disclosable',
+        `"${claim}" cannot be selectively disclosable: a holder could leave it out (${ALWAYS_PLAIN.join(', ')} stay in the signed payload)`,
+      );
+  }
   setMember(payload, '_sd_alg', name);
   if (holderKey !== undefined) setMember(payload, 'cnf', { jwk: await holderJWK(holderKey) });
   const jwt = await signJWT(payload, key, signOptions);

@@ -18,6 +18,13 @@ import type { Disclosure } from './disclosure.js';
 /** Nesting cap over payload and Disclosures together: each piece is capped by the JSON parser, their chain here. */
 const MAX_DEPTH = 256;
 
+/** Whether a value holds SD-JWT structure: an `_sd` member or a `{"...": digest}` array element. */
+export function hasDigests(value: JSONValue): boolean {
+  if (Array.isArray(value)) return value.some((element) => arrayDigestOf(element) !== undefined || hasDigests(element));
+  if (!isJSONObject(value)) return false;
+  return Object.hasOwn(value, '_sd') || Object.values(value).some((member) => hasDigests(member as JSONValue));
+}
+
 /** `{"...": digest}` with no other member: an array-element digest (RFC 9901 §4.2.4.2, §7.1 step 3.3). */
 export function arrayDigestOf(element: JSONValue): JSONValue | undefined {
   if (!isJSONObject(element)) return undefined;

@@ -19,7 +19,7 @@ import type { KeyMaterial } from '../keys/material.js';
 import { checkOptionNames, optionNames } from '../options.js';
 import { DEFAULT_MAX_SD_JWT_LENGTH, splitSDJWT } from './compact.js';
 import { type IssueSDJWTOptions, issueSDJWT } from './issue.js';
-import { arrayDigestOf } from './process.js';
+import { hasDigests } from './process.js';
 import { type VerifiedSDJWT, type VerifySDJWTOptions, verifySDJWT } from './verify.js';
 
 /** The `typ` of an SD-JWT VC (draft-ietf-oauth-sd-jwt-vc §3.2.1). @experimental */
@@ -94,13 +94,6 @@ const verifyOptionNames = () => {
 
 const nonDisclosable = (name: unknown): name is string =>
   typeof name === 'string' && SD_JWT_VC_NON_DISCLOSABLE_CLAIMS.includes(name);
-
-/** Whether a value holds SD-JWT structure: an `_sd` member or a `{"...": digest}` array element. */
-function hasDigests(value: JSONValue): boolean {
-  if (Array.isArray(value)) return value.some((element) => arrayDigestOf(element) !== undefined || hasDigests(element));
-  if (!isJSONObject(value)) return false;
-  return Object.hasOwn(value, '_sd') || Object.values(value).some((member) => hasDigests(member as JSONValue));
-}
 
 function refuseTyp(options: object): void {
   if (Object.hasOwn(options, 'typ'))

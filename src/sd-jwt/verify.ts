@@ -1,9 +1,11 @@
 /** verifySDJWT: the verifier's side of RFC 9901 §7 (issuer signature, Disclosures, key binding). */
 
 import type { JSONObject } from '../encoding/json.js';
-import { InvalidOptionError, SDJWTKeyBindingMissingError } from '../errors.js';
+import { InvalidOptionError, SDJWTKeyBindingInvalidError, SDJWTKeyBindingMissingError } from '../errors.js';
 import type { JWSHeader } from '../jws/header.js';
 import type { KeyOrResolver } from '../jws/key-source.js';
+import { checkClaims, compileClaimPolicy } from '../jwt/claims.js';
+import { parseDuration } from '../jwt/duration.js';
 import { VERIFY_JWT_OPTIONS, type VerifyJWTOptions, verifyJWT } from '../jwt/verify.js';
 import { checkOptionNames } from '../options.js';
 import { DEFAULT_MAX_SD_JWT_LENGTH, splitSDJWT } from './compact.js';
@@ -62,22 +64,46 @@ export async function verifySDJWT<P extends object = JSONObject>(
   checkOptionNames(options, VERIFY_SD_JWT_OPTIONS);
   const { keyBinding: kbOptions = {}, ...jwtOptions } = options;
   checkOptionNames(kbOptions, KEY_BINDING_OPTIONS, 'keyBinding');
+  // The verifier's own settings, checked before any input is read: a bad one is the caller's
+  // mistake (ERR_INVALID_OPTION), never blamed on the presentation.
+  for (const name of ['audience', 'nonce'] as const) {
+    const value = kbOptions[name];
+    if (value !== undefined && (typeof value !== 'string' || value.length === 0))
+      throw new InvalidOptionError(`keyBinding.${name}`, 'must be a non-empty string');
+  }
+  if (kbOptions.maxAge !== undefined) parseDuration(kbOptions.maxAge, 'keyBinding.maxAge');
+  if (kbOptions.clockTolerance !== undefined) parseDuration(kbOptions.clockTolerance, 'keyBinding.clockTolerance');
+  const configured = kbOptions.audience !== undefined && kbOptions.nonce !== undefined;
   const maxLength = jwtOptions.maxTokenLength ?? DEFAULT_MAX_SD_JWT_LENGTH;
   const parts = splitSDJWT(presentation, maxLength);
-  const { payload, header } = await verifyJWT<JSONObject>(parts.jwt, issuerKey, { ...jwtOptions, maxTokenLength: maxLength });
+  // Claims a Disclosure may carry (RFC 9901 §7.1, §9.7) are checked on the processed payload below.
+  const { requiredClaims: _r, audience: _a, issuer: _i, subject: _s, ...signedOptions } = jwtOptions;
+  const { payload, header } = await verifyJWT<JSONObject>(parts.jwt, issuerKey, { ...signedOptions, maxTokenLength: maxLength });
   const { sdAlg, hash, disclosures } = await readSDJWT(parts, payload as JSONObject);
   const claims = processPayload(payload as JSONObject, disclosures);
+  // RFC 9901 §7.1: exp, nbf, aud and the rest are checked in the processed payload too, where a
+  // Disclosure may have put them.
+  checkClaims(claims, header, compileClaimPolicy(jwtOptions));
   const result: VerifiedSDJWT<P> = { payload: claims as P & JSONObject, header, disclosures, sdAlg };
-  const required = kbOptions.required ?? Object.hasOwn(claims, 'cnf');
+  // A verifier that gives an audience and a nonce expects key binding: a credential whose cnf was
+  // concealed (and left out) must not pass without it.
+  const required = kbOptions.required ?? (Object.hasOwn(claims, 'cnf') || configured);
   if (parts.keyBindingJWT === undefined) {
     if (required) throw new SDJWTKeyBindingMissingError('key binding is required and the presentation has no key-binding JWT');
     return result;
   }
-  if (typeof kbOptions.audience !== 'string' || kbOptions.audience.length === 0) {
-    throw new InvalidOptionError('keyBinding.audience', "is needed to check the presentation's key-binding JWT");
-  }
-  if (typeof kbOptions.nonce !== 'string' || kbOptions.nonce.length === 0) {
-    throw new InvalidOptionError('keyBinding.nonce', "is needed to check the presentation's key-binding JWT");
+  if (!configured) {
+    // A holder-bound credential needs the verifier's audience and nonce: its setting is missing.
+    if (required) {
+      const missing = kbOptions.audience === undefined ? 'audience' : 'nonce';
+      throw new InvalidOptionError(`keyBinding.${missing}`, "is needed to check the presentation's key-binding JWT");
+    }
+    // A verifier that binds nothing was sent a key-binding JWT (or anything after the last "~"):
+    // the presentation's fault, not the verifier's settings'.
+    throw new SDJWTKeyBindingInvalidError(
+      'malformed',
+      'the presentation ends in a key-binding JWT, and this verifier checks none (no keyBinding.audience and keyBinding.nonce)',
+    );
   }
   result.keyBinding = await verifyKeyBinding(parts.keyBindingJWT, claims, parts.sdJWT, hash, {
     ...kbOptions,

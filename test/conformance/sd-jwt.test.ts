@@ -348,6 +348,66 @@ describe('sd-jwt attack: the key-binding JWT removed where one is required', () 
     await rejectsWith(verifySDJWT(presentation, issuer.publicKey), 'ERR_INVALID_OPTION');
     await rejectsWith(verifySDJWT(presentation, issuer.publicKey, { keyBinding: { audience: AUD } }), 'ERR_INVALID_OPTION');
   });
+
+  it('a verifier that gives an audience and nonce requires key binding: a concealed cnf left out does not switch it off', async () => {
+    // Issued by hand (issueSDJWT refuses to conceal cnf): the holder drops the cnf Disclosure.
+    const cnf = encode(['c2FsdC1jbmY', 'cnf', { jwk: (await exportKey(holder.publicKey, 'jwk')) as Json }]);
+    const concealed = await craft({ _sd: [await digest(cnf)], _sd_alg: 'sha-256', given_name: 'Ada' }, [cnf]);
+    const dropped = concealed.slice(0, concealed.indexOf('~') + 1);
+    await rejectsWith(verifySDJWT(dropped, issuer.publicKey, { keyBinding: bound }), 'ERR_SD_JWT_KEY_BINDING_MISSING');
+    // Positive control: a verifier that binds nothing reads it.
+    assert.equal((await verifySDJWT(dropped, issuer.publicKey)).payload.given_name, 'Ada');
+    // Issuing refuses to conceal cnf, or anything inside it.
+    const jwk = await exportKey(holder.publicKey, 'jwk');
+    for (const disclosable of [{ _sd: ['cnf'] }, { cnf: { _sd: ['jwk'] } }] as DisclosureFrame[])
+      await rejectsWith(issueSDJWT({ cnf: { jwk }, a: 1 }, issuer.privateKey, { disclosable }), 'ERR_INVALID_OPTION');
+  });
+
+  it("trailing content for a verifier that binds nothing is the presentation's fault, and bad settings are refused before any input", async () => {
+    const unbound = await issueSDJWT(CLAIMS, issuer.privateKey, { disclosable: FRAME });
+    await rejectsWith(verifySDJWT(`${unbound}garbage`, issuer.publicKey), 'ERR_SD_JWT_KEY_BINDING_INVALID');
+    await rejectsWith(
+      verifySDJWT(unbound, issuer.publicKey, { keyBinding: { maxAge: Number.POSITIVE_INFINITY } }),
+      'ERR_INVALID_OPTION',
+    );
+    await rejectsWith(verifySDJWT(unbound, issuer.publicKey, { keyBinding: { audience: '' } }), 'ERR_INVALID_OPTION');
+  });
+});
+
+describe('sd-jwt attack: validity claims in Disclosures', () => {
+  it('checks exp, nbf and aud where a Disclosure put them, and counts disclosed claims for requiredClaims', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    for (const [claim, value, code] of [
+      ['exp', now - 3600, 'ERR_JWT_EXPIRED'],
+      ['nbf', now + 86_400, 'ERR_JWT_NOT_YET_VALID'],
+      ['aud', 'https://another.example', 'ERR_JWT_CLAIM_INVALID'],
+    ] as const) {
+      const disclosure = encode(['c2FsdC12YWxpZA', claim, value]);
+      const token = await craft({ _sd: [await digest(disclosure)], _sd_alg: 'sha-256', sub: 'x' }, [disclosure]);
+      // The signed payload has no aud: the audience check waits for the processed payload.
+      const options = claim === 'aud' ? { audience: 'https://verifier.example' } : {};
+      await rejectsWith(verifySDJWT(token, issuer.publicKey, options), code);
+    }
+    // Issuing refuses to make exp or nbf disclosable: a holder would leave them out.
+    for (const claim of ['exp', 'nbf'])
+      await rejectsWith(
+        issueSDJWT({ [claim]: now + 60, a: 1 }, issuer.privateKey, { disclosable: { _sd: [claim] } }),
+        'ERR_INVALID_OPTION',
+      );
+    // requiredClaims is met by a disclosed claim (RFC 9901 §9.7), and not by one left out.
+    const presented = await presentSDJWT(issued, {
+      disclose: ['given_name'],
+      keyBinding: { key: holder.privateKey, aud: AUD, nonce: NONCE },
+    });
+    assert.equal(
+      (await verifySDJWT(presented, issuer.publicKey, { keyBinding: bound, requiredClaims: ['given_name'] })).payload.given_name,
+      'Ada',
+    );
+    await rejectsWith(
+      verifySDJWT(presented, issuer.publicKey, { keyBinding: bound, requiredClaims: ['family_name'] }),
+      'ERR_JWT_CLAIM_INVALID',
+    );
+  });
 });
 
 describe('sd-jwt: RFC 9901 §5 example (test/support/rfc9901-vectors.ts)', () => {
