@@ -90,6 +90,10 @@ async function exportAs(key: Key, format: ExportFormat): Promise<JWK | string | 
       throw new KeyMismatchError('RSA keys have no raw form; use jwk or spki');
     }
     default:
-      throw new KeyMismatchError(`unknown export format "${String(format).slice(0, 16)}"`);
+      throw new KeyMismatchError(
+        format === undefined
+          ? "exportKey needs a format: 'jwk', 'spki' (public keys), 'pkcs8' (private keys) or 'raw'"
+          : `unknown export format "${String(format).slice(0, 16)}": 'jwk', 'spki', 'pkcs8' or 'raw'`,
+      );
   }
 }

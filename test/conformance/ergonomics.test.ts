@@ -157,6 +157,15 @@ describe('token errors name the mistake', () => {
   });
 });
 
+describe('exportKey without a format', () => {
+  it('names the formats instead of calling undefined an unknown format', async () => {
+    const { publicKey } = await generateKeyPair('ES256');
+    const error = await rejectsWith((exportKey as (key: unknown) => Promise<unknown>)(publicKey), 'ERR_KEY_MISMATCH');
+    assert.match(error.message, /exportKey needs a format: 'jwk'/);
+    assert.equal(((await exportKey(publicKey, 'jwk')) as { kty: string }).kty, 'EC');
+  });
+});
+
 describe('exportKey on a key that cannot leave its key object', () => {
   const named = async (run: () => Promise<unknown>, how: RegExp) => {
     const error = await rejectsWith(run(), 'ERR_KEY_NOT_EXTRACTABLE');
