@@ -108,6 +108,7 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
         .option('--kb-nonce <nonce>', "SD-JWT: the key-binding JWT's expected nonce")
         .option('--kb-max-age <duration>', 'SD-JWT: oldest key-binding JWT accepted (default 5m)')
         .option('--no-kb', 'SD-JWT: accept a presentation without key binding even when the credential has cnf')
+        .option('--vct <type>', 'SD-JWT VC (typ dc+sd-jwt): a credential type this verifier takes (repeatable)', collect)
         .addOption(keyEncoding()),
     ),
     [

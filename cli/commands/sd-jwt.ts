@@ -4,7 +4,7 @@
  * from files, never from the command line.
  */
 import { statSync } from 'node:fs';
-import { type DisclosureFrame, issueSDJWT, presentSDJWT } from 'jwtkit/sd-jwt';
+import { type DisclosureFrame, issueSDJWT, issueSDJWTVC, presentSDJWT, type SDJWTVCClaims } from 'jwtkit/sd-jwt';
 import { loadMaterial, readClaims, readSource, readToken, type SecretEncoding } from '../input.js';
 import { keyFrom } from '../keys.js';
 import { type Output, UsageError } from '../output.js';
@@ -96,15 +96,23 @@ export async function runIssue(out: Output, argument: string | undefined, flags:
       ? undefined
       : await keyFrom(loadMaterial(out, flags.holderKey, '--holder-key'), '--holder-key', undefined);
   const decoys = count('--decoys', flags.decoys);
-  const sdJwt = await issueSDJWT(claims, key, {
+  const common = {
     ...claimOptions(out, flags, claims),
     ...(frame !== undefined && { disclosable: frame }),
     ...(holderKey !== undefined && { holderKey }),
     ...(decoys !== undefined && { decoys }),
     ...(flags.sdAlg !== undefined && { sdAlg: flags.sdAlg }),
     ...(flags.kid !== undefined && { kid: flags.kid }),
-    ...(flags.typ !== undefined && { typ: flags.typ }),
-  });
+  };
+  // An SD-JWT VC is issued by the VC rules (vct required; iss, exp, cnf, vct, status... never
+  // concealed), not just given its typ.
+  const typ = flags.typ?.toLowerCase().replace(/^application\//, '');
+  if (typ === 'vc+sd-jwt')
+    throw new UsageError("--typ: an SD-JWT VC is typed dc+sd-jwt now (vc+sd-jwt is the draft's former name)");
+  const sdJwt =
+    typ === 'dc+sd-jwt'
+      ? await issueSDJWTVC(claims as SDJWTVCClaims, key, common)
+      : await issueSDJWT(claims, key, { ...common, ...(flags.typ !== undefined && { typ: flags.typ }) });
   if (out.json) out.result({ ok: true, sdJwt });
   else out.line(sdJwt);
   return 0;

@@ -23,6 +23,7 @@ export interface VerifyFlags {
   kbNonce?: string;
   kbMaxAge?: string;
   kb?: boolean;
+  vct?: string[];
 }
 
 const WEAK_HINT = '; to check a token signed with it anyway (debugging only), add --allow-weak-key';
@@ -115,8 +116,16 @@ export async function runVerify(out: Output, argument: string | undefined, flags
   const { key, issuer } = await keySource(out, flags, alg);
   const options = verifyOptions(flags, issuer);
   if (token.includes('~')) return verifySD(out, token, key, options, flags);
-  if (flags.kbAud !== undefined || flags.kbNonce !== undefined || flags.kbMaxAge !== undefined || flags.kb === false)
-    throw new UsageError('--kb-aud, --kb-nonce, --kb-max-age and --no-kb apply to an SD-JWT presentation; this is a plain JWT');
+  if (
+    flags.kbAud !== undefined ||
+    flags.kbNonce !== undefined ||
+    flags.kbMaxAge !== undefined ||
+    flags.kb === false ||
+    flags.vct !== undefined
+  )
+    throw new UsageError(
+      '--kb-aud, --kb-nonce, --kb-max-age, --no-kb and --vct apply to an SD-JWT presentation; this is a plain JWT',
+    );
   return reportVerdict(
     out,
     () => verifyJWT(token, key, options),

@@ -314,6 +314,38 @@ describe('jwtkit sd-jwt, decode and verify of SD-JWTs', () => {
     );
   });
 
+  it('an SD-JWT VC (--typ dc+sd-jwt) is issued and verified by the VC rules: vct required and never concealed, --vct checked', async () => {
+    const issuer = await keyFiles('vc-issuer', 'ES256');
+    const claimsFile = file('vc.json', JSON.stringify({ vct: 'https://credentials.example/id', given_name: 'Ada' }));
+    const issue = (frame: object) =>
+      jwtkit([
+        'sd-jwt',
+        'issue',
+        claimsFile,
+        '--frame',
+        file('vc-frame.json', JSON.stringify(frame)),
+        '--key',
+        issuer.privatePath,
+        '--iss',
+        'https://issuer.example',
+        '--typ',
+        'dc+sd-jwt',
+      ]);
+    const concealedVct = issue({ _sd: ['vct', 'given_name'] });
+    assert.equal(concealedVct.status, 2, `a concealed vct is refused: ${concealedVct.stdout}`);
+    const issued = issue({ _sd: ['given_name'] });
+    assert.equal(issued.status, 0, issued.stderr);
+    const credential = issued.stdout.trim();
+    const verify = (extra: string[]) => jwtkit(['verify', credential, '--key', issuer.publicPath, ...extra]);
+    const good = verify(['--vct', 'https://credentials.example/id']);
+    assert.equal(good.status, 0, good.stderr);
+    assert.match(good.stderr, /SD-JWT VC issuer signature/);
+    assert.equal(verify(['--vct', 'https://credentials.example/other']).status, 1, 'another credential type');
+    const legacy = jwtkit(['sd-jwt', 'issue', claimsFile, '--key', issuer.privatePath, '--typ', 'vc+sd-jwt']);
+    assert.equal(legacy.status, 2);
+    assert.match(legacy.stderr, /dc\+sd-jwt/);
+  });
+
   it('verifies the RFC 9901 §5.2 presentation with its key binding, and decode shows its documented Disclosures', () => {
     const issuerKey = file('rfc-issuer.json', JSON.stringify(ISSUER_PUBLIC_JWK));
     const run = jwtkit([
