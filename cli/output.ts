@@ -91,6 +91,48 @@ export function surviveClosedPipes(): void {
   }
 }
 
+/**
+ * Characters a terminal acts on instead of showing, or that reorder what it shows: C0 controls,
+ * DEL, C1 controls (U+009B is a one-character CSI on many terminals), the line and paragraph
+ * separators, and the bidirectional marks, embeddings, overrides and isolates (Trojan Source).
+ * Token text carrying them could erase the verdict line, set the window title or make a claim
+ * name read backwards; shown as `\u001b` they are harmless and still tell what the token holds.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is looked for
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+const escaped = (char: string) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/**
+ * Text from a token (a claim name or value, a salt, an error that quotes one) as it may be shown
+ * on a terminal: every character in {@link UNSAFE}, line breaks included, becomes a visible
+ * `\uXXXX`. Used where token text enters a line; {@link write} makes sure of the rest.
+ */
+export function visible(text: string): string {
+  return text.replace(UNSAFE, escaped);
+}
+
+/** The SGR parameters paint(), warn() and fail() use: the only escape sequences the CLI writes. */
+const OWN_SGR = new Set<string>(['31', '33', '39']);
+
+// The one place every human-readable line passes: whatever a command forgot to pass through
+// visible() is made visible here, except line breaks (the CLI's own) and, when colour is on, the
+// CLI's own colour sequences. A token can at most repeat one of those colours: it cannot move the
+// cursor, erase, retitle, link, conceal or reorder.
+const TERMINAL_UNSAFE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is looked for
+  /\u001b\[([0-9;]*)m|[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+function forTerminal(text: string, colour: boolean): string {
+  return text.replace(TERMINAL_UNSAFE, (match: string, sgr: string | undefined) =>
+    sgr === undefined ? escaped(match) : colour && OWN_SGR.has(sgr) ? match : `${escaped('\u001b')}${match.slice(1)}`,
+  );
+}
+
+// JSON.stringify escapes C0 but leaves DEL, C1, the separators and the bidi characters raw; they
+// can only be inside strings, where a \uXXXX escape means the same character to a JSON parser.
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
 function write(stream: NodeJS.WriteStream, text: string): void {
   if (!closedStreams.has(stream)) stream.write(text);
 }
@@ -111,6 +153,7 @@ const CODES = {
   key: ['38;5;214', 39],
   iv: ['38;5;114', 39],
 } as const;
+for (const codes of Object.values(CODES)) for (const code of codes) OWN_SGR.add(String(code));
 
 export type Style = keyof typeof CODES;
 
@@ -131,32 +174,39 @@ export class Output {
 
   /** A line of the requested output. */
   line(text = ''): void {
-    write(process.stdout, `${text}\n`);
+    write(process.stdout, forTerminal(`${text}\n`, this.colour));
   }
 
   /** The whole result in `--json` mode. */
   result(value: unknown): void {
-    write(process.stdout, `${JSON.stringify(value, null, 2)}\n`);
+    write(process.stdout, `${JSON.stringify(value, null, 2).replace(JSON_UNSAFE, escaped)}\n`);
   }
 
   /** A note or warning: stderr, never mixed with the output. */
   note(text: string): void {
-    write(process.stderr, `${text}\n`);
+    write(process.stderr, forTerminal(`${text}\n`, this.colour || this.colourFor(process.stderr.isTTY)));
   }
 
   warn(text: string): void {
-    write(process.stderr, `${this.colourFor(process.stderr.isTTY) ? `\u001b[33mwarning\u001b[39m` : 'warning'}: ${text}\n`);
+    const colour = this.colourFor(process.stderr.isTTY);
+    write(process.stderr, forTerminal(`${colour ? `\u001b[33mwarning\u001b[39m` : 'warning'}: ${text}\n`, colour || this.colour));
   }
 
   /** Prints an error (stdout as JSON with `--json`, else stderr) and returns the exit code it calls for. */
   fail(error: unknown): number {
     const { code, message, exit } = describeError(error);
     if (this.json) this.result({ ok: false, error: { code, message } });
-    else
+    else {
+      const colour = this.colourFor(process.stderr.isTTY);
+      // An error may quote the token (a claim name in a collision): shown on one line, escapes visible.
       write(
         process.stderr,
-        `${this.colourFor(process.stderr.isTTY) ? `\u001b[31merror\u001b[39m` : 'error'}: ${message}${code === 'ERR_USAGE' ? '' : ` (${code})`}\n`,
+        forTerminal(
+          `${colour ? `\u001b[31merror\u001b[39m` : 'error'}: ${visible(message)}${code === 'ERR_USAGE' ? '' : ` (${code})`}\n`,
+          colour,
+        ),
       );
+    }
     return exit;
   }
 
@@ -209,7 +259,8 @@ export async function reportVerdict<H>(
     if (out.json) out.result({ ok: true, valid: true, header, payload });
     else {
       const [label, detail] = success(header);
-      out.note(`${out.paint('green', out.paint('bold', label))}: ${detail}`);
+      // The detail may quote the header (a kid): one line, escapes visible.
+      out.note(`${out.paint('green', out.paint('bold', label))}: ${visible(detail)}`);
       out.line(formatJSON(out, payload));
     }
     return EXIT.ok;
@@ -217,7 +268,7 @@ export async function reportVerdict<H>(
     const { code, message, exit } = describeError(error);
     if (exit === EXIT.usage) throw error;
     if (out.json) out.result({ ok: false, valid: false, error: { code, message } });
-    else out.note(`${out.paint('red', out.paint('bold', failure))}: ${message} (${code})`);
+    else out.note(`${out.paint('red', out.paint('bold', failure))}: ${visible(message)} (${code})`);
     return EXIT.invalid;
   }
 }

@@ -11,7 +11,7 @@ import {
   isDPoPProof,
   type JSONObject,
 } from 'jwtkit/inspect';
-import { formatJSON, type Output } from '../output.js';
+import { formatJSON, type Output, visible } from '../output.js';
 
 export interface Extras {
   dpop?: DPoPProofExplanation;
@@ -29,7 +29,8 @@ export async function explainExtras(
   return { ...(dpop !== undefined && { dpop }), ...(cnf !== undefined && { cnf }) };
 }
 
-const show = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+/** A value from the token, on one line with its escapes visible. */
+const show = (value: unknown) => visible(typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null'));
 
 function rows(out: Output, entries: readonly (readonly [string, string | undefined])[]): void {
   const width = Math.max(...entries.map(([name]) => name.length));
@@ -51,13 +52,15 @@ export function printExtras(out: Output, extras: Extras): void {
       ['jti', dpop.jti === undefined ? undefined : show(dpop.jti)],
       [
         'jkt',
-        dpop.jkt === undefined ? undefined : `${dpop.jkt}  ${out.paint('dim', "the key's thumbprint: a bound token's cnf.jkt")}`,
+        dpop.jkt === undefined
+          ? undefined
+          : `${show(dpop.jkt)}  ${out.paint('dim', "the key's thumbprint: a bound token's cnf.jkt")}`,
       ],
     ]);
     if (dpop.privateMembers.length > 0)
-      out.line(`  ${out.paint('red', '✗')} the jwk carries PRIVATE key members: ${dpop.privateMembers.join(', ')}`);
+      out.line(`  ${out.paint('red', '✗')} the jwk carries PRIVATE key members: ${show(dpop.privateMembers.join(', '))}`);
     for (const problem of dpop.problems.filter((p) => !p.includes('private member')))
-      out.line(`  ${out.paint('red', '✗')} ${problem}`);
+      out.line(`  ${out.paint('red', '✗')} ${show(problem)}`);
     out.line();
   }
   if (cnf !== undefined) {
@@ -67,7 +70,7 @@ export function printExtras(out: Output, extras: Extras): void {
       ['jwk', cnf.jwkThumbprint === undefined ? undefined : `thumbprint ${cnf.jwkThumbprint}`],
     ]);
     if (cnf.privateMembers.length > 0)
-      out.line(`  ${out.paint('red', '✗')} cnf.jwk carries PRIVATE key members: ${cnf.privateMembers.join(', ')}`);
+      out.line(`  ${out.paint('red', '✗')} cnf.jwk carries PRIVATE key members: ${show(cnf.privateMembers.join(', '))}`);
     out.line();
   }
 }
@@ -78,13 +81,16 @@ export function printSDJWT(out: Output, sd: ExplainedSDJWT): void {
     `${out.paint('bold', `Disclosures (${sd.disclosures.length})`)}${out.paint('dim', `, digests with ${sd.sdAlg}; ${sd.undisclosed} digest${sd.undisclosed === 1 ? '' : 's'} undisclosed (withheld claims or decoys)`)}`,
   );
   for (const disclosure of sd.disclosures) {
-    const where = disclosure.path ?? out.paint('red', '(its digest is in no _sd or ... element: verification refuses it)');
+    const where =
+      disclosure.path !== undefined
+        ? show(disclosure.path)
+        : out.paint('red', '(its digest is in no _sd or ... element: verification refuses it)');
     out.line(`  ${out.paint('cyan', where)} = ${show(disclosure.value)}`);
-    out.line(`    ${out.paint('dim', `digest ${disclosure.digest}  salt ${disclosure.salt}`)}`);
+    out.line(`    ${out.paint('dim', `digest ${disclosure.digest}  salt ${show(disclosure.salt)}`)}`);
   }
   out.line();
   if (sd.problem !== undefined)
-    out.line(`  ${out.paint('red', '✗')} ${sd.problem.message} (${sd.problem.code}): verification refuses this`);
+    out.line(`  ${out.paint('red', '✗')} ${show(sd.problem.message)} (${sd.problem.code}): verification refuses this`);
   else {
     out.line(`${out.paint('payload', out.paint('bold', 'Processed payload'))}${out.paint('dim', ' (the Disclosures in place)')}`);
     out.line(formatJSON(out, sd.claims));

@@ -1,7 +1,7 @@
 /** `jwtkit decode`: header and claims of a token, never verified, and said so. */
 import { type DissectedToken, describeMembers, dissectToken, explainSDJWT, type JSONObject, timeStatus } from 'jwtkit/inspect';
 import { readToken } from '../input.js';
-import { formatJSON, type Output, type Style } from '../output.js';
+import { formatJSON, type Output, type Style, visible } from '../output.js';
 import { explainExtras, printExtras, printSDJWT } from './decode-extras.js';
 
 const PART_STYLES: Record<string, Style> = {
@@ -21,15 +21,17 @@ export function colourToken(out: Output, dissected: DissectedToken): string {
 
 function claimTable(out: Output, object: JSONObject, part: 'header' | 'payload', now: number): string[] {
   const rows = describeMembers(object, part, now);
-  const width = Math.max(...rows.map((row) => row.name.length), 3);
-  return rows.map((row) => {
-    const value = JSON.stringify(row.value);
+  // Names and values come from the token: escapes and line breaks are shown, not acted on.
+  const names = rows.map((row) => visible(row.name));
+  const width = Math.max(...names.map((name) => name.length), 3);
+  return rows.map((row, index) => {
+    const value = visible(JSON.stringify(row.value) ?? 'null');
     const time =
       row.time === undefined
         ? ''
         : `  ${row.time.iso}  ${out.paint(row.time.relative.startsWith('expired') ? 'red' : 'dim', row.time.relative)}`;
     const description = row.description === undefined ? '' : `\n${' '.repeat(width + 4)}${out.paint('dim', row.description)}`;
-    return `  ${out.paint('cyan', row.name.padEnd(width))}  ${value}${time}${description}`;
+    return `  ${out.paint('cyan', (names[index] as string).padEnd(width))}  ${value}${time}${description}`;
   });
 }
 
@@ -122,7 +124,7 @@ export async function runDecode(out: Output, argument: string | undefined): Prom
       out.line();
     } else if (dissected.parts[1]?.decodedText !== undefined) {
       out.line(out.paint('payload', out.paint('bold', 'Payload (not JSON)')));
-      out.line(dissected.parts[1].decodedText);
+      out.line(visible(dissected.parts[1].decodedText));
       out.line();
     }
     printExtras(out, extras);
@@ -140,7 +142,7 @@ export async function runDecode(out: Output, argument: string | undefined): Prom
   if (dissected.problems.length > 0) {
     out.line();
     out.line(out.paint('red', out.paint('bold', 'Problems')));
-    for (const problem of dissected.problems) out.line(`  ${out.paint('red', '✗')} ${problem}`);
+    for (const problem of dissected.problems) out.line(`  ${out.paint('red', '✗')} ${visible(problem)}`);
     return 1;
   }
   return 0;

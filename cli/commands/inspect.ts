@@ -1,7 +1,7 @@
 /** `jwtkit inspect`: a security review of a token; exit 3 when a high-severity finding exists. */
 import { type Finding, inspectToken, SEVERITY_ORDER, type Severity } from 'jwtkit/inspect';
 import { readSource, readToken } from '../input.js';
-import { EXIT, type Output, type Style, UsageError } from '../output.js';
+import { EXIT, type Output, type Style, UsageError, visible } from '../output.js';
 
 export interface InspectFlags {
   maxLifetime?: string;
@@ -54,7 +54,10 @@ export async function runInspect(out: Output, argument: string | undefined, flag
   else {
     for (const finding of findings) {
       const label = out.paint(SEVERITY_STYLE[finding.severity], finding.severity.toUpperCase().padEnd(6));
-      out.line(`${label} ${finding.message}${finding.where === undefined ? '' : out.paint('dim', ` [${finding.where}]`)}`);
+      // Findings quote the token (claim names, header values): escapes shown, not acted on.
+      out.line(
+        `${label} ${visible(finding.message)}${finding.where === undefined ? '' : out.paint('dim', ` [${visible(finding.where)}]`)}`,
+      );
       out.line(`       ${out.paint('dim', 'fix:')} ${finding.fix}`);
     }
   }

@@ -15,6 +15,7 @@ import { limitOption, MAX_INSPECT_INPUT_LENGTH, MAX_SECRET_CANDIDATES, MAX_SECRE
 import { findPersonalData } from './personal-data.js';
 import { sdJWTFindings } from './sd-jwt-findings.js';
 import { commonSecrets, SHORT_SECRET_COUNT } from './secrets.js';
+import { visibleText } from './visible.js';
 import { findWeakSecret, maskSecret } from './weak-secret.js';
 
 export type Severity = 'high' | 'medium' | 'low' | 'info';
@@ -23,7 +24,7 @@ export interface Finding {
   /** Stable identifier, for tests and for filtering (`alg-none`, `no-exp`, ...). */
   readonly id: string;
   readonly severity: Severity;
-  /** What was found, in one sentence. */
+  /** What was found, in one sentence. Token text quoted in it has its control and bidi characters shown as `\uXXXX`. */
   readonly message: string;
   /** How to fix it, in one line. */
   readonly fix: string;
@@ -348,8 +349,7 @@ export async function inspectToken(token: string, options: InspectOptions = {}):
   const maxInputLength = limitOption('maxInputLength', options.maxInputLength, MAX_INSPECT_INPUT_LENGTH);
   // An SD-JWT (`<JWT>~<Disclosure>~...`): its JWT is reviewed as any token, its Disclosures apart.
   if (typeof token === 'string' && token.length <= maxInputLength && token.includes('~')) {
-    const findings = await sdJWTFindings(token, (jwt) => inspectToken(jwt, options));
-    return findings.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
+    return ranked(await sdJWTFindings(token, (jwt) => inspectToken(jwt, options)));
   }
   const out: Finding[] = [];
   const dissected = dissectToken(token, { maxInputLength });
@@ -378,5 +378,19 @@ export async function inspectToken(token: string, options: InspectOptions = {}):
     out.push(...(await dpopFindings(header ?? {}, payload, dpop, now)));
   }
   if (dissected.kind === 'JWS' && options.secretCheck !== false) await secretFindings(token, header?.alg, options, out);
-  return out.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
+  return ranked(out);
+}
+
+/**
+ * Most severe first, with the token text the messages quote made visible: a finding is read on a
+ * terminal or a page, where an escape sequence or a bidi override from a claim name must not act.
+ */
+function ranked(findings: Finding[]): Finding[] {
+  return findings
+    .map((finding) => ({
+      ...finding,
+      message: visibleText(finding.message),
+      ...(finding.where !== undefined && { where: visibleText(finding.where) }),
+    }))
+    .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
 }

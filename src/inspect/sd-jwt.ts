@@ -17,7 +17,9 @@ import { checkInputLength, MAX_INSPECT_INPUT_LENGTH } from './limits.js';
 export interface ExplainedDisclosure extends Disclosure {
   /**
    * The claim it reveals, as a path: `given_name`, `address.locality`, `nationalities[1]`. A
-   * Disclosure whose digest is nowhere (verification refuses it) has none.
+   * Disclosure whose digest is nowhere (verification refuses it), or that is nested deeper than
+   * verification accepts (256 levels), has none. A path over 128 characters is shortened to its
+   * start and its end with `…` between.
    */
   readonly path?: string;
 }
@@ -61,23 +63,47 @@ export function extractSDJWT(text: string): string | undefined {
   return compact;
 }
 
-/** Path text of one step: `.name` (or `["odd name"]`) and `[index]`. */
+/**
+ * How deep the path walk follows Disclosures into Disclosures: processPayload's limit (src/sd-jwt/
+ * process.ts), past which verification refuses the SD-JWT anyway. Deeper Disclosures get no path.
+ */
+const MAX_PATH_DEPTH = 256;
+
+/**
+ * The longest path shown, in characters. A chain of nested Disclosures makes each path as long
+ * as all those above it: uncapped, a 250 KB SD-JWT explained into 69 MB. Capped, a path costs at
+ * most this much for a Disclosure that is itself at least a digest long in the input.
+ */
+const MAX_SHOWN_PATH_LENGTH = 128;
+const PATH_HEAD = 40;
+
+/** A path over the cap: its start and its end (the claim itself), an ellipsis between. */
+function shorten(path: string): string {
+  if (path.length <= MAX_SHOWN_PATH_LENGTH) return path;
+  return `${path.slice(0, PATH_HEAD)}…${path.slice(path.length - (MAX_SHOWN_PATH_LENGTH - PATH_HEAD - 1))}`;
+}
+
+/**
+ * Path text of one step: `.name` (or `["odd name"]`) and `[index]`, shortened to the cap. The
+ * prefix is already short, so building each path costs at most the cap plus the name.
+ */
 function step(prefix: string, name: string | number): string {
-  if (typeof name === 'number') return `${prefix}[${name}]`;
+  if (typeof name === 'number') return shorten(`${prefix}[${name}]`);
   const plain = /^[A-Za-z_$][\w$-]*$/.test(name);
-  return plain ? (prefix === '' ? name : `${prefix}.${name}`) : `${prefix}[${JSON.stringify(name)}]`;
+  return shorten(plain ? (prefix === '' ? name : `${prefix}.${name}`) : `${prefix}[${JSON.stringify(name)}]`);
 }
 
 /** Maps each digest to the claim path it fills in, walking the payload and, recursively, the Disclosures. */
 function digestPaths(payload: JSONObject, byDigest: ReadonlyMap<string, Disclosure>): Map<string, string> {
   const paths = new Map<string, string>();
   const seen = new Set<string>();
-  const walk = (value: JSONValue, prefix: string): void => {
+  const walk = (value: JSONValue, prefix: string, depth: number): void => {
+    if (depth > MAX_PATH_DEPTH) return;
     if (Array.isArray(value)) {
       let index = 0;
       for (const element of value) {
         const digest = arrayDigestOf(element);
-        if (digest === undefined) walk(element, step(prefix, index++));
+        if (digest === undefined) walk(element, step(prefix, index++), depth + 1);
         else if (typeof digest === 'string') {
           const disclosure = byDigest.get(digest);
           if (disclosure === undefined) continue; // withheld elements leave no index behind
@@ -85,13 +111,13 @@ function digestPaths(payload: JSONObject, byDigest: ReadonlyMap<string, Disclosu
           if (!paths.has(digest)) paths.set(digest, path);
           if (!seen.has(digest)) {
             seen.add(digest);
-            walk(disclosure.value, path);
+            walk(disclosure.value, path, depth + 1);
           }
         }
       }
     } else if (isJSONObject(value)) {
       for (const name of Object.keys(value))
-        if (name !== '_sd' && name !== '_sd_alg') walk(value[name] as JSONValue, step(prefix, name));
+        if (name !== '_sd' && name !== '_sd_alg') walk(value[name] as JSONValue, step(prefix, name), depth + 1);
       const digests = Array.isArray(value._sd) ? value._sd : [];
       for (const digest of digests) {
         const disclosure = typeof digest === 'string' ? byDigest.get(digest) : undefined;
@@ -100,12 +126,12 @@ function digestPaths(payload: JSONObject, byDigest: ReadonlyMap<string, Disclosu
         paths.set(disclosure.digest, path);
         if (!seen.has(disclosure.digest)) {
           seen.add(disclosure.digest);
-          walk(disclosure.value, path);
+          walk(disclosure.value, path, depth + 1);
         }
       }
     }
   };
-  walk(payload, '');
+  walk(payload, '', 0);
   return paths;
 }
 
