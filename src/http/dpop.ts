@@ -4,9 +4,11 @@
  * and the token's key binding (`cnf.jkt`), through verifyDPoPProof, and keeps a DPoP-bound token
  * from being used as a bearer token.
  */
+
+import { normalFormProblem, normalizeHTU } from '../dpop/htu.js';
 import { createDPoPNonces, type DPoPNonces, type DPoPNoncesOptions } from '../dpop/nonces.js';
 import { DPOP_DEFAULT_ALGORITHMS, type VerifiedDPoPProof, verifyDPoPProof } from '../dpop/verify.js';
-import { InvalidOptionError } from '../errors.js';
+import { DPoPProofInvalidError, InvalidOptionError } from '../errors.js';
 import { parseDuration } from '../jwt/duration.js';
 import { checkOptionNames, optionNames } from '../options.js';
 import type { Store } from '../stores/types.js';
@@ -81,14 +83,21 @@ export interface DPoPPolicy {
   /** The challenge's `algs`: the accepted algorithms, space-separated. */
   readonly algs: string;
   readonly nonces: DPoPNonces | undefined;
-  /** The request's htu, or undefined when its target has no path (no proof can match). */
-  htu(request: AuthRequest, view: RequestView): string | undefined;
+  /**
+   * The request's htu. Throws ERR_DPOP_PROOF_INVALID (reason `htu`) when the target has no path,
+   * a path not in normal form, or the `htu` function throws or returns no absolute URL: all of
+   * them the client's request, answered 401, never 500.
+   */
+  htu(request: AuthRequest, view: RequestView): string;
   verify(proof: string, htm: string, htu: string, token: string, jkt: string): Promise<VerifiedDPoPProof>;
 }
 
 /** The path of a request target: origin-form as sent, or the path of an absolute-form target. */
 function pathOf(target: string | undefined): string | undefined {
   if (target === undefined) return undefined;
+  // Judged as sent, before a URL parser resolves it: see normalFormProblem.
+  const problem = normalFormProblem(target);
+  if (problem !== undefined) throw new DPoPProofInvalidError('htu', `the request target ${problem}`);
   if (target.startsWith('/')) {
     const end = target.search(/[?#]/);
     return end === -1 ? target : target.slice(0, end);
@@ -162,9 +171,21 @@ export function compileDPoP(options: unknown): DPoPPolicy | undefined {
     algs: algorithms.join(' '),
     nonces,
     htu(request, view) {
-      if (custom !== undefined) return custom(request);
-      const path = pathOf(view.url);
-      return path === undefined ? undefined : `${base}${path}`;
+      if (custom === undefined) {
+        const path = pathOf(view.url);
+        if (path === undefined) throw new DPoPProofInvalidError('htu', 'the request target has no path to compare "htu" with');
+        return `${base}${path}`;
+      }
+      let url: unknown;
+      try {
+        url = custom(request);
+      } catch (error) {
+        // The hook reads the client's request: what it cannot make sense of is the client's error.
+        throw new DPoPProofInvalidError('htu', 'the dpop.htu function found no URL for this request', { cause: error });
+      }
+      if (normalizeHTU(url) === undefined)
+        throw new DPoPProofInvalidError('htu', 'the dpop.htu function returned no absolute http(s) URL for this request');
+      return url as string;
     },
     verify(proof, htm, htu, accessToken, jkt) {
       return verifyDPoPProof(proof, {
