@@ -6,7 +6,7 @@ import type { Store } from '../stores/types.js';
 import { defaultReplayRecord, recordJTI } from './replay.js';
 
 export interface RecordDPoPProofOptions {
-  /** Where the jti is recorded (default: the process's memory record for token endpoints). */
+  /** Where the jti is recorded (default: the memory record verifyDPoPProof uses by default). */
   replay?: Store;
   /** The `maxAge` the proof was verified with (default 60 s): the record lasts as long as the proof could pass. */
   maxAge?: number | string;
@@ -59,6 +59,6 @@ export async function recordDPoPProof(
     parseDuration(options.maxAge ?? 60, 'maxAge'),
     parseDuration(options.clockTolerance ?? 5, 'clockTolerance'),
   );
-  if (!(await recordJTI(replay ?? defaultReplayRecord(false), jkt, jti, ttl)))
+  if (!(await recordJTI(replay ?? defaultReplayRecord('direct'), jkt, jti, ttl)))
     throw new DPoPProofInvalidError('replay', 'the proof was already used ("jti")');
 }

@@ -40,10 +40,11 @@ export class DefaultReplayRecord {
 
   /** Records (jkt, key) until now + ttl; false when it is recorded already. */
   add(jkt: string, key: string, ttl: number, now = Date.now()): boolean {
-    const own = this.#keys.get(jkt);
-    const seen = own?.get(key);
+    const seen = this.#keys.get(jkt)?.get(key);
     if (seen !== undefined && now < seen) return false;
     this.#sweep(now);
+    // Read after the sweep, which drops a key's map once it holds nothing live.
+    const own = this.#keys.get(jkt);
     if (own !== undefined && own.size >= this.#perKey) {
       throw new StoreUnavailableError(
         `this proof key has ${this.#perKey} live DPoP proofs recorded; it can make more once they expire`,
@@ -73,22 +74,21 @@ export class DefaultReplayRecord {
   }
 }
 
-let tokenEndpointRecord: DefaultReplayRecord | undefined;
-let boundRecord: DefaultReplayRecord | undefined;
+const records = new Map<'direct' | 'http', DefaultReplayRecord>();
 
 /**
- * The record used when the caller names no store, made on first use. Two per process: proofs
- * verified without `jkt` (a token endpoint, where anyone can send one) and proofs for a bound
- * token (a resource server, where each needs a valid token), so that a flood of unauthenticated
- * proofs cannot fill the record resource servers use.
+ * The record used when the caller names no store, made on first use. Two per process: one for
+ * verifyDPoPProof called directly (a token endpoint, where anyone can send a proof) and one for
+ * the HTTP layer's `dpop` option (a resource server, where each proof comes with a valid bound
+ * token), so that a flood of unauthenticated proofs cannot fill the record resource servers use.
  */
-export function defaultReplayRecord(bound: boolean): DefaultReplayRecord {
-  if (bound) {
-    boundRecord ??= new DefaultReplayRecord();
-    return boundRecord;
+export function defaultReplayRecord(use: 'direct' | 'http'): DefaultReplayRecord {
+  let record = records.get(use);
+  if (record === undefined) {
+    record = new DefaultReplayRecord();
+    records.set(use, record);
   }
-  tokenEndpointRecord ??= new DefaultReplayRecord();
-  return tokenEndpointRecord;
+  return record;
 }
 
 /** The store key of a proof's replay record. */

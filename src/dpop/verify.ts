@@ -24,7 +24,7 @@ import { normalFormProblem, normalizeHTU } from './htu.js';
 import type { DPoPNonceChecker } from './nonces.js';
 import { jwkCostProblem, jwkProblem } from './public-jwk.js';
 import { replayTTL } from './record.js';
-import { defaultReplayRecord, type ReplayRecord, recordJTI } from './replay.js';
+import { type DefaultReplayRecord, defaultReplayRecord, type ReplayRecord, recordJTI } from './replay.js';
 
 export interface VerifyDPoPProofOptions {
   /** The request's method, exactly as received (`htm` is compared case-sensitively). */
@@ -49,9 +49,8 @@ export interface VerifyDPoPProofOptions {
   /** Requires a server nonce in the proof and judges it (see createDPoPNonces). */
   nonce?: DPoPNonceChecker;
   /**
-   * Where accepted `jti`s are recorded. Default: a memory record of the process, one for proofs
-   * verified with `jkt` and another for those without (a token endpoint), each keeping at most
-   * 1,000 live proofs per proof key. With several processes, a shared store (createRedisStore)
+   * Where accepted `jti`s are recorded. Default: a memory record of the process (not the one the
+   * HTTP layer's `dpop` option uses), keeping at most 1,000 live proofs per proof key. With several processes, a shared store (createRedisStore)
    * makes a proof usable once across all of them. `false` turns replay detection off: for a caller
    * that records jtis itself, such as a token endpoint calling recordDPoPProof once the grant is checked.
    */
@@ -120,7 +119,7 @@ function optionalString(value: unknown, option: string): string | undefined {
   return value as string | undefined;
 }
 
-function compile(options: VerifyDPoPProofOptions): Policy {
+function compile(options: VerifyDPoPProofOptions, record: DefaultReplayRecord): Policy {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'must give htm and htu');
   checkOptionNames(options, VERIFY_OPTIONS);
   const htm = optionalString(options.htm, 'htm');
@@ -162,7 +161,7 @@ function compile(options: VerifyDPoPProofOptions): Policy {
     accessToken: optionalString(options.accessToken, 'accessToken'),
     jkt: optionalString(options.jkt, 'jkt'),
     nonce,
-    replay: replay === false ? undefined : (replay ?? defaultReplayRecord(options.jkt !== undefined)),
+    replay: replay === false ? undefined : (replay ?? record),
     maxLength,
   };
 }
@@ -249,8 +248,17 @@ async function checkNonce(payload: JSONObject, checker: DPoPNonceChecker): Promi
  * });
  * ```
  */
-export async function verifyDPoPProof(proof: string, options: VerifyDPoPProofOptions): Promise<VerifiedDPoPProof> {
-  const policy = compile(options);
+export function verifyDPoPProof(proof: string, options: VerifyDPoPProofOptions): Promise<VerifiedDPoPProof> {
+  return verifyWithRecord(proof, options, defaultReplayRecord('direct'));
+}
+
+/** verifyDPoPProof with `record` where the caller names no store (the HTTP layer has its own). */
+export async function verifyWithRecord(
+  proof: string,
+  options: VerifyDPoPProofOptions,
+  record: DefaultReplayRecord,
+): Promise<VerifiedDPoPProof> {
+  const policy = compile(options, record);
   const parts = await as('malformed', 'the proof is not a compact JWS', () =>
     splitCompact(proof, policy.maxLength, (message) => refuse('malformed', message)),
   );

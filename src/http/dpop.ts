@@ -7,7 +7,8 @@
 
 import { normalFormProblem, normalizeHTU } from '../dpop/htu.js';
 import { createDPoPNonces, type DPoPNonces, type DPoPNoncesOptions } from '../dpop/nonces.js';
-import { DPOP_DEFAULT_ALGORITHMS, type VerifiedDPoPProof, verifyDPoPProof } from '../dpop/verify.js';
+import { defaultReplayRecord } from '../dpop/replay.js';
+import { DPOP_DEFAULT_ALGORITHMS, type VerifiedDPoPProof, verifyWithRecord } from '../dpop/verify.js';
 import { DPoPProofInvalidError, InvalidOptionError } from '../errors.js';
 import { parseDuration } from '../jwt/duration.js';
 import { checkOptionNames, optionNames } from '../options.js';
@@ -51,7 +52,12 @@ export interface DPoPAuthOptions {
    * or its options. A proof without a current nonce is answered `use_dpop_nonce` with `DPoP-Nonce`.
    */
   nonces?: DPoPNonces | DPoPNoncesOptions;
-  /** Where proof `jti`s are recorded (default: a memory store of the process; several processes need a shared one). */
+  /**
+   * Where proof `jti`s are recorded. Default: a memory record of the process, for the `dpop`
+   * option only (a flood of proofs at a token endpoint cannot fill it), keeping at most 1,000 live
+   * proofs per proof key (past that, that key's requests get 503 until its proofs expire). Several
+   * processes need a shared store (createRedisStore), which has no per-key quota of its own.
+   */
   replay?: Store | false;
   /** Longest proof accepted, in characters (default 16 KiB). */
   maxProofLength?: number;
@@ -188,18 +194,22 @@ export function compileDPoP(options: unknown): DPoPPolicy | undefined {
       return url as string;
     },
     verify(proof, htm, htu, accessToken, jkt) {
-      return verifyDPoPProof(proof, {
-        htm,
-        htu,
-        accessToken,
-        jkt,
-        algorithms,
-        ...(maxAge === undefined ? {} : { maxAge }),
-        ...(clockTolerance === undefined ? {} : { clockTolerance }),
-        ...(maxProofLength === undefined ? {} : { maxProofLength }),
-        ...(nonces === undefined ? {} : { nonce: nonces }),
-        ...(replay === undefined ? {} : { replay }),
-      });
+      return verifyWithRecord(
+        proof,
+        {
+          htm,
+          htu,
+          accessToken,
+          jkt,
+          algorithms,
+          ...(maxAge === undefined ? {} : { maxAge }),
+          ...(clockTolerance === undefined ? {} : { clockTolerance }),
+          ...(maxProofLength === undefined ? {} : { maxProofLength }),
+          ...(nonces === undefined ? {} : { nonce: nonces }),
+          ...(replay === undefined ? {} : { replay }),
+        },
+        defaultReplayRecord('http'),
+      );
     },
   };
 }
