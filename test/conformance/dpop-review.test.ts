@@ -171,14 +171,17 @@ describe('RSA proof keys: bounded before import', () => {
   };
   const options = { htm: 'POST', htu: TOKEN_ENDPOINT, replay: false as const };
 
-  it('refuses a modulus over 8192 bits or an exponent other than 65537 as "jwk"; 8192 bits reach the signature check', async () => {
+  it('refuses a modulus over 8192 bits or an exponent other than 65537 as "jwk"; 8192 bits pass the bound', async () => {
     await expectReason(verifyDPoPProof(rsaProof(modulus(8193), 'AQAB'), options), 'jwk');
     await expectReason(verifyDPoPProof(rsaProof(modulus(16384), 'AQAB'), options), 'jwk');
     for (const e of ['Aw', 'AQAC', 'AAEAAQ', b64u(new Uint8Array(384).fill(0x41)), 'AQAB='])
       await expectReason(verifyDPoPProof(rsaProof(modulus(2048), e), options), 'jwk');
-    // Positive controls: the bound itself, with leading zero bytes that add no bits.
-    await expectReason(verifyDPoPProof(rsaProof(modulus(8192), 'AQAB'), options), 'signature');
-    await expectReason(verifyDPoPProof(rsaProof(modulus(8192, 3), 'AQAB'), options), 'signature');
+    // Positive controls: the bound itself, with leading zero bytes that add no bits, passes the
+    // bound (the import may still refuse such a made-up modulus: Deno does at 8192 bits).
+    for (const n of [modulus(8192), modulus(8192, 3)]) {
+      const error = await rejectsWith(verifyDPoPProof(rsaProof(n, 'AQAB'), options), 'ERR_DPOP_PROOF_INVALID');
+      assert.doesNotMatch((error as Error).message, /modulus over|exponent/);
+    }
     await expectReason(verifyDPoPProof(rsaProof(modulus(2048), 'AQAB'), options), 'signature');
   });
 
