@@ -119,6 +119,33 @@ describe('the default replay record', () => {
   });
 });
 
+describe("the dpop option's per-key quota", () => {
+  it('answers 503 to a key past 1,000 live proofs, and keeps serving other keys', async () => {
+    const as = await generateKeyPair('ES256');
+    const authenticate = createAuthenticator({ key: as.publicKey, algorithms: ['ES256'], dpop: { baseURL: API } });
+    const client = async () => {
+      const keyPair = await generateKeyPair('ES256');
+      const jkt = await jwkThumbprint((await exportKey(keyPair.publicKey, 'jwk')) as never);
+      const token = await signJWT({ sub: jkt, cnf: { jkt } }, as.privateKey, { expiresIn: '5m' });
+      return async () => ({
+        method: 'GET',
+        url: '/orders',
+        headers: {
+          authorization: `DPoP ${token}`,
+          dpop: await createDPoPProof(keyPair, { htm: 'GET', htu: `${API}/orders`, accessToken: token }),
+        },
+      });
+    };
+    const busy = await client();
+    const quiet = await client();
+    for (let i = 0; i < 1_000; i++) await authenticate(await busy());
+    await assert.rejects(authenticate(await busy()), { code: 'ERR_AUTH_UNAVAILABLE', status: 503 });
+    const request = await quiet();
+    assert.ok((await authenticate(request))?.dpop?.jkt);
+    await assert.rejects(authenticate(request), { code: 'ERR_DPOP_PROOF_INVALID', status: 401 }, 'still no replay');
+  });
+});
+
 describe('recordDPoPProof: the replay check after the grant', () => {
   it('records a proof verified with replay: false once, and refuses it the second time', async () => {
     const keys = await attackerES256();
