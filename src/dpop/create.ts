@@ -122,6 +122,9 @@ export async function createDPoPProof(keyPair: DPoPKeyPair, options: CreateDPoPP
   const htm = checkString(options.htm, 'htm', METHOD);
   const htu = normalizeHTU(options.htu);
   if (htu === undefined) throw new InvalidOptionError('htu', 'must be an absolute http or https URL');
+  // A user:password@ in the URL would go into the proof, which the server may log: never sent.
+  if (new URL(options.htu).username !== '' || new URL(options.htu).password !== '')
+    throw new InvalidOptionError('htu', 'must not carry credentials (user:password@)');
   const claims: Record<string, string | number> = {
     jti: options.jti === undefined ? encodeBase64url(randomBytes(16)) : checkString(options.jti, 'jti'),
     htm,

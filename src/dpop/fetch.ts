@@ -32,6 +32,9 @@ const TOKEN68 = /^[A-Za-z0-9._~+/-]+=*$/;
 const DPOP_AUTHORIZATION = /^DPoP +([A-Za-z0-9._~+/-]+=*) *$/i;
 // Origins whose nonce is remembered; the oldest is forgotten past this (a client talks to a few).
 const MAX_ORIGINS = 100;
+// As fetch: more redirects than this is a network error.
+const MAX_REDIRECTS = 20;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 function checkToken(token: unknown): string {
   if (typeof token !== 'string' || !TOKEN68.test(token))
@@ -105,12 +108,9 @@ export function createDPoPFetch(options: DPoPFetchOptions): DPoPFetch {
     return { token: header === null ? undefined : DPOP_AUTHORIZATION.exec(header)?.[1], set: false };
   };
 
-  return async (input, init) => {
-    const request = new Request(input, init);
-    if (request.headers.has('dpop'))
-      throw new InvalidOptionError('headers', 'the request already has a DPoP header: the DPoP fetch makes the proof');
+  /** One request to one URL: a fresh proof, and the one retry when the server asks for a nonce. */
+  const exchange = async (request: Request, token: string | undefined, set: boolean, manual: boolean) => {
     const origin = originOf(request.url) as string;
-    const { token, set } = await currentToken(request);
     // Cloned before the first send, which consumes the body: the retry needs it again.
     let spare: Request | undefined = request.clone();
 
@@ -126,7 +126,7 @@ export function createDPoPFetch(options: DPoPFetchOptions): DPoPFetch {
       const headers = new Headers(base.headers);
       headers.set('dpop', proof);
       if (set) headers.set('authorization', `DPoP ${token}`);
-      const response = await send(new Request(base, { headers }));
+      const response = await send(new Request(base, { headers, ...(manual && { redirect: 'manual' as const }) }));
       remember(response, origin);
       return { response, nonce };
     };
@@ -150,4 +150,71 @@ export function createDPoPFetch(options: DPoPFetchOptions): DPoPFetch {
       release(spare?.body);
     }
   };
+
+  return async (input, init) => {
+    const request = new Request(input, init);
+    if (request.headers.has('dpop'))
+      throw new InvalidOptionError('headers', 'the request already has a DPoP header: the DPoP fetch makes the proof');
+    const { token, set } = await currentToken(request);
+    // The caller's 'manual' and 'error' go to fetch as they are. 'follow' is done here, hop by hop,
+    // so that each URL gets a proof of its own and no proof or token leaves the first origin.
+    if (request.redirect !== 'follow') return exchange(request, token, set, false);
+    let current = request;
+    for (let hops = 0; ; hops++) {
+      const kept = current.body === null ? undefined : current.clone();
+      const response = await exchange(current, token, set, true);
+      const next = redirectTarget(current, response);
+      if (next === undefined) {
+        release(kept?.body);
+        return response;
+      }
+      release(response.body);
+      if (hops === MAX_REDIRECTS) {
+        release(kept?.body);
+        throw new TypeError(`the DPoP fetch followed ${MAX_REDIRECTS} redirects`);
+      }
+      current = await redirected(current, kept, response.status, next);
+    }
+  };
+}
+
+/**
+ * Where a redirect leads, when the DPoP fetch follows it: a redirect status with a Location on the
+ * request's own origin. A redirect to another origin is returned to the caller as it is: the proof
+ * and the token are for this origin's server, and the other origin gets neither.
+ */
+function redirectTarget(request: Request, response: Response): URL | undefined {
+  if (!REDIRECTS.has(response.status)) return undefined;
+  const location = response.headers.get('location');
+  if (location === null) return undefined;
+  let url: URL;
+  try {
+    url = new URL(location, request.url);
+  } catch {
+    return undefined;
+  }
+  return url.origin === originOf(request.url) ? url : undefined;
+}
+
+/** The next hop's request, as fetch makes it (WHATWG Fetch, HTTP-redirect fetch, step 12). */
+async function redirected(request: Request, kept: Request | undefined, status: number, url: URL): Promise<Request> {
+  const headers = new Headers(request.headers);
+  const toGet =
+    ((status === 301 || status === 302) && request.method === 'POST') ||
+    (status === 303 && request.method !== 'GET' && request.method !== 'HEAD');
+  let body: ArrayBuffer | undefined;
+  if (toGet) {
+    release(kept?.body);
+    for (const name of ['content-encoding', 'content-language', 'content-location', 'content-type']) headers.delete(name);
+  } else if (kept !== undefined) body = await kept.arrayBuffer();
+  if (url.hash === '' && request.url.includes('#')) url.hash = new URL(request.url).hash;
+  return new Request(url, {
+    method: toGet ? 'GET' : request.method,
+    headers,
+    ...(body !== undefined && { body }),
+    signal: request.signal,
+    credentials: request.credentials,
+    cache: request.cache,
+    referrerPolicy: request.referrerPolicy,
+  });
 }

@@ -22,3 +22,20 @@ export function normalizeHTU(value: unknown): string | undefined {
   const credentials = url.username === '' && url.password === '' ? '' : `${url.username}:${url.password}@`;
   return `${url.protocol}//${credentials}${url.host}${url.pathname}`;
 }
+
+// A dot segment ("." or ".." between slashes or at the end), an encoded dot, or a backslash
+// (which WHATWG URL parsing turns into "/" in http(s) URLs).
+const NOT_NORMAL = /(?:^|[/\\])\.{1,2}(?:[/\\?#]|$)|%2e|\\/i;
+
+/**
+ * Why the path of a request URL or target is not in the normal form a router sees, or undefined.
+ * A URL parser resolves `/users/%2e%2e/orders` to `/orders` while Express, Koa or Fastify route it
+ * as it was sent (`/users/:id/orders`): comparing the resolved form would accept a proof for one
+ * resource on another. Only the part before the query is judged.
+ */
+export function normalFormProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const end = value.search(/[?#]/);
+  const path = end === -1 ? value : value.slice(0, end);
+  return NOT_NORMAL.test(path) ? 'has dot segments, an encoded dot or a backslash in its path' : undefined;
+}

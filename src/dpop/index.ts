@@ -9,4 +9,5 @@ export {
   type DPoPNonces,
   type DPoPNoncesOptions,
 } from './nonces.js';
+export { type RecordDPoPProofOptions, recordDPoPProof } from './record.js';
 export { DPOP_DEFAULT_ALGORITHMS, type VerifiedDPoPProof, type VerifyDPoPProofOptions, verifyDPoPProof } from './verify.js';

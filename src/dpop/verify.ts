@@ -20,10 +20,11 @@ import { jwkThumbprint } from '../keys/thumbprint.js';
 import { checkOptionNames, optionNames } from '../options.js';
 import type { Store } from '../stores/types.js';
 import { accessTokenHash } from './hash.js';
-import { normalizeHTU } from './htu.js';
+import { normalFormProblem, normalizeHTU } from './htu.js';
 import type { DPoPNonceChecker } from './nonces.js';
-import { jwkProblem } from './public-jwk.js';
-import { defaultReplayStore, replayKey } from './replay.js';
+import { jwkCostProblem, jwkProblem } from './public-jwk.js';
+import { replayTTL } from './record.js';
+import { type DefaultReplayRecord, defaultReplayRecord, type ReplayRecord, recordJTI } from './replay.js';
 
 export interface VerifyDPoPProofOptions {
   /** The request's method, exactly as received (`htm` is compared case-sensitively). */
@@ -48,9 +49,10 @@ export interface VerifyDPoPProofOptions {
   /** Requires a server nonce in the proof and judges it (see createDPoPNonces). */
   nonce?: DPoPNonceChecker;
   /**
-   * Where accepted `jti`s are recorded. Default: one memory store per process. With several
-   * processes, a shared store (createRedisStore) makes a proof usable once across all of them.
-   * `false` turns replay detection off: only for a caller that records jtis itself.
+   * Where accepted `jti`s are recorded. Default: a memory record of the process (not the one the
+   * HTTP layer's `dpop` option uses), keeping at most 1,000 live proofs per proof key. With several processes, a shared store (createRedisStore)
+   * makes a proof usable once across all of them. `false` turns replay detection off: for a caller
+   * that records jtis itself, such as a token endpoint calling recordDPoPProof once the grant is checked.
    */
   replay?: Store | false;
   /** Longest proof accepted, in characters (default 16 KiB), checked before anything is decoded. */
@@ -96,7 +98,7 @@ interface Policy {
   accessToken: string | undefined;
   jkt: string | undefined;
   nonce: DPoPNonceChecker | undefined;
-  replay: Store | undefined;
+  replay: ReplayRecord | undefined;
   maxLength: number;
 }
 
@@ -117,11 +119,15 @@ function optionalString(value: unknown, option: string): string | undefined {
   return value as string | undefined;
 }
 
-function compile(options: VerifyDPoPProofOptions): Policy {
+function compile(options: VerifyDPoPProofOptions, record: DefaultReplayRecord): Policy {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'must give htm and htu');
   checkOptionNames(options, VERIFY_OPTIONS);
   const htm = optionalString(options.htm, 'htm');
   if (htm === undefined) throw new InvalidOptionError('htm', 'is required: the request method');
+  // The request's own URL: one whose path a router would take as it is but a URL parser would
+  // rewrite (dot segments, "%2e", "\\") could match a proof for another resource. Refused, not normalised.
+  const notNormal = normalFormProblem(options.htu);
+  if (notNormal !== undefined) throw refuse('htu', `the request target ${notNormal}`);
   const htu = normalizeHTU(options.htu);
   if (htu === undefined) throw new InvalidOptionError('htu', 'is required: the absolute http or https URL of the request');
   const maxAge = parseDuration(options.maxAge ?? DEFAULT_MAX_AGE, 'maxAge');
@@ -155,7 +161,7 @@ function compile(options: VerifyDPoPProofOptions): Policy {
     accessToken: optionalString(options.accessToken, 'accessToken'),
     jkt: optionalString(options.jkt, 'jkt'),
     nonce,
-    replay: replay === false ? undefined : (replay ?? defaultReplayStore()),
+    replay: replay === false ? undefined : (replay ?? record),
     maxLength,
   };
 }
@@ -195,7 +201,7 @@ function checkHeader(header: JSONObject, policy: Policy): string {
       typeof alg === 'string' ? `algorithm "${alg.slice(0, 32)}" is not allowed for DPoP proofs` : 'the proof has no "alg"',
     );
   }
-  const problem = jwkProblem(header.jwk);
+  const problem = jwkProblem(header.jwk) ?? jwkCostProblem(header.jwk as JWK);
   if (problem !== undefined) throw refuse('jwk', problem);
   return alg;
 }
@@ -225,8 +231,9 @@ async function checkNonce(payload: JSONObject, checker: DPoPNonceChecker): Promi
 /**
  * Verifies a DPoP proof (RFC 9449 §4.3) and returns its key's thumbprint, header and payload.
  * Checked, in order: a compact JWS of JSON objects, `typ: dpop+jwt`, an allowed asymmetric `alg`,
- * a public `jwk`, the signature by that key, `jti`, `htm`, `htu`, `iat` within the window, `ath`
- * (with `accessToken`), the thumbprint (with `jkt`), the server nonce (with `nonce`), and last
+ * a public `jwk` (an RSA one of at most 8192 bits with exponent 65537), its thumbprint (with
+ * `jkt`), the signature by that key, `jti`, `htm`, `htu`, `iat` within the window, `ath`
+ * (with `accessToken`), the server nonce (with `nonce`), and last
  * that the `jti` was not seen before (through `replay`), so a refused proof never uses up its jti.
  * Failures are `ERR_DPOP_PROOF_INVALID` (`.reason` names the check) or `ERR_DPOP_NONCE_REQUIRED`.
  *
@@ -241,8 +248,17 @@ async function checkNonce(payload: JSONObject, checker: DPoPNonceChecker): Promi
  * });
  * ```
  */
-export async function verifyDPoPProof(proof: string, options: VerifyDPoPProofOptions): Promise<VerifiedDPoPProof> {
-  const policy = compile(options);
+export function verifyDPoPProof(proof: string, options: VerifyDPoPProofOptions): Promise<VerifiedDPoPProof> {
+  return verifyWithRecord(proof, options, defaultReplayRecord('direct'));
+}
+
+/** verifyDPoPProof with `record` where the caller names no store (the HTTP layer has its own). */
+export async function verifyWithRecord(
+  proof: string,
+  options: VerifyDPoPProofOptions,
+  record: DefaultReplayRecord,
+): Promise<VerifiedDPoPProof> {
+  const policy = compile(options, record);
   const parts = await as('malformed', 'the proof is not a compact JWS', () =>
     splitCompact(proof, policy.maxLength, (message) => refuse('malformed', message)),
   );
@@ -251,6 +267,12 @@ export async function verifyDPoPProof(proof: string, options: VerifyDPoPProofOpt
   );
   const alg = checkHeader(rawHeader, policy);
   const jwk = rawHeader.jwk as JWK;
+  // The binding first: a proof by another key than the token's is refused before any key import
+  // or signature check is paid for (a signature by the wrong key proves nothing anyway).
+  const jkt = await as('jwk', 'the proof\'s "jwk" has no thumbprint', () => jwkThumbprint(jwk));
+  if (policy.jkt !== undefined && !equalInConstantTime(jkt, policy.jkt)) {
+    throw refuse('jkt', 'the proof is signed by another key than the one the token is bound to ("cnf.jkt")');
+  }
   const key: Key = await as('jwk', 'the proof\'s "jwk" is not a usable key', () => importKey(jwk, { alg, extractable: true }));
   const verified = await as('signature', 'the proof\'s signature does not verify with its "jwk"', () =>
     verifyJWS(proof, key, { algorithms: [alg], maxTokenLength: policy.maxLength }),
@@ -268,16 +290,9 @@ export async function verifyDPoPProof(proof: string, options: VerifyDPoPProofOpt
       throw refuse('ath', 'the proof was made for another access token ("ath")');
     }
   }
-  const jkt = await as('jwk', 'the proof\'s "jwk" has no thumbprint', () => jwkThumbprint(jwk));
-  if (policy.jkt !== undefined && !equalInConstantTime(jkt, policy.jkt)) {
-    throw refuse('jkt', 'the proof is signed by another key than the one the token is bound to ("cnf.jkt")');
-  }
   if (policy.nonce !== undefined) await checkNonce(payload, policy.nonce);
   if (policy.replay !== undefined) {
-    // The record lives as long as the proof could pass the iat check: until iat + maxAge + tolerance,
-    // and iat may be up to `tolerance` ahead of the clock; one second more for rounding.
-    const ttl = (policy.maxAge + 2 * policy.tolerance + 1) * 1000;
-    if (!(await policy.replay.add(await replayKey(jkt, jti), '1', ttl))) {
+    if (!(await recordJTI(policy.replay, jkt, jti, replayTTL(policy.maxAge, policy.tolerance)))) {
       throw refuse('replay', 'the proof was already used ("jti")');
     }
   }

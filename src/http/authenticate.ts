@@ -320,15 +320,13 @@ export function createAuthenticator<P extends object = JWTPayload>(options: Auth
     if (jkt === undefined) return fail('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.notBound, undefined, undefined, contexts.DPoP);
     if (jkt === null) return fail('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.invalid, undefined, undefined, contexts.DPoP);
     const { value, count } = view.sent('dpop');
-    const htu = policy.htu(request, view);
     return Promise.resolve()
       .then(() => {
         // Node's raw headers tell two DPoP fields apart; a Headers object joins them with ", ",
         // which dpopProofFromHeaders refuses as well.
         if (count > 1) throw new DPoPProofInvalidError('count', 'the request has several DPoP headers; exactly one is allowed');
         const proof = dpopProofFromHeaders(value);
-        if (htu === undefined) throw new DPoPProofInvalidError('htu', 'the request target has no path to compare "htu" with');
-        return policy.verify(proof, view.method, htu, token, jkt);
+        return policy.verify(proof, view.method, policy.htu(request, view), token, jkt);
       })
       .then(async (result): Promise<DPoPAuthResult> => {
         if (policy.nonces === undefined) return result;

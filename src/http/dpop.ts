@@ -4,9 +4,12 @@
  * and the token's key binding (`cnf.jkt`), through verifyDPoPProof, and keeps a DPoP-bound token
  * from being used as a bearer token.
  */
+
+import { normalFormProblem, normalizeHTU } from '../dpop/htu.js';
 import { createDPoPNonces, type DPoPNonces, type DPoPNoncesOptions } from '../dpop/nonces.js';
-import { DPOP_DEFAULT_ALGORITHMS, type VerifiedDPoPProof, verifyDPoPProof } from '../dpop/verify.js';
-import { InvalidOptionError } from '../errors.js';
+import { defaultReplayRecord } from '../dpop/replay.js';
+import { DPOP_DEFAULT_ALGORITHMS, type VerifiedDPoPProof, verifyWithRecord } from '../dpop/verify.js';
+import { DPoPProofInvalidError, InvalidOptionError } from '../errors.js';
 import { parseDuration } from '../jwt/duration.js';
 import { checkOptionNames, optionNames } from '../options.js';
 import type { Store } from '../stores/types.js';
@@ -49,7 +52,12 @@ export interface DPoPAuthOptions {
    * or its options. A proof without a current nonce is answered `use_dpop_nonce` with `DPoP-Nonce`.
    */
   nonces?: DPoPNonces | DPoPNoncesOptions;
-  /** Where proof `jti`s are recorded (default: a memory store of the process; several processes need a shared one). */
+  /**
+   * Where proof `jti`s are recorded. Default: a memory record of the process, for the `dpop`
+   * option only (a flood of proofs at a token endpoint cannot fill it), keeping at most 1,000 live
+   * proofs per proof key (past that, that key's requests get 503 until its proofs expire). Several
+   * processes need a shared store (createRedisStore), which has no per-key quota of its own.
+   */
   replay?: Store | false;
   /** Longest proof accepted, in characters (default 16 KiB). */
   maxProofLength?: number;
@@ -81,14 +89,21 @@ export interface DPoPPolicy {
   /** The challenge's `algs`: the accepted algorithms, space-separated. */
   readonly algs: string;
   readonly nonces: DPoPNonces | undefined;
-  /** The request's htu, or undefined when its target has no path (no proof can match). */
-  htu(request: AuthRequest, view: RequestView): string | undefined;
+  /**
+   * The request's htu. Throws ERR_DPOP_PROOF_INVALID (reason `htu`) when the target has no path,
+   * a path not in normal form, or the `htu` function throws or returns no absolute URL: all of
+   * them the client's request, answered 401, never 500.
+   */
+  htu(request: AuthRequest, view: RequestView): string;
   verify(proof: string, htm: string, htu: string, token: string, jkt: string): Promise<VerifiedDPoPProof>;
 }
 
 /** The path of a request target: origin-form as sent, or the path of an absolute-form target. */
 function pathOf(target: string | undefined): string | undefined {
   if (target === undefined) return undefined;
+  // Judged as sent, before a URL parser resolves it: see normalFormProblem.
+  const problem = normalFormProblem(target);
+  if (problem !== undefined) throw new DPoPProofInvalidError('htu', `the request target ${problem}`);
   if (target.startsWith('/')) {
     const end = target.search(/[?#]/);
     return end === -1 ? target : target.slice(0, end);
@@ -162,23 +177,39 @@ export function compileDPoP(options: unknown): DPoPPolicy | undefined {
     algs: algorithms.join(' '),
     nonces,
     htu(request, view) {
-      if (custom !== undefined) return custom(request);
-      const path = pathOf(view.url);
-      return path === undefined ? undefined : `${base}${path}`;
+      if (custom === undefined) {
+        const path = pathOf(view.url);
+        if (path === undefined) throw new DPoPProofInvalidError('htu', 'the request target has no path to compare "htu" with');
+        return `${base}${path}`;
+      }
+      let url: unknown;
+      try {
+        url = custom(request);
+      } catch (error) {
+        // The hook reads the client's request: what it cannot make sense of is the client's error.
+        throw new DPoPProofInvalidError('htu', 'the dpop.htu function found no URL for this request', { cause: error });
+      }
+      if (normalizeHTU(url) === undefined)
+        throw new DPoPProofInvalidError('htu', 'the dpop.htu function returned no absolute http(s) URL for this request');
+      return url as string;
     },
     verify(proof, htm, htu, accessToken, jkt) {
-      return verifyDPoPProof(proof, {
-        htm,
-        htu,
-        accessToken,
-        jkt,
-        algorithms,
-        ...(maxAge === undefined ? {} : { maxAge }),
-        ...(clockTolerance === undefined ? {} : { clockTolerance }),
-        ...(maxProofLength === undefined ? {} : { maxProofLength }),
-        ...(nonces === undefined ? {} : { nonce: nonces }),
-        ...(replay === undefined ? {} : { replay }),
-      });
+      return verifyWithRecord(
+        proof,
+        {
+          htm,
+          htu,
+          accessToken,
+          jkt,
+          algorithms,
+          ...(maxAge === undefined ? {} : { maxAge }),
+          ...(clockTolerance === undefined ? {} : { clockTolerance }),
+          ...(maxProofLength === undefined ? {} : { maxProofLength }),
+          ...(nonces === undefined ? {} : { nonce: nonces }),
+          ...(replay === undefined ? {} : { replay }),
+        },
+        defaultReplayRecord('http'),
+      );
     },
   };
 }

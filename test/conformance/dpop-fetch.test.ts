@@ -324,3 +324,113 @@ describe('createDPoPFetch against scripted servers', () => {
 function statusOf(answer: Answer): number {
   return answer === 'ok' || answer === 'ok-new-nonce' ? 200 : answer.startsWith('nonce-400') ? 400 : 401;
 }
+
+describe('createDPoPFetch: redirects', () => {
+  // Must never happen: a proof or the token sent to another origin than the request's; a proof
+  // naming another URL or method than the request it goes with; the caller's 'manual' or 'error'
+  // overridden. Positive control: same-origin hops are followed, each with a proof of its own.
+  const STATUSES = [301, 302, 303, 307, 308] as const;
+  interface Hop {
+    status: (typeof STATUSES)[number] | 200;
+    /** Where it leads: an origin index and a path. */
+    origin: number;
+    path: string;
+  }
+  /** A scripted network where /h<i> on any origin answers `hops[i]`. */
+  const scripted = (hops: Hop[]) => {
+    const seen: Array<{
+      url: string;
+      method: string;
+      redirect: string;
+      dpop: string | null;
+      authorization: string | null;
+      body: string;
+    }> = [];
+    const fetch = async (request: Request): Promise<Response> => {
+      seen.push({
+        url: request.url,
+        method: request.method,
+        redirect: request.redirect,
+        dpop: request.headers.get('dpop'),
+        authorization: request.headers.get('authorization'),
+        body: await request.text(),
+      });
+      const index = Number(/\/h(\d+)$/.exec(new URL(request.url).pathname)?.[1] ?? hops.length);
+      const hop = hops[index];
+      if (hop === undefined || hop.status === 200) return new Response('done');
+      const location = hop.origin === -1 ? `/h${index + 1}` : `${ORIGINS[hop.origin]}/h${index + 1}`;
+      return new Response(null, { status: hop.status, headers: { location } });
+    };
+    return { fetch, seen };
+  };
+  const hop = fc.record({
+    status: fc.constantFrom(...STATUSES, 200 as const),
+    origin: fc.integer({ min: -1, max: ORIGINS.length - 1 }),
+    path: fc.constant(''),
+  });
+
+  it('sends proof and token to the first origin only, a fresh proof per hop naming its URL and method', async () => {
+    const pair = await keyPair();
+    await fc.assert(
+      fc.asyncProperty(fc.array(hop, { maxLength: 6 }), fc.constantFrom('GET', 'POST', 'PUT'), async (hops, method) => {
+        const { fetch, seen } = scripted(hops);
+        const dpopFetch = createDPoPFetch({ keyPair: pair, accessToken: TOKEN, fetch });
+        const start = `${ORIGINS[0]}/h0`;
+        const response = await dpopFetch(start, { method, ...(method !== 'GET' && { body: 'payload' }) });
+        const jtis = new Set<string>();
+        for (const request of seen) {
+          assert.equal(new URL(request.url).origin, ORIGINS[0], 'nothing goes to another origin');
+          assert.equal(request.redirect, 'manual', 'fetch itself follows nothing');
+          assert.equal(request.authorization, `DPoP ${TOKEN}`);
+          const claims = decodeJWT(request.dpop as string).payload;
+          assert.equal(claims.htu, request.url);
+          assert.equal(claims.htm, request.method);
+          assert.equal(claims.ath, await sha256(TOKEN));
+          assert.ok(!jtis.has(claims.jti as string), 'a fresh proof per hop');
+          jtis.add(claims.jti as string);
+        }
+        // What ends the chain: a final answer, or a redirect to another origin returned as it is.
+        const last = seen.at(-1) as (typeof seen)[number];
+        const index = Number(/\/h(\d+)$/.exec(new URL(last.url).pathname)?.[1]);
+        const next = hops[index];
+        if (next === undefined || next.status === 200) assert.equal(response.status, 200);
+        else {
+          assert.equal(response.status, next.status);
+          assert.notEqual(next.origin === -1 ? ORIGINS[0] : ORIGINS[next.origin], ORIGINS[0]);
+        }
+        // Method and body as fetch would send them: 303 (and 301/302 for POST) make a GET without body.
+        let expected: string = method;
+        for (let i = 1; i < seen.length; i++) {
+          const status = hops[i - 1]?.status;
+          if (
+            (status === 303 && expected !== 'GET' && expected !== 'HEAD') ||
+            ((status === 301 || status === 302) && expected === 'POST')
+          )
+            expected = 'GET';
+          assert.equal(seen[i]?.method, expected);
+          assert.equal(seen[i]?.body, expected === 'GET' ? '' : 'payload');
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("keeps the caller's redirect: 'manual' and 'error' as they are, one request", async () => {
+    const pair = await keyPair();
+    for (const redirect of ['manual', 'error'] as const) {
+      const { fetch, seen } = scripted([{ status: 302, origin: -1, path: '' }]);
+      const response = await createDPoPFetch({ keyPair: pair, fetch })(`${ORIGINS[0]}/h0`, { redirect });
+      assert.equal(response.status, 302);
+      assert.deepEqual(
+        seen.map((request) => request.redirect),
+        [redirect],
+      );
+    }
+  });
+
+  it('stops after 20 redirects, as fetch does', async () => {
+    const { fetch, seen } = scripted(Array.from({ length: 30 }, () => ({ status: 307 as const, origin: -1, path: '' })));
+    await assert.rejects(createDPoPFetch({ keyPair: await keyPair(), fetch })(`${ORIGINS[0]}/h0`), TypeError);
+    assert.equal(seen.length, 21);
+  });
+});

@@ -17,8 +17,10 @@ import {
   DPoPNonceRequiredError,
   decodeJWT,
   dpopProofFromHeaders,
+  exportKey,
   generateKeyPair,
   JWTKitError,
+  jwkThumbprint,
   verifyDPoPProof,
 } from 'jwtkit';
 import { createKeyRing, createTokenIssuer, type KeyRing, type TokenIssuer } from 'jwtkit/issuer';
@@ -243,5 +245,81 @@ describe('createDPoPFetch against node:http servers that require nonces', () => 
       `${one.origin}/o4w`,
     );
     assert.equal(other.status, 401);
+  });
+});
+
+describe('createDPoPFetch: redirects between real node:http servers', () => {
+  // Must never happen: the other origin receives a proof or the token; a same-origin hop sent
+  // with the first URL's proof (its verifier refuses it) or without its body (307).
+  const servers: Array<{
+    origin: string;
+    seen: Array<{ url: string; dpop?: string; authorization?: string; body: string }>;
+    close: () => Promise<void>;
+  }> = [];
+  const start = async (
+    handle: (request: IncomingMessage, response: ServerResponse, body: string, origin: string) => Promise<void>,
+  ) => {
+    const seen: Array<{ url: string; dpop?: string; authorization?: string; body: string }> = [];
+    let origin = '';
+    const server = createServer(async (request, response) => {
+      const body = await readBody(request);
+      seen.push({
+        url: request.url ?? '',
+        dpop: request.headers.dpop as string | undefined,
+        authorization: request.headers.authorization,
+        body,
+      });
+      await handle(request, response, body, origin).catch((error) => {
+        response.writeHead(401).end(String(error?.reason ?? error));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const entry = { origin, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+    servers.push(entry);
+    return entry;
+  };
+  after(() => Promise.all(servers.map((server) => server.close())));
+
+  it('follows a same-origin 307 with a fresh proof and the body, and returns a redirect to another origin unsent', async () => {
+    const other = await start(async (_request, response) => {
+      response.end('other');
+    });
+    const api = await start(async (request, response, body, origin) => {
+      const path = request.url ?? '';
+      if (path === '/away') {
+        response.writeHead(302, { location: `${other.origin}/collect` }).end();
+        return;
+      }
+      // Every hop's proof is checked for this very URL, with a replay store: a reused proof fails.
+      await verifyDPoPProof(dpopProofFromHeaders(request.headers.dpop), {
+        htm: request.method ?? '',
+        htu: `${origin}${path}`,
+        accessToken: 'tok',
+        jkt,
+        replay,
+      });
+      if (path === '/start') response.writeHead(307, { location: '/next' }).end();
+      else response.end(`next:${request.method}:${body}`);
+    });
+    const replay = createMemoryStore();
+    const keyPair = await generateKeyPair('ES256');
+    const jkt = await jwkThumbprint(await exportKey(keyPair.publicKey, 'jwk'));
+    const dpopFetch = createDPoPFetch({ keyPair, accessToken: 'tok' });
+    const followed = await dpopFetch(`${api.origin}/start`, { method: 'POST', body: 'payload' });
+    assert.equal(await followed.text(), 'next:POST:payload');
+    assert.deepEqual(
+      api.seen.map((hit) => hit.url),
+      ['/start', '/next'],
+    );
+    const away = await dpopFetch(`${api.origin}/away`);
+    assert.equal(away.status, 302);
+    assert.equal(away.headers.get('location'), `${other.origin}/collect`);
+    assert.equal(other.seen.length, 0, 'the other origin got no request at all');
+    // Positive control: the plain fetch would have sent the proof there.
+    await fetch(`${api.origin}/away`, { headers: { authorization: 'DPoP tok', dpop: api.seen[0]?.dpop ?? '' } }).then((r) =>
+      r.text(),
+    );
+    assert.equal(other.seen.length, 1);
   });
 });

@@ -213,6 +213,12 @@ const EXPORTS: Record<string, Record<string, readonly OptionsCase[] | string>> =
         call: (o) => core.verifyDPoPProof(TOKEN, o as never),
       },
     ],
+    recordDPoPProof: [
+      {
+        known: ['replay', 'maxAge', 'clockTolerance'],
+        call: (o) => core.recordDPoPProof({ jkt: 'jkt', payload: { jti: crypto.randomUUID() } }, o as never),
+      },
+    ],
     createDPoPNonces: [{ known: ['secret', 'lifetime', 'now'], call: (o) => core.createDPoPNonces(o) }],
     dpopProofFromHeaders: 'header values (data)',
     createDPoPFetch: [
