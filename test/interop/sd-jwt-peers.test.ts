@@ -4,32 +4,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SDJwtInstance } from '@sd-jwt/core';
-import { digest, ES256, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { importKey, type JWK } from 'jwtkit';
 import { issueSDJWT, presentSDJWT, verifySDJWT } from 'jwtkit/sd-jwt';
 import { rejectsWith } from '../support/errors.js';
+import { holderKeys, issuerKeys, peerConfig } from '../support/sd-jwt-peer.js';
 
-const issuerKeys = await ES256.generateKeyPair();
-const holderKeys = await ES256.generateKeyPair();
 const AUD = 'https://verifier.example';
 const NONCE = 'n-0S6_WzA2Mj';
 
 /** The peer, configured as its README shows: every role brings its own signer, verifier, hasher and salts. */
-const peer = new SDJwtInstance({
-  signer: await ES256.getSigner(issuerKeys.privateKey),
-  signAlg: ES256.alg,
-  verifier: await ES256.getVerifier(issuerKeys.publicKey),
-  hasher: digest,
-  hashAlg: 'sha-256',
-  saltGenerator: generateSalt,
-  kbSigner: await ES256.getSigner(holderKeys.privateKey),
-  kbSignAlg: ES256.alg,
-  kbVerifier: async (data, signature, payload) => {
-    const jwk = (payload as { cnf?: { jwk?: object } }).cnf?.jwk;
-    if (jwk === undefined) return false;
-    return (await ES256.getVerifier(jwk))(data, signature);
-  },
-});
+const peer = new SDJwtInstance(peerConfig);
 
 const CLAIMS = {
   sub: 'user-42',

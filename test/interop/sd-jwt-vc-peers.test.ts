@@ -7,14 +7,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SDJwtInstance } from '@sd-jwt/core';
-import { digest, ES256, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { type SDJWTVCConfig, SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { importKey, type JWK } from 'jwtkit';
 import { issueSDJWTVC, presentSDJWT, verifySDJWTVC } from 'jwtkit/sd-jwt';
 import { rejectsWith } from '../support/errors.js';
+import { holderKeys, issuerKeys, peerConfig } from '../support/sd-jwt-peer.js';
 
-const issuerKeys = await ES256.generateKeyPair();
-const holderKeys = await ES256.generateKeyPair();
 const ISS = 'https://issuer.example';
 const VCT = 'https://credentials.example.com/identity_credential';
 const AUD = 'https://verifier.example';
@@ -22,21 +20,7 @@ const NONCE = 'n-0S6_WzA2Mj';
 const issuerPublic = issuerKeys.publicKey as JWK;
 const now = () => Math.floor(Date.now() / 1000);
 
-const config: SDJWTVCConfig = {
-  signer: await ES256.getSigner(issuerKeys.privateKey),
-  signAlg: ES256.alg,
-  verifier: await ES256.getVerifier(issuerKeys.publicKey),
-  hasher: digest,
-  hashAlg: 'sha-256',
-  saltGenerator: generateSalt,
-  kbSigner: await ES256.getSigner(holderKeys.privateKey),
-  kbSignAlg: ES256.alg,
-  kbVerifier: async (data, signature, payload) => {
-    const jwk = (payload as { cnf?: { jwk?: object } }).cnf?.jwk;
-    if (jwk === undefined) return false;
-    return (await ES256.getVerifier(jwk))(data, signature);
-  },
-};
+const config: SDJWTVCConfig = peerConfig;
 /** The peer, configured as its README shows. */
 const peer = new SDJwtVcInstance(config);
 /** The peer's core, to make what its VC class would not (a disclosed vct, another typ). */

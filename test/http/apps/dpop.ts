@@ -1,6 +1,5 @@
 // The DPoP test app on each Node adapter: the three routes of dpop-routes.ts under /v1, all methods.
 import { createServer, type Server as HTTPServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import express5 from 'express';
 import express4 from 'express4';
@@ -13,26 +12,10 @@ import { withAuth as nodeAuth } from 'jwtkit/node-http';
 import Koa from 'koa';
 import { DPOP_ROUTES, dpopAnswer } from './dpop-routes.js';
 import { dpopFetchApp, dpopHonoApp } from './dpop-web.js';
+import { listen } from './node.js';
 import { pathOf, type Server } from './routes.js';
 
 const routes = () => Object.entries(DPOP_ROUTES) as [string, AuthOptions][];
-
-function listen(server: HTTPServer): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        close: () =>
-          new Promise((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
-}
 
 export function startDPoPExpress(version: 4 | 5): Promise<Server> {
   const express = (version === 4 ? express4 : express5) as typeof express5;
