@@ -13,6 +13,7 @@ import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { exportKey, generateKeyPair, signJWT } from 'jwtkit';
 import { runCLI } from '../support/bin.js';
+import { hostileText } from '../support/hostile-text.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jwtkit-terminal-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,29 +60,7 @@ function assertSafe(text: string, what: string, colour: boolean): void {
     assert.ok(!line.trimStart().startsWith('FORGED'), `${what}: forged line ${JSON.stringify(line)}`);
 }
 
-const hostile = fc
-  .array(
-    fc.oneof(
-      fc.constantFrom(
-        '\u001b[2K\u001b[1A',
-        '\u001b[32mVALID\u001b[0m',
-        '\u001b]0;title\u0007',
-        '\u001b]8;;https://evil.example\u001b\\',
-        '\r',
-        '\nFORGED',
-        '\u009b2J',
-        '\u007f',
-        '\u2028',
-        '\u202e',
-        '\u2066',
-        '\t',
-      ),
-      fc.string({ maxLength: 4 }),
-      fc.integer({ min: 0, max: 0x9f }).map((code) => String.fromCharCode(code)),
-    ),
-    { minLength: 1, maxLength: 6 },
-  )
-  .map((parts) => `\nFORGED${parts.join('')}`);
+const hostile = hostileText(6).map((text) => `\nFORGED${text}`);
 
 describe('jwtkit decode, inspect and verify: token text shown, never acted on', async () => {
   const { privateKey, publicKey } = await generateKeyPair('ES256');

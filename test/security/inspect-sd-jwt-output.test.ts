@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { explainSDJWT, inspectToken, MAX_INSPECT_INPUT_LENGTH } from 'jwtkit/inspect';
 import { b64u, hs256Token, SECRET } from '../support/craft.js';
+import { hostileText } from '../support/hostile-text.js';
 
 const digestOf = async (encoded: string) =>
   b64u(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(encoded))));
@@ -73,27 +74,7 @@ describe('explainSDJWT: output linear in the input', () => {
 });
 
 describe('inspectToken: findings show token text, never act on it', () => {
-  const hostile = fc
-    .array(
-      fc.oneof(
-        fc.constantFrom(
-          '\u001b[2K',
-          '\u001b]0;title\u0007',
-          '\r',
-          '\nFORGED',
-          '\u009b2J',
-          '\u007f',
-          '\u2028',
-          '\u202e',
-          '\u2066',
-          '\t',
-        ),
-        fc.string({ maxLength: 4 }),
-        fc.integer({ min: 0, max: 0x9f }).map((code) => String.fromCharCode(code)),
-      ),
-      { minLength: 1, maxLength: 8 },
-    )
-    .map((parts) => `${parts.join('')}\u001b[1A`);
+  const hostile = hostileText(8).map((text) => `${text}\u001b[1A`);
 
   it('a Disclosure claim name that collides (the finding quotes it): no raw control or bidi character in any finding', async () => {
     await fc.assert(
