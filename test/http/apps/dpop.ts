@@ -1,6 +1,5 @@
 // The DPoP test app on each Node adapter: the three routes of dpop-routes.ts under /v1, all methods.
-import { createServer, type Server as HTTPServer } from 'node:http';
-import { serve } from '@hono/node-server';
+import { createServer } from 'node:http';
 import express5 from 'express';
 import express4 from 'express4';
 import Fastify from 'fastify';
@@ -12,7 +11,7 @@ import { withAuth as nodeAuth } from 'jwtkit/node-http';
 import Koa from 'koa';
 import { DPOP_ROUTES, dpopAnswer } from './dpop-routes.js';
 import { dpopFetchApp, dpopHonoApp } from './dpop-web.js';
-import { listen } from './node.js';
+import { listen, serveFetch } from './node.js';
 import { pathOf, type Server } from './routes.js';
 
 const routes = () => Object.entries(DPOP_ROUTES) as [string, AuthOptions][];
@@ -68,21 +67,6 @@ export function startDPoPNodeHTTP(): Promise<Server> {
       else void handler(req, res);
     }),
   );
-}
-
-function serveFetch(fetch: (request: Request) => Response | Promise<Response>): Promise<Server> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch, hostname: '127.0.0.1', port: 0 }, (info) => {
-      resolve({
-        url: `http://127.0.0.1:${info.port}`,
-        close: () =>
-          new Promise((done) => {
-            (server as HTTPServer).closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
 }
 
 export const startDPoPHono = () => serveFetch(dpopHonoApp().fetch);

@@ -108,7 +108,8 @@ export function startNodeHTTP(): Promise<Server> {
   );
 }
 
-function serveFetch(fetch: (request: Request) => Response | Promise<Response>): Promise<Server> {
+/** Serves a fetch handler through @hono/node-server on a free port of 127.0.0.1. */
+export function serveFetch(fetch: (request: Request) => Response | Promise<Response>): Promise<Server> {
   return new Promise((resolve) => {
     const server = serve({ fetch, hostname: '127.0.0.1', port: 0 }, (info) => {
       resolve({
