@@ -67,9 +67,15 @@ export async function runDecode(out: Output, argument: string | undefined): Prom
   const token = sd?.jwt ?? input;
   const { dissected, json } = decodeReport(token, now);
   const extras = await explainExtras(dissected.header, dissected.payload, now);
+  // A proof with a private jwk, a cnf.jwk with private members: problems of the token like any other.
+  const extraProblems = [
+    ...(extras.dpop?.problems ?? []).map((problem) => `DPoP proof: ${problem}`),
+    ...((extras.cnf?.privateMembers.length ?? 0) > 0 ? ['cnf.jwk carries private key members'] : []),
+  ];
   if (out.json) {
     out.result({
       ...json,
+      problems: [...json.problems, ...extraProblems],
       ...extras,
       ...(sd !== undefined && {
         kind: 'SD-JWT',
@@ -90,7 +96,7 @@ export async function runDecode(out: Output, argument: string | undefined): Prom
         },
       }),
     });
-    return dissected.problems.length > 0 || sd?.problem !== undefined ? 1 : 0;
+    return dissected.problems.length > 0 || extraProblems.length > 0 || sd?.problem !== undefined ? 1 : 0;
   }
   out.line(
     out.paint('yellow', out.paint('bold', 'NOT VERIFIED')) +
@@ -115,7 +121,11 @@ export async function runDecode(out: Output, argument: string | undefined): Prom
   if (dissected.kind === 'JWS') {
     const payload = dissected.payload;
     if (payload !== undefined) {
-      const [style, text] = STATUS_TEXT[timeStatus(payload, now)];
+      // A DPoP proof has no exp: its life is the verifier's iat window (the DPoP section below).
+      const [style, text] =
+        extras.dpop !== undefined
+          ? (['dim', 'a DPoP proof: valid only within the iat window'] as const)
+          : STATUS_TEXT[timeStatus(payload, now)];
       out.line(`${out.paint('payload', out.paint('bold', 'Payload'))}  ${out.paint(style, text)}`);
       out.line(formatJSON(out, payload));
       out.line();
@@ -138,7 +148,7 @@ export async function runDecode(out: Output, argument: string | undefined): Prom
   } else if (dissected.kind === 'JWE') {
     out.line(out.paint('dim', 'The payload is encrypted: use `jwtkit decrypt` with the key.'));
   }
-  if (sd?.problem !== undefined && dissected.problems.length === 0) return 1;
+  if (dissected.problems.length === 0 && (sd?.problem !== undefined || extraProblems.length > 0)) return 1;
   if (dissected.problems.length > 0) {
     out.line();
     out.line(out.paint('red', out.paint('bold', 'Problems')));

@@ -174,6 +174,12 @@ describe('jwtkit decode and inspect: DPoP proofs and cnf', () => {
     })) as string;
     const decode = jwtkit(['decode', proof, '--no-color']);
     assert.match(decode.stdout, /PRIVATE key members: d/);
+    // A problem of the token, as docs/cli.md defines decode's exit code 1 (and in --json's problems).
+    assert.equal(decode.status, 1);
+    assert.doesNotMatch(decode.stdout, /NO EXPIRY/, 'a proof has no exp by design');
+    const json = jwtkit(['decode', proof, '--json']);
+    assert.equal(json.status, 1);
+    assert.ok((json.json() as { problems: string[] }).problems.some((p) => /private/.test(p)));
     const inspect = jwtkit(['inspect', proof, '--json']);
     assert.equal(inspect.status, 3);
     const ids = (inspect.json() as { findings: { id: string }[] }).findings.map((f) => f.id);
