@@ -178,13 +178,15 @@ export async function openPKCS11(options: PKCS11Options): Promise<PKCS11Token> {
   const context = { binding, pkcs11, pool, label, slot: slotHandle, timeout };
   return {
     label,
-    key: (keyOptions) => {
+    key: async (keyOptions) => {
       if (typeof keyOptions !== 'object' || keyOptions === null) throw new InvalidOptionError('options', 'must be an object');
       checkOptionNames(keyOptions, KEY_OPTIONS);
+      if (closed) throw closedError(label);
       return tokenKey(context, keyOptions, undefined);
     },
-    generateKey: (alg, generateOptions = {}) => {
+    generateKey: async (alg, generateOptions = {}) => {
       checkOptionNames(generateOptions, GENERATE_OPTIONS);
+      if (closed) throw closedError(label);
       return generate(context, alg, generateOptions);
     },
     close: async () => {
@@ -195,6 +197,9 @@ export async function openPKCS11(options: PKCS11Options): Promise<PKCS11Token> {
     },
   };
 }
+
+const closedError = (label: string) =>
+  new ExternalKeyUnavailableError('failed', `the PKCS#11 session on token "${label}" is closed`);
 
 interface Context {
   binding: Binding;
