@@ -89,7 +89,7 @@ function outsider() {
 describe('jwtkit/pkcs11 against SoftHSM2', { skip: missing }, () => {
   let hsm: SoftHSM;
   let token: PKCS11Token;
-  before(() => {
+  before(async () => {
     hsm = softhsm();
     hsm.initToken('jwtkit', PIN);
     hsm.initToken('wrong-pin', OTHER_PIN);
@@ -100,6 +100,7 @@ describe('jwtkit/pkcs11 against SoftHSM2', { skip: missing }, () => {
     hsm.tool([...login, '--read-object', '--type', 'pubkey', '--id', '01', '-o', join(hsm.dir, 'ec.der')]);
     hsm.tool([...login, '--read-object', '--type', 'pubkey', '--id', '02', '-o', join(hsm.dir, 'rsa.der')]);
     process.env.JWTKIT_TEST_PIN = PIN;
+    token = await openPKCS11({ module: SOFTHSM_MODULE, token: 'jwtkit', pinEnv: 'JWTKIT_TEST_PIN', sessions: 3 });
   });
   after(async () => {
     await token?.close();
@@ -107,8 +108,9 @@ describe('jwtkit/pkcs11 against SoftHSM2', { skip: missing }, () => {
   });
 
   it('opens the token with the PIN from an environment variable and from a file', T, async () => {
-    token = await openPKCS11({ module: SOFTHSM_MODULE, token: 'jwtkit', pinEnv: 'JWTKIT_TEST_PIN', sessions: 3 });
-    assert.equal(token.label, 'jwtkit');
+    const first = await openPKCS11({ module: SOFTHSM_MODULE, token: 'jwtkit', pinEnv: 'JWTKIT_TEST_PIN' });
+    assert.equal(first.label, 'jwtkit');
+    await first.close();
     const pinFile = join(hsm.dir, 'pin');
     writeFileSync(pinFile, `${PIN}\n`);
     const second = await openPKCS11({ module: SOFTHSM_MODULE, token: 'jwtkit', pinFile });
