@@ -33,16 +33,11 @@ const UNCHECKED = new Set([
 
 function decode(value: string, name: string): Uint8Array {
   const bytes: number[] = [];
-  for (let index = 0; index < value.length; index += 1) {
-    const char = value[index] as string;
-    if (char === '%') {
-      const hex = value.slice(index + 1, index + 3);
-      if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw new InvalidOptionError('uri', `${name}: a "%" must be followed by two hex digits`);
-      bytes.push(Number.parseInt(hex, 16));
-      index += 2;
-    } else {
-      bytes.push(...new TextEncoder().encode(char));
-    }
+  // Literal characters by code point (a character outside the BMP stays whole), %XX as one byte.
+  for (const [, hex, literal] of value.matchAll(/%([0-9a-fA-F]{2})?|([^%]+)/gu)) {
+    if (literal !== undefined) bytes.push(...new TextEncoder().encode(literal));
+    else if (hex !== undefined) bytes.push(Number.parseInt(hex, 16));
+    else throw new InvalidOptionError('uri', `${name}: a "%" must be followed by two hex digits`);
   }
   return Uint8Array.from(bytes);
 }
