@@ -308,6 +308,36 @@ describe('jwtkit/pkcs11 against SoftHSM2', { skip: missing }, () => {
     },
   );
 
+  it(
+    'every session busy (sessions: 1, an RSA-4096 key being generated): a signer waits no longer than timeout, then ERR_EXTERNAL_KEY_UNAVAILABLE (timeout)',
+    T,
+    async () => {
+      const slow = await openPKCS11({
+        module: SOFTHSM_MODULE,
+        token: 'closing',
+        pinEnv: 'JWTKIT_TEST_PIN',
+        sessions: 1,
+        timeout: 0.05,
+      });
+      try {
+        const key = await slow.generateKey('ES256');
+        const busy = slow.generateKey('RS256', { modulusLength: 4096 });
+        const started = Date.now();
+        const error = await rejectsWith(signJWT({ sub: 'ada' }, key), 'ERR_EXTERNAL_KEY_UNAVAILABLE');
+        assert.equal((error as ExternalKeyUnavailableError).reason, 'timeout');
+        assert.ok(Date.now() - started < 2_000, `waited ${Date.now() - started} ms`);
+        await busy;
+        // Positive control: with the session free again, the same key signs (a loaded machine may need a second try at 50 ms).
+        let signed: string | undefined;
+        for (let attempt = 0; attempt < 5 && signed === undefined; attempt++)
+          signed = await signJWT({ sub: 'ada' }, key).catch(() => undefined);
+        assert.ok(signed !== undefined && (await joseVerifies(signed, key)));
+      } finally {
+        await slow.close();
+      }
+    },
+  );
+
   it('a wrong PIN is ERR_EXTERNAL_KEY_UNAVAILABLE (CKR_PIN_INCORRECT) and no message, cause or stack holds it', T, async () => {
     await fc.assert(
       fc.asyncProperty(fc.stringMatching(/^[A-Za-z0-9]{8,24}$/), async (pin) => {
