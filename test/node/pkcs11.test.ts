@@ -348,7 +348,7 @@ describe('jwtkit/pkcs11 against SoftHSM2', { skip: missing }, () => {
           'ERR_EXTERNAL_KEY_UNAVAILABLE',
         );
         assert.match(error.message, /refused the PIN \(CKR_PIN_INCORRECT\)/);
-        const everything = `${error.message} ${error.stack} ${String(error.cause)} ${(error.cause as Error)?.stack} ${JSON.stringify(error)}`;
+        const everything = `${error.message} ${error.stack} ${String(error.cause)} ${(error.cause as Error)?.stack} ${JSON.stringify(error)} ${JSON.stringify(error.cause)}`;
         assert.ok(!everything.includes(pin), 'the PIN is in the error');
       }),
       { numRuns: 10 },
