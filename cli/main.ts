@@ -131,12 +131,18 @@ export function buildProgram(run: (action: (out: Output) => Promise<number> | nu
         .option('--kid <kid>', 'key id header')
         .option('--typ <type>', 'typ header (default JWT)')
         .option('-H, --header <name=value>', 'another header parameter (repeatable)', collectPairs)
+        .option(
+          '--pkcs11-module <path>',
+          "PKCS#11 module for a pkcs11: key (default: the URI's module-path, or JWTKIT_PKCS11_MODULE)",
+        )
+        .option('--pin-file <file>', 'file holding the PIN of a pkcs11: key (default: JWTKIT_PKCS11_PIN); never the PIN itself')
         .addOption(keyEncoding()),
     ),
     [
       'jwtkit sign \'{"sub":"ada"}\' --key env:JWT_SECRET --exp 15m',
       'jwtkit sign -c sub=ada -c admin=true --aud api --key ec.private.json --exp 1h',
       'jwtkit sign @claims.json --key rsa.pem --alg PS256 --kid 2024-06',
+      "jwtkit sign -c sub=ada --key 'pkcs11:token=jwtkit;object=signing-2025' --alg ES256 --pkcs11-module /usr/lib/softhsm/libsofthsm2.so --pin-file pin.txt",
     ],
   ).action(act(async () => (await import('./commands/sign.js')).runSign as never));
 

@@ -24,9 +24,13 @@ await build({
         build.onResolve({ filter: /^jwtkit$/ }, () => ({ path: join(root, 'dist/src/index.js') }));
         build.onResolve({ filter: /^jwtkit\/inspect$/ }, () => ({ path: join(root, 'dist/src/inspect/index.js') }));
         build.onResolve({ filter: /^jwtkit\/sd-jwt$/ }, () => ({ path: join(root, 'dist/src/sd-jwt/index.js') }));
+        build.onResolve({ filter: /^jwtkit\/pkcs11$/ }, () => ({ path: join(root, 'dist/src/pkcs11/index.js') }));
       },
     },
   ],
+  // A native addon, and an optional peer dependency: loaded from the user's installation when a
+  // pkcs11: key is used, never bundled.
+  external: ['pkcs11js'],
   // The commands are loaded on demand; keeping them in one file still costs less than resolving several.
   splitting: false,
   // commander is CommonJS and requires node: built-ins, which an ESM bundle can only do through createRequire.

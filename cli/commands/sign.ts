@@ -4,6 +4,7 @@ import { type ClaimSetOptions, type JWSHeader, signJWT } from 'jwtkit';
 import { loadMaterial, parseValue, readClaims, type SecretEncoding, splitPair } from '../input.js';
 import { keyFrom } from '../keys.js';
 import { type Output, UsageError } from '../output.js';
+import { isPKCS11URI, type PKCS11Flags, pkcs11Key } from '../pkcs11.js';
 import { parseTimeFlag } from '../times.js';
 
 export interface ClaimFlags {
@@ -17,7 +18,7 @@ export interface ClaimFlags {
   iat?: boolean;
 }
 
-export interface SignFlags extends ClaimFlags {
+export interface SignFlags extends ClaimFlags, PKCS11Flags {
   key?: string;
   alg?: string;
   kid?: string;
@@ -71,14 +72,22 @@ export async function runSign(out: Output, argument: string | undefined, flags: 
   if (flags.key === undefined)
     throw new UsageError('--key is required: a file, @file, env:NAME or - (stdin); never the key itself');
   const claims = readClaims(argument, flags.claim ?? []);
-  const key = await keyFrom(loadMaterial(out, flags.key, '--key', flags.keyEncoding), '--key', flags.alg);
+  if ((flags.pkcs11Module !== undefined || flags.pinFile !== undefined) && !isPKCS11URI(flags.key))
+    throw new UsageError("--pkcs11-module and --pin-file go with a pkcs11: key (--key 'pkcs11:token=...;object=...')");
+  const hsm = isPKCS11URI(flags.key) ? await pkcs11Key(flags.key, flags, flags.alg) : undefined;
+  const key = hsm?.key ?? (await keyFrom(loadMaterial(out, flags.key, '--key', flags.keyEncoding), '--key', flags.alg));
   const header = headerFlags(flags.header);
-  const token = await signJWT(claims, key, {
-    ...claimOptions(out, flags, claims),
-    ...(flags.kid !== undefined && { kid: flags.kid }),
-    ...(flags.typ !== undefined && { typ: flags.typ }),
-    ...(header !== undefined && { header: header as JWSHeader }),
-  });
+  let token: string;
+  try {
+    token = await signJWT(claims, key, {
+      ...claimOptions(out, flags, claims),
+      ...(flags.kid !== undefined && { kid: flags.kid }),
+      ...(flags.typ !== undefined && { typ: flags.typ }),
+      ...(header !== undefined && { header: header as JWSHeader }),
+    });
+  } finally {
+    await hsm?.close();
+  }
   if (out.json) out.result({ ok: true, token });
   else out.line(token);
   return 0;

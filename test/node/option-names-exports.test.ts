@@ -18,6 +18,7 @@ import * as issuer from 'jwtkit/issuer';
 import * as koa from 'jwtkit/koa';
 import * as nodeHttp from 'jwtkit/node-http';
 import * as oak from 'jwtkit/oak';
+import * as pkcs11 from 'jwtkit/pkcs11';
 import * as sdJWT from 'jwtkit/sd-jwt';
 import * as stores from 'jwtkit/stores';
 
@@ -345,6 +346,17 @@ const EXPORTS: Record<string, Record<string, readonly OptionsCase[] | string>> =
       },
     ],
   },
+  'jwtkit/pkcs11': {
+    // The names are checked before the module is loaded; key() and generateKey() are methods of the
+    // open token, checked in test/node/pkcs11.test.ts.
+    openPKCS11: [
+      {
+        known: ['module', 'token', 'slot', 'pinFile', 'pinEnv', 'sessions', 'timeout'],
+        call: (o) => pkcs11.openPKCS11({ module: '/nonexistent/libpkcs11.so', pinEnv: 'JWTKIT_NO_SUCH_PIN', ...o } as never),
+      },
+    ],
+    parsePKCS11URI: 'takes a URI string',
+  },
   'jwtkit/sd-jwt': {
     issueSDJWT: [
       { known: [...SIGN_JWT, 'disclosable', 'decoys', 'sdAlg', 'holderKey'], call: (o) => sdJWT.issueSDJWT({}, SECRET, o) },
@@ -447,6 +459,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   'jwtkit/stores': stores,
   'jwtkit/inspect': inspect,
   'jwtkit/sd-jwt': sdJWT,
+  'jwtkit/pkcs11': pkcs11,
 };
 
 const isClass = (value: unknown) => typeof value === 'function' && /^class\b/.test(Function.prototype.toString.call(value));

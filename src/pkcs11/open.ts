@@ -1,0 +1,457 @@
+/**
+ * openPKCS11: a token in a PKCS#11 module (an HSM, a smart card, SoftHSM2) as a source of external
+ * keys. Signing and unwrapping run in the token; jwtkit gets the public halves and checks every
+ * signature with them (createExternalKey).
+ */
+import { readFile } from 'node:fs/promises';
+import { encodeBase64url } from '../encoding/base64url.js';
+import { ExternalKeyUnavailableError, InvalidOptionError, JWTKitError, NotSupportedError } from '../errors.js';
+import { createExternalKey } from '../keys/external/create.js';
+import type { JWK } from '../keys/jwk.js';
+import type { Key } from '../keys/key.js';
+import type { KeyMaterial } from '../keys/material.js';
+import { checkOptionNames, optionNames } from '../options.js';
+import { type Attribute, acquireModule, type Binding, ck, ckrName, type Handle, type PKCS11, releaseModule } from './binding.js';
+import { CURVES, curveOf, pointToJWK } from './curves.js';
+import { type AlgorithmPlan, PLANS, SUPPORTED } from './mechanisms.js';
+import { SessionPool, sessionLost } from './pool.js';
+
+export interface PKCS11Options {
+  /** Path of the PKCS#11 module (`/usr/lib/softhsm/libsofthsm2.so`, a vendor's `.so`/`.dylib`/`.dll`). */
+  module: string;
+  /** The token's label. Give it or `slot`; neither picks the only token present. */
+  token?: string;
+  /** The slot id (`CK_SLOT_ID`, RFC 7512 `slot-id`). */
+  slot?: number | bigint;
+  /** A file holding the user PIN (one trailing newline is ignored). Give this or `pinEnv`: never the PIN itself. */
+  pinFile?: string;
+  /** The environment variable holding the user PIN. */
+  pinEnv?: string;
+  /** Sessions opened at most, one per concurrent operation (default 4). */
+  sessions?: number;
+  /** How long one sign or unwrap may take, waiting for a session included (seconds or a duration string; default 10). */
+  timeout?: number | string;
+}
+
+export interface PKCS11KeyOptions {
+  /** The one algorithm of the key: `RS*`, `PS*`, `ES256/384/512`, `EdDSA`/`Ed25519`, `RSA-OAEP*`. */
+  alg: string;
+  /** The key's `CKA_LABEL`. Give it, `id`, or both. */
+  label?: string;
+  /** The key's `CKA_ID`, as bytes or hex. */
+  id?: string | Uint8Array;
+  /** The key id put in headers and the JWKS; by default none (a key ring takes the JWK thumbprint). */
+  kid?: string;
+  /**
+   * The public half, when the token keeps no public key object (a certificate instead). By default
+   * it is read from the token: RSA from the private key, EC and Ed25519 from the public key object
+   * with the same `CKA_ID` (or label).
+   */
+  publicKey?: KeyMaterial;
+}
+
+export interface PKCS11GenerateOptions {
+  /** `CKA_LABEL` of the new pair; default `jwtkit-<alg>-<time>`. */
+  label?: string;
+  /** RSA modulus length in bits (default 2048). */
+  modulusLength?: number;
+  /** The key id; by default none (a key ring takes the JWK thumbprint). */
+  kid?: string;
+}
+
+/** An open token. */
+export interface PKCS11Token {
+  /** The token's label. */
+  readonly label: string;
+  /** A key on the token, found by label and/or id, as an external key bound to `alg`. */
+  key(options: PKCS11KeyOptions): Promise<Key>;
+  /**
+   * Makes a key pair inside the token (private half sensitive and never extractable) and returns it
+   * as an external key. A bound function: give it to `createKeyRing({ generateKey })` as it is.
+   */
+  generateKey(alg: string, options?: PKCS11GenerateOptions): Promise<Key>;
+  /** Closes the sessions (busy ones when their operation ends); later operations fail with `ERR_EXTERNAL_KEY_UNAVAILABLE`. */
+  close(): Promise<void>;
+}
+
+const OPTIONS = optionNames<PKCS11Options>()(['module', 'token', 'slot', 'pinFile', 'pinEnv', 'sessions', 'timeout']);
+const KEY_OPTIONS = optionNames<PKCS11KeyOptions>()(['alg', 'label', 'id', 'kid', 'publicKey']);
+const GENERATE_OPTIONS = optionNames<PKCS11GenerateOptions>()(['label', 'modulusLength', 'kid']);
+
+/** Reads the PIN from where the options say; the messages name the source, never the content. */
+async function readPin(options: PKCS11Options): Promise<string> {
+  const { pinFile, pinEnv } = options;
+  if ((pinFile === undefined) === (pinEnv === undefined))
+    throw new InvalidOptionError('pinFile', 'give pinFile or pinEnv (one of them): the PIN is never an option itself');
+  let pin: string | undefined;
+  if (pinEnv !== undefined) {
+    if (typeof pinEnv !== 'string' || pinEnv === '') throw new InvalidOptionError('pinEnv', 'must name an environment variable');
+    pin = process.env[pinEnv];
+    if (pin === undefined || pin === '') throw new InvalidOptionError('pinEnv', `the environment variable ${pinEnv} is not set`);
+  } else {
+    if (typeof pinFile !== 'string' || pinFile === '') throw new InvalidOptionError('pinFile', 'must be a file path');
+    try {
+      pin = (await readFile(pinFile, 'utf8')).replace(/\r?\n$/, '');
+    } catch (error) {
+      throw new InvalidOptionError('pinFile', `could not read ${pinFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+    if (pin === '') throw new InvalidOptionError('pinFile', `${pinFile} is empty`);
+  }
+  return pin;
+}
+
+const slotNumber = (slot: Handle): bigint => {
+  const bytes = new Uint8Array(8);
+  bytes.set(slot.subarray(0, 8));
+  return new DataView(bytes.buffer).getBigUint64(0, true);
+};
+
+const hexBytes = (id: string | Uint8Array): Uint8Array => {
+  if (id instanceof Uint8Array) return id;
+  if (typeof id !== 'string' || !/^(?:[0-9a-fA-F]{2})+$/.test(id))
+    throw new InvalidOptionError('id', 'must be bytes or an even-length hex string');
+  return Uint8Array.from(id.match(/../g) as string[], (byte) => Number.parseInt(byte, 16));
+};
+const toHex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+
+/**
+ * Opens a token of a PKCS#11 module and logs in (a wrong PIN fails here). Needs the optional peer
+ * dependency `pkcs11js`.
+ *
+ * @example
+ * ```ts
+ * import { signJWT } from 'jwtkit';
+ * import { openPKCS11 } from 'jwtkit/pkcs11';
+ * const hsm = await openPKCS11({ module: '/usr/lib/softhsm/libsofthsm2.so', token: 'jwtkit', pinEnv: 'HSM_PIN' });
+ * const key = await hsm.key({ alg: 'ES256', label: 'signing-2025', kid: 'signing-2025' });
+ * const token = await signJWT({ sub: 'ada' }, key, { expiresIn: '15m' });
+ * await hsm.close();
+ * ```
+ */
+export async function openPKCS11(options: PKCS11Options): Promise<PKCS11Token> {
+  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'must be an object');
+  checkOptionNames(options, OPTIONS);
+  const { module, token, slot, sessions = 4, timeout } = options;
+  if (typeof module !== 'string' || module === '') throw new InvalidOptionError('module', 'must be the path of a PKCS#11 module');
+  if (token !== undefined && typeof token !== 'string') throw new InvalidOptionError('token', 'must be a token label');
+  if (slot !== undefined && typeof slot !== 'number' && typeof slot !== 'bigint')
+    throw new InvalidOptionError('slot', 'must be a slot id');
+  if (!Number.isInteger(sessions) || sessions < 1 || sessions > 64)
+    throw new InvalidOptionError('sessions', 'must be an integer from 1 to 64');
+  const pin = await readPin(options);
+  const loaded = await acquireModule(module);
+  const { binding, pkcs11 } = loaded;
+  let pool: SessionPool;
+  let label: string;
+  let slotHandle: Handle;
+  try {
+    const present = pkcs11
+      .C_GetSlotList(true)
+      .map((handle) => ({ handle, label: pkcs11.C_GetTokenInfo(handle).label.trimEnd() }));
+    const matching = present.filter(
+      (entry) =>
+        (token === undefined || entry.label === token) && (slot === undefined || slotNumber(entry.handle) === BigInt(slot)),
+    );
+    const chosen = matching[0];
+    if (chosen === undefined || (token === undefined && slot === undefined && present.length > 1)) {
+      const list = present.map((entry) => `"${entry.label}" (slot ${slotNumber(entry.handle)})`).join(', ') || 'none';
+      throw new ExternalKeyUnavailableError(
+        'failed',
+        token === undefined && slot === undefined && present.length > 1
+          ? `the PKCS#11 module holds several tokens: name one with token or slot (present: ${list})`
+          : `no PKCS#11 token ${token !== undefined ? `labelled "${token}"` : ''}${slot !== undefined ? ` in slot ${slot}` : ''} in ${module} (present: ${list})`,
+      );
+    }
+    label = chosen.label;
+    slotHandle = chosen.handle;
+    pool = new SessionPool({ binding, pkcs11, slot: slotHandle, token: label, pin, size: sessions });
+    // Log in now, so that a wrong PIN or a missing token is an error of openPKCS11, not of the first token minted.
+    await pool.use(async () => undefined);
+  } catch (error) {
+    releaseModule(module, loaded);
+    if (error instanceof JWTKitError) throw error;
+    throw new ExternalKeyUnavailableError('failed', `the PKCS#11 module ${module} failed (${ckrName(error) ?? 'error'})`, {
+      cause: error,
+    });
+  }
+  let closed = false;
+  const context = { binding, pkcs11, pool, label, slot: slotHandle, timeout };
+  return {
+    label,
+    key: async (keyOptions) => {
+      if (typeof keyOptions !== 'object' || keyOptions === null) throw new InvalidOptionError('options', 'must be an object');
+      checkOptionNames(keyOptions, KEY_OPTIONS);
+      if (closed) throw closedError(label);
+      return tokenKey(context, keyOptions, undefined);
+    },
+    generateKey: async (alg, generateOptions = {}) => {
+      checkOptionNames(generateOptions, GENERATE_OPTIONS);
+      if (closed) throw closedError(label);
+      return generate(context, alg, generateOptions);
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      pool.close();
+      releaseModule(module, loaded);
+    },
+  };
+}
+
+const closedError = (label: string) =>
+  new ExternalKeyUnavailableError('failed', `the PKCS#11 session on token "${label}" is closed`);
+
+interface Context {
+  binding: Binding;
+  pkcs11: PKCS11;
+  pool: SessionPool;
+  label: string;
+  slot: Handle;
+  timeout: number | string | undefined;
+}
+
+function planOf(alg: unknown): AlgorithmPlan {
+  const plan = typeof alg === 'string' ? PLANS[alg] : undefined;
+  if (plan === undefined) throw new NotSupportedError(`jwtkit/pkcs11 signs and unwraps with ${SUPPORTED}, not ${String(alg)}`);
+  return plan;
+}
+
+/** Refuses an algorithm the module cannot do, before any key is used. */
+function checkMechanism(context: Context, plan: AlgorithmPlan, alg: string): void {
+  const { binding, pkcs11, slot, label } = context;
+  const { mechanism } = plan.mechanism(binding);
+  let flags = 0;
+  try {
+    flags = pkcs11.C_GetMechanismInfo(slot, mechanism).flags;
+  } catch {
+    // CKR_MECHANISM_INVALID: flags stay 0.
+  }
+  if ((flags & ck(binding, plan.use === 'sign' ? 'CKF_SIGN' : 'CKF_DECRYPT')) === 0)
+    throw new NotSupportedError(
+      `the PKCS#11 token "${label}" does not support the mechanism ${alg} needs (0x${mechanism.toString(16)})`,
+    );
+}
+
+interface Locator {
+  label: string | undefined;
+  id: Uint8Array | undefined;
+}
+const describe = ({ label, id }: Locator) =>
+  [label !== undefined && `label "${label}"`, id !== undefined && `id ${toHex(id)}`].filter(Boolean).join(' and ');
+
+function find(context: Context, session: Handle, objectClass: string, where: Locator): Handle[] {
+  const { binding, pkcs11 } = context;
+  const template: Attribute[] = [{ type: ck(binding, 'CKA_CLASS'), value: ck(binding, objectClass) }];
+  if (where.label !== undefined) template.push({ type: ck(binding, 'CKA_LABEL'), value: where.label });
+  if (where.id !== undefined) template.push({ type: ck(binding, 'CKA_ID'), value: Buffer.from(where.id) });
+  pkcs11.C_FindObjectsInit(session, template);
+  try {
+    return pkcs11.C_FindObjects(session, 2);
+  } finally {
+    pkcs11.C_FindObjectsFinal(session);
+  }
+}
+
+function attribute(context: Context, session: Handle, object: Handle, name: string): Uint8Array {
+  const [found] = context.pkcs11.C_GetAttributeValue(session, object, [{ type: ck(context.binding, name) }]);
+  const value = found?.value;
+  if (!(value instanceof Uint8Array)) throw new ExternalKeyUnavailableError('failed', `the token gave no ${name}`);
+  return value;
+}
+const ulong = (bytes: Uint8Array) => {
+  const padded = new Uint8Array(8);
+  padded.set(bytes.subarray(0, 8));
+  return Number(new DataView(padded.buffer).getBigUint64(0, true));
+};
+
+/** Finds the private key and reads its public half; returns the key's handle and public JWK. */
+function locate(context: Context, session: Handle, plan: AlgorithmPlan, alg: string, where: Locator, needPublic: boolean) {
+  const found = find(context, session, 'CKO_PRIVATE_KEY', where);
+  const { binding, label } = context;
+  if (found.length === 0)
+    throw new ExternalKeyUnavailableError('failed', `no private key with ${describe(where)} on the PKCS#11 token "${label}"`);
+  if (found.length > 1)
+    throw new InvalidOptionError('id', `several private keys have ${describe(where)} on the token "${label}": give the id`);
+  const handle = found[0] as Handle;
+  const keyType = ulong(attribute(context, session, handle, 'CKA_KEY_TYPE'));
+  if (plan.key === 'rsa') {
+    if (keyType !== ck(binding, 'CKK_RSA'))
+      throw new InvalidOptionError('alg', `the key with ${describe(where)} is not an RSA key; ${alg} needs one`);
+    // The modulus and exponent are public attributes of the private key itself.
+    const n = attribute(context, session, handle, 'CKA_MODULUS');
+    const e = attribute(context, session, handle, 'CKA_PUBLIC_EXPONENT');
+    return { handle, size: n.length, jwk: { kty: 'RSA', n: encodeBase64url(n), e: encodeBase64url(e) } as JWK };
+  }
+  const edwards = plan.key === 'Ed25519';
+  if (keyType !== ck(binding, edwards ? 'CKK_EC_EDWARDS' : 'CKK_EC'))
+    throw new InvalidOptionError(
+      'alg',
+      `the key with ${describe(where)} is not ${edwards ? 'an Edwards' : 'an EC'} key; ${alg} needs one`,
+    );
+  const curve = curveOf(attribute(context, session, handle, 'CKA_EC_PARAMS'));
+  if (curve?.crv !== plan.key)
+    throw new InvalidOptionError(
+      'alg',
+      `the key with ${describe(where)} is on ${curve?.crv ?? 'an unknown curve'}; ${alg} needs ${plan.key}`,
+    );
+  const size = edwards ? 64 : 2 * curve.size;
+  if (!needPublic) return { handle, size, jwk: undefined };
+  // The private key has no CKA_EC_POINT: the public key object of the pair has, by the same id (or label).
+  const id = where.id ?? attribute(context, session, handle, 'CKA_ID');
+  const pairs = find(context, session, 'CKO_PUBLIC_KEY', id.length > 0 ? { label: undefined, id } : where);
+  if (pairs.length !== 1)
+    throw new InvalidOptionError(
+      'publicKey',
+      `the token has ${pairs.length === 0 ? 'no' : 'more than one'} public key object for the key with ${describe(where)}: give publicKey`,
+    );
+  const point = attribute(context, session, pairs[0] as Handle, 'CKA_EC_POINT');
+  return { handle, size, jwk: pointToJWK(curve, point) as JWK };
+}
+
+/** The typed error for a failed operation; the CKR name is the only part of the module's error in the message. */
+function failure(context: Context, what: string, where: Locator, error: unknown): ExternalKeyUnavailableError {
+  const name = ckrName(error) ?? 'error';
+  if (sessionLost(error))
+    return new ExternalKeyUnavailableError(
+      'failed',
+      `the PKCS#11 session on token "${context.label}" was lost during ${what} (${name}); the next call opens a new one`,
+      { cause: error },
+    );
+  return new ExternalKeyUnavailableError(
+    'failed',
+    `the PKCS#11 token "${context.label}" could not ${what} with the key with ${describe(where)} (${name})`,
+    {
+      cause: error,
+    },
+  );
+}
+
+const HANDLE_INVALID = new Set(['CKR_KEY_HANDLE_INVALID', 'CKR_OBJECT_HANDLE_INVALID']);
+/** Errors a ciphertext can cause: they must look like any failed decryption (RFC 7516 §11.5). */
+const CIPHERTEXT_ERRORS = new Set([
+  'CKR_ENCRYPTED_DATA_INVALID',
+  'CKR_ENCRYPTED_DATA_LEN_RANGE',
+  'CKR_DATA_INVALID',
+  'CKR_DATA_LEN_RANGE',
+  'CKR_GENERAL_ERROR',
+  'CKR_FUNCTION_FAILED',
+]);
+
+async function tokenKey(context: Context, options: PKCS11KeyOptions, known: Locator | undefined): Promise<Key> {
+  const { alg, kid } = options;
+  const plan = planOf(alg);
+  const where: Locator = known ?? {
+    label: options.label,
+    id: options.id === undefined ? undefined : hexBytes(options.id),
+  };
+  if (where.label === undefined && where.id === undefined)
+    throw new InvalidOptionError('label', 'give label or id (or both) of the key');
+  if (where.label !== undefined && typeof where.label !== 'string') throw new InvalidOptionError('label', 'must be a string');
+  checkMechanism(context, plan, alg);
+  const { binding, pkcs11, pool } = context;
+  const located = await pool.use(async (session) => locate(context, session, plan, alg, where, options.publicKey === undefined));
+  let handle = located.handle;
+  const publicKey = options.publicKey ?? (located.jwk as JWK);
+
+  /** Runs one operation with the key, looking the key up again once if the module forgot the handle. */
+  const withKey = <T>(what: string, signal: AbortSignal, run: (session: Handle, key: Handle) => Promise<T>) =>
+    pool.use(async (session) => {
+      try {
+        try {
+          return await run(session, handle);
+        } catch (error) {
+          if (!HANDLE_INVALID.has(ckrName(error) ?? '')) throw error;
+          const [again] = find(context, session, 'CKO_PRIVATE_KEY', where);
+          if (again === undefined)
+            throw new ExternalKeyUnavailableError(
+              'failed',
+              `the key with ${describe(where)} is no longer on the PKCS#11 token "${context.label}" (removed?)`,
+            );
+          handle = again;
+          return await run(session, handle);
+        }
+      } catch (error) {
+        if (error instanceof JWTKitError) throw error;
+        throw failure(context, what, where, error);
+      }
+    }, signal);
+
+  const mechanism = plan.mechanism(binding);
+  if (plan.use === 'sign') {
+    const { size } = located;
+    return createExternalKey({
+      alg,
+      publicKey,
+      ...(kid !== undefined && { kid }),
+      ...(context.timeout !== undefined && { timeout: context.timeout }),
+      sign: async (data, { digest, signal }) => {
+        const input = plan.input === 'digest' ? await digest() : data;
+        return withKey('sign', signal, async (session, key) => {
+          pkcs11.C_SignInit(session, mechanism, key);
+          return new Uint8Array(await pkcs11.C_SignAsync(session, Buffer.from(input), Buffer.alloc(size)));
+        });
+      },
+    });
+  }
+  return createExternalKey({
+    alg,
+    publicKey,
+    ...(kid !== undefined && { kid }),
+    ...(context.timeout !== undefined && { timeout: context.timeout }),
+    decrypt: async (encryptedKey, { signal }) => {
+      try {
+        return await withKey('unwrap', signal, async (session, key) => {
+          pkcs11.C_DecryptInit(session, mechanism, key);
+          return new Uint8Array(
+            await pkcs11.C_DecryptAsync(session, Buffer.from(encryptedKey), Buffer.alloc(encryptedKey.length)),
+          );
+        });
+      } catch (error) {
+        // What the ciphertext decides stays silent; a lost session or removed key is the service's.
+        const cause = error instanceof ExternalKeyUnavailableError ? error.cause : error;
+        if (CIPHERTEXT_ERRORS.has(ckrName(cause) ?? '')) return undefined;
+        throw error;
+      }
+    },
+  });
+}
+
+async function generate(context: Context, alg: string, options: PKCS11GenerateOptions): Promise<Key> {
+  const plan = planOf(alg);
+  const { binding, pkcs11, pool } = context;
+  const { modulusLength = 2048 } = options;
+  if (!Number.isInteger(modulusLength) || modulusLength < 2048 || modulusLength > 8192)
+    throw new InvalidOptionError('modulusLength', 'must be an integer from 2048 to 8192');
+  const label = options.label ?? `jwtkit-${alg}-${new Date().toISOString()}`;
+  if (typeof label !== 'string' || label === '') throw new InvalidOptionError('label', 'must be a non-empty string');
+  const id = crypto.getRandomValues(new Uint8Array(16));
+  const a = (name: string, value: Attribute['value']): Attribute => ({ type: ck(binding, name), value });
+  const use = plan.use === 'sign' ? ['CKA_VERIFY', 'CKA_SIGN'] : ['CKA_ENCRYPT', 'CKA_DECRYPT'];
+  const common = [a('CKA_TOKEN', true), a('CKA_LABEL', label), a('CKA_ID', Buffer.from(id))];
+  const curve = CURVES.find((entry) => entry.crv === plan.key);
+  const publicTemplate = [...common, a(use[0] as string, true)];
+  const privateTemplate = [
+    ...common,
+    a(use[1] as string, true),
+    a('CKA_PRIVATE', true),
+    a('CKA_SENSITIVE', true),
+    a('CKA_EXTRACTABLE', false),
+  ];
+  let mechanism: string;
+  if (curve === undefined) {
+    mechanism = 'CKM_RSA_PKCS_KEY_PAIR_GEN';
+    publicTemplate.push(a('CKA_MODULUS_BITS', modulusLength), a('CKA_PUBLIC_EXPONENT', Buffer.from([1, 0, 1])));
+  } else {
+    mechanism = curve.crv === 'Ed25519' ? 'CKM_EC_EDWARDS_KEY_PAIR_GEN' : 'CKM_EC_KEY_PAIR_GEN';
+    publicTemplate.push(a('CKA_EC_PARAMS', Buffer.from(curve.params)));
+  }
+  checkMechanism(context, plan, alg);
+  await pool.use(async (session) => {
+    try {
+      await pkcs11.C_GenerateKeyPairAsync(session, { mechanism: ck(binding, mechanism) }, publicTemplate, privateTemplate);
+    } catch (error) {
+      throw failure(context, `generate a ${alg} key pair`, { label, id: undefined }, error);
+    }
+  });
+  return tokenKey(context, { alg, ...(options.kid !== undefined && { kid: options.kid }) }, { label, id });
+}
