@@ -417,7 +417,16 @@ describe('createDPoPFetch: redirects', () => {
 
   it("keeps the caller's redirect: 'manual' and 'error' as they are, one request", async () => {
     const pair = await keyPair();
-    for (const redirect of ['manual', 'error'] as const) {
+    // workerd has no redirect: 'error' (its Request refuses it): there, 'manual' alone.
+    const supported = (['manual', 'error'] as const).filter((redirect) => {
+      try {
+        return new Request('https://a.example/', { redirect }).redirect === redirect;
+      } catch {
+        return false;
+      }
+    });
+    assert.ok(supported.includes('manual'));
+    for (const redirect of supported) {
       const { fetch, seen } = scripted([{ status: 302, origin: -1, path: '' }]);
       const response = await createDPoPFetch({ keyPair: pair, fetch })(`${ORIGINS[0]}/h0`, { redirect });
       assert.equal(response.status, 302);

@@ -74,7 +74,8 @@ describe('explainSDJWT: output linear in the input', () => {
 });
 
 describe('inspectToken: findings show token text, never act on it', () => {
-  const hostile = hostileText(8).map((text) => `${text}\u001b[1A`);
+  // The marker first: a finding quotes at most 64 characters of a name.
+  const hostile = hostileText(8).map((text) => `\u001b[1A${text}`);
 
   it('a Disclosure claim name that collides (the finding quotes it): no raw control or bidi character in any finding', async () => {
     await fc.assert(
