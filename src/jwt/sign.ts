@@ -9,7 +9,7 @@ import { InvalidOptionError, SyncUnavailableError } from '../errors.js';
 import { buildProtectedHeader, encodeHeader, type HeaderOptions } from '../jws/protected-header.js';
 import { signWith } from '../jws/signature.js';
 import { importKeyFor, importKeyForSync } from '../keys/import.js';
-import type { Key } from '../keys/key.js';
+import { Key } from '../keys/key.js';
 import type { KeyMaterial } from '../keys/material.js';
 import { checkOptionNames, optionNames } from '../options.js';
 import { buildClaims, CLAIM_SET_NAMES, type ClaimPlan, type ClaimSetOptions, planClaims } from './claim-set.js';
@@ -116,7 +116,11 @@ export interface Signer<C extends object = JWTPayload> {
  * ```
  */
 export function createSigner<C extends object = JWTPayload>(options: SignerOptions): Signer<C> {
-  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'must be an object');
+  if (typeof options !== 'object' || options === null || options instanceof Key || ArrayBuffer.isView(options))
+    throw new InvalidOptionError(
+      'options',
+      "createSigner takes one options object, the key in it: createSigner({ key, alg, expiresIn: '15m' })",
+    );
   checkOptionNames(options, SIGNER_OPTIONS);
   const { key: material, ...rest } = options;
   const plan = planClaims(rest);

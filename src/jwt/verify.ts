@@ -19,7 +19,7 @@ import {
   type KeySource,
 } from '../jws/key-source.js';
 import { assertVerified, verifySegment } from '../jws/signature.js';
-import type { Key } from '../keys/key.js';
+import { Key } from '../keys/key.js';
 import { checkOptionNames, optionNames } from '../options.js';
 import { type ClaimOptions, type ClaimPolicy, checkClaims, checkTimes, compileClaimPolicy } from './claims.js';
 import { DEFAULT_MAX_JWT_LENGTH, type JWTPayload, type VerifiedJWT } from './types.js';
@@ -347,7 +347,11 @@ export interface Verifier<P extends object = JWTPayload> {
  * ```
  */
 export function createVerifier<P extends object = JWTPayload>(options: VerifierOptions): Verifier<P> {
-  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'must be an object');
+  if (typeof options !== 'object' || options === null || options instanceof Key || ArrayBuffer.isView(options))
+    throw new InvalidOptionError(
+      'options',
+      "createVerifier takes one options object, the key in it: createVerifier({ key, algorithms: ['ES256'] })",
+    );
   checkOptionNames(options, VERIFIER_OPTIONS);
   const { key, cache: cacheOptions, ...rest } = options;
   const compiled = compile(key, rest, 32, true);

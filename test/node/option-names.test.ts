@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runInNewContext } from 'node:vm';
-import { createVerifier, decryptJWT, verifyJWT } from 'jwtkit';
+import { createSigner, createVerifier, decryptJWT, importKey, verifyJWT } from 'jwtkit';
 import { createAuthenticator } from 'jwtkit/http';
 import { closestOption } from '../../src/options.js';
 import { rejectsWith } from '../support/errors.js';
@@ -52,6 +52,16 @@ describe('unknown option names', () => {
     const realm = runInNewContext(`({ key: ${JSON.stringify(SECRET)}, audience: 'api' })`) as object;
     for (const options of [{ key: SECRET, audience: 'api' }, Object.assign(Object.create(null), { key: SECRET }), realm])
       assert.equal(typeof createVerifier(options as never), 'function');
+  });
+
+  it('createSigner and createVerifier given a key where their one options object belongs say how to call them', async () => {
+    const key = await importKey(SECRET, { alg: 'HS256' });
+    assert.throws(
+      () => createVerifier(key as never),
+      /createVerifier takes one options object, the key in it: createVerifier\(\{ key/,
+    );
+    assert.throws(() => createSigner(key as never), /createSigner takes one options object, the key in it: createSigner\(\{ key/);
+    assert.equal(typeof createSigner({ key, alg: 'HS256' }), 'function');
   });
 
   it('is refused even when its value is undefined (the check would be off all the same)', async () => {
