@@ -315,6 +315,95 @@ describe('external keys: a signature is checked before any token leaves', () => 
     assert.equal(await rejectsWith(signJWT({}, key), 'ERR_EXTERNAL_KEY_UNAVAILABLE'), own);
   });
 
+  it('an adapter that reuses its output buffer cannot change the signature after the check (property over the delay)', async () => {
+    // Native HSM clients keep one output buffer: the next answer is written into the array already
+    // returned. Whenever that happens, the token carries the bytes that were checked, or none leaves.
+    const { privateKey, publicKey } = await pairFor('ES256');
+    const out = new Uint8Array(64);
+    let hops = 0;
+    const key = await createExternalKey({
+      alg: 'ES256',
+      publicKey,
+      sign: async (data) => {
+        out.set(await signedBy(privateKey, data));
+        let later = Promise.resolve();
+        for (let i = 0; i < hops; i++) later = later.then(() => {});
+        void later.then(() => out.fill(0x5a)); // the next answer, into the same buffer
+        return out;
+      },
+    });
+    const outcomes = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 24 }), async (delay) => {
+        hops = delay;
+        try {
+          const token = await signJWT({ sub: 'a' }, key);
+          await verifyJWT(token, publicKey, { algorithms: ['ES256'] });
+          outcomes.add('verifies');
+        } catch (error) {
+          assert.ok(error instanceof ExternalKeySignatureInvalidError, `got ${String(error)}`);
+          outcomes.add('refused');
+        }
+      }),
+      { numRuns: 60, examples: Array.from({ length: 25 }, (_, delay) => [delay]) },
+    );
+    assert.ok(outcomes.has('verifies')); // the positive control: a late overwrite changes nothing
+  });
+
+  it('odd objects that pass instanceof Uint8Array, and odd throws, give typed errors', async () => {
+    const { privateKey, publicKey } = await pairFor('ES256');
+    const proxyTrap = () =>
+      new Proxy(
+        {},
+        {
+          getPrototypeOf() {
+            throw new Error('trap');
+          },
+        },
+      );
+    const answers: Record<string, (data: Uint8Array) => unknown> = {
+      'a Proxy around a Uint8Array': () => new Proxy(new Uint8Array(64), {}),
+      'Object.create(Uint8Array.prototype)': () => Object.create(Uint8Array.prototype),
+      'a Proxy around an ArrayBuffer': () => new Proxy(new ArrayBuffer(64), {}),
+      'a Proxy whose getPrototypeOf throws': proxyTrap,
+      'a Uint8Array whose buffer is detached': () => {
+        const bytes = new Uint8Array(64);
+        structuredClone(bytes.buffer, { transfer: [bytes.buffer] });
+        return bytes;
+      },
+    };
+    for (const [name, answer] of Object.entries(answers)) {
+      const key = await createExternalKey({ alg: 'ES256', publicKey, sign: async (data) => answer(data) as Uint8Array });
+      const error = await rejectsWith(signJWT({}, key), 'ERR_EXTERNAL_KEY_SIGNATURE_INVALID');
+      assert.equal((error as ExternalKeySignatureInvalidError).reason, 'format', name);
+    }
+    const throwing = await createExternalKey({
+      alg: 'ES256',
+      publicKey,
+      sign: async () => {
+        throw proxyTrap();
+      },
+    });
+    const error = await rejectsWith(signJWT({}, throwing), 'ERR_EXTERNAL_KEY_UNAVAILABLE');
+    assert.equal((error as ExternalKeyUnavailableError).reason, 'failed');
+    // The positive control: a subclass of Uint8Array that lies about its length is read by its bytes.
+    class Lying extends Uint8Array {
+      override get length() {
+        return 64;
+      }
+    }
+    const lying = await createExternalKey({
+      alg: 'ES256',
+      publicKey,
+      sign: async (data) => {
+        const bytes = new Lying(64);
+        bytes.set(await signedBy(privateKey, data));
+        return bytes;
+      },
+    });
+    await verifyJWT(await signJWT({}, lying), publicKey, { algorithms: ['ES256'] });
+  });
+
   it('a service that never answers times out, aborts its signal, and nothing hangs', async () => {
     const { publicKey } = await pairFor('ES256');
     let signal: AbortSignal | undefined;
