@@ -34,7 +34,7 @@ import {
 } from 'jwtkit';
 import { createKeyRing, createTokenIssuer } from 'jwtkit/issuer';
 import { createMemoryStore } from 'jwtkit/stores';
-import { rejectsWith } from '../support/errors.js';
+import { rejectsWith, throwsWith } from '../support/errors.js';
 import { mustSupport } from '../support/runtime.js';
 
 const ALGS = (['RS256', 'PS384', 'ES256', 'ES384', 'ES512', 'ES256K', 'EdDSA', 'ML-DSA-44'] as JWSAlgorithm[]).filter(
@@ -569,6 +569,32 @@ describe('external keys: DER ECDSA signatures', () => {
         assert.deepEqual(ecdsaJOSEToDER(jose), bytes);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('the helpers take the curves sizes only: any other size or length is a typed error, never a RangeError or a huge allocation (property)', () => {
+    const valid = derOf(new Uint8Array(64).fill(0x11));
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer(), fc.double(), fc.constantFrom(-1, 0, Number.NaN, 2 ** 31, 2 ** 53, 1.5, 31, 33, 64, 128)),
+        (size) => {
+          if ([32, 48, 66].includes(size)) return;
+          assert.throws(() => ecdsaDERToJOSE(valid, size), { code: 'ERR_INVALID_OPTION' });
+        },
+      ),
+      { numRuns: 200 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 600 }), (length) => {
+        const jose = new Uint8Array(length).fill(0x7f);
+        if ([64, 96, 132].includes(length)) {
+          assert.deepEqual(ecdsaDERToJOSE(ecdsaJOSEToDER(jose), length / 2), jose); // the positive control
+          return;
+        }
+        const error = throwsWith(() => ecdsaJOSEToDER(jose), 'ERR_EXTERNAL_KEY_SIGNATURE_INVALID');
+        assert.equal((error as ExternalKeySignatureInvalidError).reason, 'length');
+      }),
+      { numRuns: 200, examples: [[0], [2], [254], [256], [260], [400]] },
     );
   });
 
