@@ -48,9 +48,13 @@ export interface ExternalKeyOptions {
   kid?: string;
   /**
    * Signs the JWS signing input (the bytes themselves, not a digest: use `context.digest()` for a
-   * service that takes one). Returns the signature as `signatureFormat` says.
+   * service that takes one). Returns the signature as `signatureFormat` says, at once (a local
+   * library's synchronous sign) or as a promise (a service call).
    */
-  sign?: (data: Uint8Array<ArrayBuffer>, context: ExternalSignContext) => Promise<Uint8Array | ArrayBuffer>;
+  sign?: (
+    data: Uint8Array<ArrayBuffer>,
+    context: ExternalSignContext,
+  ) => Uint8Array | ArrayBuffer | Promise<Uint8Array | ArrayBuffer>;
   /** ECDSA only: `der` for services that answer with DER (AWS KMS, Google Cloud KMS), `jose` (r || s, the default) otherwise. */
   signatureFormat?: 'jose' | 'der';
   /**
@@ -61,9 +65,12 @@ export interface ExternalKeyOptions {
   decrypt?: (
     encryptedKey: Uint8Array<ArrayBuffer>,
     context: ExternalCallContext,
-  ) => Promise<Uint8Array | ArrayBuffer | undefined>;
+  ) => Uint8Array | ArrayBuffer | undefined | Promise<Uint8Array | ArrayBuffer | undefined>;
   /** ECDH-ES: the raw shared secret Z of the key and the sender's ephemeral public key (a checked, public JWK). */
-  deriveSharedSecret?: (ephemeralPublicKey: JWK, context: ExternalCallContext) => Promise<Uint8Array | ArrayBuffer>;
+  deriveSharedSecret?: (
+    ephemeralPublicKey: JWK,
+    context: ExternalCallContext,
+  ) => Uint8Array | ArrayBuffer | Promise<Uint8Array | ArrayBuffer>;
   /** How long one call may take (seconds or a duration string; default 10). */
   timeout?: number | string;
 }
