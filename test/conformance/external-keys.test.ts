@@ -370,12 +370,15 @@ describe('external keys: a signature is checked before any token leaves', () => 
       'Object.create(Uint8Array.prototype)': () => Object.create(Uint8Array.prototype),
       'a Proxy around an ArrayBuffer': () => new Proxy(new ArrayBuffer(64), {}),
       'a Proxy whose getPrototypeOf throws': proxyTrap,
-      'a Uint8Array whose buffer is detached': () => {
-        const bytes = new Uint8Array(64);
-        structuredClone(bytes.buffer, { transfer: [bytes.buffer] });
-        return bytes;
-      },
     };
+    // A detached buffer where the runtime can detach one (structuredClone with transfer).
+    const detached = new Uint8Array(64);
+    try {
+      structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    } catch {
+      // Not here: the case is left out.
+    }
+    if (detached.buffer.byteLength === 0) answers['a Uint8Array whose buffer is detached'] = () => detached;
     for (const [name, answer] of Object.entries(answers)) {
       const key = await createExternalKey({ alg: 'ES256', publicKey, sign: async (data) => answer(data) as Uint8Array });
       const error = await rejectsWith(signJWT({}, key), 'ERR_EXTERNAL_KEY_SIGNATURE_INVALID');
