@@ -16,7 +16,7 @@
  */
 
 import { parseJSON } from '../encoding/json.js';
-import { InvalidOptionError, JWKSNoMatchingKeyError, KeyNotExtractableError } from '../errors.js';
+import { InvalidOptionError, JWKSNoMatchingKeyError, type JWTKitError, KeyNotExtractableError } from '../errors.js';
 import {
   createSigner,
   exportKey,
@@ -28,7 +28,7 @@ import {
   type JWSHeader,
   type JWTPayload,
   jwkThumbprint,
-  Key,
+  type Key,
   type KeyMaterial,
   type KeyResolver,
   type Signer,
@@ -40,6 +40,7 @@ import { parseDuration } from '../jwt/duration.js';
 import { PRIVATE_JWK_MEMBERS } from '../keys/jwk.js';
 import { pemKeyBlocks } from '../keys/pem.js';
 import { checkOptionNames, optionNames } from '../options.js';
+import { generateBounded } from './key-ring-generate.js';
 
 export interface KeyRingOptions {
   /** The algorithm of every key of the ring (asymmetric: the ring publishes public keys). */
@@ -81,6 +82,23 @@ export interface KeyRingOptions {
    * given external keys needs it, so that it never mixes in keys of another kind.
    */
   generateKey?: (alg: KeyRingOptions['alg']) => Promise<Key>;
+  /**
+   * How long one `generateKey` call may take (seconds or a duration string; default 10, as an external key's calls). Past it the
+   * call counts as failed (`ERR_EXTERNAL_KEY_UNAVAILABLE`, reason `timeout`), and a key it makes
+   * later is not used.
+   */
+  generateKeyTimeout?: number | string;
+  /**
+   * After a rotation the ring started by itself failed, how long it signs on with the current key
+   * before it tries again (seconds or a duration string; default 60): one attempt per period, not
+   * one per `sign`.
+   */
+  rotationRetry?: number | string;
+  /**
+   * Told of each rotation the ring started by itself that failed (a typed error, the service's in
+   * `cause`); signing goes on with the current key. A throw from it is ignored.
+   */
+  onRotationError?: (error: JWTKitError) => void;
 }
 
 const KEY_RING_OPTIONS = optionNames<KeyRingOptions>()([
@@ -92,6 +110,9 @@ const KEY_RING_OPTIONS = optionNames<KeyRingOptions>()([
   'jwksMaxAge',
   'sign',
   'generateKey',
+  'generateKeyTimeout',
+  'rotationRetry',
+  'onRotationError',
 ]);
 const RING_SIGN_OPTIONS = optionNames<Omit<SignJWTOptions, 'alg' | 'kid'>>()([
   'typ',
@@ -212,9 +233,13 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   const tolerance = (options.clockTolerance === undefined ? 60 : parseDuration(options.clockTolerance, 'clockTolerance')) * 1000;
   const unscheduledMaxAge = durationMs(options.jwksMaxAge, 'jwksMaxAge', 300_000) as number;
 
-  const { generateKey } = options;
+  const { generateKey, onRotationError } = options;
   if (generateKey !== undefined && typeof generateKey !== 'function')
     throw new InvalidOptionError('generateKey', 'must be a function');
+  if (onRotationError !== undefined && typeof onRotationError !== 'function')
+    throw new InvalidOptionError('onRotationError', 'must be a function');
+  const generateKeyTimeout = durationMs(options.generateKeyTimeout, 'generateKeyTimeout', 10_000) as number;
+  const rotationRetry = durationMs(options.rotationRetry, 'rotationRetry', 60_000) as number;
 
   const entry = async (privateKey: Key, kidGiven: string | undefined, option = 'keys'): Promise<RingKey> => {
     if (privateKey?.type !== 'private') throw new InvalidOptionError(option, 'must be private keys (the ring signs with them)');
@@ -229,9 +254,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   let external = false;
   const generated = async (): Promise<RingKey> => {
     if (generateKey !== undefined) {
-      const made = await generateKey(alg);
-      if (!(made instanceof Key) || made.alg !== alg)
-        throw new InvalidOptionError('generateKey', `must return a private Key bound to ${alg}`);
+      const made = await generateBounded(generateKey as Parameters<typeof generateBounded>[0], alg, generateKeyTimeout);
       return entry(made, made.kid, 'generateKey');
     }
     if (external)
@@ -282,9 +305,14 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   };
 
   let rotating: Promise<void> | undefined;
+  /** No rotation of the ring's own before this (ms): set by a failure, cleared by a success. */
+  let retryAt = 0;
   const rotate = (): Promise<void> => {
     rotating ??= (async () => {
+      // Every key is made before anything changes: a failure leaves the ring exactly as it was,
+      // and the new state is then put in place in one synchronous step (no await in between).
       const fresh = await generated();
+      const second = next === undefined ? await generated() : undefined;
       const at = Date.now();
       const promoted = next ?? fresh;
       current.retiredAt = at;
@@ -292,16 +320,42 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
       nextDrop = Math.min(nextDrop, dropTime(current));
       promoted.activatedAt = at;
       current = promoted;
-      next = promoted === fresh ? await generated() : fresh;
+      next = second ?? fresh;
       index();
       prune(at);
-    })().finally(() => {
-      rotating = undefined;
-    });
+      retryAt = 0;
+    })()
+      .catch((error: unknown) => {
+        retryAt = Date.now() + rotationRetry;
+        throw error;
+      })
+      .finally(() => {
+        rotating = undefined;
+      });
     return rotating;
   };
 
   const due = (at: number) => rotateEvery !== undefined && at - (current.activatedAt as number) >= rotateEvery;
+
+  /**
+   * The rotation a sign finds due. A failure does not fail the sign: the current key signs on, the
+   * ring tries again after rotationRetry, and onRotationError hears of it once (a sign that joins
+   * a rotation someone else started leaves the telling to them).
+   */
+  const rotateOnSchedule = async (at: number): Promise<void> => {
+    if (rotating === undefined && at < retryAt) return;
+    const joined = rotating !== undefined;
+    try {
+      await rotate();
+    } catch (error) {
+      if (joined) return;
+      try {
+        onRotationError?.(error as JWTKitError);
+      } catch {
+        // The hook is for logging; its own failure must not fail the sign.
+      }
+    }
+  };
 
   /** The exp the token will carry, in ms: the ring refuses tokens that would outlive its promise. */
   const expiryOf = (claims: object, perCall: Omit<SignJWTOptions, 'alg' | 'kid'> | undefined, at: number): number => {
@@ -321,7 +375,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
     async sign<C extends object>(claims: C, perCall?: Omit<SignJWTOptions, 'alg' | 'kid'>) {
       checkSignOptions(perCall);
       const at = Date.now();
-      if (due(at)) await rotate();
+      if (due(at)) await rotateOnSchedule(at);
       if (expiryOf(claims, perCall, at) > at + maxTokenLifetime)
         throw new InvalidOptionError('expiresIn', `tokens signed by this key ring must expire within maxTokenLifetime`);
       const key = current;

@@ -51,7 +51,12 @@ function signSync(signer: CompiledSigner, claims: object): string {
   if (signature instanceof Promise) {
     // Not awaited: an external key's failing service must not become an unhandled rejection.
     signature.catch(() => {});
-    throw new SyncUnavailableError(`${signer.key.alg} is served by the asynchronous ${signer.key.backend} backend here`);
+    const { key } = signer;
+    throw new SyncUnavailableError(
+      key.internals.publicKey
+        ? 'external keys sign asynchronously only: use signJWT or the signer'
+        : `${key.alg} is served by the asynchronous ${key.backend} backend here`,
+    );
   }
   return `${input}.${signature}`;
 }

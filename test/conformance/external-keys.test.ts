@@ -34,7 +34,7 @@ import {
 } from 'jwtkit';
 import { createKeyRing, createTokenIssuer } from 'jwtkit/issuer';
 import { createMemoryStore } from 'jwtkit/stores';
-import { rejectsWith } from '../support/errors.js';
+import { rejectsWith, throwsWith } from '../support/errors.js';
 import { mustSupport } from '../support/runtime.js';
 
 const ALGS = (['RS256', 'PS384', 'ES256', 'ES384', 'ES512', 'ES256K', 'EdDSA', 'ML-DSA-44'] as JWSAlgorithm[]).filter(
@@ -179,7 +179,10 @@ describe('external keys: signing', () => {
     const key = await external('ES256');
     const token = await signJWT({}, key);
     await rejectsWith(verifyJWT(token, key, { algorithms: ['ES256'] }), 'ERR_KEY_MISMATCH');
-    assert.throws(() => signJWTSync({}, key), { code: 'ERR_SYNC_UNAVAILABLE' });
+    // The message names the reason (the key), not a backend the user never chose.
+    const syncError = { code: 'ERR_SYNC_UNAVAILABLE', message: /external keys sign asynchronously only/ };
+    assert.throws(() => signJWTSync({}, key), syncError);
+    assert.throws(() => createSigner({ key }).sync({}), syncError);
     const rsa = await externalOAEP('RSA-OAEP-256');
     await rejectsWith(encryptJWT({}, rsa.key, { enc: 'A128GCM' }), 'ERR_KEY_MISMATCH');
   });
@@ -289,9 +292,10 @@ describe('external keys: a signature is checked before any token leaves', () => 
       async () => {
         throw cause;
       },
-      (() => {
+      // A synchronous function, typed as such: sign may answer at once.
+      (): Uint8Array => {
         throw cause;
-      }) as () => Promise<Uint8Array>,
+      },
     ]) {
       const key = await createExternalKey({ alg: 'ES256', publicKey, sign });
       const error = await rejectsWith(signJWT({}, key), 'ERR_EXTERNAL_KEY_UNAVAILABLE');
@@ -313,6 +317,98 @@ describe('external keys: a signature is checked before any token leaves', () => 
       },
     });
     assert.equal(await rejectsWith(signJWT({}, key), 'ERR_EXTERNAL_KEY_UNAVAILABLE'), own);
+  });
+
+  it('an adapter that reuses its output buffer cannot change the signature after the check (property over the delay)', async () => {
+    // Native HSM clients keep one output buffer: the next answer is written into the array already
+    // returned. Whenever that happens, the token carries the bytes that were checked, or none leaves.
+    const { privateKey, publicKey } = await pairFor('ES256');
+    const out = new Uint8Array(64);
+    let hops = 0;
+    const key = await createExternalKey({
+      alg: 'ES256',
+      publicKey,
+      sign: async (data) => {
+        out.set(await signedBy(privateKey, data));
+        let later = Promise.resolve();
+        for (let i = 0; i < hops; i++) later = later.then(() => {});
+        void later.then(() => out.fill(0x5a)); // the next answer, into the same buffer
+        return out;
+      },
+    });
+    const outcomes = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 24 }), async (delay) => {
+        hops = delay;
+        try {
+          const token = await signJWT({ sub: 'a' }, key);
+          await verifyJWT(token, publicKey, { algorithms: ['ES256'] });
+          outcomes.add('verifies');
+        } catch (error) {
+          assert.ok(error instanceof ExternalKeySignatureInvalidError, `got ${String(error)}`);
+          outcomes.add('refused');
+        }
+      }),
+      { numRuns: 60, examples: Array.from({ length: 25 }, (_, delay) => [delay]) },
+    );
+    assert.ok(outcomes.has('verifies')); // the positive control: a late overwrite changes nothing
+  });
+
+  it('odd objects that pass instanceof Uint8Array, and odd throws, give typed errors', async () => {
+    const { privateKey, publicKey } = await pairFor('ES256');
+    const proxyTrap = () =>
+      new Proxy(
+        {},
+        {
+          getPrototypeOf() {
+            throw new Error('trap');
+          },
+        },
+      );
+    const answers: Record<string, (data: Uint8Array) => unknown> = {
+      'a Proxy around a Uint8Array': () => new Proxy(new Uint8Array(64), {}),
+      'Object.create(Uint8Array.prototype)': () => Object.create(Uint8Array.prototype),
+      'a Proxy around an ArrayBuffer': () => new Proxy(new ArrayBuffer(64), {}),
+      'a Proxy whose getPrototypeOf throws': proxyTrap,
+    };
+    // A detached buffer where the runtime can detach one (structuredClone with transfer).
+    const detached = new Uint8Array(64);
+    try {
+      structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    } catch {
+      // Not here: the case is left out.
+    }
+    if (detached.buffer.byteLength === 0) answers['a Uint8Array whose buffer is detached'] = () => detached;
+    for (const [name, answer] of Object.entries(answers)) {
+      const key = await createExternalKey({ alg: 'ES256', publicKey, sign: async (data) => answer(data) as Uint8Array });
+      const error = await rejectsWith(signJWT({}, key), 'ERR_EXTERNAL_KEY_SIGNATURE_INVALID');
+      assert.equal((error as ExternalKeySignatureInvalidError).reason, 'format', name);
+    }
+    const throwing = await createExternalKey({
+      alg: 'ES256',
+      publicKey,
+      sign: async () => {
+        throw proxyTrap();
+      },
+    });
+    const error = await rejectsWith(signJWT({}, throwing), 'ERR_EXTERNAL_KEY_UNAVAILABLE');
+    assert.equal((error as ExternalKeyUnavailableError).reason, 'failed');
+    // The positive control: a subclass of Uint8Array that lies about its length is read by its bytes.
+    class Lying extends Uint8Array {
+      override get length() {
+        return 64;
+      }
+    }
+    const lying = await createExternalKey({
+      alg: 'ES256',
+      publicKey,
+      sign: async (data) => {
+        const bytes = new Lying(64);
+        bytes.set(await signedBy(privateKey, data));
+        return bytes;
+      },
+    });
+    await verifyJWT(await signJWT({}, lying), publicKey, { algorithms: ['ES256'] });
   });
 
   it('a service that never answers times out, aborts its signal, and nothing hangs', async () => {
@@ -480,6 +576,32 @@ describe('external keys: DER ECDSA signatures', () => {
         assert.deepEqual(ecdsaJOSEToDER(jose), bytes);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('the helpers take the curves sizes only: any other size or length is a typed error, never a RangeError or a huge allocation (property)', () => {
+    const valid = derOf(new Uint8Array(64).fill(0x11));
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer(), fc.double(), fc.constantFrom(-1, 0, Number.NaN, 2 ** 31, 2 ** 53, 1.5, 31, 33, 64, 128)),
+        (size) => {
+          if ([32, 48, 66].includes(size)) return;
+          assert.throws(() => ecdsaDERToJOSE(valid, size), { code: 'ERR_INVALID_OPTION' });
+        },
+      ),
+      { numRuns: 200 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 600 }), (length) => {
+        const jose = new Uint8Array(length).fill(0x7f);
+        if ([64, 96, 132].includes(length)) {
+          assert.deepEqual(ecdsaDERToJOSE(ecdsaJOSEToDER(jose), length / 2), jose); // the positive control
+          return;
+        }
+        const error = throwsWith(() => ecdsaJOSEToDER(jose), 'ERR_EXTERNAL_KEY_SIGNATURE_INVALID');
+        assert.equal((error as ExternalKeySignatureInvalidError).reason, 'length');
+      }),
+      { numRuns: 200, examples: [[0], [2], [254], [256], [260], [400]] },
     );
   });
 

@@ -1,6 +1,15 @@
 /** One bounded call to a key service: a deadline, an AbortSignal for the service's client, typed failures. */
 import { ExternalKeySignatureInvalidError, ExternalKeyUnavailableError } from '../../errors.js';
 
+/** jwtkit's own external-key errors; false for anything else, even a Proxy whose prototype trap throws. */
+function isOwnError(error: unknown): boolean {
+  try {
+    return error instanceof ExternalKeyUnavailableError || error instanceof ExternalKeySignatureInvalidError;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Runs `run` with a signal that aborts after `timeout` ms, and gives up waiting then: a service
  * that never answers costs the caller `timeout`, not a hung request. A throw or rejection becomes
@@ -27,7 +36,7 @@ export async function callExternal<T>(
   try {
     return await Promise.race([Promise.resolve().then(() => run(controller.signal)), deadline]);
   } catch (error) {
-    if (error instanceof ExternalKeyUnavailableError || error instanceof ExternalKeySignatureInvalidError) throw error;
+    if (isOwnError(error)) throw error;
     // A JWE unwrap that fails must look like any other failed decryption (RFC 7516 §11.5).
     if (quiet) return undefined;
     // The service's error may say more than a message should (an account, a key ARN): it stays in cause.

@@ -48,9 +48,13 @@ export interface ExternalKeyOptions {
   kid?: string;
   /**
    * Signs the JWS signing input (the bytes themselves, not a digest: use `context.digest()` for a
-   * service that takes one). Returns the signature as `signatureFormat` says.
+   * service that takes one). Returns the signature as `signatureFormat` says, at once (a local
+   * library's synchronous sign) or as a promise (a service call).
    */
-  sign?: (data: Uint8Array<ArrayBuffer>, context: ExternalSignContext) => Promise<Uint8Array | ArrayBuffer>;
+  sign?: (
+    data: Uint8Array<ArrayBuffer>,
+    context: ExternalSignContext,
+  ) => Uint8Array | ArrayBuffer | Promise<Uint8Array | ArrayBuffer>;
   /** ECDSA only: `der` for services that answer with DER (AWS KMS, Google Cloud KMS), `jose` (r || s, the default) otherwise. */
   signatureFormat?: 'jose' | 'der';
   /**
@@ -61,9 +65,12 @@ export interface ExternalKeyOptions {
   decrypt?: (
     encryptedKey: Uint8Array<ArrayBuffer>,
     context: ExternalCallContext,
-  ) => Promise<Uint8Array | ArrayBuffer | undefined>;
+  ) => Uint8Array | ArrayBuffer | undefined | Promise<Uint8Array | ArrayBuffer | undefined>;
   /** ECDH-ES: the raw shared secret Z of the key and the sender's ephemeral public key (a checked, public JWK). */
-  deriveSharedSecret?: (ephemeralPublicKey: JWK, context: ExternalCallContext) => Promise<Uint8Array | ArrayBuffer>;
+  deriveSharedSecret?: (
+    ephemeralPublicKey: JWK,
+    context: ExternalCallContext,
+  ) => Uint8Array | ArrayBuffer | Promise<Uint8Array | ArrayBuffer>;
   /** How long one call may take (seconds or a duration string; default 10). */
   timeout?: number | string;
 }
@@ -82,8 +89,28 @@ const EXTERNAL_KEY_OPTIONS = optionNames<ExternalKeyOptions>()([
 /** Bytes of Z per curve (RFC 7518 §4.6: the x-coordinate, or the X25519 output). */
 const SHARED_SECRET_LENGTH: Readonly<Record<string, number>> = { 'P-256': 32, 'P-384': 48, 'P-521': 66, X25519: 32 };
 
-const bytesOf = (value: unknown): Uint8Array | undefined =>
-  value instanceof Uint8Array ? value : value instanceof ArrayBuffer ? new Uint8Array(value) : undefined;
+const arrayBufferByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength')?.get;
+
+/**
+ * A copy of the bytes a function returned, in a buffer only jwtkit holds, or undefined for anything
+ * else. The copy is what gets checked and used: an adapter that reuses its output buffer (as native
+ * HSM clients do) cannot change the bytes between the check and the token. The typed-array
+ * constructor reads the array's own length, not a getter; a Proxy, an object made from
+ * Uint8Array.prototype or a detached buffer makes it (or instanceof) throw, which means "not bytes".
+ */
+function ownBytes(value: unknown): Uint8Array<ArrayBuffer> | undefined {
+  try {
+    if (value instanceof Uint8Array) return new Uint8Array(value);
+    if (value instanceof ArrayBuffer) {
+      // The getter throws for what is not an ArrayBuffer inside (a Proxy would read as zero bytes).
+      arrayBufferByteLength?.call(value);
+      return new Uint8Array(new Uint8Array(value));
+    }
+  } catch {
+    // Not bytes jwtkit can read: the callers turn undefined into their typed error.
+  }
+  return undefined;
+}
 
 /** Which function the algorithm needs: the one option that must be a function, the others must be absent. */
 function neededFunction(alg: AlgorithmEntry): 'sign' | 'decrypt' | 'deriveSharedSecret' {
@@ -166,9 +193,11 @@ export async function createExternalKey(options: ExternalKeyOptions): Promise<Ke
         return backend.digest(hash, data);
       };
       const answer = await callExternal('sign', kid, timeout, (signal) => sign(data, { signal, alg, hash, digest }));
-      let signature = bytesOf(answer);
-      if (signature === undefined)
+      // From here on only this copy is read: it is what is checked and what the token carries.
+      const copy = ownBytes(answer);
+      if (copy === undefined)
         throw new ExternalKeySignatureInvalidError('format', 'the external sign function returned no Uint8Array');
+      let signature: Uint8Array = copy;
       if (signatureFormat === 'der') signature = ecdsaDERToJOSE(signature, length / 2);
       if (signature.length !== length) {
         throw new ExternalKeySignatureInvalidError(
@@ -189,7 +218,7 @@ export async function createExternalKey(options: ExternalKeyOptions): Promise<Ke
   let cipher: Key['internals']['cipher'];
   if (decrypt !== undefined) {
     const oaepDecrypt = async (_own: NativeKey, _hash: string, encryptedKey: Uint8Array) =>
-      bytesOf(
+      ownBytes(
         await callExternal('decrypt', kid, timeout, (signal) => decrypt(new Uint8Array(encryptedKey), { signal, alg }), true),
       );
     cipher = { oaepDecrypt, deriveSharedSecret: () => undefined };
@@ -199,7 +228,7 @@ export async function createExternalKey(options: ExternalKeyOptions): Promise<Ke
     const agree = async (_own: NativeKey, other: NativeKey) => {
       const { kty, x, y } = await backend.exportJWK(other);
       const epk: JWK = y === undefined ? { kty, crv, x } : { kty, crv, x, y };
-      const shared = bytesOf(
+      const shared = ownBytes(
         await callExternal('derive a shared secret', kid, timeout, (signal) => deriveSharedSecret(epk, { signal, alg })),
       );
       if (shared?.length !== SHARED_SECRET_LENGTH[crv]) {

@@ -5,7 +5,10 @@
  * else (trailing bytes, a non-minimal length or integer, a negative or zero value, a value wider
  * than the curve) is refused instead of being half understood.
  */
-import { ExternalKeySignatureInvalidError } from '../../errors.js';
+import { ExternalKeySignatureInvalidError, InvalidOptionError } from '../../errors.js';
+
+/** Bytes of r and of s per curve: P-256 and secp256k1, P-384, P-521. No other size is an ECDSA JOSE signature. */
+const SIZES: readonly number[] = [32, 48, 66];
 
 const refuse = (message: string) => new ExternalKeySignatureInvalidError('format', `the DER ECDSA signature ${message}`);
 
@@ -45,8 +48,9 @@ function readInteger(der: Uint8Array, at: number, size: number, out: Uint8Array,
 
 /**
  * Converts a DER ECDSA signature to JOSE's r || s of `2 * size` bytes (`size`: 32 for P-256 and
- * secp256k1, 48 for P-384, 66 for P-521). Throws `ERR_EXTERNAL_KEY_SIGNATURE_INVALID` (reason
- * `format`) for anything but exactly one strict DER `Ecdsa-Sig-Value`.
+ * secp256k1, 48 for P-384, 66 for P-521; any other is `ERR_INVALID_OPTION`). Throws
+ * `ERR_EXTERNAL_KEY_SIGNATURE_INVALID` (reason `format`) for anything but exactly one strict DER
+ * `Ecdsa-Sig-Value`.
  *
  * @example
  * ```ts
@@ -54,6 +58,7 @@ function readInteger(der: Uint8Array, at: number, size: number, out: Uint8Array,
  * ```
  */
 export function ecdsaDERToJOSE(der: Uint8Array, size: number): Uint8Array {
+  if (!SIZES.includes(size)) throw new InvalidOptionError('size', 'must be 32 (P-256, secp256k1), 48 (P-384) or 66 (P-521)');
   if (!(der instanceof Uint8Array)) throw refuse('is not a Uint8Array');
   if (der[0] !== 0x30) throw refuse('does not start with a SEQUENCE');
   const { length, next } = readLength(der, 1);
@@ -76,7 +81,8 @@ function integer(bytes: Uint8Array): number[] {
 
 /**
  * Converts JOSE's r || s to DER, the form some services and libraries take (the inverse of
- * {@link ecdsaDERToJOSE}).
+ * {@link ecdsaDERToJOSE}). Takes 64, 96 or 132 bytes; any other length throws
+ * `ERR_EXTERNAL_KEY_SIGNATURE_INVALID` (reason `length`).
  *
  * @example
  * ```ts
@@ -84,8 +90,14 @@ function integer(bytes: Uint8Array): number[] {
  * ```
  */
 export function ecdsaJOSEToDER(signature: Uint8Array): Uint8Array {
-  if (!(signature instanceof Uint8Array) || signature.length === 0 || signature.length % 2 !== 0) {
-    throw new ExternalKeySignatureInvalidError('format', 'the JOSE ECDSA signature is not an r || s of even length');
+  if (!(signature instanceof Uint8Array))
+    throw new ExternalKeySignatureInvalidError('format', 'the JOSE ECDSA signature is not a Uint8Array');
+  // Only the curves' lengths: they keep the DER short enough for its one-byte lengths.
+  if (!SIZES.includes(signature.length / 2)) {
+    throw new ExternalKeySignatureInvalidError(
+      'length',
+      `the JOSE ECDSA signature has ${signature.length} bytes; r || s has 64 (P-256, secp256k1), 96 (P-384) or 132 (P-521)`,
+    );
   }
   const half = signature.length / 2;
   const body = [...integer(signature.subarray(0, half)), ...integer(signature.subarray(half))];
