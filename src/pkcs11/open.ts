@@ -121,6 +121,9 @@ async function readPin(options: PKCS11Options): Promise<string> {
       throw new InvalidOptionError('pinFile', `could not read ${named}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
     }
     if (pin === '') throw new InvalidOptionError('pinFile', `${named} is empty`);
+    // A PIN has no line break: a second one (echo twice, CRLF edited into LF+CRLF) is refused here
+    // rather than sent to the token as a wrong PIN, which counts towards locking it.
+    if (/[\r\n]/.test(pin)) throw new InvalidOptionError('pinFile', `${named} holds more than one line`);
   }
   return pin;
 }
