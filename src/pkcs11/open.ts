@@ -102,7 +102,9 @@ async function readPin(options: PKCS11Options): Promise<string> {
   let pin: string | undefined;
   if (pinEnv !== undefined) {
     if (typeof pinEnv !== 'string' || pinEnv === '') throw new InvalidOptionError('pinEnv', 'must name an environment variable');
-    pin = process.env[pinEnv];
+    // Own properties only: process.env.__proto__ is an object, not a variable.
+    const value: unknown = Object.hasOwn(process.env, pinEnv) ? process.env[pinEnv] : undefined;
+    pin = typeof value === 'string' ? value : undefined;
     if (pin === undefined || pin === '')
       throw new InvalidOptionError(
         'pinEnv',
@@ -454,10 +456,15 @@ async function tokenKey(
       // An RSA ciphertext is exactly as long as the modulus (RFC 8017 §7.1.2): any other length is
       // the sender's, refused like any failed decryption before the token sees it.
       if (encryptedKey.length !== located.size) return undefined;
+      // C_DecryptInit sees no ciphertext: its errors (a mechanism parameter the module refuses,
+      // SoftHSM 2.6's CKR_ARGUMENTS_BAD for OAEP with SHA-256) are the configuration's, never silent.
+      let initFailed = false;
       try {
         return await withKey('unwrap', signal, async (session, key, lease) => {
           lease.dirty = true;
+          initFailed = true;
           pkcs11.C_DecryptInit(session, mechanism, key);
+          initFailed = false;
           const plaintext = new Uint8Array(
             await pkcs11.C_DecryptAsync(session, Buffer.from(encryptedKey), Buffer.alloc(located.size)),
           );
@@ -467,7 +474,7 @@ async function tokenKey(
       } catch (error) {
         // What the ciphertext decides stays silent; a lost session or removed key is the service's.
         const cause = error instanceof ExternalKeyUnavailableError ? error.cause : error;
-        if (CIPHERTEXT_ERRORS.has(ckrName(cause) ?? '')) return undefined;
+        if (!initFailed && CIPHERTEXT_ERRORS.has(ckrName(cause) ?? '')) return undefined;
         throw error;
       }
     },
@@ -511,5 +518,11 @@ async function generate(context: Context, alg: string, options: PKCS11GenerateOp
       throw failure(context, `generate ${alg.startsWith('PS') ? 'a' : 'an'} ${alg} key pair`, { label, id: undefined }, error);
     }
   }, signal);
-  return tokenKey(context, { alg, ...(options.kid !== undefined && { kid: options.kid }) }, { label, id }, signal);
+  // The pair exists now: looking it up gets a deadline of its own rather than what the generation left.
+  return tokenKey(
+    context,
+    { alg, ...(options.kid !== undefined && { kid: options.kid }) },
+    { label, id },
+    AbortSignal.timeout(context.timeoutMs),
+  );
 }
