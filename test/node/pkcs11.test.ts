@@ -547,4 +547,33 @@ describe('jwtkit/pkcs11 against SoftHSM2', { skip: missing }, () => {
       await long.close();
     }
   });
+
+  it(
+    'a ring kept in the token restarts from its labels (external-keys.md): same kids, old tokens verify, the new ring signs',
+    T,
+    async () => {
+      const alg = 'ES256';
+      let n = 0;
+      const generateKey = (alg: string) => {
+        n += 1;
+        const label = `ring-restart-${n}`;
+        return token.generateKey(alg, { label, kid: label });
+      };
+      const first = await createKeyRing({ alg, generateKey, maxTokenLifetime: '1h' });
+      await first.rotate();
+      const old = await first.sign({ sub: 'before' }, { expiresIn: '10m' });
+      const kids = first.jwks().keys.map((jwk) => jwk.kid as string);
+      assert.deepEqual(kids, ['ring-restart-2', 'ring-restart-3', 'ring-restart-1']);
+      const again = await createKeyRing({
+        alg,
+        generateKey,
+        keys: await Promise.all(kids.map((label) => token.key({ alg, label, kid: label }))),
+        maxTokenLifetime: '1h',
+      });
+      assert.equal(again.currentKid, first.currentKid);
+      assert.deepEqual(again.jwks(), first.jwks());
+      const jwks = jose.createLocalJWKSet(again.jwks() as jose.JSONWebKeySet);
+      for (const jwt of [old, await again.sign({ sub: 'after' }, { expiresIn: '10m' })]) await jose.jwtVerify(jwt, jwks);
+    },
+  );
 });
