@@ -519,10 +519,20 @@ async function generate(context: Context, alg: string, options: PKCS11GenerateOp
     }
   }, signal);
   // The pair exists now: looking it up gets a deadline of its own rather than what the generation left.
-  return tokenKey(
-    context,
-    { alg, ...(options.kid !== undefined && { kid: options.kid }) },
-    { label, id },
-    AbortSignal.timeout(context.timeoutMs),
-  );
+  try {
+    return await tokenKey(
+      context,
+      { alg, ...(options.kid !== undefined && { kid: options.kid }) },
+      { label, id },
+      AbortSignal.timeout(context.timeoutMs),
+    );
+  } catch (error) {
+    if (!pool.closed) throw error;
+    // close() ran during the generation: say that the pair was made, so that it is not left unknown.
+    throw new ExternalKeyUnavailableError(
+      'failed',
+      `the PKCS#11 session on token "${context.label}" was closed after the ${alg} key pair labelled "${label}" was generated in it`,
+      { cause: error },
+    );
+  }
 }
