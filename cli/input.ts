@@ -188,6 +188,11 @@ export function checkPermissions(out: Output, source: SourceText, material: Mate
 
 /** Reads and classifies key material, warning about loose file permissions. */
 export function loadMaterial(out: Output, value: string, flag: string, encoding?: SecretEncoding): Material {
+  // jwtkit sign takes a pkcs11: key before it gets here; everywhere else it would be read as a file name.
+  if (/^pkcs11:/i.test(value))
+    throw new UsageError(
+      `${flag}: a pkcs11: key is for jwtkit sign only (the token signs); to verify, give the key's public half (export it from the token: pkcs11-tool --read-object --type pubkey --id <id> -o key.der, then openssl pkey -pubin -inform DER -in key.der -out key.pem)`,
+    );
   const source = readSource(value, flag);
   const material = classify(source.bytes, flag, encoding);
   checkPermissions(out, source, material, flag);

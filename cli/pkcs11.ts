@@ -3,6 +3,7 @@
  * from --pkcs11-module, the URI's module-path or JWTKIT_PKCS11_MODULE; the PIN from --pin-file,
  * the URI's pin-source or the environment variable JWTKIT_PKCS11_PIN: never from the command line.
  */
+import { statSync } from 'node:fs';
 import { JWTKitError, type Key } from 'jwtkit';
 import { openPKCS11, type PKCS11Token, parsePKCS11URI } from 'jwtkit/pkcs11';
 import { UsageError } from './output.js';
@@ -28,6 +29,7 @@ export async function pkcs11Key(
   uri: string,
   flags: PKCS11Flags,
   alg: string | undefined,
+  warn: (message: string) => void = () => {},
 ): Promise<{ key: Key; close: () => Promise<void> }> {
   let parsed: ReturnType<typeof parsePKCS11URI>;
   try {
@@ -43,12 +45,14 @@ export async function pkcs11Key(
   const module = flags.pkcs11Module ?? parsed.modulePath ?? process.env[MODULE_ENV];
   if (module === undefined)
     throw new UsageError(`--key: which PKCS#11 module? give --pkcs11-module, module-path= in the URI, or ${MODULE_ENV}`);
-  const pinSource = flags.pinFile ?? parsed.pinSource;
-  const pinFile = pinSource?.startsWith('file:') ? decodeURIComponent(new URL(pinSource).pathname) : pinSource;
+  // The URI's pin-source is percent-decoded once, by parsePKCS11URI: decoding it again would turn a
+  // "%" in the path into another character (or an internal error for a lone "%").
+  const pinFile = pinPath(flags.pinFile ?? parsed.pinSource);
   if (pinFile === undefined && process.env[PIN_ENV] === undefined)
     throw new UsageError(
       `--key: where is the PIN? give --pin-file, pin-source= in the URI, or ${PIN_ENV} (never the PIN itself)`,
     );
+  if (pinFile !== undefined) warnIfLoose(pinFile, warn);
   let token: PKCS11Token;
   try {
     token = await openPKCS11({
@@ -71,4 +75,29 @@ export async function pkcs11Key(
     await token.close();
     rethrow(error);
   }
+}
+
+/** `file:/p`, `file:///p` and `file://localhost/p` are the path p; anything else is a path already. */
+function pinPath(source: string | undefined): string | undefined {
+  if (source === undefined || !/^file:/i.test(source)) return source;
+  const path = source.replace(/^file:(?:\/\/(?:localhost)?(?=\/))?/i, '');
+  if (!path.startsWith('/'))
+    throw new UsageError('--key: a file: pin-source must name a local absolute path (file:/path or file:///path)');
+  return path;
+}
+
+/**
+ * A PIN file others can read: a warning, as for key files (cli.md). Not refused: secrets mounted by
+ * Kubernetes or Docker are often 0644 inside a container that has no other user.
+ */
+function warnIfLoose(path: string, warn: (message: string) => void): void {
+  if (process.platform === 'win32') return;
+  let mode: number;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch {
+    return; // openPKCS11 reports the unreadable file.
+  }
+  if ((mode & 0o077) !== 0)
+    warn(`the PIN file "${path}" is readable by others (mode ${mode.toString(8).padStart(4, '0')}); run chmod 600 "${path}"`);
 }

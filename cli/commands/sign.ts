@@ -74,7 +74,7 @@ export async function runSign(out: Output, argument: string | undefined, flags: 
   const claims = readClaims(argument, flags.claim ?? []);
   if ((flags.pkcs11Module !== undefined || flags.pinFile !== undefined) && !isPKCS11URI(flags.key))
     throw new UsageError("--pkcs11-module and --pin-file go with a pkcs11: key (--key 'pkcs11:token=...;object=...')");
-  const hsm = isPKCS11URI(flags.key) ? await pkcs11Key(flags.key, flags, flags.alg) : undefined;
+  const hsm = isPKCS11URI(flags.key) ? await pkcs11Key(flags.key, flags, flags.alg, (message) => out.warn(message)) : undefined;
   const key = hsm?.key ?? (await keyFrom(loadMaterial(out, flags.key, '--key', flags.keyEncoding), '--key', flags.alg));
   const header = headerFlags(flags.header);
   let token: string;

@@ -124,9 +124,14 @@ export async function acquireModule(path: string): Promise<Loaded> {
   return loaded;
 }
 
-export function releaseModule(path: string, loaded: Loaded): void {
+/**
+ * Drops one user of the module; the last one finalises it, unless `finalise` is false (a native
+ * call of a closed token still runs: C_Finalize would free memory under it). The module then stays
+ * initialised and loaded for the rest of the process, and the next openPKCS11 of it reuses it.
+ */
+export function releaseModule(path: string, loaded: Loaded, finalise = true): void {
   loaded.users -= 1;
-  if (loaded.users > 0 || modules.get(path) === undefined) return;
+  if (loaded.users > 0 || modules.get(path) === undefined || !finalise) return;
   modules.delete(path);
   if (!loaded.owned) return;
   try {

@@ -5,7 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { encodeBase64url } from '../encoding/base64url.js';
-import { ExternalKeyUnavailableError, InvalidOptionError, JWTKitError, NotSupportedError } from '../errors.js';
+import { ExternalKeyUnavailableError, InvalidOptionError, JWTKitError, KeyMismatchError, NotSupportedError } from '../errors.js';
+import { parseDuration } from '../jwt/duration.js';
 import { createExternalKey } from '../keys/external/create.js';
 import type { JWK } from '../keys/jwk.js';
 import type { Key } from '../keys/key.js';
@@ -14,7 +15,7 @@ import { checkOptionNames, optionNames } from '../options.js';
 import { type Attribute, acquireModule, type Binding, ck, ckrName, type Handle, type PKCS11, releaseModule } from './binding.js';
 import { CURVES, curveOf, pointToJWK } from './curves.js';
 import { type AlgorithmPlan, PLANS, SUPPORTED } from './mechanisms.js';
-import { SessionPool, sessionLost } from './pool.js';
+import { type Lease, SessionPool, sessionLost } from './pool.js';
 
 export interface PKCS11Options {
   /** Path of the PKCS#11 module (`/usr/lib/softhsm/libsofthsm2.so`, a vendor's `.so`/`.dylib`/`.dll`). */
@@ -23,13 +24,19 @@ export interface PKCS11Options {
   token?: string;
   /** The slot id (`CK_SLOT_ID`, RFC 7512 `slot-id`). */
   slot?: number | bigint;
-  /** A file holding the user PIN (one trailing newline is ignored). Give this or `pinEnv`: never the PIN itself. */
+  /**
+   * A file holding the user PIN (a leading byte order mark and one trailing line break are ignored).
+   * Give this or `pinEnv`: never the PIN itself.
+   */
   pinFile?: string;
   /** The environment variable holding the user PIN. */
   pinEnv?: string;
   /** Sessions opened at most, one per concurrent operation (default 4). */
   sessions?: number;
-  /** How long one sign or unwrap may take, waiting for a session included (seconds or a duration string; default 10). */
+  /**
+   * How long one sign, unwrap, key lookup or key generation may take, waiting for a session included
+   * (seconds or a duration string; default 10, at most 2,147,483 s: 2^31-1 ms).
+   */
   timeout?: number | string;
 }
 
@@ -70,13 +77,22 @@ export interface PKCS11Token {
    * as an external key. A bound function: give it to `createKeyRing({ generateKey })` as it is.
    */
   generateKey(alg: string, options?: PKCS11GenerateOptions): Promise<Key>;
-  /** Closes the sessions (busy ones when their operation ends); later operations fail with `ERR_EXTERNAL_KEY_UNAVAILABLE`. */
+  /**
+   * Closes the sessions (busy ones when their operation ends) and finalises the module once no
+   * operation runs any more; later operations fail with `ERR_EXTERNAL_KEY_UNAVAILABLE`. It waits
+   * for the operations in flight (at most `timeout` plus 30 s): one still running after that keeps
+   * the module initialised for the rest of the process rather than have memory freed under it.
+   */
   close(): Promise<void>;
 }
 
 const OPTIONS = optionNames<PKCS11Options>()(['module', 'token', 'slot', 'pinFile', 'pinEnv', 'sessions', 'timeout']);
 const KEY_OPTIONS = optionNames<PKCS11KeyOptions>()(['alg', 'label', 'id', 'kid', 'publicKey']);
 const GENERATE_OPTIONS = optionNames<PKCS11GenerateOptions>()(['label', 'modulusLength', 'kid']);
+
+/** A value the caller meant as a variable name or a path may be a PIN given in the wrong place: echoed only when it looks like one. */
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+const looksLikePath = (value: string) => /[/\\]/.test(value);
 
 /** Reads the PIN from where the options say; the messages name the source, never the content. */
 async function readPin(options: PKCS11Options): Promise<string> {
@@ -86,19 +102,38 @@ async function readPin(options: PKCS11Options): Promise<string> {
   let pin: string | undefined;
   if (pinEnv !== undefined) {
     if (typeof pinEnv !== 'string' || pinEnv === '') throw new InvalidOptionError('pinEnv', 'must name an environment variable');
-    pin = process.env[pinEnv];
-    if (pin === undefined || pin === '') throw new InvalidOptionError('pinEnv', `the environment variable ${pinEnv} is not set`);
+    // Own properties only: process.env.__proto__ is an object, not a variable.
+    const value: unknown = Object.hasOwn(process.env, pinEnv) ? process.env[pinEnv] : undefined;
+    pin = typeof value === 'string' ? value : undefined;
+    if (pin === undefined || pin === '')
+      throw new InvalidOptionError(
+        'pinEnv',
+        ENV_NAME.test(pinEnv)
+          ? `the environment variable ${pinEnv} is not set`
+          : 'names no environment variable that is set (not repeated here: it does not look like a variable name; is it the PIN itself?)',
+      );
   } else {
     if (typeof pinFile !== 'string' || pinFile === '') throw new InvalidOptionError('pinFile', 'must be a file path');
+    const named = looksLikePath(pinFile) ? pinFile : 'the PIN file (its name is not repeated: is it the PIN itself?)';
     try {
-      pin = (await readFile(pinFile, 'utf8')).replace(/\r?\n$/, '');
+      // A BOM (an editor's) and one line break (echo's) are not part of the PIN: left in, they
+      // would spend one of the token's few wrong-PIN attempts.
+      pin = (await readFile(pinFile, 'utf8')).replace(/^\uFEFF/, '').replace(/\r?\n$/, '');
     } catch (error) {
-      throw new InvalidOptionError('pinFile', `could not read ${pinFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+      throw new InvalidOptionError('pinFile', `could not read ${named}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
     }
-    if (pin === '') throw new InvalidOptionError('pinFile', `${pinFile} is empty`);
+    if (pin === '') throw new InvalidOptionError('pinFile', `${named} is empty`);
+    // A PIN has no line break: a second one (echo twice, CRLF edited into LF+CRLF) is refused here
+    // rather than sent to the token as a wrong PIN, which counts towards locking it.
+    if (/[\r\n]/.test(pin)) throw new InvalidOptionError('pinFile', `${named} holds more than one line`);
   }
   return pin;
 }
+
+/** The longest timer Node.js keeps (a longer one fires at once). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/** How long close() waits past `timeout` for the native calls in flight before giving up on finalising. */
+const CLOSE_GRACE_MS = 30_000;
 
 const slotNumber = (slot: Handle): bigint => {
   const bytes = new Uint8Array(8);
@@ -138,6 +173,9 @@ export async function openPKCS11(options: PKCS11Options): Promise<PKCS11Token> {
     throw new InvalidOptionError('slot', 'must be a slot id');
   if (!Number.isInteger(sessions) || sessions < 1 || sessions > 64)
     throw new InvalidOptionError('sessions', 'must be an integer from 1 to 64');
+  const timeoutMs = parseDuration(timeout ?? 10, 'timeout') * 1000;
+  if (!(timeoutMs > 0) || timeoutMs > MAX_TIMEOUT_MS)
+    throw new InvalidOptionError('timeout', 'must be greater than 0 and at most 2147483 seconds (2^31-1 ms)');
   const pin = await readPin(options);
   const loaded = await acquireModule(module);
   const { binding, pkcs11 } = loaded;
@@ -159,7 +197,7 @@ export async function openPKCS11(options: PKCS11Options): Promise<PKCS11Token> {
         'failed',
         token === undefined && slot === undefined && present.length > 1
           ? `the PKCS#11 module holds several tokens: name one with token or slot (present: ${list})`
-          : `no PKCS#11 token ${token !== undefined ? `labelled "${token}"` : ''}${slot !== undefined ? ` in slot ${slot}` : ''} in ${module} (present: ${list})`,
+          : `no PKCS#11 token${token !== undefined ? ` labelled "${token}"` : ''}${slot !== undefined ? ` in slot ${slot}` : ''} in ${module} (present: ${list})`,
       );
     }
     label = chosen.label;
@@ -174,26 +212,28 @@ export async function openPKCS11(options: PKCS11Options): Promise<PKCS11Token> {
       cause: error,
     });
   }
-  let closed = false;
-  const context = { binding, pkcs11, pool, label, slot: slotHandle, timeout };
+  let closed: Promise<void> | undefined;
+  const context = { binding, pkcs11, pool, label, slot: slotHandle, timeout, timeoutMs };
   return {
     label,
     key: async (keyOptions) => {
       if (typeof keyOptions !== 'object' || keyOptions === null) throw new InvalidOptionError('options', 'must be an object');
       checkOptionNames(keyOptions, KEY_OPTIONS);
       if (closed) throw closedError(label);
-      return tokenKey(context, keyOptions, undefined);
+      return tokenKey(context, keyOptions, undefined, AbortSignal.timeout(timeoutMs));
     },
     generateKey: async (alg, generateOptions = {}) => {
       checkOptionNames(generateOptions, GENERATE_OPTIONS);
       if (closed) throw closedError(label);
-      return generate(context, alg, generateOptions);
+      return generate(context, alg, generateOptions, AbortSignal.timeout(timeoutMs));
     },
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      pool.close();
-      releaseModule(module, loaded);
+    close: () => {
+      // C_Finalize under a running C_SignAsync or C_GenerateKeyPairAsync frees what the call
+      // uses (a crash, a double free): the module is finalised only once the pool has drained.
+      closed ??= pool.close(Math.min(timeoutMs + CLOSE_GRACE_MS, MAX_TIMEOUT_MS)).then((drained) => {
+        releaseModule(module, loaded, drained);
+      });
+      return closed;
     },
   };
 }
@@ -208,6 +248,7 @@ interface Context {
   label: string;
   slot: Handle;
   timeout: number | string | undefined;
+  timeoutMs: number;
 }
 
 function planOf(alg: unknown): AlgorithmPlan {
@@ -219,6 +260,8 @@ function planOf(alg: unknown): AlgorithmPlan {
 /** Refuses an algorithm the module cannot do, before any key is used. */
 function checkMechanism(context: Context, plan: AlgorithmPlan, alg: string): void {
   const { binding, pkcs11, slot, label } = context;
+  // After close() the module may be finalised: its answer would be a misleading "not supported".
+  if (context.pool.closed) throw closedError(label);
   const { mechanism } = plan.mechanism(binding);
   let flags = 0;
   try {
@@ -236,8 +279,9 @@ interface Locator {
   label: string | undefined;
   id: Uint8Array | undefined;
 }
+/** `labelled "x"`, `with id 01`, `labelled "x" with id 01`: after "the key" or "no private key". */
 const describe = ({ label, id }: Locator) =>
-  [label !== undefined && `label "${label}"`, id !== undefined && `id ${toHex(id)}`].filter(Boolean).join(' and ');
+  [label !== undefined && `labelled "${label}"`, id !== undefined && `with id ${toHex(id)}`].filter(Boolean).join(' ');
 
 function find(context: Context, session: Handle, objectClass: string, where: Locator): Handle[] {
   const { binding, pkcs11 } = context;
@@ -269,14 +313,14 @@ function locate(context: Context, session: Handle, plan: AlgorithmPlan, alg: str
   const found = find(context, session, 'CKO_PRIVATE_KEY', where);
   const { binding, label } = context;
   if (found.length === 0)
-    throw new ExternalKeyUnavailableError('failed', `no private key with ${describe(where)} on the PKCS#11 token "${label}"`);
+    throw new ExternalKeyUnavailableError('failed', `no private key ${describe(where)} on the PKCS#11 token "${label}"`);
   if (found.length > 1)
-    throw new InvalidOptionError('id', `several private keys have ${describe(where)} on the token "${label}": give the id`);
+    throw new InvalidOptionError('id', `several private keys ${describe(where)} on the token "${label}": give the id`);
   const handle = found[0] as Handle;
   const keyType = ulong(attribute(context, session, handle, 'CKA_KEY_TYPE'));
   if (plan.key === 'rsa') {
     if (keyType !== ck(binding, 'CKK_RSA'))
-      throw new InvalidOptionError('alg', `the key with ${describe(where)} is not an RSA key; ${alg} needs one`);
+      throw new KeyMismatchError(`the key ${describe(where)} is not an RSA key; ${alg} needs one`);
     // The modulus and exponent are public attributes of the private key itself.
     const n = attribute(context, session, handle, 'CKA_MODULUS');
     const e = attribute(context, session, handle, 'CKA_PUBLIC_EXPONENT');
@@ -284,16 +328,10 @@ function locate(context: Context, session: Handle, plan: AlgorithmPlan, alg: str
   }
   const edwards = plan.key === 'Ed25519';
   if (keyType !== ck(binding, edwards ? 'CKK_EC_EDWARDS' : 'CKK_EC'))
-    throw new InvalidOptionError(
-      'alg',
-      `the key with ${describe(where)} is not ${edwards ? 'an Edwards' : 'an EC'} key; ${alg} needs one`,
-    );
+    throw new KeyMismatchError(`the key ${describe(where)} is not ${edwards ? 'an Edwards' : 'an EC'} key; ${alg} needs one`);
   const curve = curveOf(attribute(context, session, handle, 'CKA_EC_PARAMS'));
   if (curve?.crv !== plan.key)
-    throw new InvalidOptionError(
-      'alg',
-      `the key with ${describe(where)} is on ${curve?.crv ?? 'an unknown curve'}; ${alg} needs ${plan.key}`,
-    );
+    throw new KeyMismatchError(`the key ${describe(where)} is on ${curve?.crv ?? 'an unknown curve'}; ${alg} needs ${plan.key}`);
   const size = edwards ? 64 : 2 * curve.size;
   if (!needPublic) return { handle, size, jwk: undefined };
   // The private key has no CKA_EC_POINT: the public key object of the pair has, by the same id (or label).
@@ -302,7 +340,7 @@ function locate(context: Context, session: Handle, plan: AlgorithmPlan, alg: str
   if (pairs.length !== 1)
     throw new InvalidOptionError(
       'publicKey',
-      `the token has ${pairs.length === 0 ? 'no' : 'more than one'} public key object for the key with ${describe(where)}: give publicKey`,
+      `the token has ${pairs.length === 0 ? 'no' : 'more than one'} public key object for the key ${describe(where)}: give publicKey`,
     );
   const point = attribute(context, session, pairs[0] as Handle, 'CKA_EC_POINT');
   return { handle, size, jwk: pointToJWK(curve, point) as JWK };
@@ -319,7 +357,7 @@ function failure(context: Context, what: string, where: Locator, error: unknown)
     );
   return new ExternalKeyUnavailableError(
     'failed',
-    `the PKCS#11 token "${context.label}" could not ${what} with the key with ${describe(where)} (${name})`,
+    `the PKCS#11 token "${context.label}" could not ${what} with the key ${describe(where)} (${name})`,
     {
       cause: error,
     },
@@ -335,9 +373,19 @@ const CIPHERTEXT_ERRORS = new Set([
   'CKR_DATA_LEN_RANGE',
   'CKR_GENERAL_ERROR',
   'CKR_FUNCTION_FAILED',
+  // An output buffer or an argument the ciphertext's length decided (SoftHSM2 answers these to an
+  // encrypted key shorter than the modulus): checked before the call too, kept here for a module
+  // that answers them to something else the sender chose.
+  'CKR_BUFFER_TOO_SMALL',
+  'CKR_ARGUMENTS_BAD',
 ]);
 
-async function tokenKey(context: Context, options: PKCS11KeyOptions, known: Locator | undefined): Promise<Key> {
+async function tokenKey(
+  context: Context,
+  options: PKCS11KeyOptions,
+  known: Locator | undefined,
+  signal: AbortSignal,
+): Promise<Key> {
   const { alg, kid } = options;
   const plan = planOf(alg);
   const where: Locator = known ?? {
@@ -349,26 +397,29 @@ async function tokenKey(context: Context, options: PKCS11KeyOptions, known: Loca
   if (where.label !== undefined && typeof where.label !== 'string') throw new InvalidOptionError('label', 'must be a string');
   checkMechanism(context, plan, alg);
   const { binding, pkcs11, pool } = context;
-  const located = await pool.use(async (session) => locate(context, session, plan, alg, where, options.publicKey === undefined));
+  const located = await pool.use(
+    async (session) => locate(context, session, plan, alg, where, options.publicKey === undefined),
+    signal,
+  );
   let handle = located.handle;
   const publicKey = options.publicKey ?? (located.jwk as JWK);
 
   /** Runs one operation with the key, looking the key up again once if the module forgot the handle. */
-  const withKey = <T>(what: string, signal: AbortSignal, run: (session: Handle, key: Handle) => Promise<T>) =>
-    pool.use(async (session) => {
+  const withKey = <T>(what: string, signal: AbortSignal, run: (session: Handle, key: Handle, lease: Lease) => Promise<T>) =>
+    pool.use(async (session, lease) => {
       try {
         try {
-          return await run(session, handle);
+          return await run(session, handle, lease);
         } catch (error) {
           if (!HANDLE_INVALID.has(ckrName(error) ?? '')) throw error;
           const [again] = find(context, session, 'CKO_PRIVATE_KEY', where);
           if (again === undefined)
             throw new ExternalKeyUnavailableError(
               'failed',
-              `the key with ${describe(where)} is no longer on the PKCS#11 token "${context.label}" (removed?)`,
+              `the key ${describe(where)} is no longer on the PKCS#11 token "${context.label}" (removed?)`,
             );
           handle = again;
-          return await run(session, handle);
+          return await run(session, handle, lease);
         }
       } catch (error) {
         if (error instanceof JWTKitError) throw error;
@@ -386,9 +437,12 @@ async function tokenKey(context: Context, options: PKCS11KeyOptions, known: Loca
       ...(context.timeout !== undefined && { timeout: context.timeout }),
       sign: async (data, { digest, signal }) => {
         const input = plan.input === 'digest' ? await digest() : data;
-        return withKey('sign', signal, async (session, key) => {
+        return withKey('sign', signal, async (session, key, lease) => {
+          lease.dirty = true;
           pkcs11.C_SignInit(session, mechanism, key);
-          return new Uint8Array(await pkcs11.C_SignAsync(session, Buffer.from(input), Buffer.alloc(size)));
+          const signature = new Uint8Array(await pkcs11.C_SignAsync(session, Buffer.from(input), Buffer.alloc(size)));
+          lease.dirty = false;
+          return signature;
         });
       },
     });
@@ -399,24 +453,35 @@ async function tokenKey(context: Context, options: PKCS11KeyOptions, known: Loca
     ...(kid !== undefined && { kid }),
     ...(context.timeout !== undefined && { timeout: context.timeout }),
     decrypt: async (encryptedKey, { signal }) => {
+      // An RSA ciphertext is exactly as long as the modulus (RFC 8017 §7.1.2): any other length is
+      // the sender's, refused like any failed decryption before the token sees it.
+      if (encryptedKey.length !== located.size) return undefined;
+      // C_DecryptInit sees no ciphertext: its errors (a mechanism parameter the module refuses,
+      // SoftHSM 2.6's CKR_ARGUMENTS_BAD for OAEP with SHA-256) are the configuration's, never silent.
+      let initFailed = false;
       try {
-        return await withKey('unwrap', signal, async (session, key) => {
+        return await withKey('unwrap', signal, async (session, key, lease) => {
+          lease.dirty = true;
+          initFailed = true;
           pkcs11.C_DecryptInit(session, mechanism, key);
-          return new Uint8Array(
-            await pkcs11.C_DecryptAsync(session, Buffer.from(encryptedKey), Buffer.alloc(encryptedKey.length)),
+          initFailed = false;
+          const plaintext = new Uint8Array(
+            await pkcs11.C_DecryptAsync(session, Buffer.from(encryptedKey), Buffer.alloc(located.size)),
           );
+          lease.dirty = false;
+          return plaintext;
         });
       } catch (error) {
         // What the ciphertext decides stays silent; a lost session or removed key is the service's.
         const cause = error instanceof ExternalKeyUnavailableError ? error.cause : error;
-        if (CIPHERTEXT_ERRORS.has(ckrName(cause) ?? '')) return undefined;
+        if (!initFailed && CIPHERTEXT_ERRORS.has(ckrName(cause) ?? '')) return undefined;
         throw error;
       }
     },
   });
 }
 
-async function generate(context: Context, alg: string, options: PKCS11GenerateOptions): Promise<Key> {
+async function generate(context: Context, alg: string, options: PKCS11GenerateOptions, signal: AbortSignal): Promise<Key> {
   const plan = planOf(alg);
   const { binding, pkcs11, pool } = context;
   const { modulusLength = 2048 } = options;
@@ -450,8 +515,24 @@ async function generate(context: Context, alg: string, options: PKCS11GenerateOp
     try {
       await pkcs11.C_GenerateKeyPairAsync(session, { mechanism: ck(binding, mechanism) }, publicTemplate, privateTemplate);
     } catch (error) {
-      throw failure(context, `generate a ${alg} key pair`, { label, id: undefined }, error);
+      throw failure(context, `generate ${alg.startsWith('PS') ? 'a' : 'an'} ${alg} key pair`, { label, id: undefined }, error);
     }
-  });
-  return tokenKey(context, { alg, ...(options.kid !== undefined && { kid: options.kid }) }, { label, id });
+  }, signal);
+  // The pair exists now: looking it up gets a deadline of its own rather than what the generation left.
+  try {
+    return await tokenKey(
+      context,
+      { alg, ...(options.kid !== undefined && { kid: options.kid }) },
+      { label, id },
+      AbortSignal.timeout(context.timeoutMs),
+    );
+  } catch (error) {
+    if (!pool.closed) throw error;
+    // close() ran during the generation: say that the pair was made, so that it is not left unknown.
+    throw new ExternalKeyUnavailableError(
+      'failed',
+      `the PKCS#11 session on token "${context.label}" was closed after the ${alg} key pair labelled "${label}" was generated in it`,
+      { cause: error },
+    );
+  }
 }

@@ -37,11 +37,18 @@ export interface PoolOptions {
   size: number;
 }
 
+/** Set by an operation while the session holds a started operation (see `SessionPool.use`). */
+export interface Lease {
+  dirty: boolean;
+}
+
 export class SessionPool {
   readonly #options: PoolOptions;
   readonly #idle: Handle[] = [];
   readonly #waiting = new Set<() => void>();
   #open = 0;
+  #busy = 0;
+  #drained: (() => void) | undefined;
   #closed = false;
 
   constructor(options: PoolOptions) {
@@ -138,31 +145,60 @@ export class SessionPool {
     } else {
       this.#idle.push(session);
     }
+    this.#busy -= 1;
+    if (this.#busy === 0) this.#drained?.();
     this.#wakeOne();
   }
 
-  /** Runs `operation` on a session of its own; a session the module reports gone is dropped. */
-  async use<T>(operation: (session: Handle) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /**
+   * Runs `operation` on a session of its own; a session the module reports gone is dropped, and so
+   * is one whose operation failed while `lease.dirty` was set (between C_SignInit/C_DecryptInit and
+   * the end of the operation): the module may have left the operation active, and a session going
+   * back to the pool that way would fail the next caller with CKR_OPERATION_ACTIVE. Closing it ends
+   * the operation.
+   */
+  async use<T>(operation: (session: Handle, lease: Lease) => Promise<T>, signal?: AbortSignal): Promise<T> {
     const session = await this.#acquire(signal);
+    this.#busy += 1;
+    const lease: Lease = { dirty: false };
     let lost = false;
     try {
-      return await operation(session);
+      return await operation(session, lease);
     } catch (error) {
-      lost = sessionLost(error);
+      lost = lease.dirty || sessionLost(error);
       throw error;
     } finally {
-      this.#release(session, lost);
+      this.#release(session, lost || lease.dirty);
     }
   }
 
-  /** Closes the idle sessions now and the busy ones when their operation ends; waiters get an error. */
-  close(): void {
+  /**
+   * Closes the idle sessions now and the busy ones when their operation ends; waiters get an error.
+   * Resolves true once no operation runs any more (the module can be finalised), false when one is
+   * still running after `bound` ms: finalising then would free memory under a running native call.
+   */
+  close(bound: number): Promise<boolean> {
     this.#closed = true;
     for (const session of this.#idle.splice(0)) {
       this.#closeQuietly(session);
       this.#open -= 1;
     }
     for (const wake of [...this.#waiting]) wake();
+    if (this.#busy === 0) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), bound);
+      // Nothing else keeps the process alive for a close that is only waiting.
+      timer.unref?.();
+      this.#drained = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
+  }
+
+  /** Operations running now. */
+  get busy(): number {
+    return this.#busy;
   }
 
   /** Sessions open now (idle and busy): for tests and metrics. */

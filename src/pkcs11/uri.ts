@@ -19,6 +19,10 @@ export interface PKCS11URI {
   pinSource?: string;
 }
 
+const MAX_URI_LENGTH = 8192;
+/** An attribute name is echoed only when it looks like one (a PIN typed where a name goes is not). */
+const safeName = (name: string) => (/^[a-z][a-z-]{0,31}$/.test(name) ? name : '(not repeated)');
+
 /** Attributes that narrow the choice in ways jwtkit does not check: refused rather than ignored. */
 const UNCHECKED = new Set([
   'manufacturer',
@@ -34,8 +38,10 @@ const UNCHECKED = new Set([
 function decode(value: string, name: string): Uint8Array {
   const bytes: number[] = [];
   // Literal characters by code point (a character outside the BMP stays whole), %XX as one byte.
+  const encoder = new TextEncoder();
   for (const [, hex, literal] of value.matchAll(/%([0-9a-fA-F]{2})?|([^%]+)/gu)) {
-    if (literal !== undefined) bytes.push(...new TextEncoder().encode(literal));
+    // One byte at a time: spreading a long run into push() overflows the call stack.
+    if (literal !== undefined) for (const byte of encoder.encode(literal)) bytes.push(byte);
     else if (hex !== undefined) bytes.push(Number.parseInt(hex, 16));
     else throw new InvalidOptionError('uri', `${name}: a "%" must be followed by two hex digits`);
   }
@@ -65,24 +71,29 @@ const text = (value: string, name: string) => {
 export function parsePKCS11URI(uri: string): PKCS11URI {
   if (typeof uri !== 'string' || !uri.toLowerCase().startsWith('pkcs11:'))
     throw new InvalidOptionError('uri', 'must be a PKCS#11 URI (pkcs11:token=...;object=...)');
+  // Labels are at most 32 bytes, ids and paths a few hundred: a longer URI is a mistake or an attack.
+  if (uri.length > MAX_URI_LENGTH) throw new InvalidOptionError('uri', `is longer than ${MAX_URI_LENGTH} characters`);
+  // RFC 7512 has no fragment, and its grammar has no "#" anywhere: a literal one is a typo for %23.
+  if (uri.includes('#')) throw new InvalidOptionError('uri', 'contains "#": write it %23 (RFC 7512 has no fragment)');
   const rest = uri.slice('pkcs11:'.length);
   const question = rest.indexOf('?');
   const path = question === -1 ? rest : rest.slice(0, question);
   const query = question === -1 ? '' : rest.slice(question + 1);
   const result: PKCS11URI = {};
   const seen = new Set<string>();
-  const pairs = (part: string, separator: string) =>
+  const pairs = (part: string, separator: string, where: string) =>
     part === ''
       ? []
-      : part.split(separator).map((pair) => {
+      : part.split(separator).map((pair, index) => {
           const equals = pair.indexOf('=');
-          if (equals <= 0) throw new InvalidOptionError('uri', `"${pair.slice(0, 40)}" is not name=value`);
+          // The text is not quoted: a PIN pasted in the wrong place would be echoed.
+          if (equals <= 0) throw new InvalidOptionError('uri', `${where} attribute ${index + 1} is not name=value`);
           const name = pair.slice(0, equals).toLowerCase();
           if (seen.has(name)) throw new InvalidOptionError('uri', `${name} is given twice`);
           seen.add(name);
           return [name, pair.slice(equals + 1)] as const;
         });
-  for (const [name, value] of pairs(path, ';')) {
+  for (const [name, value] of pairs(path, ';', 'path')) {
     if (UNCHECKED.has(name)) throw new InvalidOptionError('uri', `${name} is not supported: name the token by token or slot-id`);
     if (name === 'token') result.token = text(value, name);
     else if (name === 'object') result.object = text(value, name);
@@ -91,17 +102,21 @@ export function parsePKCS11URI(uri: string): PKCS11URI {
     else if (name === 'slot-id') {
       if (!/^[0-9]{1,20}$/.test(value)) throw new InvalidOptionError('uri', 'slot-id must be a decimal number');
       result.slotId = BigInt(value);
-    } else throw new InvalidOptionError('uri', `unknown path attribute ${name}`);
+    } else throw new InvalidOptionError('uri', `unknown path attribute ${safeName(name)}`);
   }
-  for (const [name, value] of pairs(query, '&')) {
+  for (const [name, value] of pairs(query, '&', 'query')) {
     if (name === 'pin-value')
       throw new InvalidOptionError(
         'uri',
         'pin-value is refused: a PIN on a command line is seen by every user of the machine; use pin-source or an environment variable',
       );
-    if (name === 'module-path') result.modulePath = text(value, name);
-    else if (name === 'pin-source') result.pinSource = text(value, name);
-    else if (name !== 'module-name') throw new InvalidOptionError('uri', `unknown query attribute ${name}`);
+    if (name === 'module-path') {
+      result.modulePath = text(value, name);
+      // RFC 7512 §2.3: an absolute path. A relative one would load whatever the working directory holds.
+      if (!/^(?:\/|[A-Za-z]:[\\/]|\\\\)/.test(result.modulePath))
+        throw new InvalidOptionError('uri', 'module-path must be an absolute path');
+    } else if (name === 'pin-source') result.pinSource = text(value, name);
+    else if (name !== 'module-name') throw new InvalidOptionError('uri', `unknown query attribute ${safeName(name)}`);
   }
   return result;
 }

@@ -5,9 +5,10 @@
 // when the key cannot be used; an exit code 0 on any failure.
 import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { verifyJWT } from 'jwtkit';
 import { ci, SOFTHSM_MODULE, type SoftHSM, softhsm, softhsmMissing } from '../harness/softhsm.js';
 import { runCLI } from '../support/bin.js';
@@ -116,7 +117,7 @@ describe('jwtkit sign with a PKCS#11 key (SoftHSM2)', { skip: missing }, () => {
           2,
           /where is the PIN/,
         ],
-        [['--key', 'pkcs11:token=cli%20token;object=nothing', '--alg', 'ES256'], env, 1, /no private key with label "nothing"/],
+        [['--key', 'pkcs11:token=cli%20token;object=nothing', '--alg', 'ES256'], env, 1, /no private key labelled "nothing"/],
         [['--key', 'pkcs11:token=other;object=signer%202025', '--alg', 'ES256'], env, 1, /no PKCS#11 token labelled "other"/],
         [
           ['--key', 'pkcs11:token=cli%20token;serial=123;object=signer%202025', '--alg', 'ES256'],
@@ -135,4 +136,80 @@ describe('jwtkit sign with a PKCS#11 key (SoftHSM2)', { skip: missing }, () => {
       }
     },
   );
+
+  it('a PIN given as --pin-file or pin-source: exit 2, and the value is nowhere in stdout or stderr', T, () => {
+    const env = { JWTKIT_PKCS11_MODULE: SOFTHSM_MODULE };
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9!$*+,.:@_~-]{6,20}$/), (pin) => {
+        for (const args of [
+          ['--key', 'pkcs11:token=cli%20token;object=signer%202025', '--pin-file', pin],
+          ['--key', `pkcs11:token=cli%20token;object=signer%202025?pin-source=${pin}`],
+        ]) {
+          const run = sign([...args, '--alg', 'ES256', '--json'], env);
+          assert.equal(run.status, 2, run.stderr);
+          assert.ok(!`${run.stdout}${run.stderr}`.includes(pin), run.stdout + run.stderr);
+        }
+      }),
+      { numRuns: 4 },
+    );
+  });
+
+  it(
+    'pin-source is percent-decoded once; a malformed escape or a remote file: URI is a usage error (exit 2), not ERR_INTERNAL',
+    T,
+    () => {
+      const odd = join(hsm.dir, 'pin%20odd');
+      writeFileSync(odd, PIN, { mode: 0o600 });
+      const key = 'pkcs11:token=cli%20token;object=signer%202025';
+      const env = { JWTKIT_PKCS11_MODULE: SOFTHSM_MODULE };
+      for (const source of [
+        `file:${odd.replaceAll('%', '%25')}`,
+        `file://${odd.replaceAll('%', '%25')}`,
+        odd.replaceAll('%', '%25'),
+      ]) {
+        const run = sign(['--key', `${key}?pin-source=${source}`, '--alg', 'ES256'], env);
+        assert.equal(run.status, 0, `${source}: ${run.stderr}`);
+      }
+      for (const source of ['file:%zz', 'file:%25zz', 'file://host.example/run/pin']) {
+        const run = sign(['--key', `${key}?pin-source=${source}`, '--alg', 'ES256', '--json'], env);
+        assert.equal(run.status, 2, `${source}: ${run.stderr}`);
+        assert.notEqual((run.json() as { error: { code: string } }).error.code, 'ERR_INTERNAL');
+      }
+    },
+  );
+
+  it('a PIN file others can read: a warning on stderr, and the token is signed', T, () => {
+    const loose = join(hsm.dir, 'pin-loose');
+    writeFileSync(loose, PIN);
+    chmodSync(loose, 0o644);
+    const run = sign(['--key', 'pkcs11:token=cli%20token;object=signer%202025', '--alg', 'ES256', '--pin-file', loose], {
+      JWTKIT_PKCS11_MODULE: SOFTHSM_MODULE,
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /PIN file .* is readable by others \(mode 0644\); run chmod 600/);
+    // Positive control: the 0600 file of the other tests warns of nothing.
+    const tight = sign(['--key', 'pkcs11:token=cli%20token;object=signer%202025', '--alg', 'ES256', '--pin-file', pinFile], {
+      JWTKIT_PKCS11_MODULE: SOFTHSM_MODULE,
+    });
+    assert.equal(tight.stderr, '');
+  });
+
+  it('a key that cannot do --alg exits 1 (ERR_KEY_MISMATCH); verify --key pkcs11: says the key signs only (exit 2)', T, () => {
+    const env = { JWTKIT_PKCS11_MODULE: SOFTHSM_MODULE, JWTKIT_PKCS11_PIN: PIN };
+    for (const alg of ['RS256', 'ES384', 'EdDSA']) {
+      const run = sign(['--key', 'pkcs11:token=cli%20token;object=signer%202025', '--alg', alg, '--json'], env);
+      assert.equal(run.status, 1, run.stderr);
+      assert.equal((run.json() as { error: { code: string } }).error.code, 'ERR_KEY_MISMATCH');
+      assert.equal(run.stdout.includes('eyJ'), false);
+    }
+    const verify = runCLI(
+      hsm.dir,
+      ['verify', '--key', 'pkcs11:token=cli%20token;object=signer%202025', '--alg', 'ES256', 'eyJhbGciOiJFUzI1NiJ9.e30.AAAA'],
+      {
+        env,
+      },
+    );
+    assert.equal(verify.status, 2, verify.stderr);
+    assert.match(verify.stderr, /a pkcs11: key is for jwtkit sign only.*public half/);
+  });
 });

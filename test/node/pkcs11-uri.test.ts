@@ -85,4 +85,42 @@ describe('parsePKCS11URI', () => {
       }),
     );
   });
+
+  it('huge values, "#", a relative module-path and a value without "=": ERR_INVALID_OPTION, quoting none of the text', () => {
+    for (const uri of [
+      `pkcs11:id=${'x'.repeat(1_000_000)}`,
+      `pkcs11:object=${'%41'.repeat(300_000)}`,
+      `pkcs11:token=${'é'.repeat(100_000)}`,
+    ])
+      throwsWith(() => parsePKCS11URI(uri), 'ERR_INVALID_OPTION');
+    // Below the cap, a long literal run is decoded whole (no spread of its bytes into one call).
+    assert.equal(parsePKCS11URI(`pkcs11:object=${'y'.repeat(8000)}`).object?.length, 8000);
+    assert.match(throwsWith(() => parsePKCS11URI('pkcs11:object=a#frag'), 'ERR_INVALID_OPTION').message, /%23/);
+    assert.equal(parsePKCS11URI('pkcs11:object=a%23b').object, 'a#b');
+    for (const path of ['../../tmp/evil.so', '%2e%2e/evil.so', 'lib.so'])
+      assert.match(
+        throwsWith(() => parsePKCS11URI(`pkcs11:object=a?module-path=${path}`), 'ERR_INVALID_OPTION').message,
+        /absolute/,
+      );
+    assert.equal(parsePKCS11URI('pkcs11:object=a?module-path=C:%5Cp11%5Cvendor.dll').modulePath, 'C:\\p11\\vendor.dll');
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9!$*+,.:@_~-]{4,30}$/), (secret) => {
+        for (const uri of [
+          `pkcs11:object=a;${secret}`,
+          `pkcs11:object=a?${secret}`,
+          `pkcs11:${secret}=x`,
+          `pkcs11:object=a?${secret}=x`,
+        ]) {
+          let message = '';
+          try {
+            parsePKCS11URI(uri);
+          } catch (error) {
+            message = (error as Error).message;
+          }
+          // A value the parser accepted carries no message; a refusal never repeats the text.
+          if (message !== '') assert.ok(!message.includes(secret) || /^[a-z][a-z-]{0,31}$/.test(secret), message);
+        }
+      }),
+    );
+  });
 });

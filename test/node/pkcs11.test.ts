@@ -6,6 +6,7 @@
 // failure that is not a typed JWTKitError; a call that hangs (every test has a deadline); a JWE
 // unwrap failure told apart from any other failed decryption.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -320,12 +321,22 @@ describe('jwtkit/pkcs11 against SoftHSM2', { skip: missing }, () => {
         timeout: 0.05,
       });
       try {
-        const key = await slow.generateKey('ES256');
+        // 50 ms bounds the generation's wait for a session too: a loaded machine may need a second try.
+        let key: Key | undefined;
+        for (let attempt = 0; attempt < 5 && key === undefined; attempt++)
+          key = await slow.generateKey('ES256').catch(() => undefined);
+        assert.ok(key);
         const busy = slow.generateKey('RS256', { modulusLength: 4096 });
         const started = Date.now();
         const error = await rejectsWith(signJWT({ sub: 'ada' }, key), 'ERR_EXTERNAL_KEY_UNAVAILABLE');
         assert.equal((error as ExternalKeyUnavailableError).reason, 'timeout');
         assert.ok(Date.now() - started < 2_000, `waited ${Date.now() - started} ms`);
+        // Looking a key up and generating one wait no longer either.
+        const lookup = await rejectsWith(slow.key({ alg: 'ES256', label: 'anything' }), 'ERR_EXTERNAL_KEY_UNAVAILABLE');
+        assert.equal((lookup as ExternalKeyUnavailableError).reason, 'timeout');
+        const generating = await rejectsWith(slow.generateKey('ES256'), 'ERR_EXTERNAL_KEY_UNAVAILABLE');
+        assert.equal((generating as ExternalKeyUnavailableError).reason, 'timeout');
+        assert.ok(Date.now() - started < 4_000, `waited ${Date.now() - started} ms`);
         await busy;
         // Positive control: with the session free again, the same key signs (a loaded machine may need a second try at 50 ms).
         let signed: string | undefined;
@@ -377,12 +388,192 @@ describe('jwtkit/pkcs11 against SoftHSM2', { skip: missing }, () => {
     assert.match(unset.message, /JWTKIT_UNSET_PIN is not set/);
     await rejectsWith(openPKCS11({ module: SOFTHSM_MODULE, token: 'jwtkit', pin: PIN } as never), 'ERR_INVALID_OPTION');
     await rejectsWith(token.key({ alg: 'ES256', label: 'no-such-key' }), 'ERR_EXTERNAL_KEY_UNAVAILABLE');
-    await rejectsWith(token.key({ alg: 'ES256', label: 'tool-rsa' }), 'ERR_INVALID_OPTION');
-    await rejectsWith(token.key({ alg: 'ES384', label: 'tool-ec' }), 'ERR_INVALID_OPTION');
+    // A key that cannot do what was asked: ERR_KEY_MISMATCH (the CLI's exit 1), not an option error.
+    const notEC = await rejectsWith(token.key({ alg: 'ES256', label: 'tool-rsa' }), 'ERR_KEY_MISMATCH');
+    assert.match(notEC.message, /^the key labelled "tool-rsa" is not an EC key; ES256 needs one$/);
+    await rejectsWith(token.key({ alg: 'ES384', label: 'tool-ec' }), 'ERR_KEY_MISMATCH');
+    await rejectsWith(token.key({ alg: 'RS256', label: 'tool-ec' }), 'ERR_KEY_MISMATCH');
+    const noSlot = await rejectsWith(
+      openPKCS11({ module: SOFTHSM_MODULE, slot: 42, pinEnv: 'JWTKIT_TEST_PIN' }),
+      'ERR_EXTERNAL_KEY_UNAVAILABLE',
+    );
+    assert.match(noSlot.message, /^no PKCS#11 token in slot 42 in /);
     await rejectsWith(token.key({ alg: 'HS256', label: 'tool-ec' }), 'ERR_NOT_SUPPORTED');
     await rejectsWith(token.key({ alg: 'ES256' }), 'ERR_INVALID_OPTION');
     const typo = await rejectsWith(token.key({ alg: 'ES256', lable: 'tool-ec' } as never), 'ERR_INVALID_OPTION');
     assert.match(typo.message, /did you mean "label"/);
     await rejectsWith(token.generateKey('ES256', { lable: 'x' } as never), 'ERR_INVALID_OPTION');
   });
+
+  it(
+    'RSA-OAEP: an encrypted key of any length but the modulus is ERR_JWE_DECRYPTION_FAILED, and no session is left with an operation active',
+    T,
+    async () => {
+      // One session: a poisoned one would be the next caller's.
+      const one = await openPKCS11({
+        module: SOFTHSM_MODULE,
+        token: 'closing',
+        pinEnv: 'JWTKIT_TEST_PIN',
+        sessions: 1,
+        timeout: 5,
+      });
+      try {
+        const unwrap = await one.generateKey('RSA-OAEP');
+        const signer = await one.generateKey('ES256');
+        const options = { keyManagementAlgorithms: ['RSA-OAEP'], contentEncryptionAlgorithms: ['A256GCM'] };
+        const good = await encryptJWT({ sub: 'ada' }, externalPublicKey(unwrap) as Key, { alg: 'RSA-OAEP', enc: 'A256GCM' });
+        const withKey = (bytes: Uint8Array) => {
+          const parts = good.split('.');
+          parts[1] = Buffer.from(bytes).toString('base64url');
+          return parts.join('.');
+        };
+        await fc.assert(
+          fc.asyncProperty(
+            fc.integer({ min: 1, max: 600 }).filter((length) => length !== 256),
+            fc.integer({ min: 0, max: 255 }),
+            async (length, fill) => {
+              await rejectsWith(
+                decryptJWT(withKey(new Uint8Array(length).fill(fill)), unwrap, options),
+                'ERR_JWE_DECRYPTION_FAILED',
+              );
+              // The same session goes on: another key signs, the honest JWE decrypts.
+              assert.ok(await joseVerifies(await signJWT({ sub: 'ada' }, signer), signer));
+              assert.equal((await decryptJWT(good, unwrap, options)).payload.sub, 'ada');
+            },
+          ),
+          {
+            numRuns: 15,
+            examples: [
+              [1, 1],
+              [255, 0],
+              [257, 0],
+              [512, 255],
+            ],
+          },
+        );
+        // A modulus-length value the token rejects (0xff.. > n): also silent, also harmless to the next call.
+        await rejectsWith(decryptJWT(withKey(new Uint8Array(256).fill(255)), unwrap, options), 'ERR_JWE_DECRYPTION_FAILED');
+        assert.ok(await joseVerifies(await signJWT({ sub: 'ada' }, signer), signer));
+      } finally {
+        await one.close();
+      }
+    },
+  );
+
+  it('close() with 64 RS256 signatures and an RSA-4096 generation in flight: no crash, each a token or typed, the module finalised after they end', {
+    timeout: 120_000,
+  }, () => {
+    // A child process: C_Finalize runs only when the last token of the module closes, and a crash must not take the runner down.
+    const script = `
+        import { signJWT } from 'jwtkit';
+        import { openPKCS11 } from 'jwtkit/pkcs11';
+        const open = () => openPKCS11({ module: ${JSON.stringify(SOFTHSM_MODULE)}, token: 'closing', pinEnv: 'JWTKIT_TEST_PIN', timeout: 60 });
+        const hsm = await open();
+        const key = await hsm.generateKey('RS256');
+        const outcome = (p) => p.then(() => 'ok', (e) => e.code ?? 'UNTYPED ' + e);
+        const generating = outcome(hsm.generateKey('RS256', { modulusLength: 4096 }));
+        const signing = Array.from({ length: 64 }, (_, i) => outcome(signJWT({ i }, key)));
+        await new Promise((r) => setTimeout(r, 20));
+        await hsm.close();
+        const settled = await Promise.all([generating, ...signing]);
+        // The module was finalised and can be opened again.
+        const again = await open();
+        await again.close();
+        console.log(JSON.stringify(settled));
+      `;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: process.env,
+      timeout: 110_000,
+    });
+    assert.equal(run.signal, null, `killed by ${run.signal}: ${run.stderr}`);
+    assert.equal(run.status, 0, run.stderr);
+    const outcomes = JSON.parse(run.stdout.trim().split('\n').at(-1) as string) as string[];
+    assert.equal(outcomes.length, 65);
+    for (const outcome of outcomes) assert.ok(['ok', 'ERR_EXTERNAL_KEY_UNAVAILABLE'].includes(outcome), outcome);
+  });
+
+  it('a PIN given where its source belongs (pinEnv, pinFile) is never repeated in message, stack, cause or JSON', T, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[A-Za-z0-9!$%*+,.:;=?@^_~-]{6,24}$/).filter((pin) => !/^[A-Z_][A-Z0-9_]*$/.test(pin)),
+        fc.constantFrom('pinEnv', 'pinFile'),
+        async (pin, where) => {
+          const error = await rejectsWith(
+            openPKCS11({ module: SOFTHSM_MODULE, token: 'jwtkit', [where]: pin }),
+            'ERR_INVALID_OPTION',
+          );
+          const everything = `${error.message} ${error.stack} ${String(error.cause)} ${JSON.stringify(error)}`;
+          assert.ok(!everything.includes(pin), everything);
+        },
+      ),
+      { numRuns: 40 },
+    );
+    // Positive controls: a variable name and a path are named.
+    const unset = await rejectsWith(openPKCS11({ module: SOFTHSM_MODULE, pinEnv: 'JWTKIT_UNSET_PIN' }), 'ERR_INVALID_OPTION');
+    assert.match(unset.message, /JWTKIT_UNSET_PIN is not set/);
+    const path = join(hsm.dir, 'no-such-pin');
+    const unread = await rejectsWith(openPKCS11({ module: SOFTHSM_MODULE, pinFile: path }), 'ERR_INVALID_OPTION');
+    assert.ok(unread.message.includes(path), unread.message);
+  });
+
+  it(
+    'a PIN file with a byte order mark or CRLF opens the token; one with a second line is refused before the token sees it',
+    T,
+    async () => {
+      for (const content of [`\ufeff${PIN}\n`, `${PIN}\r\n`, `\ufeff${PIN}`]) {
+        const pinFile = join(hsm.dir, 'pin-variant');
+        writeFileSync(pinFile, content);
+        await (await openPKCS11({ module: SOFTHSM_MODULE, token: 'jwtkit', pinFile })).close();
+      }
+      const pinFile = join(hsm.dir, 'pin-two-lines');
+      writeFileSync(pinFile, `${PIN}\n\n`);
+      const error = await rejectsWith(openPKCS11({ module: SOFTHSM_MODULE, token: 'jwtkit', pinFile }), 'ERR_INVALID_OPTION');
+      assert.match(error.message, /more than one line/);
+    },
+  );
+
+  it('a timeout over 2^31-1 ms is refused at open (Node.js would fire it at once); 24 days is accepted', T, async () => {
+    for (const timeout of ['25d', 2_147_484, 1e12])
+      await rejectsWith(
+        openPKCS11({ module: SOFTHSM_MODULE, token: 'jwtkit', pinEnv: 'JWTKIT_TEST_PIN', timeout }),
+        'ERR_INVALID_OPTION',
+      );
+    const long = await openPKCS11({ module: SOFTHSM_MODULE, token: 'jwtkit', pinEnv: 'JWTKIT_TEST_PIN', timeout: '24d' });
+    try {
+      const key = await long.key({ alg: 'ES256', label: 'tool-ec' });
+      assert.ok(await joseVerifies(await signJWT({ sub: 'ada' }, key), key));
+    } finally {
+      await long.close();
+    }
+  });
+
+  it(
+    'a ring kept in the token restarts from its labels (external-keys.md): same kids, old tokens verify, the new ring signs',
+    T,
+    async () => {
+      const alg = 'ES256';
+      let n = 0;
+      const generateKey = (alg: string) => {
+        n += 1;
+        const label = `ring-restart-${n}`;
+        return token.generateKey(alg, { label, kid: label });
+      };
+      const first = await createKeyRing({ alg, generateKey, maxTokenLifetime: '1h' });
+      await first.rotate();
+      const old = await first.sign({ sub: 'before' }, { expiresIn: '10m' });
+      const kids = first.jwks().keys.map((jwk) => jwk.kid as string);
+      assert.deepEqual(kids, ['ring-restart-2', 'ring-restart-3', 'ring-restart-1']);
+      const again = await createKeyRing({
+        alg,
+        generateKey,
+        keys: await Promise.all(kids.map((label) => token.key({ alg, label, kid: label }))),
+        maxTokenLifetime: '1h',
+      });
+      assert.equal(again.currentKid, first.currentKid);
+      assert.deepEqual(again.jwks(), first.jwks());
+      const jwks = jose.createLocalJWKSet(again.jwks() as jose.JSONWebKeySet);
+      for (const jwt of [old, await again.sign({ sub: 'after' }, { expiresIn: '10m' })]) await jose.jwtVerify(jwt, jwks);
+    },
+  );
 });
