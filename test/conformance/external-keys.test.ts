@@ -198,6 +198,8 @@ describe('external keys: signing', () => {
       'ERR_INVALID_OPTION',
     );
     await rejectsWith(createExternalKey({ alg: 'ES256', publicKey, sign, timeout: 0 }), 'ERR_INVALID_OPTION');
+    // A timer over 2^31-1 ms fires at once: every call would time out.
+    await rejectsWith(createExternalKey({ alg: 'ES256', publicKey, sign, timeout: '25d' }), 'ERR_INVALID_OPTION');
     await rejectsWith(createExternalKey({ alg: 'ES256', publicKey, sign, signFunction: sign } as never), 'ERR_INVALID_OPTION');
     const rsa = await pairFor('RS256');
     await rejectsWith(

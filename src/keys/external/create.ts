@@ -173,7 +173,9 @@ export async function createExternalKey(options: ExternalKeyOptions): Promise<Ke
   }
   if (options.kid !== undefined && typeof options.kid !== 'string') throw new InvalidOptionError('kid', 'must be a string');
   const timeoutSeconds = parseDuration(options.timeout ?? 10, 'timeout');
-  if (!(timeoutSeconds > 0)) throw new InvalidOptionError('timeout', 'must be greater than 0');
+  // Timers take at most 2^31-1 ms; a longer one would fire at once and every call would time out.
+  if (!(timeoutSeconds > 0) || timeoutSeconds * 1000 > 2 ** 31 - 1)
+    throw new InvalidOptionError('timeout', 'must be greater than 0 and at most 24 days');
   const timeout = timeoutSeconds * 1000;
   const kid = options.kid ?? publicKey.kid;
   const { backend, native: publicNative, signatureLength } = publicKey.internals;
