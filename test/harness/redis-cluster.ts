@@ -178,9 +178,12 @@ export async function startRedisCluster(
       if (replicas > 0) {
         await waitUntil(async () => {
           const info = await node.cli('INFO', 'replication');
+          // A replica counts for WAIT only once its first sync is done (state=online), not while
+          // the master still sends it the dataset (wait_bgsave, send_bulk): a write acknowledged by
+          // no replica within replicaTimeout failed the first revocation of a loaded run.
           return info.includes('role:master')
-            ? info.includes(`connected_slaves:${replicas}`)
-            : info.includes('master_link_status:up');
+            ? info.includes(`connected_slaves:${replicas}`) && (info.match(/state=online/g) ?? []).length === replicas
+            : info.includes('master_link_status:up') && !info.includes('master_sync_in_progress:1');
         }, `${node.port} replication not up`);
       }
     }
