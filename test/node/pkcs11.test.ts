@@ -329,15 +329,19 @@ describe('jwtkit/pkcs11 against SoftHSM2', { skip: missing }, () => {
         const busy = slow.generateKey('RS256', { modulusLength: 4096 });
         const started = Date.now();
         const error = await rejectsWith(signJWT({ sub: 'ada' }, key), 'ERR_EXTERNAL_KEY_UNAVAILABLE');
-        assert.equal((error as ExternalKeyUnavailableError).reason, 'timeout');
+        // The generation holding the session is itself bounded by the same 50 ms: on a loaded
+        // machine it may end first and take its (closed) session with it, so the signer's answer
+        // is that typed failure rather than its own timeout. Either way it is typed and prompt.
+        const prompt = ['timeout', 'failed'];
+        assert.ok(prompt.includes((error as ExternalKeyUnavailableError).reason), (error as Error).message);
         assert.ok(Date.now() - started < 2_000, `waited ${Date.now() - started} ms`);
         // Looking a key up and generating one wait no longer either.
         const lookup = await rejectsWith(slow.key({ alg: 'ES256', label: 'anything' }), 'ERR_EXTERNAL_KEY_UNAVAILABLE');
-        assert.equal((lookup as ExternalKeyUnavailableError).reason, 'timeout');
+        assert.ok(prompt.includes((lookup as ExternalKeyUnavailableError).reason), (lookup as Error).message);
         const generating = await rejectsWith(slow.generateKey('ES256'), 'ERR_EXTERNAL_KEY_UNAVAILABLE');
-        assert.equal((generating as ExternalKeyUnavailableError).reason, 'timeout');
+        assert.ok(prompt.includes((generating as ExternalKeyUnavailableError).reason), (generating as Error).message);
         assert.ok(Date.now() - started < 4_000, `waited ${Date.now() - started} ms`);
-        await busy;
+        await busy.catch(() => undefined);
         // Positive control: with the session free again, the same key signs (a loaded machine may need a second try at 50 ms).
         let signed: string | undefined;
         for (let attempt = 0; attempt < 5 && signed === undefined; attempt++)
