@@ -24,6 +24,7 @@ import {
   type VerifyJWTOptions,
 } from '../index.js';
 import { ownClaim } from '../jwt/claims.js';
+import { VERIFIER_NAMES } from '../jwt/verify.js';
 import { checkOptionNames, optionNames } from '../options.js';
 import { checkRealm, checkScopes } from './challenge.js';
 import { DEFAULT_TOKEN_COOKIE, isCookieName } from './cookies.js';
@@ -143,22 +144,7 @@ const HTTP_NAMES = [
 const HTTP_OPTIONS: ReadonlySet<string> = new Set(HTTP_NAMES);
 
 /** Every option name of {@link AuthOptions}: the HTTP layer's and createVerifier's. */
-export const AUTH_OPTIONS = optionNames<AuthOptions>()([
-  ...HTTP_NAMES,
-  'key',
-  'cache',
-  'algorithms',
-  'crit',
-  'maxTokenLength',
-  'issuer',
-  'audience',
-  'subject',
-  'typ',
-  'maxAge',
-  'clockTolerance',
-  'requiredClaims',
-  'now',
-]);
+export const AUTH_OPTIONS = optionNames<AuthOptions>()([...HTTP_NAMES, ...VERIFIER_NAMES]);
 
 function buildVerifier<P extends object>(options: AuthOptions<P>): Verifier<P> {
   const { verifier, key } = options;

@@ -61,8 +61,8 @@ const VERIFY_JWT_NAMES = [
   'requiredClaims',
   'now',
 ] as const;
-/** The option names of createVerifier: its key and cache, then verifyJWT's. */
-const VERIFIER_NAMES = ['key', 'cache', ...VERIFY_JWT_NAMES] as const;
+/** The option names of createVerifier: its key and cache, then verifyJWT's. @internal */
+export const VERIFIER_NAMES = ['key', 'cache', ...VERIFY_JWT_NAMES] as const;
 /** @internal */
 export const VERIFY_JWT_OPTIONS = optionNames<VerifyJWTOptions>()(VERIFY_JWT_NAMES);
 const VERIFIER_OPTIONS = optionNames<VerifierOptions>()(VERIFIER_NAMES);
