@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { decryptJWT, importKey, jwkThumbprint, signJWT, verifyJWT } from 'jwtkit';
-import { BIN, type Run, runCLI, userEnv } from '../support/bin.js';
+import { BIN, bashCompletions, type Run, runCLI, userEnv } from '../support/bin.js';
 import { forgeHMAC, OWNERS, placedKey } from '../support/key-forms.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jwtkit-cli-'));
@@ -603,18 +603,7 @@ describe('44. ReDoS in tools that read hostile tokens: jwtkit decode and inspect
 describe('jwtkit completion', () => {
   it('completes commands and flags in bash from the command tree', () => {
     const script = jwtkit(['completion', 'bash']).stdout;
-    const complete = (line: string) => {
-      const words = line.split(' ');
-      const result = spawnSync(
-        'bash',
-        [
-          '-c',
-          `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _jwtkit; echo "\${COMPREPLY[@]}"`,
-        ],
-        { encoding: 'utf8', cwd: dir },
-      );
-      return result.stdout.trim().split(' ');
-    };
+    const complete = (line: string) => bashCompletions(script, line, dir);
     assert.deepEqual(complete('jwtkit de'), ['decode', 'decrypt']);
     assert.ok(complete('jwtkit verify --is').includes('--iss'));
     assert.ok(complete('jwtkit verify --is').includes('--issuer-discovery'));

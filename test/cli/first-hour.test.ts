@@ -14,7 +14,7 @@ import { decodeJWT, decryptJWT, generateKeyPair, generateSecret, importKey } fro
 import { KEY_MANAGEMENT_ALGORITHMS, KEYGEN_ALGORITHMS, SIGNATURE_ALGORITHMS } from '../../cli/algorithms.js';
 import { modulusBits } from '../../cli/commands/keys.js';
 import { parseTimeFlag } from '../../cli/times.js';
-import { BIN, type Run, runCLI, userEnv } from '../support/bin.js';
+import { BIN, bashCompletions, type Run, runCLI, userEnv } from '../support/bin.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jwtkit-cli29-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -506,18 +506,7 @@ describe('jwtkit encrypt: a signed JWT, nested', () => {
 
 describe('jwtkit completion: algorithm names', () => {
   const script = jwtkit(['completion', 'bash']).stdout;
-  const complete = (line: string) => {
-    const words = line.split(' ');
-    const result = spawnSync(
-      'bash',
-      [
-        '-c',
-        `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _jwtkit; echo "\${COMPREPLY[@]}"`,
-      ],
-      { encoding: 'utf8', cwd: dir },
-    );
-    return result.stdout.trim().split(' ');
-  };
+  const complete = (line: string) => bashCompletions(script, line, dir);
 
   it('offers signature algorithms after sign/verify --alg, key management after encrypt --alg, all after keygen', () => {
     assert.deepEqual(complete('jwtkit sign --alg ES'), ['ES256', 'ES384', 'ES512', 'ES256K']);

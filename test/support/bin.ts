@@ -43,3 +43,17 @@ export function runCLI(
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, json: () => JSON.parse(result.stdout) };
 }
+
+/** What bash completion offers for `line` (words as typed, the last one being completed) with the CLI's completion `script`. */
+export function bashCompletions(script: string, line: string, cwd: string): string[] {
+  const words = line.split(' ');
+  const result = spawnSync(
+    'bash',
+    [
+      '-c',
+      `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _jwtkit; echo "\${COMPREPLY[@]}"`,
+    ],
+    { encoding: 'utf8', cwd },
+  );
+  return result.stdout.trim().split(' ');
+}
