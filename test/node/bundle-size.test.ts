@@ -3,12 +3,14 @@
 // the application uses. The budgets were set from measurement (docs/decisions.md, "Runtimes,
 // browsers and Workers") with about ten per cent of room; growing past one is a decision to make
 // and write down, not an accident.
+// What a browser application pays for jwtkit, held against jose doing the same job in the same
+// esbuild run (bench/bundles.ts: minified, ESM, platform browser, gzip -9), so that the target moves
+// when jose does. Issue 32 asks for every job at or under jose's size; until the restructure that
+// gets there lands (docs/decisions.md, "Issue 32: the browser bundles against jose"), each job is
+// held at its measured ratio with a little room, so that any growth against jose fails here.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
-
-const root = new URL('../../../', import.meta.url).pathname;
+import { BUNDLE_JOBS, bundle as bundleOf, type JobSizes, measureJob } from '../../bench/bundles.js';
 
 /** Files whose code is JWE (the JWE registry, the cipher primitives, the JWE and encrypted-JWT modules). */
 const JWE_CODE = /dist\/src\/(jwe\/|algorithms\/encryption\.js|backend\/(web|node)-cipher\.js|jwt\/(encrypt|decrypt)\.js)/;
@@ -23,26 +25,8 @@ interface Bundle {
 }
 
 async function bundle(names: readonly string[]): Promise<Bundle> {
-  const result = await build({
-    stdin: { contents: `export { ${names.join(', ')} } from 'jwtkit';`, resolveDir: root, sourcefile: 'app.js' },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    write: false,
-    metafile: true,
-    // The application's bundler resolves the package by its name; here that is the built package itself.
-    alias: { jwtkit: './dist/src/index.js' },
-    logLevel: 'silent',
-  });
-  const [output] = result.outputFiles;
-  const meta = Object.values(result.metafile.outputs)[0];
-  assert.ok(output && meta);
-  const files = Object.entries(meta.inputs)
-    .filter(([, input]) => input.bytesInOutput > 0)
-    .map(([file]) => file);
-  return { text: output.text, gzipped: gzipSync(output.contents, { level: 9 }).length, files };
+  const result = await bundleOf('jwtkit', names);
+  return { text: result.text, gzipped: result.gzipped, files: result.inputs.map((input) => input.file) };
 }
 
 function show(label: string, result: Bundle, budget: number): void {
@@ -51,14 +35,42 @@ function show(label: string, result: Bundle, budget: number): void {
   );
 }
 
-describe('browser bundle size', () => {
-  // Raised by 1,500 bytes in issue 29: option-name lists (checked against the types) and the
-  // messages that say what to write (path given as a key, raw key without alg, token mistakes);
-  // by 1,000 more in issue 28 for the ML-DSA and Ed448 registry entries (docs/decisions.md).
-  it('signJWT + verifyJWT: under 20,000 bytes gzipped, with no JWE code', async () => {
+/**
+ * jwtkit's gzipped size over jose's, per job, that a change may not exceed: the ratios measured when
+ * issue 32 began (3.12, 3.52, 3.08, 2.58, 4.02) less what has been cut since, plus 0.05 of room.
+ * Issue 32's target is 1.0 for every one; lower these as the restructure lands, never raise them.
+ */
+const CEILING: Record<string, number> = {
+  'sign and verify': 3.17,
+  verify: 3.57,
+  'verify with a remote JWKS': 3.13,
+  'encrypt and decrypt': 2.63,
+  decode: 4.07,
+};
+
+describe('browser bundles against jose (same esbuild run)', () => {
+  for (const job of BUNDLE_JOBS) {
+    it(`${job.label}: ${job.jwtkit.join(' + ')} against jose's ${job.jose.join(' + ')}, no further above it than the ceiling`, async () => {
+      const sizes: JobSizes = await measureJob(job);
+      const ceiling = CEILING[job.label];
+      assert.ok(ceiling !== undefined, `no ceiling for ${job.label}`);
+      console.log(
+        `bundle ${job.label}: jwtkit ${sizes.jwtkit.gzipped} bytes gzipped, jose ${sizes.jose.gzipped}, ratio ${sizes.ratio.toFixed(3)} (ceiling ${ceiling})`,
+      );
+      // The comparison is real: jose's bundle has jose in it, and ours has none of jose.
+      assert.ok(sizes.jose.inputs.some((input) => input.file.includes('node_modules/jose/')));
+      assert.ok(!sizes.jwtkit.inputs.some((input) => input.file.includes('node_modules/')), 'jwtkit pulled in a dependency');
+      assert.ok(
+        sizes.ratio <= ceiling,
+        `${job.label}: ${sizes.ratio.toFixed(3)}x jose's size is over the ceiling of ${ceiling}x`,
+      );
+    });
+  }
+});
+
+describe('browser bundle contents', () => {
+  it('signJWT + verifyJWT: no JWE, DPoP, store or external-key code', async () => {
     const result = await bundle(['signJWT', 'verifyJWT']);
-    show('signJWT+verifyJWT', result, 20_000);
-    assert.ok(result.gzipped < 20_000, `${result.gzipped} bytes gzipped is over the budget of 20,000`);
     assert.deepEqual(
       result.files.filter((file) => JWE_CODE.test(file)),
       [],
@@ -100,10 +112,8 @@ describe('browser bundle size', () => {
     assert.ok(result.files.some((file) => file.endsWith('dist/src/keys/external/ecdsa-der.js')));
   });
 
-  it('decryptJWT: under 24,500 bytes gzipped, and it is JWE code that makes the difference', async () => {
+  it('decryptJWT: JWE code, and no encrypting or signing code', async () => {
     const result = await bundle(['decryptJWT']);
-    show('decryptJWT', result, 24_500);
-    assert.ok(result.gzipped < 24_500, `${result.gzipped} bytes gzipped is over the budget of 24,500`);
     // The markers are real: the JWE bundle has them, so their absence above means something.
     for (const marker of JWE_MARKERS) assert.ok(result.text.includes(marker), `the JWE bundle lacks "${marker}"`);
     assert.ok(result.files.some((file) => file.endsWith('dist/src/jwe/decrypt.js')));
