@@ -4,9 +4,13 @@
 // devDependency, so the comparison moves when jose does. `npm run bench:size` prints the table;
 // `--write` records it in docs/benchmarks.md with each jwtkit entry's largest inputs (from esbuild's
 // metafile). The bundle-size test (test/node/bundle-size.test.ts) holds the ratios.
+import { Buffer } from 'node:buffer';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { type BuildOptions, build, type Metafile, type OutputFile } from 'esbuild';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -27,17 +31,23 @@ export const BUNDLE_JOBS: readonly BundleJob[] = [
 ];
 
 export interface Bundle {
+  /** The code loaded before the first call: the entry chunk and the chunks it imports statically. */
   readonly text: string;
   readonly minified: number;
+  /** The code loaded before the first call, gzipped. */
   readonly gzipped: number;
-  /** The inputs that put bytes into the output, largest first, with their minified bytes. */
+  /** The inputs that put bytes into the initial chunks, largest first, with their minified bytes. */
   readonly inputs: readonly { readonly file: string; readonly bytes: number }[];
+  /** The files of the chunks the entry loads at once in esbuild's own split. */
+  readonly eagerInSplit: readonly string[];
+  /** The chunks loaded on first need (dynamic imports), each with its gzipped size and inputs. */
+  readonly lazy: readonly { readonly gzipped: number; readonly minified: number; readonly inputs: readonly string[] }[];
 }
 
-/** Bundles `export { names } from 'package'` for the browser; jwtkit resolves to the built package in dist/. */
-export async function bundle(from: 'jwtkit' | 'jose', names: readonly string[]): Promise<Bundle> {
+/** One esbuild run with the settings of every measurement; `extra` says how to split. */
+async function run(extra: BuildOptions): Promise<{ files: OutputFile[]; outputs: Metafile['outputs'] }> {
   const result = await build({
-    stdin: { contents: `export { ${names.join(', ')} } from '${from}';`, resolveDir: root, sourcefile: 'app.js' },
+    ...extra,
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -45,17 +55,95 @@ export async function bundle(from: 'jwtkit' | 'jose', names: readonly string[]):
     minify: true,
     write: false,
     metafile: true,
-    alias: { jwtkit: './dist/src/index.js' },
+    nodePaths: [join(root, 'node_modules')],
+    alias: { jwtkit: join(root, 'dist/src/index.js') },
     logLevel: 'silent',
   });
-  const [output] = result.outputFiles;
-  const meta = Object.values(result.metafile.outputs)[0];
-  if (output === undefined || meta === undefined) throw new Error(`esbuild gave no output for ${names.join(', ')}`);
-  const inputs = Object.entries(meta.inputs)
+  return { files: result.outputFiles, outputs: result.metafile.outputs };
+}
+
+/** The inputs of one output that put bytes into it, as paths from the repository root. */
+function inputsOf(output: Metafile['outputs'][string] | undefined): { file: string; bytes: number }[] {
+  return Object.entries(output?.inputs ?? {})
     .filter(([, input]) => input.bytesInOutput > 0)
-    .map(([file, input]) => ({ file, bytes: input.bytesInOutput }))
-    .sort((a, b) => b.bytes - a.bytes);
-  return { text: output.text, minified: output.contents.length, gzipped: gzipSync(output.contents, { level: 9 }).length, inputs };
+    .map(([file, input]) => ({ file: relative(root, resolve(process.cwd(), file)), bytes: input.bytesInOutput }));
+}
+
+/**
+ * Bundles `export { names } from 'package'` for the browser the way an application bundler splits
+ * it (Vite, Rollup, webpack and esbuild all put a dynamic import in a chunk of its own); jwtkit
+ * resolves to the built package in dist/. What loads first is bundled with every dynamic import
+ * left out, as Rollup makes an entry chunk (it keeps modules the entry shares with a lazy chunk in
+ * the entry, where esbuild would give them a third chunk). The lazy chunks come from esbuild's own
+ * split of the same entry.
+ */
+export async function bundle(from: 'jwtkit' | 'jose', names: readonly string[]): Promise<Bundle> {
+  const dir = await mkdtemp(join(tmpdir(), 'jwtkit-bundle-'));
+  try {
+    const entry = join(dir, 'app.js');
+    await writeFile(entry, `export { ${names.join(', ')} } from '${from}';`);
+    const first = await run({
+      entryPoints: [entry],
+      outfile: join(dir, 'first.js'),
+      plugins: [
+        {
+          name: 'dynamic-imports-apart',
+          setup(plugin) {
+            plugin.onResolve({ filter: /.*/ }, (args) =>
+              args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined,
+            );
+          },
+        },
+      ],
+    });
+    const [output] = first.files;
+    if (output === undefined) throw new Error(`esbuild gave no output for ${names.join(', ')}`);
+    const split = await run({ entryPoints: [entry], splitting: true, outdir: join(dir, 'split') });
+    const entryOf = (name: string) => {
+      const from = split.outputs[name]?.entryPoint;
+      return from !== undefined && resolve(process.cwd(), from) === entry;
+    };
+    // Every chunk a dynamic import starts, with what it holds beyond the code the entry has already loaded.
+    const loaded = new Set(inputsOf(Object.values(first.outputs)[0]).map((input) => input.file));
+    const lazy = split.files
+      .map((file) => ({ file, name: relative(process.cwd(), file.path) }))
+      .filter(({ name }) => split.outputs[name]?.entryPoint !== undefined && !entryOf(name))
+      .map(({ name }) => {
+        const inputs = new Set<string>();
+        const contents: Uint8Array[] = [];
+        const visit = (chunk: string) => {
+          const meta = split.outputs[chunk];
+          const news = inputsOf(meta).filter((input) => !loaded.has(input.file));
+          if (news.length === 0 && chunk !== name) return;
+          for (const input of news) inputs.add(input.file);
+          const file = split.files.find((candidate) => relative(process.cwd(), candidate.path) === chunk);
+          if (file !== undefined) contents.push(file.contents);
+          for (const imported of meta?.imports ?? []) if (imported.kind === 'import-statement') visit(imported.path);
+        };
+        visit(name);
+        const joined = Buffer.concat(contents);
+        return { gzipped: gzipSync(joined, { level: 9 }).length, minified: joined.length, inputs: [...inputs].sort() };
+      });
+    // esbuild's split, in which a module imported statically anywhere on the entry's side (even by
+    // code that tree shaking drops) lands in a chunk the entry loads at once.
+    const eager = new Set<string>();
+    const visitEager = (chunk: string) => {
+      const meta = split.outputs[chunk];
+      for (const input of inputsOf(meta)) eager.add(input.file);
+      for (const imported of meta?.imports ?? []) if (imported.kind === 'import-statement') visitEager(imported.path);
+    };
+    for (const name of Object.keys(split.outputs)) if (entryOf(name)) visitEager(name);
+    return {
+      eagerInSplit: [...eager].sort(),
+      text: output.text,
+      minified: output.contents.length,
+      gzipped: gzipSync(output.contents, { level: 9 }).length,
+      inputs: inputsOf(Object.values(first.outputs)[0]).sort((a, b) => b.bytes - a.bytes),
+      lazy,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export interface JobSizes {
@@ -79,12 +167,16 @@ export function sizeReport(rows: readonly JobSizes[], joseVersion: string): stri
   const lines = [
     `Measured by \`npm run bench:size -- --write\` against jose ${joseVersion} (esbuild, minified, ESM, platform browser, gzip -9; one run for both).`,
     '',
-    '| job | jwtkit imports | jwtkit (gzip) | jose (gzip) | jwtkit / jose |',
-    '| --- | --- | ---: | ---: | ---: |',
+    '| job | jwtkit imports | jwtkit (gzip) | jose (gzip) | jwtkit / jose | loaded on first need (gzip) |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (row) =>
-        `| ${row.job.label} | ${row.job.jwtkit.map((name) => `\`${name}\``).join(' + ')} | ${kib(row.jwtkit.gzipped)} | ${kib(row.jose.gzipped)} | ${row.ratio.toFixed(2)}x |`,
+        `| ${row.job.label} | ${row.job.jwtkit.map((name) => `\`${name}\``).join(' + ')} | ${kib(row.jwtkit.gzipped)} | ${kib(row.jose.gzipped)} | ${row.ratio.toFixed(2)}x | ${row.jwtkit.lazy.map((chunk) => `${kib(chunk.gzipped)} (${chunk.inputs.map((file) => file.replace(/^dist\/src\//, '')).join(', ')})`).join('; ') || 'none'} |`,
     ),
+    '',
+    "The first jwtkit column is what loads before the first call, which is what jose's column measures too. " +
+      'The last one loads on first need: the key text reader (PEM, DER, key text in bytes, and the scan that keeps asymmetric key material from becoming a secret) the first time a key is given as text, bytes or a symmetric JWK. ' +
+      'A verifier given JWKs, CryptoKeys or imported Key objects never loads it. Every bundler that splits dynamic imports (Vite, Rollup, webpack, esbuild) makes it a chunk of its own; a single-file bundle (a Worker) carries it inline.',
     '',
     'Where the bytes go (minified bytes per source file, the largest ten of each jwtkit entry):',
     '',

@@ -3,6 +3,7 @@
  * Which backend serves which family per runtime comes from `npm run bench` (docs/benchmarks.md).
  */
 import type { AlgorithmEntry } from '../algorithms/index.js';
+import { installKeyTextReader } from '../keys/text-reader.js';
 import { chooseBackend, forcedBackend, type KeySide, type Preference } from './choose.js';
 import { nodeBackend } from './node.js';
 import { nodeCipher } from './node-cipher.js';
@@ -54,3 +55,9 @@ export const allBackends: readonly Backend[] = backends;
 
 /** Describes the build and the runtime, for diagnostics and the support table. */
 export const buildInfo: BuildInfo = { build: 'node', runtime: runtime, forced: forced ?? 'auto' };
+
+/**
+ * Makes the key text reader (PEM, DER, the scan that keeps key material from becoming a secret)
+ * ready before an import: here it is always in the build, for the synchronous API as well.
+ */
+export const installKeyText: () => void = installKeyTextReader;

@@ -28,3 +28,9 @@ export const allBackends: readonly Backend[] = backends;
 
 /** Describes the build and the runtime, for diagnostics and the support table. */
 export const buildInfo: BuildInfo = { build: 'web', runtime: 'web', forced: 'auto' };
+
+/**
+ * The key text reader is not in this build's first chunk: the asynchronous import loads it the first
+ * time it is needed (keys/text-reader.ts), and nothing is to be done before an import.
+ */
+export function installKeyText(): void {}

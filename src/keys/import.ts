@@ -4,7 +4,7 @@
  * (check what the backend imported), so the async and sync forms share every rule.
  */
 
-import { allBackends, backendFor } from '#backend';
+import { allBackends, backendFor, installKeyText } from '#backend';
 import {
   type AlgorithmEntry,
   type AlgorithmLookup,
@@ -29,11 +29,9 @@ import {
   SyncUnavailableError,
 } from '../errors.js';
 import { checkOptionNames, optionNames } from '../options.js';
-import { mlDSAContainer, readKeyContainer, rsaModulus } from './asn1.js';
-import { findKeyMaterial } from './find-key-material.js';
 import { isPrivateJWK, type JWK, jwkMaterial } from './jwk.js';
 import { Key } from './key.js';
-import { classifyMaterial, type KeyMaterial } from './material.js';
+import { classifyMaterial, type KeyMaterial, keyTextReader, needsKeyTextReader } from './material.js';
 import type { KeySide } from './pem.js';
 import { checkedNative, rejectROCA } from './roca.js';
 import { warnShortSecretOnce } from './short-secret-warning.js';
@@ -159,10 +157,8 @@ function rawMLDSA(input: KeyMaterial, requested: AlgorithmEntry | undefined): Ke
         : ArrayBuffer.isView(input)
           ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength)
           : undefined;
-  if (bytes === undefined || readKeyContainer(bytes) !== undefined) return input;
-  if (bytes.length === ML_DSA_SEED_LENGTH) return mlDSAContainer(requested.name, bytes, 'pkcs8').der;
-  if (bytes.length === requested.publicKeyLength) return mlDSAContainer(requested.name, bytes, 'spki').der;
-  return input;
+  if (bytes === undefined) return input;
+  return keyTextReader().rawMLDSA(bytes, requested.name, ML_DSA_SEED_LENGTH, requested.publicKeyLength ?? -1) ?? input;
 }
 
 function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLookup, side?: KeySide): Plan | Key {
@@ -214,7 +210,7 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
       if (!keyFits(alg, container.kty, container.crv)) {
         throw new KeyMismatchError(`${article(container.crv ?? container.kty)} key cannot serve ${alg.name}`);
       }
-      rejectROCA(rsaModulus(container));
+      rejectROCA(keyTextReader().rsaModulus(container));
       const side = container.format === 'pkcs8' ? 'private' : 'public';
       return planFor(
         alg,
@@ -235,7 +231,7 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
         const bytes = decodeBase64url(jwk.k ?? '');
         if (bytes === undefined || bytes.length === 0) throw new KeyInvalidError('JWK "k" is empty');
         // "oct" says symmetric, but a "k" that holds a public key is the confusion of RFC 8725 §3.1 all the same.
-        const lookalike = options.secret === true ? undefined : findKeyMaterial(bytes);
+        const lookalike = options.secret === true ? undefined : keyTextReader().findKeyMaterial(bytes);
         if (lookalike !== undefined) {
           throw new KeyInvalidError(`JWK "k" holds ${lookalike}; if it really is a secret, pass secret: true to importKey`);
         }
@@ -393,6 +389,10 @@ export async function importKeyFor(
   options: ImportKeyOptions,
   side?: KeySide,
 ): Promise<Key> {
+  // The key text reader is its own chunk in a browser bundle: loaded here the first time text,
+  // bytes or a symmetric JWK come (text-reader.ts). The Node build has it at once.
+  installKeyText();
+  if (needsKeyTextReader(material)) (await import('./text-reader.js')).installKeyTextReader();
   const planned = plan(material, options, lookup, side);
   if (planned instanceof Key) return planned;
   return finish(planned, await planned.run());
@@ -414,6 +414,7 @@ export function importKeySync(material: KeyMaterial, options: ImportKeyOptions =
 
 /** @internal The synchronous {@link importKeyFor}. */
 export function importKeyForSync(lookup: AlgorithmLookup, material: KeyMaterial, options: ImportKeyOptions, side?: KeySide): Key {
+  installKeyText();
   const planned = plan(material, options, lookup, side);
   if (planned instanceof Key) return planned;
   if (!planned.backend.synchronous) {

@@ -2,18 +2,15 @@
  * Classifies what a caller passed as a key. The rule that matters most (RFC 8725 §3.1, catalogue
  * entries 2 and 35): text or bytes that hold asymmetric key material never become an HMAC or AES
  * secret, whatever form they come in (string, Buffer, Uint8Array, ArrayBuffer, DataView) and
- * whatever junk surrounds the key. Bytes are read exactly like the same text.
+ * whatever junk surrounds the key. Bytes are read exactly like the same text. Text and bytes are
+ * read by text-reader.ts, through a hook (see there for why).
  */
 
-import { parseJSON } from '../encoding/json.js';
-import { utf8Encode } from '../encoding/utf8.js';
-import { KeyInvalidError } from '../errors.js';
+import { KeyInvalidError, SyncUnavailableError } from '../errors.js';
 import type { KeyContainer } from './asn1.js';
-import { readKeyContainer } from './asn1.js';
-import { findKeyMaterial, utf16Text } from './find-key-material.js';
 import type { JWK } from './jwk.js';
 import { Key } from './key.js';
-import { decodeBase64, type KeySide, pemBlocksFor, readPEM } from './pem.js';
+import type { KeySide } from './pem.js';
 
 export type Material =
   | { readonly kind: 'key'; readonly key: Key }
@@ -33,128 +30,42 @@ export type KeyMaterial = Key | string | Uint8Array | ArrayBuffer | DataView | J
  */
 export type SecretIntent = boolean | 'explicit' | undefined;
 
-const OPENSSH_LINE = /^\s*(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp\d+|sk-(?:ssh|ecdsa)-\S+)\s/;
-
-function secret(text: string | undefined, bytes: Uint8Array, intent: SecretIntent): Material {
-  if (bytes.length === 0) throw new KeyInvalidError('the key is empty');
-  if (intent === 'explicit') return { kind: 'secret', bytes };
-  const found = findKeyMaterial(text ?? bytes);
-  if (found !== undefined) {
-    throw new KeyInvalidError(
-      `the key holds ${found}, which jwtkit cannot import as it is (PEM, DER, a JWK) and never uses as a secret`,
-    );
-  }
-  return { kind: 'secret', bytes };
+/** What material.ts and import.ts need of the key text reader (text-reader.ts). */
+export interface KeyTextReader {
+  fromText(text: string, intent: SecretIntent, side?: KeySide): Material;
+  fromBytes(bytes: Uint8Array, intent: SecretIntent, side?: KeySide): Material;
+  findKeyMaterial(input: string | Uint8Array): string | undefined;
+  rsaModulus(container: KeyContainer): Uint8Array | undefined;
+  rawMLDSA(bytes: Uint8Array, set: string, seedLength: number, publicKeyLength: number): Uint8Array | undefined;
 }
 
-const SECRET_HINT = 'if it really is a secret, import it with importKey(material, { alg, secret: true })';
+let reader: KeyTextReader | undefined;
 
-/**
- * Material wanted as a secret is read exactly as it would be without an algorithm, and taken only
- * if that reading is a secret or a symmetric JWK: one text cannot be an RSA key for one algorithm
- * of a verifier's allowlist and an HMAC secret for another.
- */
-function asSecret(read: () => Material, raw: () => Material): Material {
-  let material: Material;
-  try {
-    material = read();
-  } catch (error) {
-    if (!(error instanceof KeyInvalidError)) throw error;
-    // Unreadable as a key (a text that starts with "{" but is no JSON): a secret, unless it holds key material.
-    return raw();
-  }
-  if (material.kind === 'secret' || (material.kind === 'jwk' && material.jwk.kty === 'oct')) return material;
-  const what =
-    material.kind === 'container'
-      ? `${material.container.crv ?? material.container.kty} key material`
-      : material.kind === 'jwk'
-        ? `a JWK of kty "${String(material.jwk.kty).slice(0, 8)}"`
-        : 'a key';
-  throw new KeyInvalidError(`an HMAC or AES secret cannot be ${what}; ${SECRET_HINT}`);
-}
-
-function fromText(text: string, intent: SecretIntent, side?: KeySide): Material {
-  if (text.trim().length === 0) throw new KeyInvalidError('the key is empty');
-  if (intent === 'explicit') return secret(text, utf8Encode(text), intent);
-  if (intent === true)
-    return asSecret(
-      () => fromText(text, undefined),
-      () => secret(text, utf8Encode(text), undefined),
-    );
-  if (text.includes('-----BEGIN ')) {
-    // A bundle (a certificate and its private key, as `openssl pkcs12 -nodes` prints them): the block the caller's side needs.
-    const pem = readPEM(side === undefined ? text : (pemBlocksFor(text, side)[0] ?? text));
-    if (!pem.ok) throw new KeyInvalidError(pem.reason);
-    return { kind: 'container', container: pem.container };
-  }
-  const trimmed = text.trim();
-  if (trimmed.startsWith('{')) {
-    let parsed: unknown;
-    try {
-      parsed = parseJSON(trimmed);
-    } catch {
-      throw new KeyInvalidError('the key text starts like JSON but is not valid JSON');
-    }
-    if (typeof parsed === 'object' && parsed !== null && 'keys' in parsed) {
-      throw new KeyInvalidError('a JWKS is not one key: use createLocalJWKS');
-    }
-    if (typeof parsed === 'object' && parsed !== null && 'kty' in parsed) return { kind: 'jwk', jwk: { ...parsed } as JWK };
-    throw new KeyInvalidError('the key text is JSON but not a JWK');
-  }
-  if (OPENSSH_LINE.test(text))
-    throw new KeyInvalidError('OpenSSH keys are not supported; convert to PEM (ssh-keygen -e -m PKCS8)');
-  const der = bareDER(trimmed);
-  if (der !== undefined) return { kind: 'container', container: der };
-  return secret(text, utf8Encode(text), intent);
-}
-
-/** A key container given as bare base64 (the PEM body without its armour, as identity providers show keys). */
-function bareDER(text: string): KeyContainer | undefined {
-  if (text.length < 60 || !/^[A-Za-z0-9+/=\s]+$/.test(text)) return undefined;
-  const compact = text.replace(/\s+/g, '');
-  const der = decodeBase64(compact.padEnd(Math.ceil(compact.length / 4) * 4, '='));
-  return der === undefined ? undefined : readKeyContainer(der);
+/** @internal Called by text-reader.ts's installKeyTextReader. */
+export function setKeyTextReader(installed: KeyTextReader): void {
+  reader = installed;
 }
 
 /**
- * The key text that bytes hold: UTF-16 when they are that (as editors on Windows write it), else
- * UTF-8 with a BOM dropped; `undefined` when the bytes hold no key text.
+ * The installed reader. Only a synchronous call in the browser build can find it missing, before
+ * any asynchronous import has loaded it; the same call would need the asynchronous WebCrypto
+ * backend a moment later, so it fails as that does, with ERR_SYNC_UNAVAILABLE.
  */
-function keyTextIn(bytes: Uint8Array): string | undefined {
-  const utf16 = utf16Text(bytes);
-  if (utf16 !== undefined && findKeyMaterial(utf16) !== undefined) return utf16;
-  const utf8 = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  return findKeyMaterial(utf8) !== undefined ? utf8 : undefined;
+export function keyTextReader(): KeyTextReader {
+  if (reader === undefined) {
+    throw new SyncUnavailableError(
+      'in this build key text and bytes are read by a module loaded on first use, which only the asynchronous API (importKey, verifyJWT, signJWT) can wait for',
+    );
+  }
+  return reader;
 }
 
-function fromBytes(bytes: Uint8Array, intent: SecretIntent, side?: KeySide): Material {
-  if (bytes.length === 0) throw new KeyInvalidError('the key is empty');
-  if (intent === 'explicit') return secret(undefined, bytes, intent);
-  if (intent === true)
-    return asSecret(
-      () => fromBytes(bytes, undefined),
-      () => secret(undefined, bytes, undefined),
-    );
-  const container = readKeyContainer(bytes);
-  if (container !== undefined) return { kind: 'container', container };
-  const found = findKeyMaterial(bytes);
-  if (found !== undefined) {
-    // Key text held in bytes (a key file read with fs.readFileSync) is read as that text.
-    const text = keyTextIn(bytes);
-    const material = text === undefined ? undefined : fromText(text, intent, side);
-    if (material === undefined || material.kind === 'secret') {
-      throw new KeyInvalidError(
-        `the key holds ${found}, which jwtkit cannot import as it is (PEM, DER, a JWK) and never uses as a secret`,
-      );
-    }
-    return material;
-  }
-  if (intent === false) {
-    throw new KeyInvalidError(
-      'the bytes are not a DER key (SPKI, PKCS#8, PKCS#1, SEC1, X.509) or key text, and a raw secret cannot serve an asymmetric algorithm',
-    );
-  }
-  return { kind: 'secret', bytes };
+/** Whether importing `input` needs the key text reader: text, bytes, or a symmetric JWK (its "k" is scanned). */
+export function needsKeyTextReader(input: unknown): boolean {
+  if (reader !== undefined || input instanceof Key) return false;
+  if (typeof input === 'string') return true;
+  if (typeof input !== 'object' || input === null) return false;
+  return bytesOf(input) !== undefined || (input as { kty?: unknown }).kty === 'oct';
 }
 
 const tag = (value: object): string => Object.prototype.toString.call(value);
@@ -175,10 +86,10 @@ function bytesOf(input: object): Uint8Array | undefined {
  */
 export function classifyMaterial(input: unknown, intent: SecretIntent, side?: KeySide): Material {
   if (input instanceof Key) return { kind: 'key', key: input };
-  if (typeof input === 'string') return fromText(input, intent, side);
+  if (typeof input === 'string') return keyTextReader().fromText(input, intent, side);
   if (typeof input === 'object' && input !== null) {
     const bytes = bytesOf(input);
-    if (bytes !== undefined) return fromBytes(bytes, intent, side);
+    if (bytes !== undefined) return keyTextReader().fromBytes(bytes, intent, side);
     if ('keys' in input && Array.isArray((input as { keys: unknown }).keys)) {
       throw new KeyInvalidError('a JWKS is not one key: use createLocalJWKS');
     }

@@ -63,7 +63,9 @@ describe('key ring: a failing generateKey', () => {
       alg: 'ES256',
       generateKey,
       rotateEvery: '1h',
-      generateKeyTimeout: 0.05,
+      // The first key is generated under the same bound: 0.5 s leaves a loaded machine room for it,
+      // and is still far below the 2 s the hanging rotation may cost.
+      generateKeyTimeout: 0.5,
       maxTokenLifetime: '1h',
       onRotationError: (error) => errors.push(error),
     });
@@ -165,7 +167,8 @@ describe('key ring: a failing generateKey', () => {
             generateKey,
             rotateEvery: '1h',
             rotationRetry: RETRY / 1000,
-            generateKeyTimeout: 0.02,
+            // Room for a real ES256 generation on a loaded machine; each hang costs this much.
+            generateKeyTimeout: 0.1,
             maxTokenLifetime: '1h',
             onRotationError: (error) => assert.ok(error instanceof JWTKitError),
           });
