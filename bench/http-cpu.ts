@@ -135,6 +135,12 @@ const median = (values: number[]) => {
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 
+const quartiles = (values: number[]): [number, number] => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+  return [at(0.25), at(0.75)];
+};
+
 interface Row {
   path: Path | 'none';
   /** Median server CPU per request, µs. */
@@ -143,6 +149,8 @@ interface Row {
   added: number;
   /** Median over the rounds of added / hello-world, the figure the target is stated in. */
   share: number;
+  /** The quartiles of that share over the rounds: how far a single round may stray. */
+  spread: [number, number];
 }
 
 async function measure(framework: Framework): Promise<Row[]> {
@@ -170,7 +178,7 @@ async function measure(framework: Framework): Promise<Row[]> {
     }
     const helloMedian = median(hello);
     return [
-      { path: 'none', cpu: helloMedian, added: 0, share: 0 },
+      { path: 'none', cpu: helloMedian, added: 0, share: 0, spread: [0, 0] },
       ...PATHS.map((path) => {
         const list = samples.get(path) ?? [];
         return {
@@ -178,6 +186,7 @@ async function measure(framework: Framework): Promise<Row[]> {
           cpu: median(list.map((s) => s.cpu)),
           added: median(list.map((s) => s.added)),
           share: median(list.map((s) => s.share)),
+          spread: quartiles(list.map((s) => s.share)),
         };
       }),
     ];
@@ -192,12 +201,12 @@ agent.destroy();
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 const table = [
-  '| server | request | server CPU per request | added by auth | added, % of hello world |',
-  '| --- | --- | ---: | ---: | ---: |',
+  '| server | request | server CPU per request | added by auth | added, % of hello world | quartiles over the rounds |',
+  '| --- | --- | ---: | ---: | ---: | ---: |',
   ...FRAMEWORKS.flatMap((framework) =>
     (results[framework] ?? []).map(
       (row) =>
-        `| ${NAMES[framework]} | ${LABELS[row.path]} | ${row.cpu.toFixed(1)} µs | ${row.path === 'none' ? '' : `${row.added.toFixed(1)} µs`} | ${row.path === 'none' ? '' : percent(row.share)} |`,
+        `| ${NAMES[framework]} | ${LABELS[row.path]} | ${row.cpu.toFixed(1)} µs | ${row.path === 'none' ? '' : `${row.added.toFixed(1)} µs`} | ${row.path === 'none' ? '' : percent(row.share)} | ${row.path === 'none' ? '' : `${percent(row.spread[0])} to ${percent(row.spread[1])}`} |`,
     ),
   ),
 ].join('\n');
@@ -233,7 +242,8 @@ if (argv.includes('--write')) {
     'an `Authorization: Bearer` header (the hello-world route ignores it). Blocks alternate: hello world,',
     `a configuration, hello world, the next, ... over ${ROUNDS} rounds (the order rotating each round), after two`,
     'warm-up blocks per path; each block is set against the mean of the two hello-world blocks around it,',
-    'and each figure is the median over the rounds. "Added" is authenticated minus hello world; the',
+    'and each figure is the median over the rounds (the last column: the quartiles of the rounds, the spread',
+    'a single round shows). "Added" is authenticated minus hello world; the',
     'target is stated in "% of hello world" (added / hello world). jwtkit\'s verifier has the verified-token',
     'cache on (`max: 10_000`) in both rows: a hit is the same token again, afresh is a new token per request',
     '(signed by the client before the block), so verification plus the cache insert and eviction. The floor is',
