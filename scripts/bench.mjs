@@ -5,7 +5,8 @@
 // pass; `--only node,deno` to pick runtimes. `--rules` (bench/rules.ts: what each parsing and
 // validation rule costs) and `--backends` (bench/backends.ts) run that benchmark on each runtime
 // instead (`npm run bench:rules`, `npm run bench:backends`). `--amplification` (bench/amplification.ts:
-// the worst 1 MiB JSON JWS and JWE under the caps) likewise; the full run ends with it on Node.
+// the worst 1 MiB JSON JWS and JWE under the caps) likewise; the full run ends with it on Node,
+// then with bench/http-cpu.ts, bench/memory.ts and bench/bundles.ts on the headline Node (issue 32).
 //
 // Node runs on every supported line (scripts/node-lines.mjs): the current LTS, Node 24, is the
 // headline and runs every section (build/bench/node.json); the other lines (22, 26 and the
@@ -64,6 +65,7 @@ async function nodeLines() {
   return [first, ...lines.filter((line) => line !== first)];
 }
 
+let headline = process.execPath;
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 for (const runtime of only) {
@@ -73,6 +75,7 @@ for (const runtime of only) {
       // The headline line runs every section; the others the sign/verify table, for the same targets.
       const sections = index === 0 ? [] : ['--sections', 'algs'];
       const file = index === 0 ? 'node.json' : `node-${line.major}.json`;
+      if (index === 0) headline = line.binary;
       runOn('node', 'jwt.js', [...sections, ...quick, '--out', join(out, file)], line.binary);
     }
     continue;
@@ -87,4 +90,13 @@ const report = spawnSync(
   { cwd: root, stdio: 'inherit' },
 );
 if (report.status !== 0) process.exit(report.status ?? 1);
-if (only.includes('node')) runOn('node', 'amplification.js', args.includes('--write') ? ['--write'] : []);
+if (only.includes('node')) {
+  runOn('node', 'amplification.js', args.includes('--write') ? ['--write'] : []);
+  // Issue 32: the server's CPU time per request (bench/http-cpu.ts) and memory across a million
+  // verifications (bench/memory.ts), on the headline Node; each records its own section.
+  // And the browser bundles against jose (bench/bundles.ts: sizes, not timings).
+  for (const script of ['http-cpu.js', 'memory.js', 'bundles.js']) {
+    console.error(`\n== ${script} (node headline) ==`);
+    runOn('node', script, [...quick, ...(args.includes('--write') ? ['--write'] : [])], headline);
+  }
+}
