@@ -1,0 +1,112 @@
+// The browser build loads the key text reader (PEM, ASN.1, the key-material scanner) on first need
+// (src/keys/text-reader.ts, issue 32). What must never happen:
+// - the web build, bundled and split the way an application's bundler does it, classifies any key
+//   material differently from the Node build: a public key in any form, wrapper and junk becomes a
+//   secret there, or a forged HMAC token keyed with it verifies;
+// - a synchronous call in the web build, before the reader is loaded, reads key text some other
+//   way than the reader does (it must fail as ERR_SYNC_UNAVAILABLE instead).
+// The web build runs here in Node (WebCrypto is global), from esbuild's split output for the
+// browser platform, in a directory of its own; the inputs are generated (fast-check).
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import fc from 'fast-check';
+import * as node from 'jwtkit';
+import { forgeHMAC, OWNERS, placedKey, WRAPPERS, wrapKey } from '../support/key-forms.js';
+
+const root = new URL('../../../', import.meta.url).pathname;
+type Jwtkit = typeof node;
+
+let dir: string;
+let web: Jwtkit;
+let chunks: string[];
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'jwtkit-web-build-'));
+  const result = await build({
+    stdin: { contents: `export * from './dist/src/index.js';`, resolveDir: root, sourcefile: 'app.js' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    outdir: dir,
+    entryNames: 'app',
+    metafile: true,
+    logLevel: 'silent',
+  });
+  chunks = Object.keys(result.metafile.outputs);
+  web = (await import(pathToFileURL(join(dir, 'app.js')).href)) as Jwtkit;
+});
+
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The outcome of an attempt as comparable data: the error's code, or what the key became. */
+async function outcome(attempt: () => Promise<{ alg: string }> | { alg: string }): Promise<string> {
+  try {
+    return `key ${(await attempt()).alg}`;
+  } catch (error) {
+    return error instanceof Error && 'code' in error ? String(error.code) : `untyped ${String(error)}`;
+  }
+}
+
+describe('the web build reads key text as the Node build does, from a chunk loaded on first need', () => {
+  // Runs first: nothing has loaded the reader in the web build yet.
+  it('before the reader is loaded, a synchronous import of key text fails with ERR_SYNC_UNAVAILABLE and nothing else', async () => {
+    assert.ok(
+      chunks.some((chunk) => /text-reader/.test(chunk)),
+      `the split has no key text reader chunk: ${chunks.join(', ')}`,
+    );
+    const pem = OWNERS[0]?.fixture.spki as string;
+    for (const material of [
+      pem,
+      new TextEncoder().encode(pem),
+      'a-secret-of-at-least-thirty-two-bytes!!',
+      { kty: 'oct', k: 'c2VjcmV0' },
+    ]) {
+      assert.equal(await outcome(() => web.importKeySync(material, { alg: 'HS256' })), 'ERR_SYNC_UNAVAILABLE');
+    }
+    // A CryptoKey needs no reader: the web build refuses it synchronously for its own reason.
+    const cryptoKey = await crypto.subtle.generateKey({ name: 'HMAC', hash: 'SHA-256' }, true, ['sign', 'verify']);
+    assert.equal(await outcome(() => web.importKeySync(cryptoKey, { alg: 'HS256' })), 'ERR_SYNC_UNAVAILABLE');
+    // Positive control: the asynchronous import loads the reader and takes the same text.
+    assert.equal(await outcome(() => web.importKey(pem, { alg: 'RS256' })), 'key RS256');
+  });
+
+  it('every form, wrapper and junk of public key material gets the same answer from importKey in both builds, and no forged HMAC token verifies in the web build (property)', async () => {
+    const forms = fc
+      .constantFrom(...OWNERS)
+      .chain((owner) =>
+        fc.record({
+          owner: fc.constant(owner),
+          placed: placedKey(owner),
+          wrapper: fc.constantFrom(...WRAPPERS),
+          alg: fc.constantFrom('HS256', 'HS512', undefined),
+        }),
+      )
+      .map((c) => ({ ...c, wrapped: wrapKey(c.placed, c.wrapper) }))
+      .filter((c) => c.wrapped !== undefined);
+    await fc.assert(
+      fc.asyncProperty(forms, async ({ owner, wrapped, alg }) => {
+        const value = wrapped?.value as node.KeyMaterial;
+        const options = alg === undefined ? {} : { alg };
+        const inNode = await outcome(() => node.importKey(value, options));
+        const inWeb = await outcome(() => web.importKey(value, options));
+        assert.equal(inWeb, inNode, `${owner.name}: web build ${inWeb}, Node build ${inNode}`);
+        assert.ok(!inWeb.startsWith('key HS'), `a public key became an HMAC secret: ${inWeb}`);
+        const forged = await forgeHMAC('HS256', wrapped?.hmacKey as Uint8Array, { sub: 'victim' });
+        const verdict = await outcome(async () => ({
+          alg: (await web.verifyJWT(forged, value, { algorithms: ['HS256'] })).header.alg ?? 'none',
+        }));
+        assert.ok(!verdict.startsWith('key'), `the web build ACCEPTED a token forged with ${owner.name} material`);
+      }),
+      { numRuns: 120 },
+    );
+  });
+});
