@@ -1,7 +1,9 @@
-// The libraries a JWT benchmark compares, each set up the way its documentation recommends for a
-// hot path (keys imported once, factories where the library has them), plus two floors: node:crypto
-// and WebCrypto called directly on a pre-imported key, doing only the base64url and JSON work a JWT
-// needs (build the claims, encode, sign; split, decode, verify, parse, check exp).
+// The libraries a JWT benchmark compares, each handed the fastest of the key forms its documentation
+// offers (bench/peer-forms.ts says where each is documented), with keys imported once and factories
+// where the library has them; where a peer's own docs show a slower form as the usual usage, that
+// form runs beside it as a second, named contender. Plus two floors: node:crypto and WebCrypto
+// called directly on a pre-imported key, doing only the base64url and JSON work a JWT needs (build
+// the claims, encode, sign; split, decode, verify, parse, check exp).
 import { Buffer } from 'node:buffer';
 import {
   constants,
@@ -13,10 +15,9 @@ import {
   verify as nodeVerify,
   timingSafeEqual,
 } from 'node:crypto';
-import { createSigner as fastSigner, createVerifier as fastVerifier } from 'fast-jwt';
-import * as jose from 'jose';
-import jsonwebtoken from 'jsonwebtoken';
 import { createSigner, createVerifier, importKey, type Key } from 'jwtkit';
+import { JOSE_AS_DOCUMENTED, JSONWEBTOKEN_AS_DOCUMENTED } from './headline.js';
+import { type Peer, peerForms } from './peer-forms.js';
 
 export const BENCH_ALGS = ['HS256', 'HS384', 'HS512', 'RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
 export type BenchAlg = (typeof BENCH_ALGS)[number];
@@ -199,7 +200,22 @@ export async function webFloor(keys: BenchKeys, claims: Record<string, unknown>)
   };
 }
 
-/** Each library's contender for one algorithm; the first is jwtkit's async API. */
+/**
+ * Each peer's fastest documented key form on Node, measured with `--sections forms` (docs/decisions.md,
+ * "Issue 32: peers in their fastest documented form"). jose re-imports a Uint8Array secret on every
+ * call; jsonwebtoken turns a string or PEM into a KeyObject on every call; fast-jwt's factory does
+ * that once, so its string and Buffer forms cost the same and the string, as its README shows, is kept.
+ */
+export const FASTEST_FORM: Record<Peer, string> = { jose: 'CryptoKey', jsonwebtoken: 'KeyObject', 'fast-jwt': 'string' };
+
+// The names of the documented-form contenders live with the README's figures, which report on them.
+export { JOSE_AS_DOCUMENTED, JSONWEBTOKEN_AS_DOCUMENTED };
+
+/**
+ * Each library's contenders for one algorithm; the first is jwtkit's async API. "jose",
+ * "jsonwebtoken" and "fast-jwt" are each peer in its fastest documented form ({@link FASTEST_FORM});
+ * {@link JOSE_AS_DOCUMENTED} (HMAC only) and {@link JSONWEBTOKEN_AS_DOCUMENTED} the form their docs show.
+ */
 export async function contenders(keys: BenchKeys, claims: Record<string, unknown>): Promise<Contender[]> {
   const { alg } = keys;
   const hmac = SPECS[alg].family === 'HMAC';
@@ -215,31 +231,19 @@ export async function contenders(keys: BenchKeys, claims: Record<string, unknown
   const native = ours(signKey, verifyKey);
   const webcrypto = ours(webSign, webVerify);
 
-  const joseSign = hmac ? new TextEncoder().encode(keys.signing) : await jose.importPKCS8(keys.signing, alg);
-  const joseVerify = hmac ? joseSign : await jose.importSPKI(keys.verifying, alg);
-
   const list: Contender[] = [
     { name: 'jwtkit', sign: () => native.sign(claims), verify: (token) => native.verify(token) },
     { name: 'jwtkit (sync)', sign: () => native.sign.sync(claims), verify: (token) => native.verify.sync(token) },
     { name: 'jwtkit (web)', sign: () => webcrypto.sign(claims), verify: (token) => webcrypto.verify(token) },
-    {
-      name: 'jose',
-      sign: () => new jose.SignJWT(claims).setProtectedHeader({ alg }).setIssuedAt().setExpirationTime('1h').sign(joseSign),
-      verify: (token) => jose.jwtVerify(token, joseVerify, { algorithms: [alg] }),
-    },
   ];
-  if (alg !== 'EdDSA') {
-    // KeyObjects: jsonwebtoken's fastest input (a string secret costs it a key-type probe per call).
-    const algorithm = alg as jsonwebtoken.Algorithm;
-    list.push({
-      name: 'jsonwebtoken',
-      sign: () => jsonwebtoken.sign(claims, keys.signingObject, { algorithm, expiresIn: '1h' }),
-      verify: (token) => jsonwebtoken.verify(token, keys.verifyingObject, { algorithms: [algorithm] }),
-    });
-  }
-  const fastSign = fastSigner({ key: keys.signing, algorithm: alg, expiresIn: 3_600_000 });
-  const fastVerify = fastVerifier({ key: keys.verifying, algorithms: [alg] });
-  list.push({ name: 'fast-jwt', sign: () => fastSign(claims), verify: (token) => fastVerify(token) });
+  const peers = await peerForms(keys, claims);
+  const named = (name: string, peer: Peer, form: string) => {
+    const found = peers.find((p) => p.peer === peer && p.form === form);
+    if (found) list.push({ name, sign: found.sign, verify: found.verify });
+  };
+  for (const peer of ['jose', 'jsonwebtoken', 'fast-jwt'] as const) named(peer, peer, FASTEST_FORM[peer]);
+  if (hmac) named(JOSE_AS_DOCUMENTED, 'jose', 'Uint8Array');
+  named(JSONWEBTOKEN_AS_DOCUMENTED, 'jsonwebtoken', hmac ? 'string' : 'Buffer');
   list.push(nodeFloor(keys, claims));
   list.push(await webFloor(keys, claims));
   return list;

@@ -8,11 +8,24 @@ import { cpus, totalmem } from 'node:os';
 import * as jose from 'jose';
 import { createSecretJWKS, createSigner, createVerifier, importKey } from 'jwtkit';
 import { type CacheRow, cacheRows } from './cache.js';
-import { BENCH_ALGS, BENCH_CLAIMS, BENCH_SECRET, benchKeys, contenders, nodeFloor } from './contenders.js';
+import {
+  BENCH_ALGS,
+  BENCH_CLAIMS,
+  BENCH_SECRET,
+  benchKeys,
+  contenders,
+  FASTEST_FORM,
+  JOSE_AS_DOCUMENTED,
+  JSONWEBTOKEN_AS_DOCUMENTED,
+  nodeFloor,
+} from './contenders.js';
 import { compare, compareRounds, opsText, RUNTIME } from './measure.js';
+import { peerForms } from './peer-forms.js';
 
 const SECTIONS = ['algs', 'cache', 'payload', 'jwks', 'rss'] as const;
-type Section = (typeof SECTIONS)[number];
+// `forms` (every documented key form of every peer, to check bench/contenders.ts's FASTEST_FORM) runs
+// only when named: `node dist/bench/jwt.js --sections forms`.
+type Section = (typeof SECTIONS)[number] | 'forms';
 
 const { name: runtime, version, argv } = RUNTIME;
 const option = (name: string) => {
@@ -64,8 +77,10 @@ const TURN_ORDER = [
   'node:crypto floor',
   'fast-jwt',
   'jsonwebtoken',
+  JSONWEBTOKEN_AS_DOCUMENTED,
   'jwtkit',
   'jose',
+  JOSE_AS_DOCUMENTED,
   'jwtkit (web)',
   'WebCrypto floor',
 ];
@@ -98,6 +113,8 @@ export interface BenchResult {
   payload?: { sign: ScaleRow[]; verify: ScaleRow[] };
   jwks?: ScaleRow[];
   rss?: RssRow[];
+  /** Each peer's documented key forms (`--sections forms`): ops/s by `peer form`. */
+  forms?: { alg: string; op: 'sign' | 'verify'; results: Record<string, number> }[];
 }
 
 const result: BenchResult = {
@@ -145,10 +162,12 @@ if (sections.has('payload')) {
   // raises maxTokenLength (default 8192 characters) so that the 8 KiB payload fits.
   const keys = benchKeys('HS256');
   const key = await importKey(BENCH_SECRET, { alg: 'HS256' });
-  const joseKey = new TextEncoder().encode(BENCH_SECRET);
+  // jose as in the sign/verify table: its fastest form (a CryptoKey) and its docs' Uint8Array.
+  const joseBytes = new TextEncoder().encode(BENCH_SECRET);
+  const joseKey = await crypto.subtle.importKey('raw', joseBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   const { createSigner: fastSigner, createVerifier: fastVerifier } = await import('fast-jwt');
   const fastSign = fastSigner({ key: BENCH_SECRET, algorithm: 'HS256', expiresIn: 3_600_000 });
-  const fastVerify = fastVerifier({ key: BENCH_SECRET, algorithms: ['HS256'] });
+  const fastVerify = fastVerifier({ key: BENCH_SECRET, algorithms: ['HS256'], cache: false });
   const sign = createSigner({ key, expiresIn: '1h' });
   const verify = createVerifier({ key, algorithms: ['HS256'], maxTokenLength: 16_384 });
   result.payload = { sign: [], verify: [] };
@@ -164,6 +183,8 @@ if (sections.has('payload')) {
         jwtkit: () => sign(claims),
         jose: () =>
           new jose.SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1h').sign(joseKey),
+        [JOSE_AS_DOCUMENTED]: () =>
+          new jose.SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1h').sign(joseBytes),
         'fast-jwt': () => fastSign(claims),
         'node:crypto floor': () => floor.sign?.(),
       },
@@ -174,6 +195,7 @@ if (sections.has('payload')) {
         'jwtkit (sync)': () => verify.sync(token),
         jwtkit: () => verify(token),
         jose: () => jose.jwtVerify(token, joseKey, { algorithms: ['HS256'] }),
+        [JOSE_AS_DOCUMENTED]: () => jose.jwtVerify(token, joseBytes, { algorithms: ['HS256'] }),
         'fast-jwt': () => fastVerify(token),
         'node:crypto floor': () => floor.verify?.(token),
       },
@@ -230,6 +252,28 @@ if (sections.has('rss')) {
     }
     result.rss.push({ name, mib });
     console.error(`RSS (${name}), MiB per 100,000: ${mib.join(' ')}`);
+  }
+}
+
+if (sections.has('forms')) {
+  // Which documented key form is each peer's fastest: every form of every peer side by side, on one
+  // algorithm of each family. FASTEST_FORM in bench/contenders.ts records the outcome.
+  result.forms = [];
+  for (const alg of ['HS256', 'RS256', 'ES256', 'EdDSA'] as const) {
+    const keys = benchKeys(alg);
+    const forms = await peerForms(keys, BENCH_CLAIMS);
+    const list = await contenders(keys, BENCH_CLAIMS);
+    const token = (await list.find((c) => c.name === 'jwtkit')?.sign?.()) as string;
+    for (const op of ['sign', 'verify'] as const) {
+      const fns: Record<string, () => unknown> = {};
+      for (const f of forms) {
+        const fn = op === 'sign' ? f.sign : f.verify && (() => f.verify?.(token));
+        if (fn) fns[`${f.peer} ${f.form}${FASTEST_FORM[f.peer] === f.form ? ' (benchmarked)' : ''}`] = fn;
+      }
+      const { ops: results } = await compareRounds(fns, await turnsFor(fns, algOptions));
+      result.forms.push({ alg, op, results });
+      line(`${alg} ${op}, key forms`, results);
+    }
   }
 }
 
