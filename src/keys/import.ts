@@ -362,6 +362,20 @@ function finish(plan: Plan, native: NativeKey): Key {
   });
 }
 
+/** Loads the key text reader's chunk (browser build); a chunk the page cannot fetch is a typed error, not a TypeError. */
+async function loadKeyTextReader(): Promise<void> {
+  let reader: typeof import('./text-reader.js');
+  try {
+    reader = await import('./text-reader.js');
+  } catch (cause) {
+    throw new NotSupportedError(
+      "jwtkit's key text reader (a chunk of the application's bundle, loaded on first use) could not be loaded: check that the bundle's chunks are served",
+      { cause },
+    );
+  }
+  reader.installKeyTextReader();
+}
+
 /**
  * Imports key material once and binds it to one algorithm: a JWK, PEM text (SPKI, PKCS#8, PKCS#1,
  * SEC1, X.509 certificate), DER bytes, an HMAC secret (string or bytes), a CryptoKey or a
@@ -392,7 +406,7 @@ export async function importKeyFor(
   // The key text reader is its own chunk in a browser bundle: loaded here the first time text,
   // bytes or a symmetric JWK come (text-reader.ts). The Node build has it at once.
   installKeyText();
-  if (needsKeyTextReader(material)) (await import('./text-reader.js')).installKeyTextReader();
+  if (needsKeyTextReader(material)) await loadKeyTextReader();
   const planned = plan(material, options, lookup, side);
   if (planned instanceof Key) return planned;
   return finish(planned, await planned.run());

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -25,8 +25,8 @@ let dir: string;
 let web: Jwtkit;
 let chunks: string[];
 
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'jwtkit-web-build-'));
+/** The web build, bundled and split for the browser into `into`; returns the output files' names. */
+async function bundleWeb(into: string): Promise<string[]> {
   const result = await build({
     stdin: { contents: `export * from './dist/src/index.js';`, resolveDir: root, sourcefile: 'app.js' },
     bundle: true,
@@ -34,13 +34,18 @@ before(async () => {
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    outdir: dir,
+    outdir: into,
     entryNames: 'app',
     metafile: true,
     logLevel: 'silent',
   });
-  chunks = Object.keys(result.metafile.outputs);
-  web = (await import(pathToFileURL(join(dir, 'app.js')).href)) as Jwtkit;
+  return Object.keys(result.metafile.outputs);
+}
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'jwtkit-web-build-'));
+  chunks = await bundleWeb(join(dir, 'split'));
+  web = (await import(pathToFileURL(join(dir, 'split', 'app.js')).href)) as Jwtkit;
 });
 
 after(async () => {
@@ -108,5 +113,27 @@ describe('the web build reads key text as the Node build does, from a chunk load
       }),
       { numRuns: 120 },
     );
+  });
+
+  it('a reader chunk the application cannot load is a typed ERR_NOT_SUPPORTED naming the cause, never a bare TypeError', async () => {
+    const broken = join(dir, 'broken');
+    const files = await bundleWeb(broken);
+    const reader = files.find((file) => /text-reader[^/]*\.js$/.test(file));
+    assert.ok(reader !== undefined, files.join(', '));
+    await rm(resolve(process.cwd(), reader));
+    const isolated = (await import(pathToFileURL(join(broken, 'app.js')).href)) as Jwtkit;
+    const pem = OWNERS[1]?.fixture.spki as string;
+    // The bundle's own error classes: a JWTKitError of that copy of jwtkit.
+    const error = await isolated.importKey(pem, { alg: 'ES256' }).then(
+      () => assert.fail('imported without its reader'),
+      (failure: unknown) => failure,
+    );
+    assert.ok(error instanceof isolated.JWTKitError, String(error));
+    assert.equal(error.code, 'ERR_NOT_SUPPORTED');
+    assert.match(error.message, /key text reader .* could not be loaded/);
+    assert.ok(error.cause !== undefined);
+    // What needs no reader still works in that bundle: a JWK.
+    const key = await isolated.importKey(OWNERS[1]?.fixture.publicJwk as Record<string, string>, { alg: 'ES256' });
+    assert.equal(key.alg, 'ES256');
   });
 });
