@@ -31,7 +31,7 @@ import {
 import { checkOptionNames, optionNames } from '../options.js';
 import { isPrivateJWK, type JWK, jwkMaterial } from './jwk.js';
 import { Key } from './key.js';
-import { classifyMaterial, type KeyMaterial, keyTextReader, needsKeyTextReader } from './material.js';
+import { classifyMaterial, type KeyMaterial, keyTextReader, needsKeyTextReader, snapshotJWK } from './material.js';
 import type { KeySide } from './pem.js';
 import { checkedNative, rejectROCA } from './roca.js';
 import { warnShortSecretOnce } from './short-secret-warning.js';
@@ -406,6 +406,7 @@ export async function importKeyFor(
   // The key text reader is its own chunk in a browser bundle: loaded here the first time text,
   // bytes or a symmetric JWK come (text-reader.ts). The Node build has it at once.
   installKeyText();
+  material = snapshotJWK(material);
   if (needsKeyTextReader(material)) await loadKeyTextReader();
   const planned = plan(material, options, lookup, side);
   if (planned instanceof Key) return planned;
@@ -429,7 +430,7 @@ export function importKeySync(material: KeyMaterial, options: ImportKeyOptions =
 /** @internal The synchronous {@link importKeyFor}. */
 export function importKeyForSync(lookup: AlgorithmLookup, material: KeyMaterial, options: ImportKeyOptions, side?: KeySide): Key {
   installKeyText();
-  const planned = plan(material, options, lookup, side);
+  const planned = plan(snapshotJWK(material), options, lookup, side);
   if (planned instanceof Key) return planned;
   if (!planned.backend.synchronous) {
     throw new SyncUnavailableError(`${planned.alg.name} is served by the asynchronous ${planned.backend.name} backend here`);

@@ -60,6 +60,19 @@ export function keyTextReader(): KeyTextReader {
   return reader;
 }
 
+/**
+ * A JWK object read once: `kty` once, then the other own members copied. Every later check reads
+ * the copy, so a getter cannot answer "oct" to one check and "RSA" to the next (which skipped the
+ * scan of `k` for key material, hostile review of issue 32). Anything that is not an object with a
+ * string `kty` is returned as it is.
+ */
+export function snapshotJWK<T>(input: T): T {
+  if (typeof input !== 'object' || input === null || input instanceof Key || ArrayBuffer.isView(input)) return input;
+  const kty = (input as { kty?: unknown }).kty;
+  if (typeof kty !== 'string') return input;
+  return { ...input, kty };
+}
+
 /** Whether importing `input` needs the key text reader: text, bytes, or a symmetric JWK (its "k" is scanned). */
 export function needsKeyTextReader(input: unknown): boolean {
   if (reader !== undefined || input instanceof Key) return false;

@@ -115,6 +115,49 @@ describe('the web build reads key text as the Node build does, from a chunk load
     );
   });
 
+  it('a JWK whose kty getter changes its answer on any one read never becomes a secret that holds key material, in either build (property)', async () => {
+    // Hostile review of issue 32: a getter answering "RSA" only to the check that decides whether
+    // "k" is scanned used to get a public PEM accepted as an HS256 secret (both builds).
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...OWNERS),
+        fc.integer({ min: 1, max: 16 }),
+        fc.constantFrom('RSA', 'EC', 'OKP'),
+        async (owner, flipAt, other) => {
+          const pem = owner.fixture.spki;
+          const k = Buffer.from(pem).toString('base64url');
+          const flipping = () => {
+            let reads = 0;
+            return {
+              get kty() {
+                reads += 1;
+                return reads === flipAt ? other : 'oct';
+              },
+              k,
+            };
+          };
+          const forged = await forgeHMAC('HS256', new TextEncoder().encode(pem), { sub: 'victim' });
+          for (const [build, lib] of [
+            ['Node', node],
+            ['web', web],
+          ] as const) {
+            const imported = await outcome(() => lib.importKey(flipping(), { alg: 'HS256' }));
+            assert.ok(!imported.startsWith('key'), `${build} build, flip at read ${flipAt}: ${imported}`);
+            const verdict = await outcome(async () => ({
+              alg: (await lib.verifyJWT(forged, flipping(), { algorithms: ['HS256'] })).header.alg ?? 'none',
+            }));
+            assert.ok(!verdict.startsWith('key'), `${build} build ACCEPTED a token forged with a flipping JWK (read ${flipAt})`);
+          }
+        },
+      ),
+      { numRuns: 80 },
+    );
+    // Positive control: a plain symmetric JWK of a real secret still imports in both builds.
+    const secret = { kty: 'oct', k: Buffer.from('a-32-byte-or-longer-secret-value-here!').toString('base64url') };
+    assert.equal(await outcome(() => node.importKey({ ...secret }, { alg: 'HS256' })), 'key HS256');
+    assert.equal(await outcome(() => web.importKey({ ...secret }, { alg: 'HS256' })), 'key HS256');
+  });
+
   it('a reader chunk the application cannot load is a typed ERR_NOT_SUPPORTED naming the cause, never a bare TypeError', async () => {
     const broken = join(dir, 'broken');
     const files = await bundleWeb(broken);
