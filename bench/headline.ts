@@ -64,10 +64,13 @@ export function slowerText(ratio: number): string {
   return `about ${roundAbout(ratio)}x slower`;
 }
 
-/** Halves below 3, whole numbers below 10, fives above. */
+/**
+ * Halves below 3, whole numbers below 30 (18.3 and 21.2 stay apart, so the bracketed form's figure
+ * says something), fives above.
+ */
 function roundAbout(value: number): string {
   if (value < 3) return String(Math.round(value * 2) / 2);
-  if (value < 10) return String(Math.round(value));
+  if (value < 30) return String(Math.round(value));
   return String(Math.round(value / 5) * 5);
 }
 

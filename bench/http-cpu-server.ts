@@ -20,6 +20,14 @@ const secretBytes = Buffer.from(secret, 'base64url');
 const publicKey = createPublicKey({ key: jwk, format: 'jwk' });
 const hsKey = await importKey(secretBytes, { alg: 'HS256' });
 const esKey = await importKey({ ...jwk }, { alg: 'ES256' });
+/**
+ * With --expose-gc (http-cpu.ts --gc-between): a full collection once a block's last reading
+ * (/__cpu-end) has gone out, so it runs before the next block's first reading, in no measured window.
+ */
+const collectBetweenBlocks = () => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc !== undefined) setImmediate(gc);
+};
 const cpu = () => {
   const { user, system } = process.cpuUsage();
   return { user, system };
@@ -87,7 +95,10 @@ async function nodeServer(): Promise<string> {
     const route = routes.get(req.url ?? '');
     if (route !== undefined) route(req, res);
     else if (req.url === '/__cpu') res.end(JSON.stringify(cpu()));
-    else res.writeHead(404).end();
+    else if (req.url === '/__cpu-end') {
+      res.end(JSON.stringify(cpu()));
+      collectBetweenBlocks();
+    } else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -96,6 +107,11 @@ async function nodeServer(): Promise<string> {
 async function fastifyServer(): Promise<string> {
   const app = Fastify();
   app.get('/__cpu', async () => cpu());
+  app.get('/__cpu-end', async () => {
+    const reading = cpu();
+    collectBetweenBlocks();
+    return reading;
+  });
   for (const path of paths) {
     // Each configuration in its own encapsulated context, so each has its own plugin instance.
     await app.register(

@@ -71,7 +71,10 @@ const pinned =
 const serverScript = new URL('./http-cpu-server.js', import.meta.url).pathname;
 
 function start(framework: Framework): Promise<{ url: string; child: ChildProcess }> {
-  const args = [serverScript, framework, ['none', ...PATHS].join(',')];
+  // `--gc-between`: a full collection between blocks, outside every measured window (the server
+  // needs --expose-gc), to see how much collection one block leaves to the next (hostile review).
+  const gcBetween = argv.includes('--gc-between');
+  const args = [...(gcBetween ? ['--expose-gc'] : []), serverScript, framework, ['none', ...PATHS].join(',')];
   const [command, list] = pinned ? ['taskset', ['-c', '0', process.execPath, ...args]] : [process.execPath, args];
   const child = spawn(command, list, {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -106,8 +109,11 @@ function get(url: string, token: string): Promise<{ status: number; body: string
   });
 }
 
-async function serverCPU(url: string): Promise<number> {
-  const { user, system } = JSON.parse((await get(`${url}/__cpu`, '')).body) as { user: number; system: number };
+async function serverCPU(url: string, end = false): Promise<number> {
+  const { user, system } = JSON.parse((await get(`${url}/${end ? '__cpu-end' : '__cpu'}`, '')).body) as {
+    user: number;
+    system: number;
+  };
   return user + system;
 }
 
@@ -126,7 +132,7 @@ async function block(url: string, path: Path | 'none'): Promise<number> {
   };
   const before = await serverCPU(url);
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));
-  return ((await serverCPU(url)) - before) / BLOCK;
+  return ((await serverCPU(url, true)) - before) / BLOCK;
 }
 
 const median = (values: number[]) => {

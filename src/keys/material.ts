@@ -54,7 +54,7 @@ export function setKeyTextReader(installed: KeyTextReader): void {
 export function keyTextReader(): KeyTextReader {
   if (reader === undefined) {
     throw new SyncUnavailableError(
-      'in this build key text and bytes are read by a module loaded on first use, which only the asynchronous API (importKey, verifyJWT, signJWT) can wait for',
+      'the synchronous API is not available in the browser and Workers build (WebCrypto is asynchronous, and key text is read by a module loaded on first use): use importKey, verifyJWT, signJWT',
     );
   }
   return reader;
