@@ -158,7 +158,10 @@ export function createKeySource(
  * use the key (an allowlist may name algorithms for other keys of a resolver-less setup, whose
  * tokens then fail as before). Where only an asynchronous backend can import (WebCrypto), the
  * classification and algorithm checks still run now (they are synchronous) and the backend's own
- * import waits for the first token: an error it raises surfaces there.
+ * import waits for the first token: an error it raises surfaces there. In the browser build, key
+ * text (a PEM, a secret string, bytes, a symmetric JWK) is classified by a module loaded on first
+ * use (keys/text-reader.ts): until something has loaded it, that classification waits for the
+ * first token too, so a wrong key text shows at the first call there (README, "Install").
  */
 function prime(
   cache: Map<string, Key | Promise<Key>>,
