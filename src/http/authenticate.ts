@@ -24,7 +24,7 @@ import {
   type VerifyJWTOptions,
 } from '../index.js';
 import { ownClaim } from '../jwt/claims.js';
-import { VERIFIER_NAMES } from '../jwt/verify.js';
+import { VERIFIER_NAMES, verifyNowOf } from '../jwt/verify.js';
 import { checkOptionNames, optionNames } from '../options.js';
 import { checkRealm, checkScopes } from './challenge.js';
 import { DEFAULT_TOKEN_COOKIE, isCookieName } from './cookies.js';
@@ -188,6 +188,7 @@ export function createAuthenticator<P extends object = JWTPayload>(options: Auth
   checkOptionNames(options, AUTH_OPTIONS);
   for (const name of ['getToken', 'isRevoked', 'requireClaims', 'onError']) checkFunction(options, name);
   const verify = buildVerifier(options);
+  const verifyNow = verifyNowOf(verify);
   const realm = checkRealm(options.realm);
   const scopes = checkScopes(options.requiredScopes);
   const dpop = compileDPoP(options.dpop);
@@ -345,13 +346,22 @@ export function createAuthenticator<P extends object = JWTPayload>(options: Auth
         dpopRejected,
       );
     }
-    return verify(token).then((verified) => {
+    const bearer = (verified: VerifiedJWT<P>): Awaitable<AuthResult<P>> => {
       // RFC 9449 §7.2: a DPoP-bound token is never accepted as a bearer token (no downgrade), with
       // or without the dpop option: whoever stole it has no key to prove with.
       if (boundThumbprint(verified.payload) !== undefined)
         fail('ERR_AUTH_INVALID_TOKEN', DESCRIPTIONS.bound, undefined, undefined, contexts.Bearer);
       return checked(verified, token, source, 'Bearer', undefined);
-    }, rejected);
+    };
+    // A cache hit answers at once: no promise, no microtask turn. A failure of the verifier,
+    // thrown or rejected, goes to `rejected` alike; a failure of `bearer` is its own (as with .then).
+    let verified: Awaitable<VerifiedJWT<P>>;
+    try {
+      verified = verifyNow(token);
+    } catch (error) {
+      return rejected(error);
+    }
+    return verified instanceof Promise ? verified.then(bearer, rejected) : bearer(verified);
   };
 
   const custom = (request: AuthRequest, view: RequestView, token: unknown) => {
@@ -369,7 +379,25 @@ export function createAuthenticator<P extends object = JWTPayload>(options: Auth
     if (found.token === undefined) return withToken(request, view, undefined, 'header', 'Bearer');
     return withToken(request, view, found.token, found.source, found.scheme);
   };
-  return (request) => settle(() => run(request));
+  const authenticator: Authenticator<P> = (request) => settle(() => run(request));
+  Object.defineProperty(authenticator, AUTHENTICATE_NOW, { value: run });
+  return authenticator;
+}
+
+/**
+ * @internal An authenticator's steps without the promise around them (a value where the answer is
+ * ready, a promise where it waits; it may throw), for adapters that can call the handler at once.
+ */
+export const AUTHENTICATE_NOW: unique symbol = Symbol('jwtkit.authenticateNow');
+
+/** @internal {@link AUTHENTICATE_NOW} of an authenticator made by {@link createAuthenticator}. */
+export function authenticateNowOf<P extends object>(
+  authenticator: Authenticator<P>,
+): (request: AuthRequest) => Awaitable<AuthResult<P> | undefined> {
+  const now = (
+    authenticator as Authenticator<P> & { [AUTHENTICATE_NOW]?: (request: AuthRequest) => Awaitable<AuthResult<P> | undefined> }
+  )[AUTHENTICATE_NOW];
+  return now ?? ((request) => authenticator(request));
 }
 
 /**

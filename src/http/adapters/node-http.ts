@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JWTPayload } from '../../index.js';
-import { type AuthOptions, type AuthResult, createAuthenticator } from '../authenticate.js';
+import { type AuthOptions, type AuthResult, authenticateNowOf, createAuthenticator } from '../authenticate.js';
 import { AuthError } from '../errors.js';
 
 /** A node:http request after {@link withAuth}: `auth` is set unless the request was anonymous. */
@@ -22,6 +22,9 @@ function failed(res: ServerResponse, error: unknown): void {
   if (res.headersSent) res.destroy();
   else res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"error":"server_error"}');
 }
+
+const DONE: Promise<void> = Promise.resolve();
+const NOTHING = (): void => undefined;
 
 /**
  * Wraps a node:http request listener so that it runs only for authenticated requests; a CORS
@@ -44,23 +47,46 @@ export function withAuth<P extends object = JWTPayload>(
   handler: (req: AuthenticatedRequest<P>, res: ServerResponse) => unknown,
   options: AuthOptions<P>,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const authenticate = createAuthenticator(options);
+  const authenticate = authenticateNowOf(createAuthenticator(options));
   const refused = (res: ServerResponse, error: unknown): void => {
     // node:http has no error handler of its own: an async listener that throws ends the process.
     if (error instanceof AuthError) sendAuthError(res, error);
     else failed(res, error);
   };
-  return (req, res) =>
-    authenticate(req)
+  const serve = (req: IncomingMessage, res: ServerResponse, auth: AuthResult<P> | undefined): unknown => {
+    const request = req as AuthenticatedRequest<P>;
+    if (auth !== undefined) request.auth = auth;
+    if (auth?.dpop?.nonce !== undefined) res.setHeader('DPoP-Nonce', auth.dpop.nonce);
+    return handler(request, res);
+  };
+  // Whatever the handler does, thrown or rejected, ends in `failed`, never in an unhandled rejection.
+  const settled = (res: ServerResponse, outcome: () => unknown): Promise<void> => {
+    let value: unknown;
+    try {
+      value = outcome();
+    } catch (error) {
+      failed(res, error);
+      return DONE;
+    }
+    if (typeof (value as { then?: unknown } | null | undefined)?.then === 'function')
+      return Promise.resolve(value).then(NOTHING, (error: unknown) => failed(res, error));
+    return DONE;
+  };
+  return (req, res) => {
+    let auth: ReturnType<typeof authenticate>;
+    try {
+      auth = authenticate(req);
+    } catch (error) {
+      return settled(res, () => refused(res, error));
+    }
+    // A cache hit (or any answer ready at once) serves the request in this turn, with no promise.
+    if (!(auth instanceof Promise)) return settled(res, () => serve(req, res, auth));
+    return auth
       .then(
-        (auth) => {
-          const request = req as AuthenticatedRequest<P>;
-          if (auth !== undefined) request.auth = auth;
-          if (auth?.dpop?.nonce !== undefined) res.setHeader('DPoP-Nonce', auth.dpop.nonce);
-          return handler(request, res);
-        },
+        (ready) => serve(req, res, ready),
         (error) => refused(res, error),
       )
-      .then(() => undefined)
+      .then(NOTHING)
       .catch((error: unknown) => failed(res, error));
+  };
 }
