@@ -327,6 +327,25 @@ export function wrapKey(placed: Placed, wrapper: WrapperName): Wrapped | undefin
   }
 }
 
+/**
+ * A key owner's material placed with junk and wrapped, with an algorithm from `algs` to forge or
+ * import with; combinations a wrapper cannot carry (raw DER as UTF-16, no Buffer) are left out.
+ */
+export function wrappedKeyCase<A>(algs: readonly A[]) {
+  return fc
+    .constantFrom(...OWNERS)
+    .chain((owner) =>
+      fc.record({
+        owner: fc.constant(owner),
+        placed: placedKey(owner),
+        wrapper: fc.constantFrom(...WRAPPERS),
+        alg: fc.constantFrom(...algs),
+      }),
+    )
+    .map((c) => ({ ...c, wrapped: wrapKey(c.placed, c.wrapper) }))
+    .filter((c): c is typeof c & { wrapped: Wrapped } => c.wrapped !== undefined);
+}
+
 const segment = (value: unknown): string =>
   btoa(String.fromCharCode(...encoder.encode(JSON.stringify(value))))
     .replace(/=+$/, '')
