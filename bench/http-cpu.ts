@@ -10,12 +10,13 @@
 // the mean of the two hello-world blocks around it, so a drift of the machine hits both sides of a
 // ratio. A figure is the median over the rounds. `--write` records docs/bench/http-cpu.json and a
 // section at the end of docs/benchmarks.md; `--quick` is rougher.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHmac, generateKeyPairSync, sign as nodeSign, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
 import { recordSection } from './doc-section.js';
+import { pinned, startServer } from './server-process.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -64,10 +65,6 @@ const algOf = (path: Path | 'none') => (path.includes('ES256') ? 'ES256' : 'HS25
 // ignores, so its requests are the same bytes as the authenticated ones.
 const sameToken = { HS256: mint('HS256'), ES256: mint('ES256') };
 
-// Server on CPU 0, client on CPU 1, where taskset and two CPUs exist: the two then stop trading
-// places on the cores, so the server's caches hold only its own work.
-const pinned =
-  cpus().length >= 2 && spawnSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' }).status === 0;
 const serverScript = new URL('./http-cpu-server.js', import.meta.url).pathname;
 
 function start(framework: Framework): Promise<{ url: string; child: ChildProcess }> {
@@ -75,20 +72,7 @@ function start(framework: Framework): Promise<{ url: string; child: ChildProcess
   // needs --expose-gc), to see how much collection one block leaves to the next (hostile review).
   const gcBetween = argv.includes('--gc-between');
   const args = [...(gcBetween ? ['--expose-gc'] : []), serverScript, framework, ['none', ...PATHS].join(',')];
-  const [command, list] = pinned ? ['taskset', ['-c', '0', process.execPath, ...args]] : [process.execPath, args];
-  const child = spawn(command, list, {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, JWTKIT_BENCH_KEYS: keysEnv },
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk) => {
-      output += chunk;
-      const line = output.split('\n')[0];
-      if (output.includes('\n') && line) resolve({ ...JSON.parse(line), child });
-    });
-    child.on('exit', (code) => reject(new Error(`server ${framework} exited with ${code}`)));
-  });
+  return startServer<{ url: string }>(framework, args, { ...process.env, JWTKIT_BENCH_KEYS: keysEnv });
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });

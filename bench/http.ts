@@ -5,11 +5,12 @@
 // round), and each figure is the median of its bursts: a drift of the machine during the run then
 // touches every configuration alike instead of whichever ran at the time.
 // `--write` records docs/bench/http.json and the table in docs/benchmarks.md; `--quick` is rougher.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import { recordSection } from './doc-section.js';
+import { pinned, startServer } from './server-process.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -34,11 +35,6 @@ const only = listArg('auths');
 const authsOf = (framework: string): readonly string[] =>
   (framework === 'node' ? [...AUTH, ...REFERENCES] : AUTH).filter((auth) => auth === 'none' || !only || only.includes(auth));
 const server = new URL('./http-server.js', import.meta.url).pathname;
-// Server on CPU 0, load generator (this process) on CPU 1, where taskset and two CPUs exist: the two
-// then stop trading places on the cores, which narrows the spread between identical runs.
-const pinned =
-  cpus().length >= 2 && spawnSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' }).status === 0;
-
 interface Running {
   url: string;
   tokens: Record<string, string>;
@@ -46,18 +42,7 @@ interface Running {
 }
 
 function start(framework: string, auths: readonly string[]): Promise<Running> {
-  const args = [server, framework, auths.join(',')];
-  const [command, argList] = pinned ? ['taskset', ['-c', '0', process.execPath, ...args]] : [process.execPath, args];
-  const child = spawn(command, argList, { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk) => {
-      output += chunk;
-      const line = output.split('\n')[0];
-      if (output.includes('\n') && line) resolve({ ...JSON.parse(line), child });
-    });
-    child.on('exit', (code) => reject(new Error(`server ${framework} exited with ${code}`)));
-  });
+  return startServer<Running>(framework, [server, framework, auths.join(',')]);
 }
 
 async function serverCPU(running: Running): Promise<number> {
