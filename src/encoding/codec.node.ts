@@ -31,3 +31,5 @@ function decodeCounted(text: string): Uint8Array | undefined {
 /** Node's own canonical base64url decoder, or `undefined` elsewhere. */
 export const runtimeBase64urlDecoder: ((text: string) => Uint8Array | undefined) | undefined =
   NativeBuffer !== undefined && isNode ? decodeCounted : undefined;
+
+export { parseJSONText } from './json-strict.js';

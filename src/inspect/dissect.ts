@@ -4,7 +4,8 @@
  * Nothing here verifies anything.
  */
 import { decodeBase64url, isBase64url } from '../encoding/base64url.js';
-import { isJSONObject, type JSONObject, JSONSyntaxError, parseJSON } from '../encoding/json.js';
+import { isJSONObject, type JSONObject, JSONSyntaxError } from '../encoding/json.js';
+import { parseJSONText } from '../encoding/json-strict.js';
 import { utf8Decode } from '../encoding/utf8.js';
 import { checkOptionNames } from '../options.js';
 import type { InputLimit } from './extract.js';
@@ -78,7 +79,8 @@ function jsonPart(role: PartRole, text: string, offset: number, problem: string 
   if (decoded === undefined)
     return { role, text, offset, bytes: bytes.length, problem: problem ?? `the ${name} is not valid UTF-8` };
   try {
-    const value = parseJSON(decoded);
+    // The node-capable build's parser in either build: it says where the text fails (the debugger page shows it).
+    const value = parseJSONText(decoded, 64);
     if (isJSONObject(value)) return { role, text, offset, bytes: bytes.length, json: value, ...(problem && { problem }) };
     if (role === 'payload') return { role, text, offset, bytes: bytes.length, decodedText: decoded, ...(problem && { problem }) };
     return { role, text, offset, bytes: bytes.length, problem: problem ?? 'the header is JSON but not an object' };

@@ -4,7 +4,7 @@
  * so that both read the same text the same way.
  */
 import { decodeBase64url } from '../encoding/base64url.js';
-import { parseJSON } from '../encoding/json.js';
+import { parseJSONText } from '../encoding/json-strict.js';
 import { utf8Decode, utf8Encode } from '../encoding/utf8.js';
 import { KeyInvalidError } from '../errors.js';
 import type { KeyOrResolver } from '../jws/key-source.js';
@@ -39,7 +39,7 @@ function decodeSecret(text: string, encoding: Exclude<SecretEncoding, 'utf8'>): 
 /** What is wrong with JSON text and where, never quoting it: JSON.parse's own message quotes the text (catalogue 45). */
 function whereJSONFails(text: string): string {
   try {
-    parseJSON(text);
+    parseJSONText(text, 64);
   } catch (error) {
     return (error as Error).message;
   }

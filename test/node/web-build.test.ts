@@ -63,12 +63,13 @@ describe('the web build', () => {
     assert.deepEqual([...node.external], ['node:crypto']);
     const inBackend = (file: string) => file.includes('/backend/') || /\/encoding\/codec\.(node|web)\.js$/.test(file);
     const web = graph('web');
-    const webFiles = [...web.files].filter((file) => !inBackend(file));
-    // A shared helper only the node backend imports (the constant-time string comparison) is part
-    // of the node build alone; anything else outside backend/ must be the same in both.
-    const nodeOnlyHelper = (file: string) =>
-      !web.files.has(file) && [...(node.importers.get(file) ?? [])].every((importer) => inBackend(importer));
-    const nodeFiles = [...node.files].filter((file) => !inBackend(file) && !nodeOnlyHelper(file));
+    // A helper only one build's selections import (the node backend's constant-time string
+    // comparison, the web codec's JSON scan) is part of that build alone; anything else outside
+    // backend/ must be the same in both.
+    const ownHelper = (build: typeof node, other: typeof node) => (file: string) =>
+      !other.files.has(file) && [...(build.importers.get(file) ?? [])].every((importer) => inBackend(importer));
+    const webFiles = [...web.files].filter((file) => !inBackend(file) && !ownHelper(web, node)(file));
+    const nodeFiles = [...node.files].filter((file) => !inBackend(file) && !ownHelper(node, web)(file));
     assert.deepEqual(webFiles.sort(), nodeFiles.sort());
   });
 

@@ -10,7 +10,9 @@ import { createAuthenticator } from 'jwtkit/http';
 import { createRevocationList } from 'jwtkit/issuer';
 import { createMemoryStore } from 'jwtkit/stores';
 import { decodeBase64url as base64urlBytes } from '../../src/encoding/base64url.js';
-import { parseJSON, parseStrict } from '../../src/encoding/json.js';
+import { parseJSON } from '../../src/encoding/json.js';
+import { parseJSONText as scanJSON } from '../../src/encoding/json-scan.js';
+import { parseStrict } from '../../src/encoding/json-strict.js';
 import { hs256Token, SECRET } from '../support/craft.js';
 import { rejectsWith } from '../support/errors.js';
 
@@ -75,12 +77,13 @@ function assertUsable(payload: Record<string, unknown>, reference: Record<string
 }
 
 describe('payloads are plain objects that no member name can turn into a prototype change', () => {
-  it('parseJSON and the strict parser give what JSON.parse gives, for objects with hostile member names', () => {
+  it("parseJSON, the strict parser and the web build's scan give what JSON.parse gives, for objects with hostile member names", () => {
     fc.assert(
       fc.property(payloadText, (source) => {
         const reference = JSON.parse(source) as Record<string, unknown>;
         assertUsable(parseJSON(source) as Record<string, unknown>, reference);
         assertUsable(parseStrict(source, 64) as Record<string, unknown>, reference);
+        assertUsable(scanJSON(source, 64) as Record<string, unknown>, reference);
         assertUnpolluted();
       }),
       { numRuns: 300 },
