@@ -3,6 +3,8 @@
  * encryption. Everything about an algorithm (key type, hash, lengths) is read from here; adding
  * an algorithm is one entry plus backend support.
  */
+
+import { KeyMismatchError, NotSupportedError } from '../errors.js';
 import {
   type ContentEncryptionAlgorithm,
   type ContentEncryptionAlgorithmName,
@@ -31,13 +33,26 @@ export type AlgorithmFamily = SignatureFamily | KeyManagementFamily | ContentEnc
 export interface AlgorithmLookup {
   readonly scope: 'JOSE' | 'JWS';
   find(name: unknown): AlgorithmEntry | undefined;
+  /** Why a name this lookup does not find is refused, where it has more to say than "unknown". */
+  refuse?(name: string): Error | undefined;
 }
 
 /** Signature algorithms only: what the JWS paths may bind a key to. */
 export const SIGNATURE_ONLY: AlgorithmLookup = { scope: 'JWS', find: (name) => signatureAlgorithm(name) };
 
 /** Every algorithm a key can be bound to ({@link keyAlgorithm}). */
-export const ANY_ALGORITHM: AlgorithmLookup = { scope: 'JOSE', find: (name) => keyAlgorithm(name) };
+export const ANY_ALGORITHM: AlgorithmLookup = {
+  scope: 'JOSE',
+  find: (name) => keyAlgorithm(name),
+  refuse: (name) =>
+    name === 'dir'
+      ? new KeyMismatchError(
+          `a "dir" key is the content encryption key: bind it to its enc (importKey(key, { alg: 'A256GCM' })), or give the raw key to encryptJWT and decryptJWT with { alg: 'dir', enc: 'A256GCM' }`,
+        )
+      : name === 'RSA1_5'
+        ? new NotSupportedError('RSA1_5 is not implemented: its padding is an oracle (RFC 8725 §3.2)')
+        : undefined,
+};
 
 /**
  * The registry entry a key can be bound to, from any registry. `dir` is not one: a key for direct

@@ -9,32 +9,29 @@ import {
   type AlgorithmEntry,
   type AlgorithmLookup,
   ANY_ALGORITHM,
-  defaultAlgorithmFor,
   type KeyAlgorithmName,
   keyFits,
   keyUse,
-  ML_DSA_SEED_LENGTH,
   sameAlgorithm,
 } from '../algorithms/index.js';
-import { type Backend, type NativeKey, rawSecret } from '../backend/types.js';
+import type { Backend, NativeKey } from '../backend/types.js';
 import { decodeBase64url, isBase64url } from '../encoding/base64url.js';
 import {
   AlgorithmNotAllowedError,
   InvalidOptionError,
   KeyInvalidError,
   KeyMismatchError,
-  KeyNotExtractableError,
   KeyWeakError,
   NotSupportedError,
   SyncUnavailableError,
 } from '../errors.js';
 import { checkOptionNames, optionNames } from '../options.js';
+import { article, defaultAlgorithm, type Plan, type PlanFor } from './import-plan.js';
 import { isPrivateJWK, type JWK, jwkMaterial } from './jwk.js';
 import { Key } from './key.js';
 import { classifyMaterial, type KeyMaterial, keyTextReader, needsKeyTextReader, snapshotJWK } from './material.js';
 import type { KeySide } from './pem.js';
 import { checkedNative, rejectROCA } from './roca.js';
-import { warnShortSecretOnce } from './short-secret-warning.js';
 
 export interface ImportKeyOptions {
   /**
@@ -63,21 +60,6 @@ export interface ImportKeyOptions {
 
 const IMPORT_KEY_OPTIONS = optionNames<ImportKeyOptions>()(['alg', 'kid', 'extractable', 'unsafeAllowShortSecret', 'secret']);
 
-interface Plan {
-  readonly alg: AlgorithmEntry;
-  readonly backend: Backend;
-  readonly kid: string | undefined;
-  readonly extractable: boolean;
-  readonly allowShort: boolean;
-  readonly ops: readonly string[] | undefined;
-  /** Appended to a refused secret's message: what the caller probably meant. */
-  readonly hint?: string;
-  readonly run: () => NativeKey | Promise<NativeKey>;
-}
-
-/** "an RSA", "an EC", "an Ed25519", "a P-256": the article as the name is spoken. */
-const article = (name: string): string => `${/^(?:[AEIOU]|RSA|X|OKP)/.test(name) ? 'an' : 'a'} ${name}`;
-
 function algorithmNamed(name: string, lookup: AlgorithmLookup): AlgorithmEntry {
   const alg = lookup.find(name);
   if (alg !== undefined) return alg;
@@ -86,20 +68,7 @@ function algorithmNamed(name: string, lookup: AlgorithmLookup): AlgorithmEntry {
   // registry out): a key bound to anything else cannot serve them.
   if (lookup.scope === 'JWS')
     throw new KeyMismatchError(`"${name.slice(0, 32)}" is not a JWS algorithm; this key cannot sign or verify`);
-  if (name === 'dir') {
-    throw new KeyMismatchError(
-      `a "dir" key is the content encryption key: bind it to its enc (importKey(key, { alg: 'A256GCM' })), or give the raw key to encryptJWT and decryptJWT with { alg: 'dir', enc: 'A256GCM' }`,
-    );
-  }
-  if (name === 'RSA1_5') throw new NotSupportedError('RSA1_5 is not implemented: its padding is an oracle (RFC 8725 §3.2)');
-  throw new NotSupportedError(`unknown algorithm "${name.slice(0, 32)}"`);
-}
-
-function defaultAlgorithm(kty: string, crv: string | undefined, lookup: AlgorithmLookup): AlgorithmEntry {
-  const alg = lookup.find(defaultAlgorithmFor(kty as 'oct', crv));
-  if (alg === undefined)
-    throw new NotSupportedError(`a ${crv ?? kty} key has no default algorithm: pass alg (X25519: ECDH-ES, ...)`);
-  return alg;
+  throw lookup.refuse?.(name) ?? new NotSupportedError(`unknown algorithm "${name.slice(0, 32)}"`);
 }
 
 function checkJWK(
@@ -142,28 +111,10 @@ function curveOf(jwk: JWK): string | undefined {
   return jwk.kty === 'AKP' ? jwk.alg : jwk.crv;
 }
 
-/**
- * ML-DSA keys given raw, as bytes with `alg` naming the parameter set: a 32-byte seed (private) or
- * a public key of the set's exact length (RFC 9964's `priv` and `pub`). Anything else, and any
- * DER, goes the usual way; an AKP algorithm never takes a secret.
- */
-function rawMLDSA(input: KeyMaterial, requested: AlgorithmEntry | undefined): KeyMaterial {
-  if (requested?.kind !== 'signature' || requested.family !== 'ML-DSA') return input;
-  const bytes =
-    input instanceof Uint8Array
-      ? input
-      : input instanceof ArrayBuffer
-        ? new Uint8Array(input)
-        : ArrayBuffer.isView(input)
-          ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength)
-          : undefined;
-  if (bytes === undefined) return input;
-  return keyTextReader().rawMLDSA(bytes, requested.name, ML_DSA_SEED_LENGTH, requested.publicKeyLength ?? -1) ?? input;
-}
-
 function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLookup, side?: KeySide): Plan | Key {
   const requested = options.alg === undefined ? undefined : algorithmNamed(options.alg, lookup);
-  input = rawMLDSA(input, requested);
+  // A raw ML-DSA key comes as bytes, so the reader is loaded (import-text.ts).
+  if (requested?.kind === 'signature' && requested.family === 'ML-DSA') input = keyTextReader().rawMLDSA(input, requested);
   if (options.secret !== undefined && typeof options.secret !== 'boolean') {
     throw new InvalidOptionError('secret', 'must be a boolean');
   }
@@ -173,13 +124,15 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
   const material = classifyMaterial(input, options.secret === true ? 'explicit' : requested && requested.kty === 'oct', side);
   const extractable = options.extractable ?? true;
   const allowShort = options.unsafeAllowShortSecret === true;
-  const planFor = (
-    alg: AlgorithmEntry,
-    run: (backend: Backend) => NativeKey | Promise<NativeKey>,
-    kid = options.kid,
-    ops?: readonly string[],
-    backend = backendFor(alg),
-  ): Plan => ({ alg, backend, kid, extractable, allowShort, ops, run: () => run(backend) });
+  const planFor: PlanFor = (alg, run, kid = options.kid, ops, backend = backendFor(alg)) => ({
+    alg,
+    backend,
+    kid,
+    extractable,
+    allowShort,
+    ops,
+    run: () => run(backend),
+  });
 
   switch (material.kind) {
     case 'key': {
@@ -189,37 +142,11 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
       }
       return key;
     }
-    case 'secret': {
-      const alg = requested ?? defaultAlgorithm('oct', undefined, lookup);
-      if (alg.kty !== 'oct') {
-        throw new KeyMismatchError(
-          `${typeof input === 'string' ? 'this string holds' : 'these bytes hold'} no key material jwtkit recognises (PEM, JWK, DER, ...), so it reads as a secret, and a secret cannot serve ${alg.name}${pathHint(input, true)}`,
-        );
-      }
-      const secretPlan = {
-        ...planFor(alg, (backend) => importSecret(backend, material.bytes, alg, extractable)),
-        hint: pathHint(input),
-      };
-      // Checked here as well as after the import: the length is known now, also where the backend imports asynchronously.
-      checkSecret(secretPlan, material.bytes.length);
-      return secretPlan;
-    }
-    case 'container': {
-      const { container } = material;
-      const alg = requested ?? defaultAlgorithm(container.kty, container.crv, lookup);
-      if (!keyFits(alg, container.kty, container.crv)) {
-        throw new KeyMismatchError(`${article(container.crv ?? container.kty)} key cannot serve ${alg.name}`);
-      }
-      rejectROCA(keyTextReader().rsaModulus(container));
-      const side = container.format === 'pkcs8' ? 'private' : 'public';
-      return planFor(
-        alg,
-        (backend) => backend.importDER(container.der, container.format, alg, extractable, container.crv),
-        options.kid,
-        undefined,
-        backendFor(alg, side),
-      );
-    }
+    // Only the key text reader makes these (material.ts), so it is loaded.
+    case 'secret':
+      return keyTextReader().planSecret(input, material.bytes, requested, lookup, planFor, extractable);
+    case 'container':
+      return keyTextReader().planContainer(material.container, requested, lookup, planFor, backendFor, extractable);
     case 'jwk': {
       const { jwk } = material;
       const { alg, ops } = checkJWK(jwk, requested, lookup);
@@ -228,14 +155,7 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
       }
       const kid = options.kid ?? (typeof jwk.kid === 'string' ? jwk.kid : undefined);
       if (jwk.kty === 'oct') {
-        const bytes = decodeBase64url(jwk.k ?? '');
-        if (bytes === undefined || bytes.length === 0) throw new KeyInvalidError('JWK "k" is empty');
-        // "oct" says symmetric, but a "k" that holds a public key is the confusion of RFC 8725 §3.1 all the same.
-        const lookalike = options.secret === true ? undefined : keyTextReader().findKeyMaterial(bytes);
-        if (lookalike !== undefined) {
-          throw new KeyInvalidError(`JWK "k" holds ${lookalike}; if it really is a secret, pass secret: true to importKey`);
-        }
-        return planFor(alg, (backend) => importSecret(backend, bytes, alg, extractable), kid, ops);
+        return keyTextReader().planSymmetricJWK(jwk, alg, options.secret === true, planFor, kid, ops, extractable);
       }
       if (jwk.kty === 'RSA') rejectROCA(decodeBase64url(jwk.n ?? ''));
       const side = isPrivateJWK(jwk) ? 'private' : 'public';
@@ -248,7 +168,7 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
         const alg = requested ?? lookup.find(native.facts.alg) ?? defaultAlgorithm(native.facts.kty, native.facts.crv, lookup);
         // A JWE secret is used as bytes (backend/types.ts, rawSecret), so a secret key object is exported once here.
         if (alg.kind !== 'signature' && native.facts.kty === 'oct') {
-          return planFor(alg, () => secretOf(backend, native), options.kid, undefined, backendFor(alg));
+          return planFor(alg, () => keyTextReader().secretOf(backend, native), options.kid, undefined, backendFor(alg));
         }
         // A CryptoKey made with extractable false stays so, whatever the option says: exportKey says why.
         const plan = planFor(alg, () => checkedNative(backend, native, material.object), options.kid, undefined, backend);
@@ -257,66 +177,6 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
       throw new KeyInvalidError('unrecognised key object: expected a Key, CryptoKey, KeyObject, JWK, PEM string or bytes');
     }
   }
-}
-
-/**
- * What a caller who passed a file path meant: the key in the file. The path itself is never
- * repeated (the same string could be a secret). `always` gives the hint to any string, for the
- * case where a secret could not have been meant (an asymmetric algorithm was asked for).
- */
-function pathHint(input: KeyMaterial, always = false): string {
-  if (typeof input !== 'string') return '';
-  const pathLike =
-    input.length <= 260 &&
-    !/\s/.test(input) &&
-    (/^(?:\.{1,2}[\\/]|\/|~\/|[A-Za-z]:\\)/.test(input) ||
-      /\.(?:pem|key|crt|cer|der|pub|jwk|jwks|json|txt|p8|pk8)$/i.test(input));
-  if (!pathLike && !always) return '';
-  return `: did you pass a path instead of the key's contents? Read the file first (readFileSync(path, 'utf8'))`;
-}
-
-function importSecret(backend: Backend, bytes: Uint8Array, alg: AlgorithmEntry, extractable: boolean) {
-  return alg.kind === 'signature' ? backend.importSecret(bytes, alg, extractable) : rawSecret(bytes);
-}
-
-function secretOf(backend: Backend, native: NativeKey): NativeKey | Promise<NativeKey> {
-  const toRaw = (jwk: JWK) => {
-    const bytes = decodeBase64url(jwk.k ?? '');
-    if (bytes === undefined || bytes.length === 0) throw new KeyInvalidError('the secret key object is empty');
-    return rawSecret(bytes);
-  };
-  const refused = (cause: unknown) => {
-    throw new KeyNotExtractableError('a JWE secret is used as bytes; this key object is not extractable', { cause });
-  };
-  try {
-    const jwk = backend.exportJWK(native);
-    return jwk instanceof Promise ? jwk.then(toRaw, refused) : toRaw(jwk);
-  } catch (cause) {
-    return refused(cause);
-  }
-}
-
-function checkSecret(plan: Pick<Plan, 'alg' | 'allowShort' | 'hint'>, bytes: number): void {
-  const { alg } = plan;
-  if (bytes === 0) throw new KeyInvalidError('the key is empty');
-  if (alg.kind !== 'signature') {
-    // AES keys have one exact length; a PBES2 password has none.
-    const exact = alg.kind === 'content-encryption' || alg.family !== 'PBES2' ? alg.keyLength : undefined;
-    if (exact !== undefined && bytes !== exact) {
-      throw new KeyInvalidError(`${alg.name} needs a key of exactly ${exact} bytes; this one has ${bytes}${plan.hint ?? ''}`);
-    }
-    return;
-  }
-  if (bytes >= alg.hashLength) return;
-  if (!plan.allowShort) {
-    throw new KeyWeakError(
-      `${alg.name} needs a secret of at least ${alg.hashLength} bytes; this one has ${bytes}${plan.hint ?? `: generate one with generateSecret('${alg.name}') or jwtkit keygen ${alg.name} (tokens signed with a short one: docs/migration/jsonwebtoken.md, "Rotating to a strong secret")`}`,
-    );
-  }
-  warnShortSecretOnce(
-    () =>
-      `jwtkit: unsafeAllowShortSecret is set: a ${bytes}-byte secret for ${alg.name} (RFC 7518 §3.2 requires ${alg.hashLength}) can be brute-forced from a single token. Fix: sign with a secret of at least ${alg.hashLength} random bytes (generateSecret('${alg.name}') or jwtkit keygen ${alg.name}) and verify with both until the old tokens expire.`,
-  );
 }
 
 // JWK key_ops (RFC 7517 §4.3) that let a key take each side of a JWE.
@@ -339,7 +199,8 @@ function finish(plan: Plan, native: NativeKey): Key {
     const e = facts.publicExponent;
     if (e !== undefined && (e < 3n || e % 2n === 0n)) throw new KeyWeakError('RSA public exponent must be odd and at least 3');
   }
-  if (alg.kty === 'oct') checkSecret(plan, (facts.bits ?? 0) / 8);
+  // A secret key comes as text, bytes, a symmetric JWK or a secret key object: the reader is loaded (material.ts).
+  if (alg.kty === 'oct') keyTextReader().checkSecret(plan, (facts.bits ?? 0) / 8);
   const ops = plan.ops;
   const may = (...wanted: string[]) => ops === undefined || wanted.some((op) => ops.includes(op));
   const signing = alg.kind === 'signature' ? alg : undefined;

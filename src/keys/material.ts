@@ -8,6 +8,7 @@
 
 import { KeyInvalidError, SyncUnavailableError } from '../errors.js';
 import type { KeyContainer } from './asn1.js';
+import type * as ImportText from './import-text.js';
 import type { JWK } from './jwk.js';
 import { Key } from './key.js';
 import type { KeySide } from './pem.js';
@@ -30,13 +31,16 @@ export type KeyMaterial = Key | string | Uint8Array | ArrayBuffer | DataView | J
  */
 export type SecretIntent = boolean | 'explicit' | undefined;
 
-/** What material.ts and import.ts need of the key text reader (text-reader.ts). */
+/** What material.ts and import.ts need of the key text reader (text-reader.ts, import-text.ts). */
 export interface KeyTextReader {
   fromText(text: string, intent: SecretIntent, side?: KeySide): Material;
   fromBytes(bytes: Uint8Array, intent: SecretIntent, side?: KeySide): Material;
-  findKeyMaterial(input: string | Uint8Array): string | undefined;
-  rsaModulus(container: KeyContainer): Uint8Array | undefined;
-  rawMLDSA(bytes: Uint8Array, set: string, seedLength: number, publicKeyLength: number): Uint8Array | undefined;
+  rawMLDSA: typeof ImportText.rawMLDSA;
+  planSecret: typeof ImportText.planSecret;
+  planContainer: typeof ImportText.planContainer;
+  planSymmetricJWK: typeof ImportText.planSymmetricJWK;
+  secretOf: typeof ImportText.secretOf;
+  checkSecret: typeof ImportText.checkSecret;
 }
 
 let reader: KeyTextReader | undefined;
@@ -73,12 +77,17 @@ export function snapshotJWK<T>(input: T): T {
   return { ...input, kty };
 }
 
-/** Whether importing `input` needs the key text reader: text, bytes, or a symmetric JWK (its "k" is scanned). */
+/**
+ * Whether importing `input` needs the key text reader: text, bytes, a symmetric JWK (its "k" is
+ * scanned) or a secret key object (a CryptoKey of type "secret": its length is checked by the
+ * reader's secret rules, import-text.ts).
+ */
 export function needsKeyTextReader(input: unknown): boolean {
   if (reader !== undefined || input instanceof Key) return false;
   if (typeof input === 'string') return true;
   if (typeof input !== 'object' || input === null) return false;
-  return bytesOf(input) !== undefined || (input as { kty?: unknown }).kty === 'oct';
+  const object = input as { kty?: unknown; type?: unknown };
+  return bytesOf(input) !== undefined || object.kty === 'oct' || object.type === 'secret';
 }
 
 const tag = (value: object): string => Object.prototype.toString.call(value);

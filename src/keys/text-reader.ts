@@ -1,7 +1,8 @@
 /**
  * The reader of key text and bytes: PEM (and bundles of blocks), bare base64 DER, JWK text, DER,
  * key text held in bytes, and the scan that keeps asymmetric key material from ever becoming an
- * HMAC or AES secret (RFC 8725 §3.1, catalogue entries 2 and 35). It is the larger half of key
+ * HMAC or AES secret (RFC 8725 §3.1, catalogue entries 2 and 35), with the import paths only text,
+ * bytes and secrets take (import-text.ts). It is the larger half of key
  * classification (ASN.1, PEM, the scanner), and a verifier given only JWKs, CryptoKeys or Key
  * objects never needs it. material.ts reaches it through a hook. In the Node, Deno and Bun build
  * every import installs it first (`installKeyText` of backend/select.node.ts, a static import: size
@@ -16,8 +17,9 @@
 import { parseJSON } from '../encoding/json.js';
 import { utf8Encode } from '../encoding/utf8.js';
 import { KeyInvalidError } from '../errors.js';
-import { type KeyContainer, mlDSAContainer, readKeyContainer, rsaModulus } from './asn1.js';
+import { type KeyContainer, readKeyContainer } from './asn1.js';
 import { findKeyMaterial, utf16Text } from './find-key-material.js';
+import { checkSecret, planContainer, planSecret, planSymmetricJWK, rawMLDSA, secretOf } from './import-text.js';
 import type { JWK } from './jwk.js';
 import { type Material, type SecretIntent, setKeyTextReader } from './material.js';
 import { decodeBase64, type KeySide, pemBlocksFor, readPEM } from './pem.js';
@@ -146,19 +148,7 @@ export function fromBytes(bytes: Uint8Array, intent: SecretIntent, side?: KeySid
   return { kind: 'secret', bytes };
 }
 
-/**
- * ML-DSA keys given raw, as bytes with `alg` naming the parameter set: a 32-byte seed (private) or
- * a public key of the set's exact length (RFC 9964's `priv` and `pub`), wrapped as the DER that
- * holds them. Anything else, and any DER, is left as it is.
- */
-function rawMLDSA(bytes: Uint8Array, set: string, seedLength: number, publicKeyLength: number): Uint8Array | undefined {
-  if (readKeyContainer(bytes) !== undefined) return undefined;
-  if (bytes.length === seedLength) return mlDSAContainer(set, bytes, 'pkcs8').der;
-  if (bytes.length === publicKeyLength) return mlDSAContainer(set, bytes, 'spki').der;
-  return undefined;
-}
-
-const READER = { fromText, fromBytes, findKeyMaterial, rsaModulus, rawMLDSA };
+const READER = { fromText, fromBytes, rawMLDSA, planSecret, planContainer, planSymmetricJWK, secretOf, checkSecret };
 
 /** Installs the reader (idempotent, and cheap enough to call on every import). */
 export function installKeyTextReader(): void {

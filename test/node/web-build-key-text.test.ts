@@ -147,6 +147,42 @@ describe('the web build reads key text as the Node build does, from a chunk load
     assert.equal(await outcome(() => web.importKey({ ...secret }, { alg: 'HS256' })), 'key HS256');
   });
 
+  it("a secret key object loads the reader too: the first import in a fresh bundle, and every later one, gets the Node build's answer (property)", async () => {
+    // The secret rules (length, the short-secret warning, a JWE secret used as bytes) are part of the
+    // reader's chunk (src/keys/import-text.ts). A CryptoKey of type "secret" is neither text nor
+    // bytes: were it not counted as needing the reader, its import would fail for want of it.
+    const fresh = join(dir, 'fresh');
+    await bundleWeb(fresh);
+    const isolated = (await import(pathToFileURL(join(fresh, 'app.js')).href)) as Jwtkit;
+    const hmac = (bytes: number, hash: string) =>
+      crypto.subtle.importKey('raw', new Uint8Array(bytes).fill(7), { name: 'HMAC', hash }, true, ['sign', 'verify']);
+    const first = await hmac(32, 'SHA-256');
+    assert.equal(await outcome(() => isolated.importKey(first, { alg: 'HS256' })), 'key HS256');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 80 }),
+        fc.constantFrom('SHA-256', 'SHA-384', 'SHA-512'),
+        fc.constantFrom('HS256', 'HS384', 'HS512', undefined),
+        async (bytes, hash, alg) => {
+          const key = await hmac(bytes, hash);
+          const options = alg === undefined ? {} : { alg };
+          const inNode = await outcome(() => node.importKey(key, options));
+          for (const lib of [isolated, web]) assert.equal(await outcome(() => lib.importKey(key, options)), inNode);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    // A JWE secret key object (used as bytes): an AES key of the right length and of a wrong one.
+    for (const [length, alg] of [
+      [256, 'A256KW'],
+      [128, 'A256KW'],
+      [256, 'A256GCM'],
+    ] as const) {
+      const aes = await crypto.subtle.generateKey({ name: 'AES-KW', length }, true, ['wrapKey', 'unwrapKey']);
+      assert.equal(await outcome(() => isolated.importKey(aes, { alg })), await outcome(() => node.importKey(aes, { alg })));
+    }
+  });
+
   it('a reader chunk the application cannot load is a typed ERR_NOT_SUPPORTED naming the cause, never a bare TypeError', async () => {
     const broken = join(dir, 'broken');
     const files = await bundleWeb(broken);
