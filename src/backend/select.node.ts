@@ -3,6 +3,7 @@
  * Which backend serves which family per runtime comes from `npm run bench` (docs/benchmarks.md).
  */
 import type { AlgorithmEntry } from '../algorithms/index.js';
+import { installRSAChecks } from '../keys/roca.js';
 import { installKeyTextReader } from '../keys/text-reader.js';
 import { chooseBackend, forcedBackend, type KeySide, type Preference } from './choose.js';
 import { nodeBackend } from './node.js';
@@ -57,7 +58,11 @@ export const allBackends: readonly Backend[] = backends;
 export const buildInfo: BuildInfo = { build: 'node', runtime: runtime, forced: forced ?? 'auto' };
 
 /**
- * Makes the key text reader (PEM, DER, the scan that keeps key material from becoming a secret)
- * ready before an import: here it is always in the build, for the synchronous API as well.
+ * Makes the key text reader (PEM, DER, the scan that keeps key material from becoming a secret) and
+ * the RSA checks (ROCA) ready before an import: here they are always in the build, for the
+ * synchronous API as well.
  */
-export const installKeyText: () => void = installKeyTextReader;
+export function installKeyText(): void {
+  installKeyTextReader();
+  installRSAChecks();
+}

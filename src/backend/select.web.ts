@@ -30,7 +30,8 @@ export const allBackends: readonly Backend[] = backends;
 export const buildInfo: BuildInfo = { build: 'web', runtime: 'web', forced: 'auto' };
 
 /**
- * The key text reader is not in this build's first chunk: the asynchronous import loads it the first
- * time it is needed (keys/text-reader.ts), and nothing is to be done before an import.
+ * The key text reader and the RSA checks are not in this build's first chunk: the asynchronous import
+ * loads each the first time it is needed (keys/text-reader.ts, keys/rsa-checks.ts), and nothing is to
+ * be done before an import.
  */
 export function installKeyText(): void {}

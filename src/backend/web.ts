@@ -5,13 +5,15 @@
 import type { AlgorithmEntry, KeyAlgorithmName, SignatureAlgorithm } from '../algorithms/index.js';
 import { asciiBytes } from '../encoding/utf8.js';
 import { KeyInvalidError, NotSupportedError } from '../errors.js';
-import { isPrivateJWK, type JWK, jwkMaterial } from '../keys/jwk.js';
+import { isPrivateJWK, jwkMaterial } from '../keys/jwk.js';
+import { loadChunk } from './load-chunk.js';
 import { isUnsupported, subtle } from './subtle.js';
 import type { Backend, KeyFacts, NativeKey, SignFunction, VerifyFunction } from './types.js';
 
 type ImportParams = RsaHashedImportParams | EcKeyImportParams | HmacImportParams | Algorithm;
 
-function importParams(alg: AlgorithmEntry, crv: string | undefined): ImportParams {
+/** @internal */
+export function importParams(alg: AlgorithmEntry, crv: string | undefined): ImportParams {
   if (alg.kind !== 'signature') {
     if (alg.family === 'RSA-OAEP') return { name: 'RSA-OAEP', hash: alg.hash as string };
     if (alg.family === 'ECDH-ES') return crv === 'X25519' ? { name: 'X25519' } : { name: 'ECDH', namedCurve: crv as string };
@@ -79,7 +81,8 @@ function boundAlgorithm(algorithm: { name: string; hash?: { name: string }; name
   return prefix && bits ? (`${prefix}${bits}` as KeyAlgorithmName) : undefined;
 }
 
-function facts(key: CryptoKey): KeyFacts {
+/** @internal */
+export function facts(key: CryptoKey): KeyFacts {
   const algorithm = key.algorithm as KeyAlgorithm & {
     length?: number;
     modulusLength?: number;
@@ -138,14 +141,9 @@ function usages(alg: AlgorithmEntry, type: KeyRole): KeyUsage[] {
   return type === 'private' ? ['sign'] : ['verify'];
 }
 
-function pairUsages(alg: AlgorithmEntry): KeyUsage[] {
-  if (alg.family === 'RSA-OAEP') return ['encrypt', 'decrypt'];
-  if (alg.family === 'ECDH-ES') return ['deriveBits'];
-  return ['sign', 'verify'];
-}
-
 /** Why the runtime refused: for the newer algorithms, where they are to be found. */
-function unsupported(alg: AlgorithmEntry): string {
+/** @internal */
+export function unsupported(alg: AlgorithmEntry): string {
   const base = `${alg.name} is not supported by this runtime's WebCrypto`;
   if (alg.family === 'ML-DSA') return `${base}: ML-DSA needs Node 24.7+ (node:crypto or WebCrypto) or a WebCrypto that has it`;
   if (alg.name === 'Ed448') return `${base}: Ed448 needs node:crypto (Node, Deno) or a WebCrypto that has it`;
@@ -162,6 +160,8 @@ async function guard(what: string, alg: AlgorithmEntry, make: () => Promise<Cryp
     throw new KeyInvalidError(`${what} could not be imported for ${alg.name}`, { cause });
   }
 }
+
+const webKeys = () => loadChunk('WebCrypto key export and generation', () => import('./web-keys.js'));
 
 const data = (input: string | Uint8Array): Uint8Array => (typeof input === 'string' ? asciiBytes(input) : input);
 
@@ -219,33 +219,10 @@ export const webBackend: Backend = {
     };
   },
 
-  async exportJWK(native) {
-    const jwk = (await subtle().exportKey('jwk', native.handle as CryptoKey)) as JWK;
-    return jwkMaterial(jwk) ?? jwk;
-  },
-
-  async exportDER(native, format) {
-    return new Uint8Array(await subtle().exportKey(format, native.handle as CryptoKey));
-  },
-
-  async generateKeyPair(alg, options) {
-    const params =
-      alg.kty === 'RSA'
-        ? { ...importParams(alg, undefined), modulusLength: options.modulusLength, publicExponent: new Uint8Array([1, 0, 1]) }
-        : importParams(alg, options.crv);
-    let pair: CryptoKeyPair;
-    try {
-      pair = (await subtle().generateKey(params, options.extractable, pairUsages(alg))) as CryptoKeyPair;
-    } catch (cause) {
-      throw new NotSupportedError(`cannot generate a ${alg.name} key pair: ${unsupported(alg)}`, { cause });
-    }
-    return {
-      privateKey: { facts: facts(pair.privateKey), handle: pair.privateKey },
-      publicKey: { facts: facts(pair.publicKey), handle: pair.publicKey },
-    };
-  },
-
-  async digest(hash, input) {
-    return new Uint8Array(await subtle().digest(hash, input as BufferSource));
-  },
+  // Export, generation and digests: not what a verifier or signer of given keys needs, so the
+  // browser build loads them on first use (web-keys.ts).
+  exportJWK: async (native) => (await webKeys()).exportJWK(native),
+  exportDER: async (native, format) => (await webKeys()).exportDER(native, format),
+  generateKeyPair: async (alg, options) => (await webKeys()).generateKeyPair(alg, options),
+  digest: async (hash, input) => (await webKeys()).digest(hash, input),
 };

@@ -14,6 +14,7 @@ import {
   keyUse,
   sameAlgorithm,
 } from '../algorithms/index.js';
+import { loadChunk } from '../backend/load-chunk.js';
 import type { Backend, NativeKey } from '../backend/types.js';
 import { decodeBase64url, isBase64url } from '../encoding/base64url.js';
 import {
@@ -31,7 +32,7 @@ import { isPrivateJWK, type JWK, jwkMaterial } from './jwk.js';
 import { Key } from './key.js';
 import { classifyMaterial, type KeyMaterial, keyTextReader, needsKeyTextReader, snapshotJWK } from './material.js';
 import type { KeySide } from './pem.js';
-import { checkedNative, rejectROCA } from './roca.js';
+import { loadRSAChecks, needsRSAChecks, rsaChecks } from './rsa-checks.js';
 
 export interface ImportKeyOptions {
   /**
@@ -157,7 +158,7 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
       if (jwk.kty === 'oct') {
         return keyTextReader().planSymmetricJWK(jwk, alg, options.secret === true, planFor, kid, ops, extractable);
       }
-      if (jwk.kty === 'RSA') rejectROCA(decodeBase64url(jwk.n ?? ''));
+      if (jwk.kty === 'RSA') rsaChecks().rejectROCA(decodeBase64url(jwk.n ?? ''));
       const side = isPrivateJWK(jwk) ? 'private' : 'public';
       return planFor(alg, (backend) => backend.importJWK(jwk, alg, extractable), kid, ops, backendFor(alg, side));
     }
@@ -171,7 +172,8 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
           return planFor(alg, () => keyTextReader().secretOf(backend, native), options.kid, undefined, backendFor(alg));
         }
         // A CryptoKey made with extractable false stays so, whatever the option says: exportKey says why.
-        const plan = planFor(alg, () => checkedNative(backend, native, material.object), options.kid, undefined, backend);
+        const checked = () => (native.facts.kty === 'RSA' ? rsaChecks().checkedNative(backend, native, material.object) : native);
+        const plan = planFor(alg, checked, options.kid, undefined, backend);
         return (material.object as { extractable?: unknown }).extractable === false ? { ...plan, extractable: false } : plan;
       }
       throw new KeyInvalidError('unrecognised key object: expected a Key, CryptoKey, KeyObject, JWK, PEM string or bytes');
@@ -223,18 +225,9 @@ function finish(plan: Plan, native: NativeKey): Key {
   });
 }
 
-/** Loads the key text reader's chunk (browser build); a chunk the page cannot fetch is a typed error, not a TypeError. */
+/** Loads the key text reader's chunk (browser build). */
 async function loadKeyTextReader(): Promise<void> {
-  let reader: typeof import('./text-reader.js');
-  try {
-    reader = await import('./text-reader.js');
-  } catch (cause) {
-    throw new NotSupportedError(
-      "jwtkit's key text reader (a chunk of the application's bundle, loaded on first use) could not be loaded: check that the bundle's chunks are served",
-      { cause },
-    );
-  }
-  reader.installKeyTextReader();
+  (await loadChunk('key text reader', () => import('./text-reader.js'))).installKeyTextReader();
 }
 
 /**
@@ -264,11 +257,13 @@ export async function importKeyFor(
   options: ImportKeyOptions,
   side?: KeySide,
 ): Promise<Key> {
-  // The key text reader is its own chunk in a browser bundle: loaded here the first time text,
-  // bytes or a symmetric JWK come (text-reader.ts). The Node build has it at once.
+  // The key text reader and the RSA checks are chunks of their own in a browser bundle: loaded here
+  // the first time text, bytes, a secret or an RSA key come (text-reader.ts, rsa-checks.ts). The
+  // Node build has them at once.
   installKeyText();
   material = snapshotJWK(material);
   if (needsKeyTextReader(material)) await loadKeyTextReader();
+  if (needsRSAChecks(material)) await loadRSAChecks();
   const planned = plan(material, options, lookup, side);
   if (planned instanceof Key) return planned;
   return finish(planned, await planned.run());

@@ -6,7 +6,8 @@
  * read by text-reader.ts, through a hook (see there for why).
  */
 
-import { KeyInvalidError, SyncUnavailableError } from '../errors.js';
+import { chunkNotLoaded } from '../backend/load-chunk.js';
+import { KeyInvalidError } from '../errors.js';
 import type { KeyContainer } from './asn1.js';
 import type * as ImportText from './import-text.js';
 import type { JWK } from './jwk.js';
@@ -50,17 +51,9 @@ export function setKeyTextReader(installed: KeyTextReader): void {
   reader = installed;
 }
 
-/**
- * The installed reader. Only a synchronous call in the browser build can find it missing, before
- * any asynchronous import has loaded it; the same call would need the asynchronous WebCrypto
- * backend a moment later, so it fails as that does, with ERR_SYNC_UNAVAILABLE.
- */
+/** The installed reader; only a synchronous call in the browser build can find it missing (load-chunk.ts). */
 export function keyTextReader(): KeyTextReader {
-  if (reader === undefined) {
-    throw new SyncUnavailableError(
-      'the synchronous API is not available in the browser and Workers build (WebCrypto is asynchronous, and key text is read by a module loaded on first use): use importKey, verifyJWT, signJWT',
-    );
-  }
+  if (reader === undefined) throw chunkNotLoaded();
   return reader;
 }
 

@@ -6,8 +6,9 @@
  */
 import type { Backend, NativeKey } from '../backend/types.js';
 import { decodeBase64url } from '../encoding/base64url.js';
-import { KeyWeakError } from '../errors.js';
+import { KeyWeakError, NotSupportedError } from '../errors.js';
 import type { JWK } from './jwk.js';
+import { setRSAChecks } from './rsa-checks.js';
 
 const PRIMES = [
   3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127, 131,
@@ -80,5 +81,15 @@ export function checkedNative(backend: Backend, native: NativeKey, object: objec
   } catch {
     return native;
   }
-  return exported instanceof Promise ? exported.then(check, () => native) : check(exported);
+  // A refused export leaves the key unchecked (above); a chunk that could not load is an error.
+  const unchecked = (error: unknown) => {
+    if (error instanceof NotSupportedError) throw error;
+    return native;
+  };
+  return exported instanceof Promise ? exported.then(check, unchecked) : check(exported);
+}
+
+/** Installs the checks behind rsa-checks.ts's hook (idempotent). */
+export function installRSAChecks(): void {
+  setRSAChecks({ rejectROCA, checkedNative });
 }

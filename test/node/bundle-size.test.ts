@@ -102,6 +102,25 @@ describe('browser bundles against jose (same esbuild run)', () => {
     });
   }
 
+  it('no job loads the RSA checks (ROCA) or WebCrypto key generation and export before it needs them; each is a chunk of its own', async () => {
+    for (const job of BUNDLE_JOBS.filter((entry) => entry.label !== 'decode')) {
+      const result = await bundleOf('jwtkit', job.jwtkit);
+      for (const file of ['keys/roca', 'backend/web-keys']) {
+        const path = `dist/src/${file}.js`;
+        assert.ok(!result.inputs.some((input) => input.file.endsWith(path)), `${job.label} loads ${file}.js at once`);
+        assert.ok(
+          !result.eagerInSplit.some((input) => input.endsWith(path)),
+          `${job.label} loads ${file}.js at once when esbuild splits`,
+        );
+        // Positive control: it is in the bundle, as a chunk loaded on first need.
+        assert.ok(
+          result.lazy.some((chunk) => chunk.inputs.some((input) => input.endsWith(path))),
+          `${job.label}: no lazy chunk holds ${file}.js`,
+        );
+      }
+    }
+  });
+
   it('no job loads PEM, ASN.1 or the key-material scanner before it meets key text; the key text reader is a chunk of its own', async () => {
     for (const job of BUNDLE_JOBS) {
       const result = await bundleOf('jwtkit', job.jwtkit);

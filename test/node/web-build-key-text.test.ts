@@ -17,6 +17,7 @@ import { build } from 'esbuild';
 import fc from 'fast-check';
 import * as node from 'jwtkit';
 import { forgeHMAC, OWNERS, wrappedKeyCase } from '../support/key-forms.js';
+import { ROCA_KEY } from '../support/roca-key.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 type Jwtkit = typeof node;
@@ -181,6 +182,52 @@ describe('the web build reads key text as the Node build does, from a chunk load
       const aes = await crypto.subtle.generateKey({ name: 'AES-KW', length }, true, ['wrapKey', 'unwrapKey']);
       assert.equal(await outcome(() => isolated.importKey(aes, { alg })), await outcome(() => node.importKey(aes, { alg })));
     }
+  });
+
+  it('the RSA checks load on the first RSA key: a ROCA key is refused in every form from the first call in a fresh bundle, as in the Node build', async () => {
+    // The ROCA check (src/keys/roca.ts) is a chunk of its own in the browser build (src/keys/rsa-checks.ts).
+    const fresh = join(dir, 'fresh-rsa');
+    await bundleWeb(fresh);
+    const isolated = (await import(pathToFileURL(join(fresh, 'app.js')).href)) as Jwtkit;
+    const extractable = await crypto.subtle.importKey(
+      'jwk',
+      ROCA_KEY.publicJwk as JsonWebKey,
+      { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+      true,
+      ['verify'],
+    );
+    const forms: [string, () => node.KeyMaterial][] = [
+      ['public JWK', () => ({ ...ROCA_KEY.publicJwk })],
+      ['private JWK', () => ({ ...ROCA_KEY.privateJwk })],
+      ['extractable CryptoKey', () => extractable],
+      ['JWK text', () => JSON.stringify(ROCA_KEY.publicJwk)],
+      ['SPKI PEM', () => ROCA_KEY.spki],
+    ];
+    for (const [name, material] of forms) {
+      const inNode = await outcome(() => node.importKey(material(), { alg: 'RS256' }));
+      assert.equal(inNode, 'ERR_KEY_WEAK', `Node build, ${name}`);
+      assert.equal(await outcome(() => isolated.importKey(material(), { alg: 'RS256' })), inNode, `web build, ${name}`);
+    }
+    // The same in a verifier, first call of its own bundle: the key source imports through the same path.
+    const again = join(dir, 'fresh-rsa-verify');
+    await bundleWeb(again);
+    const verifier = (await import(pathToFileURL(join(again, 'app.js')).href)) as Jwtkit;
+    const token = await node.signJWT({ sub: 'a' }, OWNERS[0]?.fixture.pkcs8 as string, { alg: 'RS256' });
+    assert.equal(
+      await outcome(async () => ({
+        alg: (await verifier.verifyJWT(token, { ...ROCA_KEY.publicJwk }, { algorithms: ['RS256'] })).header.alg ?? '',
+      })),
+      'ERR_KEY_WEAK',
+    );
+    // Positive control: an ordinary RSA key verifies in the web build.
+    assert.equal(
+      await outcome(async () => ({
+        alg:
+          (await verifier.verifyJWT(token, OWNERS[0]?.fixture.publicJwk as Record<string, string>, { algorithms: ['RS256'] }))
+            .header.alg ?? '',
+      })),
+      'key RS256',
+    );
   });
 
   it('a reader chunk the application cannot load is a typed ERR_NOT_SUPPORTED naming the cause, never a bare TypeError', async () => {

@@ -1,0 +1,29 @@
+/**
+ * Loads a module the browser build keeps out of its first chunk (the key text reader, the RSA
+ * checks, WebCrypto key generation and export): an application bundler splits each dynamic import
+ * into a chunk fetched on first use (issue 32). A chunk the page cannot fetch is a typed error that
+ * names it, never a bare TypeError from the loader.
+ */
+import { NotSupportedError, SyncUnavailableError } from '../errors.js';
+
+export async function loadChunk<T>(what: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (cause) {
+    throw new NotSupportedError(
+      `jwtkit's ${what} (a chunk of the application's bundle, loaded on first use) could not be loaded: check that the bundle's chunks are served`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * What a synchronous call in the browser build gets when it needs a chunk no asynchronous call has
+ * loaded yet. The same call would need the asynchronous WebCrypto backend a moment later, so it
+ * fails as that does.
+ */
+export function chunkNotLoaded(): SyncUnavailableError {
+  return new SyncUnavailableError(
+    'the synchronous API is not available in the browser and Workers build (WebCrypto is asynchronous, and parts of key import are modules loaded on first use): use importKey, verifyJWT, signJWT',
+  );
+}

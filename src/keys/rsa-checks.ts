@@ -1,0 +1,37 @@
+/**
+ * The hook to the RSA key checks (roca.ts: the ROCA fingerprint, CVE-2017-15361). Only RSA keys need
+ * them, so the browser build loads them the first time an RSA JWK or key object comes (a verifier of
+ * ES256 or EdDSA never does); the Node, Deno and Bun build installs them before every import
+ * (backend/select.node.ts). Key text brings them with the key text reader.
+ */
+import { chunkNotLoaded, loadChunk } from '../backend/load-chunk.js';
+import type * as ROCA from './roca.js';
+
+type RSAChecks = Pick<typeof ROCA, 'rejectROCA' | 'checkedNative'>;
+
+let checks: RSAChecks | undefined;
+
+/** @internal Called by roca.ts's installRSAChecks. */
+export function setRSAChecks(installed: RSAChecks): void {
+  checks = installed;
+}
+
+/** The installed checks; only a synchronous call in the browser build can find them missing. */
+export function rsaChecks(): RSAChecks {
+  if (checks === undefined) throw chunkNotLoaded();
+  return checks;
+}
+
+/** Whether importing `input` needs the RSA checks: a JWK of kty "RSA" or a key object of an RSA algorithm. */
+export function needsRSAChecks(input: unknown): boolean {
+  if (checks !== undefined || typeof input !== 'object' || input === null) return false;
+  const object = input as { kty?: unknown; algorithm?: { name?: unknown } };
+  if (object.kty === 'RSA') return true;
+  const name = typeof object.algorithm === 'object' && object.algorithm !== null ? object.algorithm.name : undefined;
+  return typeof name === 'string' && name.startsWith('RSA');
+}
+
+/** Loads the RSA checks' chunk (browser build). */
+export async function loadRSAChecks(): Promise<void> {
+  (await loadChunk('RSA key checks', () => import('./roca.js'))).installRSAChecks();
+}
