@@ -18,6 +18,7 @@ import {
 import { type JWSAlgorithm, type SignatureAlgorithm, type SignatureFamily, signatureAlgorithm } from './signature.js';
 
 export * from './encryption.js';
+export * from './key-fit.js';
 export * from './signature.js';
 
 /** An algorithm a Key can be bound to: a JWS algorithm, a JWE key management algorithm, or (for `dir`) a content encryption algorithm. */
@@ -61,23 +62,4 @@ export const ANY_ALGORITHM: AlgorithmLookup = {
 export function keyAlgorithm(name: unknown): AlgorithmEntry | undefined {
   if (name === 'dir') return undefined;
   return signatureAlgorithm(name) ?? keyManagementAlgorithm(name) ?? contentEncryptionAlgorithm(name);
-}
-
-/**
- * Whether a key of this JWK type and curve can serve the algorithm. For an AKP key, `crv` is its
- * ML-DSA parameter set where known (a container's OID, a key object): one set never serves another.
- */
-export function keyFits(alg: AlgorithmEntry, kty: string, crv: string | undefined): boolean {
-  if (alg.kty === 'AKP') return kty === 'AKP' && (crv === undefined || crv === alg.name);
-  if (alg.kind === 'key-management' && alg.curves !== undefined) {
-    // ECDH-ES: the NIST curves as EC keys, X25519 as an OKP key.
-    return (kty === 'EC' || kty === 'OKP') && alg.curves.includes(crv ?? '') && (kty === 'OKP') === (crv === 'X25519');
-  }
-  if (kty !== alg.kty) return false;
-  return alg.kind !== 'signature' || alg.crv === undefined || alg.crv === crv;
-}
-
-/** `sig` for signature algorithms, `enc` for JWE ones: the JWK `use` a key for the algorithm carries. */
-export function keyUse(alg: AlgorithmEntry): 'sig' | 'enc' {
-  return alg.kind === 'signature' ? 'sig' : 'enc';
 }

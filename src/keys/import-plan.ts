@@ -3,7 +3,8 @@
  * and Keys; import-text.ts for key text, bytes and secrets, which loads with the key text reader),
  * and the algorithm a key gets when none is named.
  */
-import { type AlgorithmEntry, type AlgorithmLookup, defaultAlgorithmFor } from '../algorithms/index.js';
+import type { AlgorithmEntry, AlgorithmLookup } from '../algorithms/index.js';
+import { defaultAlgorithmFor } from '../algorithms/signature.js';
 import type { Backend, NativeKey } from '../backend/types.js';
 import { NotSupportedError } from '../errors.js';
 

@@ -6,7 +6,9 @@
  * it, the first time a key comes as text, bytes, a symmetric JWK or a secret key object; a verifier
  * given public JWKs or CryptoKeys never does. import.ts reaches them through material.ts's hook.
  */
-import { type AlgorithmEntry, type AlgorithmLookup, keyFits, ML_DSA_SEED_LENGTH } from '../algorithms/index.js';
+import type { AlgorithmEntry, AlgorithmLookup } from '../algorithms/index.js';
+import { keyFits } from '../algorithms/key-fit.js';
+import { ML_DSA_SEED_LENGTH } from '../algorithms/signature.js';
 import { type Backend, type NativeKey, rawSecret } from '../backend/types.js';
 import { decodeBase64url } from '../encoding/base64url.js';
 import { KeyInvalidError, KeyMismatchError, KeyNotExtractableError, KeyWeakError } from '../errors.js';
