@@ -30,7 +30,7 @@ import { checkOptionNames, optionNames } from '../options.js';
 import { article, defaultAlgorithm, type Plan, type PlanFor } from './import-plan.js';
 import { isPrivateJWK, type JWK, jwkMaterial } from './jwk.js';
 import { Key } from './key.js';
-import { classifyMaterial, type KeyMaterial, keyTextReader, needsKeyTextReader, snapshotJWK } from './material.js';
+import { classifyMaterial, isBinary, type KeyMaterial, keyTextReader, needsKeyTextReader, snapshotJWK } from './material.js';
 import type { KeySide } from './pem.js';
 import { loadRSAChecks, needsRSAChecks, rsaChecks } from './rsa-checks.js';
 
@@ -114,8 +114,10 @@ function curveOf(jwk: JWK): string | undefined {
 
 function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLookup, side?: KeySide): Plan | Key {
   const requested = options.alg === undefined ? undefined : algorithmNamed(options.alg, lookup);
-  // A raw ML-DSA key comes as bytes, so the reader is loaded (import-text.ts).
-  if (requested?.kind === 'signature' && requested.family === 'ML-DSA') input = keyTextReader().rawMLDSA(input, requested);
+  // A raw ML-DSA key comes as bytes, for which the reader is loaded (import-text.ts).
+  if (requested?.kind === 'signature' && requested.family === 'ML-DSA' && isBinary(input)) {
+    input = keyTextReader().rawMLDSA(input, requested);
+  }
   if (options.secret !== undefined && typeof options.secret !== 'boolean') {
     throw new InvalidOptionError('secret', 'must be a boolean');
   }

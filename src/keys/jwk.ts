@@ -52,7 +52,8 @@ const MATERIAL: Readonly<Record<string, readonly string[]>> = {
 
 /** A copy of the JWK with only `kty` and its key-material members, all strings. */
 export function jwkMaterial(jwk: JWK): JWK | undefined {
-  const members = typeof jwk.kty === 'string' ? MATERIAL[jwk.kty] : undefined;
+  // Own members only: a kty of "constructor" or "__proto__" names no key type.
+  const members = typeof jwk.kty === 'string' && Object.hasOwn(MATERIAL, jwk.kty) ? MATERIAL[jwk.kty] : undefined;
   if (members === undefined) return undefined;
   const out: JWK = { kty: jwk.kty };
   for (const name of members) {

@@ -57,17 +57,31 @@ export function keyTextReader(): KeyTextReader {
   return reader;
 }
 
+/** The JWK copies {@link snapshotJWK} made: the only objects {@link classifyMaterial} takes for a JWK. */
+const snapshots = new WeakSet<object>();
+
 /**
- * A JWK object read once: `kty` once, then the other own members copied. Every later check reads
- * the copy, so a getter cannot answer "oct" to one check and "RSA" to the next (which skipped the
- * scan of `k` for key material, hostile review of issue 32). Anything that is not an object with a
- * string `kty` is returned as it is.
+ * A key object read once. An object that is not a Key, bytes or an ArrayBuffer is copied (each own
+ * member read once, getters and Proxy traps included); when the copy has a string `kty` it is the
+ * JWK every later check reads, frozen. Otherwise the object goes the key-object path (CryptoKey,
+ * KeyObject), and its `kty` is never read again. A getter answering "oct" to one check and "RSA" or
+ * nothing to another could otherwise skip the scan of `k` for key material (hostile reviews of
+ * issue 32): the decision is made once, on the copy. A member that throws is a KeyInvalidError.
  */
 export function snapshotJWK<T>(input: T): T {
-  if (typeof input !== 'object' || input === null || input instanceof Key || ArrayBuffer.isView(input)) return input;
-  const kty = (input as { kty?: unknown }).kty;
-  if (typeof kty !== 'string') return input;
-  return { ...input, kty };
+  if (typeof input !== 'object' || input === null) return input;
+  let copy: Record<string, unknown>;
+  try {
+    if (input instanceof Key || bytesOf(input) !== undefined) return input;
+    copy = { ...(input as Record<string, unknown>) };
+  } catch (cause) {
+    throw new KeyInvalidError('the key object cannot be read: reading one of its members threw', { cause });
+  }
+  if (typeof copy.kty !== 'string') return input;
+  if (Array.isArray(copy.key_ops)) copy.key_ops = Object.freeze([...copy.key_ops]);
+  const jwk = Object.freeze(copy);
+  snapshots.add(jwk);
+  return jwk as T;
 }
 
 /**
@@ -79,11 +93,20 @@ export function needsKeyTextReader(input: unknown): boolean {
   if (reader !== undefined || input instanceof Key) return false;
   if (typeof input === 'string') return true;
   if (typeof input !== 'object' || input === null) return false;
-  const object = input as { kty?: unknown; type?: unknown };
-  return bytesOf(input) !== undefined || object.kty === 'oct' || object.type === 'secret';
+  if (bytesOf(input) !== undefined) return true;
+  if (snapshots.has(input)) return (input as { kty: string }).kty === 'oct';
+  // A key object: its "type" may be a getter that throws, which the key-object path reports.
+  try {
+    return (input as { type?: unknown }).type === 'secret';
+  } catch {
+    return false;
+  }
 }
 
 const tag = (value: object): string => Object.prototype.toString.call(value);
+
+/** Whether the input is binary (any typed array, a DataView, an ArrayBuffer, from any realm). */
+export const isBinary = (input: unknown): boolean => typeof input === 'object' && input !== null && bytesOf(input) !== undefined;
 
 /** The bytes of any binary input, from this realm or another (a Buffer, any typed array, a DataView, an ArrayBuffer). */
 function bytesOf(input: object): Uint8Array | undefined {
@@ -108,7 +131,8 @@ export function classifyMaterial(input: unknown, intent: SecretIntent, side?: Ke
     if ('keys' in input && Array.isArray((input as { keys: unknown }).keys)) {
       throw new KeyInvalidError('a JWKS is not one key: use createLocalJWKS');
     }
-    if (typeof (input as { kty?: unknown }).kty === 'string') return { kind: 'jwk', jwk: input as JWK };
+    // A JWK only as snapshotJWK copied it: the live object's kty is never read again.
+    if (snapshots.has(input)) return { kind: 'jwk', jwk: input as JWK };
     return { kind: 'native', object: input };
   }
   throw new KeyInvalidError(input === undefined || input === null ? 'no key was given' : `a ${typeof input} is not a key`);

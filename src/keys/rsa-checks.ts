@@ -25,10 +25,15 @@ export function rsaChecks(): RSAChecks {
 /** Whether importing `input` needs the RSA checks: a JWK of kty "RSA" or a key object of an RSA algorithm. */
 export function needsRSAChecks(input: unknown): boolean {
   if (checks !== undefined || typeof input !== 'object' || input === null) return false;
-  const object = input as { kty?: unknown; algorithm?: { name?: unknown } };
-  if (object.kty === 'RSA') return true;
-  const name = typeof object.algorithm === 'object' && object.algorithm !== null ? object.algorithm.name : undefined;
-  return typeof name === 'string' && name.startsWith('RSA');
+  // A JWK is snapshotJWK's frozen copy by now; a key object's getters may throw, which the key-object path reports.
+  try {
+    const object = input as { kty?: unknown; algorithm?: { name?: unknown } };
+    if (object.kty === 'RSA') return true;
+    const name = typeof object.algorithm === 'object' && object.algorithm !== null ? object.algorithm.name : undefined;
+    return typeof name === 'string' && name.startsWith('RSA');
+  } catch {
+    return false;
+  }
 }
 
 /** Loads the RSA checks' chunk (browser build). */

@@ -271,6 +271,21 @@ for (const [build, parseJSON] of [
       assert.equal(({} as Record<string, unknown>).admin, undefined);
     });
 
+    it('finds a duplicate after a string of millions of escapes, and refuses it typed', () => {
+      // Hostile review of issue 32: a regular expression over such a string overflowed V8's regex
+      // stack (an untyped RangeError) and silently stopped matching in JavaScriptCore, whose scan
+      // then missed the duplicate that followed (the web build's json-scan.ts skips strings by indexOf now).
+      const pad = '\\n'.repeat(3_500_000);
+      for (const name of ['typ', 'exp']) {
+        const text = `{"${name}":1,"pad":"${pad}","${name}":2}`;
+        assert.throws(
+          () => parseJSON(text),
+          (error: unknown) => error instanceof JSONSyntaxError && /duplicate/.test(error.message),
+        );
+      }
+      assert.equal((parseJSON(`{"pad":"${pad}","typ":2}`) as { typ: number }).typ, 2);
+    });
+
     it('keeps 1e400 as Infinity for the claim checks to refuse, and caps depth', () => {
       assert.equal(parseJSON('1e400'), Number.POSITIVE_INFINITY);
       assert.throws(() => parseJSON(`${'['.repeat(100000)}${']'.repeat(100000)}`), /deep/);

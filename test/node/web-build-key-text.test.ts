@@ -8,7 +8,7 @@
 // The web build runs here in Node (WebCrypto is global), from esbuild's split output for the
 // browser platform, in a directory of its own; the inputs are generated (fast-check).
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -105,47 +105,105 @@ describe('the web build reads key text as the Node build does, from a chunk load
     );
   });
 
-  it('a JWK whose kty getter changes its answer on any one read never becomes a secret that holds key material, in either build (property)', async () => {
-    // Hostile review of issue 32: a getter answering "RSA" only to the check that decides whether
-    // "k" is scanned used to get a public PEM accepted as an HS256 secret (both builds).
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...OWNERS),
-        fc.integer({ min: 1, max: 16 }),
-        fc.constantFrom('RSA', 'EC', 'OKP'),
-        async (owner, flipAt, other) => {
-          const pem = owner.fixture.spki;
-          const k = Buffer.from(pem).toString('base64url');
-          const flipping = () => {
-            let reads = 0;
-            return {
-              get kty() {
-                reads += 1;
-                return reads === flipAt ? other : 'oct';
-              },
-              k,
-            };
-          };
-          const forged = await forgeHMAC('HS256', new TextEncoder().encode(pem), { sub: 'victim' });
-          for (const [build, lib] of [
-            ['Node', node],
-            ['web', web],
-          ] as const) {
-            const imported = await outcome(() => lib.importKey(flipping(), { alg: 'HS256' }));
-            assert.ok(!imported.startsWith('key'), `${build} build, flip at read ${flipAt}: ${imported}`);
-            const verdict = await outcome(async () => ({
-              alg: (await lib.verifyJWT(forged, flipping(), { algorithms: ['HS256'] })).header.alg ?? 'none',
-            }));
-            assert.ok(!verdict.startsWith('key'), `${build} build ACCEPTED a token forged with a flipping JWK (read ${flipAt})`);
-          }
+  it('a key object whose kty answers anything on its first read, any one later read and all others (a getter or a Proxy) never becomes a secret that holds key material, in either build (every schedule)', async () => {
+    // Hostile reviews of issue 32: a getter answering "RSA" only to the check that decides whether
+    // "k" is scanned got a public PEM accepted as an HS256 secret (both builds); so did one answering
+    // nothing on its first read, which skipped the snapshot of the JWK, then "oct" to the backend.
+    // Every schedule of that shape is tried: first answer, one later read with its own answer, the rest.
+    const answers = [undefined, 1, 'oct', 'RSA', 'EC'] as const;
+    const pem = OWNERS[0]?.fixture.spki as string;
+    const k = Buffer.from(pem).toString('base64url');
+    const forged = await forgeHMAC('HS256', new TextEncoder().encode(pem), { sub: 'victim' });
+    const hostile = (first: unknown, flipAt: number, flip: unknown, rest: unknown, proxy: boolean) => {
+      let reads = 0;
+      const kty = () => {
+        reads += 1;
+        return reads === 1 ? first : reads === flipAt ? flip : rest;
+      };
+      if (proxy)
+        return new Proxy({ kty: 'oct', k }, { get: (target, name) => (name === 'kty' ? kty() : Reflect.get(target, name)) });
+      return {
+        get kty() {
+          return kty();
         },
-      ),
-      { numRuns: 80 },
-    );
+        k,
+      };
+    };
+    let tried = 0;
+    for (const first of answers)
+      for (const flip of answers)
+        for (const rest of answers)
+          for (let flipAt = 2; flipAt <= 14; flipAt++)
+            for (const proxy of [false, true])
+              for (const [build, lib] of [
+                ['Node', node],
+                ['web', web],
+              ] as const) {
+                const schedule = `${build} build, ${proxy ? 'Proxy' : 'getter'}: ${first}, read ${flipAt} ${flip}, else ${rest}`;
+                const imported = await outcome(() =>
+                  lib.importKey(hostile(first, flipAt, flip, rest, proxy) as node.KeyMaterial, { alg: 'HS256' }),
+                );
+                assert.ok(!imported.startsWith('key') && !imported.startsWith('untyped'), `${schedule}: ${imported}`);
+                const verdict = await outcome(async () => ({
+                  alg:
+                    (
+                      await lib.verifyJWT(forged, hostile(first, flipAt, flip, rest, proxy) as node.KeyMaterial, {
+                        algorithms: ['HS256'],
+                      })
+                    ).header.alg ?? 'none',
+                }));
+                assert.ok(!verdict.startsWith('key'), `${schedule}: a token forged with the public key ACCEPTED`);
+                tried += 1;
+              }
+    assert.equal(tried, 5 * 5 * 5 * 13 * 2 * 2);
     // Positive control: a plain symmetric JWK of a real secret still imports in both builds.
     const secret = { kty: 'oct', k: Buffer.from('a-32-byte-or-longer-secret-value-here!').toString('base64url') };
     assert.equal(await outcome(() => node.importKey({ ...secret }, { alg: 'HS256' })), 'key HS256');
     assert.equal(await outcome(() => web.importKey({ ...secret }, { alg: 'HS256' })), 'key HS256');
+  });
+
+  it("odd key objects get the Node build's answer, typed, from the first call of a fresh web bundle", async () => {
+    // Hostile review of issue 32: a "type" getter that throws escaped untyped, an ML-DSA JWK asked for
+    // the key text reader it does not need, a kty naming an Object.prototype member crashed jwkMaterial.
+    const akp = await node.generateKeyPair('ML-DSA-44', { extractable: true }).then(
+      async ({ publicKey }) => (await node.exportKey(publicKey, 'jwk')) as Record<string, string>,
+      () => undefined,
+    );
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const throwing = (name: string) =>
+      Object.defineProperty({}, name, {
+        enumerable: true,
+        get() {
+          throw new Error('boom');
+        },
+      });
+    const cases: [string, () => unknown, string | undefined][] = [
+      ['a "type" getter that throws', () => throwing('type'), 'HS256'],
+      ['a "kty" getter that throws', () => throwing('kty'), 'ES256'],
+      ['a revoked Proxy', () => revoked.proxy, 'HS256'],
+      ...['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((kty): [string, () => unknown, undefined] => [
+        `kty "${kty}"`,
+        () => JSON.parse(`{"kty":"${kty}","k":"c2VjcmV0"}`),
+        undefined,
+      ]),
+    ];
+    if (akp !== undefined) cases.push(['an AKP (ML-DSA) JWK', () => ({ ...akp }), 'ML-DSA-44']);
+    const pristine = join(dir, 'pristine');
+    await bundleWeb(pristine);
+    for (const [index, [name, material, alg]] of cases.entries()) {
+      const copy = join(dir, `fresh-odd-${index}`);
+      await cp(pristine, copy, { recursive: true });
+      const isolated = (await import(pathToFileURL(join(copy, 'app.js')).href)) as Jwtkit;
+      const options = alg === undefined ? {} : { alg };
+      const inNode = await outcome(() => node.importKey(material() as node.KeyMaterial, options));
+      assert.ok(!inNode.startsWith('untyped'), `Node build, ${name}: ${inNode}`);
+      assert.equal(
+        await outcome(() => isolated.importKey(material() as node.KeyMaterial, options)),
+        inNode,
+        `web build, ${name}`,
+      );
+    }
   });
 
   it("a secret key object loads the reader too: the first import in a fresh bundle, and every later one, gets the Node build's answer (property)", async () => {
