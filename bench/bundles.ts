@@ -173,6 +173,13 @@ const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 /** Whether a job can load the key text reader at all: only through the key import it carries. */
 const importsKeys = (bundle: Bundle) => bundle.inputs.some((input) => input.file.endsWith('dist/src/keys/import.js'));
 
+/** The gzipped size of the lazy chunk that holds `file` in the verify job (where it is smallest: nothing else loaded). */
+function lazyOf(rows: readonly JobSizes[], file: string): string {
+  const verify = rows.find((row) => row.job.label === 'verify') ?? rows[0];
+  const chunk = verify?.jwtkit.lazy.find((candidate) => candidate.inputs.some((input) => input.endsWith(file)));
+  return chunk === undefined ? 'not in this bundle' : kib(chunk.gzipped);
+}
+
 export function sizeReport(rows: readonly JobSizes[], joseVersion: string): string[] {
   const lines = [
     `Measured by \`npm run bench:size -- --write\` against jose ${joseVersion} (esbuild, minified, ESM, platform browser, gzip -9; one run for both).`,
@@ -189,8 +196,9 @@ export function sizeReport(rows: readonly JobSizes[], joseVersion: string): stri
     }),
     '',
     "The first jwtkit column is what loads before the first call, as Rollup (Vite) makes the entry chunk; jose's column is the same measure (jose has no lazy chunk). " +
-      'The key text reader (PEM, DER, key text in bytes, and the scan that keeps asymmetric key material from becoming a secret) loads the first time a key is given as text, bytes or a symmetric JWK: ' +
+      'The key text reader (PEM, DER, key text in bytes, the scan that keeps asymmetric key material from becoming a secret, and the rules for secrets) loads the first time a key is given as text, bytes, a symmetric JWK or a secret key object: ' +
       'an application that passes a PEM or a secret string pays the "with it" column, one that passes JWKs of public keys, CryptoKeys or imported Key objects pays the first one. ' +
+      `Two smaller chunks load on first need too: the RSA checks (the ROCA fingerprint) with the first RSA key, ${lazyOf(rows, 'keys/roca.js')}, and WebCrypto key export, generation and digests (a thumbprint, \`generateKeyPair\`), ${lazyOf(rows, 'backend/web-keys.js')}. ` +
       "esbuild's own split adds a third chunk of shared modules (about 5-20 % more, in two files); the last column is everything in one file, as a Worker is deployed. " +
       "For a PEM key, jose's `jwtVerify` needs `importSPKI` too, which this table does not add to jose's side.",
     '',
