@@ -22,7 +22,8 @@ import {
 import { compare, compareRounds, opsText, RUNTIME } from './measure.js';
 import { peerForms } from './peer-forms.js';
 
-const SECTIONS = ['algs', 'cache', 'payload', 'jwks', 'rss'] as const;
+// Memory is measured by bench/memory.ts (npm run bench:memory), beside jose and fast-jwt.
+const SECTIONS = ['algs', 'cache', 'payload', 'jwks'] as const;
 // `forms` (every documented key form of every peer, to check bench/contenders.ts's FASTEST_FORM) runs
 // only when named: `node dist/bench/jwt.js --sections forms`.
 type Section = (typeof SECTIONS)[number] | 'forms';
@@ -97,11 +98,6 @@ export interface ScaleRow {
   size: number;
   results: Record<string, number>;
 }
-export interface RssRow {
-  name: string;
-  /** RSS in MiB after each 100,000 verifications. */
-  mib: number[];
-}
 export interface BenchResult {
   runtime: string;
   version: string;
@@ -112,7 +108,6 @@ export interface BenchResult {
   cache?: CacheRow[];
   payload?: { sign: ScaleRow[]; verify: ScaleRow[] };
   jwks?: ScaleRow[];
-  rss?: RssRow[];
   /** Each peer's documented key forms (`--sections forms`): ops/s by `peer form`. */
   forms?: { alg: string; op: 'sign' | 'verify'; results: Record<string, number> }[];
 }
@@ -232,26 +227,6 @@ if (sections.has('jwks')) {
     );
     result.jwks.push({ size, results });
     line(`JWKS of ${size} keys`, results);
-  }
-}
-
-if (sections.has('rss')) {
-  // A million distinct tokens (signed as they are verified), without and with the verified-token cache.
-  const key = await importKey(BENCH_SECRET, { alg: 'HS256' });
-  const sign = createSigner({ key, expiresIn: '1h' });
-  const total = quick ? 200_000 : 1_000_000;
-  result.rss = [];
-  for (const [name, verify] of [
-    ['verify', createVerifier({ key, algorithms: ['HS256'] })],
-    ['verify, cache of 10,000', createVerifier({ key, algorithms: ['HS256'], cache: { max: 10_000, ttl: '10m' } })],
-  ] as const) {
-    const mib: number[] = [];
-    for (let i = 1; i <= total; i++) {
-      verify.sync(sign.sync({ ...BENCH_CLAIMS, jti: `token-${i}` }));
-      if (i % 100_000 === 0) mib.push(Math.round((process.memoryUsage().rss / 2 ** 20) * 10) / 10);
-    }
-    result.rss.push({ name, mib });
-    console.error(`RSS (${name}), MiB per 100,000: ${mib.join(' ')}`);
   }
 }
 

@@ -295,15 +295,6 @@ if (node?.jwks) {
     `### JWKS size (node, HS256 keys, the token's kid is the last key's)\n\n${scaleTable(node.jwks, (size) => `${size.toLocaleString('en-US')} keys`, 'jwtkit')}\n\njwtkit (sync) with 10,000 keys runs at ${ratio(last, first)} of its speed with 1 key. jose's local JWK Set refuses \`oct\` keys, so it has no figures here.`,
   );
 }
-if (node?.rss) {
-  extra.push(
-    `### Memory (node): RSS while verifying distinct HS256 tokens\n\n${table(
-      ['verifier', ...(node.rss[0]?.mib.map((_, i) => `${(i + 1) * 100}k`) ?? [])],
-      node.rss.map((row) => [row.name, ...row.mib.map((mib) => `${mib} MiB`)]),
-      ['l', ...(node.rss[0]?.mib.map(() => 'r' as const) ?? [])],
-    )}`,
-  );
-}
 const targetTable = table(
   ['runtime', 'target', 'measured', '90% interval', 'goal', ''],
   allTargets.map((t) => [
