@@ -17,13 +17,34 @@ export async function loadChunk<T>(what: string, load: () => Promise<T>): Promis
   }
 }
 
-/**
- * What a synchronous call in the browser build gets when it needs a chunk no asynchronous call has
- * loaded yet. The same call would need the asynchronous WebCrypto backend a moment later, so it
- * fails as that does.
- */
-export function chunkNotLoaded(): SyncUnavailableError {
-  return new SyncUnavailableError(
-    'the synchronous API is not available in the browser and Workers build (WebCrypto is asynchronous, and parts of key import are modules loaded on first use): use importKey, verifyJWT, signJWT',
-  );
+/** Where a part loaded on first need is installed, and read from by the code that uses it. */
+export interface ChunkHook<T> {
+  /** Installs the part (idempotent). */
+  set(part: T): void;
+  /**
+   * The installed part. Only a synchronous call in the browser build can find it missing, before any
+   * asynchronous call has loaded it; the same call would need the asynchronous WebCrypto backend a
+   * moment later, so it fails as that does, with ERR_SYNC_UNAVAILABLE.
+   */
+  get(): T;
+  loaded(): boolean;
+}
+
+/** A hook for one part (the key text reader, the RSA checks): installed at once in the Node build, on first need in the browser build. */
+export function chunkHook<T>(): ChunkHook<T> {
+  let part: T | undefined;
+  return {
+    set: (installed) => {
+      part = installed;
+    },
+    get: () => {
+      if (part === undefined) {
+        throw new SyncUnavailableError(
+          'the synchronous API is not available in the browser and Workers build (WebCrypto is asynchronous, and parts of key import are modules loaded on first use): use importKey, verifyJWT, signJWT',
+        );
+      }
+      return part;
+    },
+    loaded: () => part !== undefined,
+  };
 }

@@ -6,7 +6,7 @@
  * read by text-reader.ts, through a hook (see there for why).
  */
 
-import { chunkNotLoaded } from '../backend/load-chunk.js';
+import { chunkHook } from '../backend/load-chunk.js';
 import { KeyInvalidError } from '../errors.js';
 import type { KeyContainer } from './asn1.js';
 import type * as ImportText from './import-text.js';
@@ -44,18 +44,13 @@ export interface KeyTextReader {
   checkSecret: typeof ImportText.checkSecret;
 }
 
-let reader: KeyTextReader | undefined;
+const reader = chunkHook<KeyTextReader>();
 
 /** @internal Called by text-reader.ts's installKeyTextReader. */
-export function setKeyTextReader(installed: KeyTextReader): void {
-  reader = installed;
-}
+export const setKeyTextReader: (installed: KeyTextReader) => void = reader.set;
 
-/** The installed reader; only a synchronous call in the browser build can find it missing (load-chunk.ts). */
-export function keyTextReader(): KeyTextReader {
-  if (reader === undefined) throw chunkNotLoaded();
-  return reader;
-}
+/** The installed reader (text-reader.ts). */
+export const keyTextReader: () => KeyTextReader = reader.get;
 
 /** The JWK copies {@link snapshotJWK} made: the only objects {@link classifyMaterial} takes for a JWK. */
 const snapshots = new WeakSet<object>();
@@ -90,7 +85,7 @@ export function snapshotJWK<T>(input: T): T {
  * reader's secret rules, import-text.ts).
  */
 export function needsKeyTextReader(input: unknown): boolean {
-  if (reader !== undefined || input instanceof Key) return false;
+  if (reader.loaded() || input instanceof Key) return false;
   if (typeof input === 'string') return true;
   if (typeof input !== 'object' || input === null) return false;
   if (bytesOf(input) !== undefined) return true;

@@ -4,27 +4,22 @@
  * ES256 or EdDSA never does); the Node, Deno and Bun build installs them before every import
  * (backend/select.node.ts). Key text brings them with the key text reader.
  */
-import { chunkNotLoaded, loadChunk } from '../backend/load-chunk.js';
+import { chunkHook, loadChunk } from '../backend/load-chunk.js';
 import type * as ROCA from './roca.js';
 
 type RSAChecks = Pick<typeof ROCA, 'rejectROCA' | 'checkedNative'>;
 
-let checks: RSAChecks | undefined;
+const checks = chunkHook<RSAChecks>();
 
 /** @internal Called by roca.ts's installRSAChecks. */
-export function setRSAChecks(installed: RSAChecks): void {
-  checks = installed;
-}
+export const setRSAChecks: (installed: RSAChecks) => void = checks.set;
 
-/** The installed checks; only a synchronous call in the browser build can find them missing. */
-export function rsaChecks(): RSAChecks {
-  if (checks === undefined) throw chunkNotLoaded();
-  return checks;
-}
+/** The installed checks (roca.ts). */
+export const rsaChecks: () => RSAChecks = checks.get;
 
 /** Whether importing `input` needs the RSA checks: a JWK of kty "RSA" or a key object of an RSA algorithm. */
 export function needsRSAChecks(input: unknown): boolean {
-  if (checks !== undefined || typeof input !== 'object' || input === null) return false;
+  if (checks.loaded() || typeof input !== 'object' || input === null) return false;
   // A JWK is snapshotJWK's frozen copy by now; a key object's getters may throw, which the key-object path reports.
   try {
     const object = input as { kty?: unknown; algorithm?: { name?: unknown } };
