@@ -199,7 +199,7 @@ export function sizeReport(rows: readonly JobSizes[], joseVersion: string): stri
       'The key text reader (PEM, DER, key text in bytes, the scan that keeps asymmetric key material from becoming a secret, and the rules for secrets) loads the first time a key is given as text, bytes, a symmetric JWK or a secret key object: ' +
       'an application that passes a PEM or a secret string pays the "with it" column, one that passes JWKs of public keys, CryptoKeys or imported Key objects pays the first one. ' +
       `Two smaller chunks load on first need too: the RSA checks (the ROCA fingerprint) with the first RSA key, ${lazyOf(rows, 'keys/roca.js')}, and WebCrypto key export, generation and digests (a thumbprint, \`generateKeyPair\`), ${lazyOf(rows, 'backend/web-keys.js')}. ` +
-      "esbuild's own split adds a third chunk of shared modules (about 5-20 % more, in two files); the last column is everything in one file, as a Worker is deployed. " +
+      "esbuild's own split puts the modules the entry shares with the lazy chunks into shared chunks of their own (about 20 % more before the first call, in several files); the last column is everything in one file, as a Worker is deployed. " +
       "For a PEM key, jose's `jwtVerify` needs `importSPKI` too, which this table does not add to jose's side.",
     '',
     'Where the bytes go (minified bytes per source file, the largest ten of each jwtkit first load):',

@@ -3,7 +3,13 @@
  * json-scan.ts) and json.ts, which re-exports them.
  */
 
+/**
+ * A JSON value as jwtkit parses it (strict RFC 8259: no duplicate member names, bounded depth).
+ * Objects are plain objects, as JSON.parse makes them: a `__proto__` member is an own data member,
+ * never a prototype (docs/decisions.md, "Payload objects").
+ */
 export type JSONValue = null | boolean | number | string | JSONValue[] | JSONObject;
+/** A JSON object as jwtkit parses it: a plain object; read names a caller chose as own members (`Object.hasOwn`). */
 export interface JSONObject {
   [member: string]: JSONValue;
 }

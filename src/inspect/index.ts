@@ -7,6 +7,8 @@
  * {@link MAX_INSPECT_INPUT_LENGTH} characters (256 KiB) with `ERR_TOKEN_TOO_LARGE` and runs in time
  * linear in what it accepts, and the weak-secret search is bounded ({@link MAX_SECRET_CANDIDATES}
  * HMACs, tokens up to {@link MAX_SECRET_SEARCH_TOKEN_LENGTH}) and takes an AbortSignal.
+ *
+ * @packageDocumentation
  */
 export type { JSONObject, JSONValue } from '../encoding/json.js';
 export {

@@ -19,13 +19,14 @@ import {
   JWEDecryptionFailedError,
   JWEMalformedError,
   JWTKitError,
+  KeyInvalidError,
   KeyMismatchError,
 } from '../errors.js';
 import { headerRules } from '../jws/header.js';
 import { createKeySource, type KeyOrResolver, type KeySource } from '../jws/key-source.js';
 import { limitOption } from '../jws/limits.js';
 import { Key } from '../keys/key.js';
-import type { KeyMaterial } from '../keys/material.js';
+import { isKey, type KeyMaterial } from '../keys/material.js';
 import { checkOptionNames, optionNames } from '../options.js';
 import { additionalData, decryptContent } from './content.js';
 import { type CheckedHeader, checkJWEHeaders } from './header.js';
@@ -117,8 +118,14 @@ function names(option: string, value: unknown, known: (name: unknown) => unknown
 }
 
 function unboundKey(material: KeyMaterial): void {
-  const jwkAlg = typeof material === 'object' && material !== null ? (material as { alg?: unknown }).alg : undefined;
-  if (material instanceof Key || typeof jwkAlg === 'string') return;
+  if (isKey(material)) return;
+  let jwkAlg: unknown;
+  try {
+    jwkAlg = typeof material === 'object' && material !== null ? (material as { alg?: unknown }).alg : undefined;
+  } catch (cause) {
+    throw new KeyInvalidError('the key object cannot be read: its "alg" threw', { cause });
+  }
+  if (typeof jwkAlg === 'string') return;
   // A string is most often a password: PBES2 first then (the header is not read to choose, only
   // the wording of the hint depends on what the caller holds).
   const password = "{ alg: 'PBES2-HS256+A128KW' } for a password";

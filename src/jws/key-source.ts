@@ -14,7 +14,7 @@ import {
 import { AlgorithmNotAllowedError, InvalidOptionError, KeyInvalidError, SyncUnavailableError } from '../errors.js';
 import { importKeyFor, importKeyForSync } from '../keys/import.js';
 import { Key } from '../keys/key.js';
-import type { KeyMaterial } from '../keys/material.js';
+import { isKey, type KeyMaterial } from '../keys/material.js';
 import type { KeySide } from '../keys/pem.js';
 import type { JWSHeader } from './header.js';
 
@@ -82,7 +82,16 @@ export type UnboundCheck = (material: KeyMaterial) => void;
 export function createKeySource(
   input: KeyOrResolver,
   allowed: ReadonlySet<string> | undefined,
-  { lookup = SIGNATURE_ONLY, unbound, eager = false }: { lookup?: AlgorithmLookup; unbound?: UnboundCheck; eager?: boolean } = {},
+  {
+    lookup = SIGNATURE_ONLY,
+    unbound,
+    prime,
+  }: {
+    lookup?: AlgorithmLookup;
+    unbound?: UnboundCheck;
+    /** {@link primeKeySource} for a verifier made once, so that verifyJWT's bundle does not carry it. */
+    prime?: typeof primeKeySource;
+  } = {},
 ): KeySource {
   if (input === undefined || input === null || input === '') throw new KeyInvalidError('no key was given');
   const check = allowed === undefined ? unbound : undefined;
@@ -116,13 +125,13 @@ export function createKeySource(
       },
     };
   }
-  if (input instanceof Key) {
+  if (isKey(input)) {
     return { get: (alg) => bound(input, alg), getSync: (alg) => bound(input, alg) };
   }
   check?.(input);
   const cache = new Map<string, Key | Promise<Key>>();
   const cacheKey = (alg: KeyAlgorithmName) => (allowed === undefined ? '' : alg);
-  if (eager) prime(cache, input, allowed, lookup);
+  prime?.(cache, input, allowed, lookup);
   return {
     get(alg) {
       const slot = cacheKey(alg);
@@ -163,7 +172,7 @@ export function createKeySource(
  * use (keys/text-reader.ts): until something has loaded it, that classification waits for the
  * first token too, so a wrong key text shows at the first call there (README, "Install").
  */
-function prime(
+export function primeKeySource(
   cache: Map<string, Key | Promise<Key>>,
   material: KeyMaterial,
   allowed: ReadonlySet<string> | undefined,
@@ -189,7 +198,7 @@ function prime(
 function present(material: KeyMaterial, check: UnboundCheck | undefined): void {
   if (material === undefined || material === null || material === '')
     throw new KeyInvalidError('the key resolver returned no key');
-  if (!(material instanceof Key)) check?.(material);
+  if (!isKey(material)) check?.(material);
 }
 
 /** The half of a PEM bundle a key source needs: a verifier's public key, a decrypter's private one. */

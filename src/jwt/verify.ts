@@ -15,6 +15,7 @@ import {
   checkAlgorithmsOption,
   checkHeaderAlgorithm,
   createKeySource,
+  primeKeySource,
   type KeyOrResolver,
   type KeySource,
 } from '../jws/key-source.js';
@@ -84,7 +85,7 @@ interface Split {
   readonly signature: string;
 }
 
-function compile(key: KeyOrResolver, options: VerifyJWTOptions, headerCacheSize: number, eager = false): Compiled {
+function compile(key: KeyOrResolver, options: VerifyJWTOptions, headerCacheSize: number, prime?: typeof primeKeySource): Compiled {
   const maxLength = options.maxTokenLength ?? DEFAULT_MAX_JWT_LENGTH;
   if (!Number.isSafeInteger(maxLength) || maxLength <= 0)
     throw new InvalidOptionError('maxTokenLength', 'must be a positive integer');
@@ -95,7 +96,7 @@ function compile(key: KeyOrResolver, options: VerifyJWTOptions, headerCacheSize:
   return {
     readHeader: createHeaderReader(headerRules(options.crit, false), malformed, headerCacheSize),
     allowed,
-    source: createKeySource(key, allowed, { eager }),
+    source: createKeySource(key, allowed, { prime }),
     policy: compileClaimPolicy(options),
     maxLength,
   };
@@ -367,7 +368,7 @@ export function createVerifier<P extends object = JWTPayload>(options: VerifierO
     );
   checkOptionNames(options, VERIFIER_OPTIONS);
   const { key, cache: cacheOptions, ...rest } = options;
-  const compiled = compile(key, rest, 32, true);
+  const compiled = compile(key, rest, 32, primeKeySource);
   const cache = cacheOptions === undefined ? undefined : createVerifiedTokenCache(cacheOptions);
   const now = (token: string): Awaitable<VerifiedJWT<P>> =>
     cache !== undefined && typeof token === 'string' ? runCached<P>(compiled, cache, token) : run<P>(compiled, token);

@@ -266,6 +266,19 @@ export async function importKeyFor(
   material = snapshotJWK(material);
   if (needsKeyTextReader(material)) await loadKeyTextReader();
   if (needsRSAChecks(material)) await loadRSAChecks();
+  try {
+    return await planAndFinish(material, options, lookup, side);
+  } catch (error) {
+    // Only a part not loaded throws this here (the asynchronous path never needs a synchronous
+    // backend): a key object whose getters told the checks above one thing and the backend another.
+    // Load both parts and plan again; the backend's reading is the one the plan uses.
+    if (!(error instanceof SyncUnavailableError)) throw error;
+    await Promise.all([loadKeyTextReader(), loadRSAChecks()]);
+    return await planAndFinish(material, options, lookup, side);
+  }
+}
+
+async function planAndFinish(material: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLookup, side?: KeySide): Promise<Key> {
   const planned = plan(material, options, lookup, side);
   if (planned instanceof Key) return planned;
   return finish(planned, await planned.run());

@@ -52,6 +52,15 @@ export const setKeyTextReader: (installed: KeyTextReader) => void = reader.set;
 /** The installed reader (text-reader.ts). */
 export const keyTextReader: () => KeyTextReader = reader.get;
 
+/** `value instanceof Key`, where a value that cannot even be asked (a revoked Proxy) is a KeyInvalidError. */
+export function isKey(value: unknown): value is Key {
+  try {
+    return value instanceof Key;
+  } catch (cause) {
+    throw new KeyInvalidError('the key object cannot be read', { cause });
+  }
+}
+
 /** The JWK copies {@link snapshotJWK} made: the only objects {@link classifyMaterial} takes for a JWK. */
 const snapshots = new WeakSet<object>();
 
@@ -73,10 +82,21 @@ export function snapshotJWK<T>(input: T): T {
     throw new KeyInvalidError('the key object cannot be read: reading one of its members threw', { cause });
   }
   if (typeof copy.kty !== 'string') return input;
-  if (Array.isArray(copy.key_ops)) copy.key_ops = Object.freeze([...copy.key_ops]);
+  try {
+    if (Array.isArray(copy.key_ops)) copy.key_ops = copyList(copy.key_ops);
+  } catch (cause) {
+    throw new KeyInvalidError('JWK "key_ops" cannot be read', { cause });
+  }
   const jwk = Object.freeze(copy);
   snapshots.add(jwk);
   return jwk as T;
+}
+
+/** A frozen copy of an array, read by index once (no iterator of the caller's runs). */
+function copyList(value: unknown[]): readonly unknown[] {
+  const list: unknown[] = [];
+  for (let i = 0, length = value.length; i < length; i++) list.push(value[i]);
+  return Object.freeze(list);
 }
 
 /**
@@ -98,18 +118,45 @@ export function needsKeyTextReader(input: unknown): boolean {
   }
 }
 
-const tag = (value: object): string => Object.prototype.toString.call(value);
-
 /** Whether the input is binary (any typed array, a DataView, an ArrayBuffer, from any realm). */
 export const isBinary = (input: unknown): boolean => typeof input === 'object' && input !== null && bytesOf(input) !== undefined;
 
-/** The bytes of any binary input, from this realm or another (a Buffer, any typed array, a DataView, an ArrayBuffer). */
-function bytesOf(input: object): Uint8Array | undefined {
-  if (input instanceof Uint8Array) return input;
-  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  if (input instanceof ArrayBuffer || tag(input) === '[object ArrayBuffer]' || tag(input) === '[object SharedArrayBuffer]') {
-    return new Uint8Array(input as ArrayBuffer);
+type Getter = (this: unknown) => unknown;
+const getterOf = (prototype: object, name: PropertyKey): Getter =>
+  Object.getOwnPropertyDescriptor(prototype, name)?.get as Getter;
+const TYPED_ARRAY = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const typedArrayName = getterOf(TYPED_ARRAY, Symbol.toStringTag);
+const VIEW_PARTS: readonly (readonly [Getter, Getter, Getter])[] = [
+  [getterOf(TYPED_ARRAY, 'buffer'), getterOf(TYPED_ARRAY, 'byteOffset'), getterOf(TYPED_ARRAY, 'byteLength')],
+  [getterOf(DataView.prototype, 'buffer'), getterOf(DataView.prototype, 'byteOffset'), getterOf(DataView.prototype, 'byteLength')],
+];
+const BUFFER_LENGTHS: readonly Getter[] = [
+  getterOf(ArrayBuffer.prototype, 'byteLength'),
+  ...(typeof SharedArrayBuffer === 'function' ? [getterOf(SharedArrayBuffer.prototype, 'byteLength')] : []),
+];
+
+/** Calls a built-in getter as a brand check: `undefined` when `input` is not what the getter reads. */
+function brand(getter: Getter, input: object): unknown {
+  try {
+    return getter.call(input);
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * The bytes of any binary input, from this realm or another (a Buffer, any typed array, a DataView,
+ * an ArrayBuffer). Brand checks through the built-in getters, never instanceof or property reads: an
+ * object made from Uint8Array.prototype, or a Proxy of bytes, is not bytes (hostile review of issue
+ * 32), and goes the key-object path, which refuses it with a typed error.
+ */
+function bytesOf(input: object): Uint8Array | undefined {
+  if (typedArrayName.call(input) === 'Uint8Array') return input as Uint8Array;
+  for (const [buffer, offset, length] of VIEW_PARTS) {
+    const from = brand(buffer, input);
+    if (from !== undefined) return new Uint8Array(from as ArrayBuffer, offset.call(input) as number, length.call(input) as number);
+  }
+  for (const length of BUFFER_LENGTHS) if (brand(length, input) !== undefined) return new Uint8Array(input as ArrayBuffer);
   return undefined;
 }
 

@@ -162,47 +162,173 @@ describe('the web build reads key text as the Node build does, from a chunk load
     assert.equal(await outcome(() => web.importKey({ ...secret }, { alg: 'HS256' })), 'key HS256');
   });
 
-  it("odd key objects get the Node build's answer, typed, from the first call of a fresh web bundle", async () => {
-    // Hostile review of issue 32: a "type" getter that throws escaped untyped, an ML-DSA JWK asked for
-    // the key text reader it does not need, a kty naming an Object.prototype member crashed jwkMaterial.
+  it("odd key objects get the Node build's answer, typed, from the first call of a fresh web bundle, in importKey and verifyJWT", async () => {
+    // Hostile reviews of issue 32: a "type" getter that throws escaped untyped; an ML-DSA JWK asked
+    // for the key text reader it does not need; a kty naming an Object.prototype member crashed
+    // jwkMaterial; a key_ops whose iterator or elements throw, bytes that are no bytes (an object
+    // made from Uint8Array.prototype, a Proxy of bytes) and a revoked Proxy escaped untyped; a
+    // CryptoKey whose own getters lie to the first reads made a fresh bundle skip loading a part.
     const akp = await node.generateKeyPair('ML-DSA-44', { extractable: true }).then(
       async ({ publicKey }) => (await node.exportKey(publicKey, 'jwk')) as Record<string, string>,
       () => undefined,
     );
-    const revoked = Proxy.revocable({}, {});
-    revoked.revoke();
-    const throwing = (name: string) =>
-      Object.defineProperty({}, name, {
+    const revoked = () => {
+      const proxy = Proxy.revocable({}, {});
+      proxy.revoke();
+      return proxy.proxy;
+    };
+    const throwing = (name: string, base: object = {}) =>
+      Object.defineProperty({ ...base }, name, {
         enumerable: true,
         get() {
           throw new Error('boom');
         },
       });
-    const cases: [string, () => unknown, string | undefined][] = [
+    const publicJwk = OWNERS[1]?.fixture.publicJwk as Record<string, string>;
+    const builtinGetter = (object: object, name: string) => {
+      for (let at: object | null = object; at !== null; at = Object.getPrototypeOf(at)) {
+        const found = Object.getOwnPropertyDescriptor(at, name)?.get;
+        if (found !== undefined) return found;
+      }
+      throw new Error(`no getter ${name}`);
+    };
+    /** A CryptoKey whose own `name` getter answers `lie` to its first `reads` reads, then the truth. */
+    const lying = (key: CryptoKey, name: string, lie: unknown, reads: number) => {
+      const real = builtinGetter(key, name);
+      let count = 0;
+      return Object.defineProperty(key, name, {
+        get() {
+          count += 1;
+          return count <= reads ? lie : real.call(this);
+        },
+      });
+    };
+    const cases: [string, () => unknown, string][] = [
       ['a "type" getter that throws', () => throwing('type'), 'HS256'],
       ['a "kty" getter that throws', () => throwing('kty'), 'ES256'],
-      ['a revoked Proxy', () => revoked.proxy, 'HS256'],
-      ...['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((kty): [string, () => unknown, undefined] => [
+      ['a revoked Proxy', revoked, 'HS256'],
+      ['a revoked Proxy as key_ops', () => ({ ...publicJwk, key_ops: revoked() }), 'ES256'],
+      [
+        'a key_ops whose iterator throws',
+        () => ({
+          ...publicJwk,
+          key_ops: Object.assign(['verify'], {
+            [Symbol.iterator]() {
+              throw new Error('boom');
+            },
+          }),
+        }),
+        'ES256',
+      ],
+      [
+        'a key_ops whose element throws',
+        () => ({
+          ...publicJwk,
+          key_ops: new Proxy(['verify'], { get: (t, p) => (p === '0' ? assert.fail('boom') : Reflect.get(t, p)) }),
+        }),
+        'ES256',
+      ],
+      ['an object made from Uint8Array.prototype', () => Object.create(Uint8Array.prototype), 'HS256'],
+      ['a Proxy of bytes', () => new Proxy(new TextEncoder().encode('a-32-byte-or-longer-secret-value-here!'), {}), 'HS256'],
+      ...['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((kty): [string, () => unknown, string] => [
         `kty "${kty}"`,
         () => JSON.parse(`{"kty":"${kty}","k":"c2VjcmV0"}`),
-        undefined,
+        'HS256',
       ]),
     ];
+    const asyncCases: [string, () => Promise<unknown>, string][] = [
+      [
+        'a ROCA RSA CryptoKey whose algorithm lies to its first three reads',
+        async () =>
+          lying(
+            await crypto.subtle.importKey(
+              'jwk',
+              ROCA_KEY.publicJwk as JsonWebKey,
+              { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+              true,
+              ['verify'],
+            ),
+            'algorithm',
+            { name: 'ECDSA', namedCurve: 'P-256' },
+            3,
+          ),
+        'RS256',
+      ],
+      [
+        'a 16-byte HMAC CryptoKey whose type lies to its first read',
+        async () =>
+          lying(
+            await crypto.subtle.importKey('raw', new Uint8Array(16), { name: 'HMAC', hash: 'SHA-256' }, true, ['sign', 'verify']),
+            'type',
+            'public',
+            1,
+          ),
+        'HS256',
+      ],
+    ];
     if (akp !== undefined) cases.push(['an AKP (ML-DSA) JWK', () => ({ ...akp }), 'ML-DSA-44']);
+    const lies = new Set(asyncCases.map(([name]) => name));
     const pristine = join(dir, 'pristine');
     await bundleWeb(pristine);
-    for (const [index, [name, material, alg]] of cases.entries()) {
-      const copy = join(dir, `fresh-odd-${index}`);
+    const fresh = async (label: string) => {
+      const copy = join(dir, `fresh-odd-${label}`);
       await cp(pristine, copy, { recursive: true });
-      const isolated = (await import(pathToFileURL(join(copy, 'app.js')).href)) as Jwtkit;
-      const options = alg === undefined ? {} : { alg };
-      const inNode = await outcome(() => node.importKey(material() as node.KeyMaterial, options));
-      assert.ok(!inNode.startsWith('untyped'), `Node build, ${name}: ${inNode}`);
-      assert.equal(
-        await outcome(() => isolated.importKey(material() as node.KeyMaterial, options)),
-        inNode,
-        `web build, ${name}`,
-      );
+      return (await import(pathToFileURL(join(copy, 'app.js')).href)) as Jwtkit;
+    };
+    const token = 'eyJhbGciOiJIUzI1NiJ9.e30.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+    let index = 0;
+    // Each key comes wrapped: awaiting a revoked Proxy itself would throw in this harness (it reads `then`).
+    const made: [string, () => Promise<{ key: unknown }>, string][] = [
+      ...cases.map(([name, material, alg]): [string, () => Promise<{ key: unknown }>, string] => [
+        name,
+        async () => ({ key: material() }),
+        alg,
+      ]),
+      ...asyncCases.map(([name, material, alg]): [string, () => Promise<{ key: unknown }>, string] => [
+        name,
+        async () => ({ key: await material() }),
+        alg,
+      ]),
+    ];
+    for (const [name, material, alg] of made) {
+      for (const call of ['importKey', 'verifyJWT'] as const) {
+        const attempt = async (lib: Jwtkit) => {
+          const key = (await material()).key as node.KeyMaterial;
+          return call === 'importKey'
+            ? lib.importKey(key, { alg })
+            : lib
+                .verifyJWT(
+                  token.replace('eyJhbGciOiJIUzI1NiJ9', Buffer.from(JSON.stringify({ alg })).toString('base64url')),
+                  key,
+                  { algorithms: [alg] },
+                )
+                .then(() => ({ alg }));
+        };
+        const inNode = await outcome(() => attempt(node));
+        assert.ok(!inNode.startsWith('untyped'), `Node build, ${call}, ${name}: ${inNode}`);
+        const isolated = await fresh(String(index++));
+        const inWeb = await outcome(() => attempt(isolated));
+        if (lies.has(name)) {
+          // A getter that lies to some reads gets answers that depend on how often each build reads
+          // it; what must hold is a typed refusal in both, never a key, never "load it synchronously".
+          for (const [build, verdict] of [
+            ['Node', inNode],
+            ['web', inWeb],
+          ] as const)
+            assert.ok(
+              verdict.startsWith('ERR_') && verdict !== 'ERR_SYNC_UNAVAILABLE',
+              `${build} build, ${call}, ${name}: ${verdict}`,
+            );
+        } else assert.equal(inWeb, inNode, `web build, ${call}, ${name}`);
+      }
+    }
+    // The JWE path reads a key's alg before the import, when no algorithm is named.
+    const jwe = await node.encryptJWT({ sub: 'a' }, { kty: 'oct', k: Buffer.alloc(32, 1).toString('base64url'), alg: 'A256KW' });
+    for (const lib of [node, await fresh('jwe')]) {
+      const refused = await outcome(async () => ({
+        alg: (await lib.decryptJWT(jwe, throwing('alg', { kty: 'oct' }) as node.KeyMaterial)).header.alg ?? '',
+      }));
+      assert.equal(refused, 'ERR_KEY_INVALID');
     }
   });
 
