@@ -25,7 +25,7 @@ import {
 import { headerRules } from '../jws/header.js';
 import { createKeySource, type KeyOrResolver, type KeySource } from '../jws/key-source.js';
 import { limitOption } from '../jws/limits.js';
-import { Key } from '../keys/key.js';
+import type { Key } from '../keys/key.js';
 import { isKey, type KeyMaterial } from '../keys/material.js';
 import { checkOptionNames, optionNames } from '../options.js';
 import { additionalData, decryptContent } from './content.js';

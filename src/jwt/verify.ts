@@ -15,9 +15,9 @@ import {
   checkAlgorithmsOption,
   checkHeaderAlgorithm,
   createKeySource,
-  primeKeySource,
   type KeyOrResolver,
   type KeySource,
+  primeKeySource,
 } from '../jws/key-source.js';
 import { assertVerified, verifySegment } from '../jws/signature.js';
 import { Key } from '../keys/key.js';
@@ -85,7 +85,12 @@ interface Split {
   readonly signature: string;
 }
 
-function compile(key: KeyOrResolver, options: VerifyJWTOptions, headerCacheSize: number, prime?: typeof primeKeySource): Compiled {
+function compile(
+  key: KeyOrResolver,
+  options: VerifyJWTOptions,
+  headerCacheSize: number,
+  prime?: typeof primeKeySource,
+): Compiled {
   const maxLength = options.maxTokenLength ?? DEFAULT_MAX_JWT_LENGTH;
   if (!Number.isSafeInteger(maxLength) || maxLength <= 0)
     throw new InvalidOptionError('maxTokenLength', 'must be a positive integer');

@@ -278,7 +278,12 @@ export async function importKeyFor(
   }
 }
 
-async function planAndFinish(material: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLookup, side?: KeySide): Promise<Key> {
+async function planAndFinish(
+  material: KeyMaterial,
+  options: ImportKeyOptions,
+  lookup: AlgorithmLookup,
+  side?: KeySide,
+): Promise<Key> {
   const planned = plan(material, options, lookup, side);
   if (planned instanceof Key) return planned;
   return finish(planned, await planned.run());

@@ -128,7 +128,11 @@ const TYPED_ARRAY = Object.getPrototypeOf(Uint8Array.prototype) as object;
 const typedArrayName = getterOf(TYPED_ARRAY, Symbol.toStringTag);
 const VIEW_PARTS: readonly (readonly [Getter, Getter, Getter])[] = [
   [getterOf(TYPED_ARRAY, 'buffer'), getterOf(TYPED_ARRAY, 'byteOffset'), getterOf(TYPED_ARRAY, 'byteLength')],
-  [getterOf(DataView.prototype, 'buffer'), getterOf(DataView.prototype, 'byteOffset'), getterOf(DataView.prototype, 'byteLength')],
+  [
+    getterOf(DataView.prototype, 'buffer'),
+    getterOf(DataView.prototype, 'byteOffset'),
+    getterOf(DataView.prototype, 'byteLength'),
+  ],
 ];
 const BUFFER_LENGTHS: readonly Getter[] = [
   getterOf(ArrayBuffer.prototype, 'byteLength'),
@@ -154,7 +158,8 @@ function bytesOf(input: object): Uint8Array | undefined {
   if (typedArrayName.call(input) === 'Uint8Array') return input as Uint8Array;
   for (const [buffer, offset, length] of VIEW_PARTS) {
     const from = brand(buffer, input);
-    if (from !== undefined) return new Uint8Array(from as ArrayBuffer, offset.call(input) as number, length.call(input) as number);
+    if (from !== undefined)
+      return new Uint8Array(from as ArrayBuffer, offset.call(input) as number, length.call(input) as number);
   }
   for (const length of BUFFER_LENGTHS) if (brand(length, input) !== undefined) return new Uint8Array(input as ArrayBuffer);
   return undefined;
