@@ -24,21 +24,13 @@ import { warnShortSecretOnce } from './short-secret-warning.js';
  * ML-DSA keys given raw, as bytes with `alg` naming the parameter set: a 32-byte seed (private) or
  * a public key of the set's exact length (RFC 9964's `priv` and `pub`), wrapped as the DER that
  * holds them. Anything else, and any DER, goes the usual way; an AKP algorithm never takes a secret.
+ * `bytes` is material.ts's copy of the caller's input.
  */
-export function rawMLDSA(input: KeyMaterial, requested: AlgorithmEntry | undefined): KeyMaterial {
-  if (requested?.kind !== 'signature' || requested.family !== 'ML-DSA') return input;
-  const bytes =
-    input instanceof Uint8Array
-      ? input
-      : input instanceof ArrayBuffer
-        ? new Uint8Array(input)
-        : ArrayBuffer.isView(input)
-          ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength)
-          : undefined;
-  if (bytes === undefined || readKeyContainer(bytes) !== undefined) return input;
+export function rawMLDSA(bytes: Uint8Array, requested: AlgorithmEntry): KeyMaterial {
+  if (requested.kind !== 'signature' || readKeyContainer(bytes) !== undefined) return bytes;
   if (bytes.length === ML_DSA_SEED_LENGTH) return mlDSAContainer(requested.name, bytes, 'pkcs8').der;
   if (bytes.length === requested.publicKeyLength) return mlDSAContainer(requested.name, bytes, 'spki').der;
-  return input;
+  return bytes;
 }
 
 /** Plans the import of text or bytes that hold no key material: a secret, for a symmetric algorithm only. */

@@ -20,6 +20,7 @@ import { decodeBase64url, isBase64url } from '../encoding/base64url.js';
 import {
   AlgorithmNotAllowedError,
   InvalidOptionError,
+  JWTKitError,
   KeyInvalidError,
   KeyMismatchError,
   KeyWeakError,
@@ -30,7 +31,7 @@ import { checkOptionNames, optionNames } from '../options.js';
 import { article, defaultAlgorithm, type Plan, type PlanFor } from './import-plan.js';
 import { isPrivateJWK, type JWK, jwkMaterial } from './jwk.js';
 import { Key } from './key.js';
-import { classifyMaterial, isBinary, type KeyMaterial, keyTextReader, needsKeyTextReader, snapshotJWK } from './material.js';
+import { binaryOf, classifyMaterial, type KeyMaterial, keyTextReader, needsKeyTextReader, snapshotJWK } from './material.js';
 import type { KeySide } from './pem.js';
 import { loadRSAChecks, needsRSAChecks, rsaChecks } from './rsa-checks.js';
 
@@ -115,9 +116,8 @@ function curveOf(jwk: JWK): string | undefined {
 function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLookup, side?: KeySide): Plan | Key {
   const requested = options.alg === undefined ? undefined : algorithmNamed(options.alg, lookup);
   // A raw ML-DSA key comes as bytes, for which the reader is loaded (import-text.ts).
-  if (requested?.kind === 'signature' && requested.family === 'ML-DSA' && isBinary(input)) {
-    input = keyTextReader().rawMLDSA(input, requested);
-  }
+  const binary = requested?.kind === 'signature' && requested.family === 'ML-DSA' ? binaryOf(input) : undefined;
+  if (binary !== undefined) input = keyTextReader().rawMLDSA(binary, requested as AlgorithmEntry);
   if (options.secret !== undefined && typeof options.secret !== 'boolean') {
     throw new InvalidOptionError('secret', 'must be a boolean');
   }
@@ -166,7 +166,7 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
     }
     case 'native': {
       for (const backend of allBackends) {
-        const native = backend.importNative(material.object);
+        const native = readNative(backend, material.object);
         if (native === undefined) continue;
         const alg = requested ?? lookup.find(native.facts.alg) ?? defaultAlgorithm(native.facts.kty, native.facts.crv, lookup);
         // A JWE secret is used as bytes (backend/types.ts, rawSecret), so a secret key object is exported once here.
@@ -180,6 +180,16 @@ function plan(input: KeyMaterial, options: ImportKeyOptions, lookup: AlgorithmLo
       }
       throw new KeyInvalidError('unrecognised key object: expected a Key, CryptoKey, KeyObject, JWK, PEM string or bytes');
     }
+  }
+}
+
+/** The backend's reading of a key object; an object whose traps throw (a hostile Proxy) is a KeyInvalidError. */
+function readNative(backend: Backend, object: object): NativeKey | undefined {
+  try {
+    return backend.importNative(object);
+  } catch (cause) {
+    if (cause instanceof JWTKitError) throw cause;
+    throw new KeyInvalidError('the key object cannot be read', { cause });
   }
 }
 

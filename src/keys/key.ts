@@ -55,6 +55,17 @@ export class Key {
   readonly backend: 'node' | 'web';
   /** @internal */
   readonly internals: KeyInternals;
+  /** Only this constructor sets it: the brand `instanceof Key` checks. */
+  readonly #made = true;
+
+  /**
+   * @internal `value instanceof Key` is a brand check: true only for an object this constructor
+   * made, never for `Object.create(Key.prototype)` or a Proxy whose prototype is `Key.prototype`,
+   * which would otherwise be trusted as an imported key (hostile review of issue 32).
+   */
+  static [Symbol.hasInstance](value: unknown): value is Key {
+    return typeof value === 'object' && value !== null && #made in value;
+  }
 
   /** @internal Keys are made by importKey, generateKeyPair and generateSecret. */
   constructor(alg: KeyAlgorithmName, kid: string | undefined, internals: KeyInternals) {

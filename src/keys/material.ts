@@ -76,7 +76,7 @@ export function snapshotJWK<T>(input: T): T {
   if (typeof input !== 'object' || input === null) return input;
   let copy: Record<string, unknown>;
   try {
-    if (input instanceof Key || bytesOf(input) !== undefined) return input;
+    if (input instanceof Key || isBinaryInput(input)) return input;
     copy = { ...(input as Record<string, unknown>) };
   } catch (cause) {
     throw new KeyInvalidError('the key object cannot be read: reading one of its members threw', { cause });
@@ -92,10 +92,15 @@ export function snapshotJWK<T>(input: T): T {
   return jwk as T;
 }
 
+const MAX_KEY_OPS = 16;
+
 /** A frozen copy of an array, read by index once (no iterator of the caller's runs). */
 function copyList(value: unknown[]): readonly unknown[] {
   const list: unknown[] = [];
-  for (let i = 0, length = value.length; i < length; i++) list.push(value[i]);
+  const length = value.length;
+  // RFC 7517 §4.3 defines eight operations; a length in the billions (a sparse array) would exhaust memory.
+  if (length > MAX_KEY_OPS) throw new KeyInvalidError(`JWK "key_ops" has more than ${MAX_KEY_OPS} entries`);
+  for (let i = 0; i < length; i++) list.push(value[i]);
   return Object.freeze(list);
 }
 
@@ -108,7 +113,7 @@ export function needsKeyTextReader(input: unknown): boolean {
   if (reader.loaded() || input instanceof Key) return false;
   if (typeof input === 'string') return true;
   if (typeof input !== 'object' || input === null) return false;
-  if (bytesOf(input) !== undefined) return true;
+  if (isBinaryInput(input)) return true;
   if (snapshots.has(input)) return (input as { kty: string }).kty === 'oct';
   // A key object: its "type" may be a getter that throws, which the key-object path reports.
   try {
@@ -117,9 +122,6 @@ export function needsKeyTextReader(input: unknown): boolean {
     return false;
   }
 }
-
-/** Whether the input is binary (any typed array, a DataView, an ArrayBuffer, from any realm). */
-export const isBinary = (input: unknown): boolean => typeof input === 'object' && input !== null && bytesOf(input) !== undefined;
 
 type Getter = (this: unknown) => unknown;
 const getterOf = (prototype: object, name: PropertyKey): Getter =>
@@ -139,6 +141,15 @@ const BUFFER_LENGTHS: readonly Getter[] = [
   ...(typeof SharedArrayBuffer === 'function' ? [getterOf(SharedArrayBuffer.prototype, 'byteLength')] : []),
 ];
 
+/** Whether the input is binary, by brand checks alone (nothing copied, nothing of the caller's run). */
+function isBinaryInput(input: object): boolean {
+  return (
+    typedArrayName.call(input) !== undefined ||
+    brand(VIEW_PARTS[1]?.[0] as Getter, input) !== undefined ||
+    BUFFER_LENGTHS.some((length) => brand(length, input) !== undefined)
+  );
+}
+
 /** Calls a built-in getter as a brand check: `undefined` when `input` is not what the getter reads. */
 function brand(getter: Getter, input: object): unknown {
   try {
@@ -149,21 +160,37 @@ function brand(getter: Getter, input: object): unknown {
 }
 
 /**
- * The bytes of any binary input, from this realm or another (a Buffer, any typed array, a DataView,
- * an ArrayBuffer). Brand checks through the built-in getters, never instanceof or property reads: an
- * object made from Uint8Array.prototype, or a Proxy of bytes, is not bytes (hostile review of issue
- * 32), and goes the key-object path, which refuses it with a typed error.
+ * A copy of the bytes of any binary input, from this realm or another (a Buffer, any typed array, a
+ * DataView, an ArrayBuffer), as a plain Uint8Array. Brand checks through the built-in getters, never
+ * instanceof or property reads: an object made from Uint8Array.prototype, or a Proxy of bytes, is not
+ * bytes and goes the key-object path, which refuses it with a typed error. And always a copy made by
+ * the built-ins: a Buffer with its own `subarray`, a subclass with another species or a prototype
+ * swapped for a hostile one showed the key-material scan other bytes than the backend imported, so
+ * a public PEM became an HMAC secret (hostile review of issue 32). Classification and import read
+ * this one copy.
  */
 function bytesOf(input: object): Uint8Array | undefined {
-  if (typedArrayName.call(input) === 'Uint8Array') return input as Uint8Array;
-  for (const [buffer, offset, length] of VIEW_PARTS) {
-    const from = brand(buffer, input);
-    if (from !== undefined)
-      return new Uint8Array(from as ArrayBuffer, offset.call(input) as number, length.call(input) as number);
+  const [buffer, offset, length] = VIEW_PARTS[typedArrayName.call(input) === undefined ? 1 : 0] as readonly [
+    Getter,
+    Getter,
+    Getter,
+  ];
+  const from = brand(buffer, input);
+  const whole = from === undefined && BUFFER_LENGTHS.some((byteLength) => brand(byteLength, input) !== undefined);
+  if (from === undefined && !whole) return undefined;
+  try {
+    const view = whole
+      ? new Uint8Array(input as ArrayBuffer)
+      : new Uint8Array(from as ArrayBuffer, offset.call(input) as number, length.call(input) as number);
+    return new Uint8Array(view);
+  } catch (cause) {
+    throw new KeyInvalidError('the key bytes cannot be read (a detached or resized buffer)', { cause });
   }
-  for (const length of BUFFER_LENGTHS) if (brand(length, input) !== undefined) return new Uint8Array(input as ArrayBuffer);
-  return undefined;
 }
+
+/** @internal A copy of binary input's bytes ({@link bytesOf}), or `undefined` for anything else. */
+export const binaryOf = (input: unknown): Uint8Array | undefined =>
+  typeof input === 'object' && input !== null ? bytesOf(input) : undefined;
 
 /**
  * Sorts key input into one of the import paths, following the caller's {@link SecretIntent}. `side`

@@ -332,6 +332,83 @@ describe('the web build reads key text as the Node build does, from a chunk load
     }
   });
 
+  it('bytes and keys that only look like bytes or keys never carry a public key in as an HMAC secret, and are refused typed, in both builds', async () => {
+    // Third hostile review of issue 32: the scan for key material read a Uint8Array through its own
+    // methods (subarray, species) while the backend read its stored bytes, so a Buffer with its own
+    // subarray hid a PEM from the scan and a forged HS256 token verified (both builds). Bytes are
+    // copied by the built-ins now, and a Key is recognised by a brand, not by its prototype.
+    const pem = OWNERS[0]?.fixture.spki as string;
+    const pemBytes = () => new Uint8Array(Buffer.from(pem));
+    const harmless = new Uint8Array(new ArrayBuffer(64)).fill(0x61);
+    class Hiding extends Uint8Array {
+      override subarray(): Uint8Array<ArrayBuffer> {
+        return harmless;
+      }
+    }
+    class Species extends Uint8Array {
+      static get [Symbol.species]() {
+        return class extends Uint8Array {
+          constructor() {
+            super(harmless);
+          }
+        };
+      }
+    }
+    const detached = () => {
+      const buffer = new ArrayBuffer(8);
+      structuredClone(buffer, { transfer: [buffer] });
+      return buffer;
+    };
+    const sparseOps = () => ({
+      ...(OWNERS[1]?.fixture.publicJwk as Record<string, string>),
+      key_ops: Object.assign(['verify'], { length: 2 ** 32 - 1 }),
+    });
+    const forms: [string, () => unknown][] = [
+      ['a Buffer with its own subarray', () => Object.assign(Buffer.from(pem), { subarray: () => harmless })],
+      ['a Uint8Array subclass overriding subarray', () => new Hiding(pemBytes())],
+      ['a Uint8Array subclass with another species', () => new Species(pemBytes())],
+      [
+        'a Buffer whose prototype was swapped',
+        () => Object.setPrototypeOf(Buffer.from(pem), { subarray: () => harmless, __proto__: Uint8Array.prototype }),
+      ],
+      [
+        'an object made from Key.prototype',
+        () => Object.assign(Object.create(node.Key.prototype), { alg: 'HS256', kty: 'oct', internals: {} }),
+      ],
+      [
+        'a Proxy whose getPrototypeOf throws',
+        () =>
+          new Proxy(
+            {},
+            {
+              getPrototypeOf() {
+                throw new Error('boom');
+              },
+            },
+          ),
+      ],
+      ['a detached ArrayBuffer', detached],
+      ['a JWK whose key_ops claims four billion entries', sparseOps],
+    ];
+    const forged = await forgeHMAC('HS256', new TextEncoder().encode(pem), { sub: 'victim' });
+    for (const [name, material] of forms)
+      for (const [build, lib] of [
+        ['Node', node],
+        ['web', web],
+      ] as const) {
+        const imported = await outcome(() => lib.importKey(material() as node.KeyMaterial, { alg: 'HS256' }));
+        assert.ok(imported.startsWith('ERR_'), `${build} build, importKey, ${name}: ${imported}`);
+        const verdict = await outcome(async () => ({
+          alg: (await lib.verifyJWT(forged, material() as node.KeyMaterial, { algorithms: ['HS256'] })).header.alg ?? '',
+        }));
+        assert.ok(verdict.startsWith('ERR_'), `${build} build, verifyJWT, ${name}: ${verdict}`);
+      }
+    // Positive control: the same PEM bytes declared a secret verify the forged token, so the refusals
+    // above come from the classification, not from a broken forgery.
+    const declared = await node.importKey(pemBytes(), { alg: 'HS256', secret: true });
+    assert.equal((await node.verifyJWT(forged, declared, { algorithms: ['HS256'] })).payload.sub, 'victim');
+  });
+
   it("a secret key object loads the reader too: the first import in a fresh bundle, and every later one, gets the Node build's answer (property)", async () => {
     // The secret rules (length, the short-secret warning, a JWE secret used as bytes) are part of the
     // reader's chunk (src/keys/import-text.ts). A CryptoKey of type "secret" is neither text nor
