@@ -63,6 +63,9 @@ export const buildInfo: BuildInfo = { build: 'node', runtime: runtime, forced: f
  * synchronous API as well.
  */
 export function installKeyText(): void {
+  if (installed) return;
+  installed = true;
   installKeyTextReader();
   installRSAChecks();
 }
+let installed = false;
