@@ -40,7 +40,7 @@ export function chunkHook<T>(): ChunkHook<T> {
     get: () => {
       if (part === undefined) {
         throw new SyncUnavailableError(
-          'the synchronous API is not available in the browser and Workers build (WebCrypto is asynchronous, and parts of key import are modules loaded on first use): use importKey, verifyJWT, signJWT',
+          'the browser and Workers build has no synchronous API (WebCrypto is asynchronous): use importKey, verifyJWT, signJWT',
         );
       }
       return part;

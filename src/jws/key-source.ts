@@ -55,12 +55,16 @@ function bound(key: Key, alg: KeyAlgorithmName): Key {
   if (!sameAlgorithm(key.alg, alg)) {
     // A secret string binds to HS256 by default (docs/decisions.md): an HS384/HS512 token needs the allowlist to say so.
     // Likewise an RSA PEM binds to RS256: a PS256 token needs the allowlist (or the import) to say PS256.
-    const hint =
+    const given =
       key.kty === 'oct' && alg.startsWith('HS')
-        ? ` (a secret given without an algorithm serves HS256 only: pass algorithms: ['${alg}'], or import it with alg '${alg}')`
+        ? 'a secret'
         : key.kty === 'RSA' && signatureAlgorithm(alg)?.kty === 'RSA'
-          ? ` (an RSA key given without an algorithm serves ${key.alg} only: pass algorithms: ['${alg}'], or import it with alg '${alg}')`
-          : '';
+          ? 'an RSA key'
+          : undefined;
+    const hint =
+      given === undefined
+        ? ''
+        : ` (${given} given without an algorithm serves ${key.alg} only: pass algorithms: ['${alg}'], or import it with alg '${alg}')`;
     throw new AlgorithmNotAllowedError(`the token says ${alg} but the key is bound to ${key.alg}${hint}`);
   }
   return key;

@@ -127,37 +127,27 @@ type Getter = (this: unknown) => unknown;
 const getterOf = (prototype: object, name: PropertyKey): Getter =>
   Object.getOwnPropertyDescriptor(prototype, name)?.get as Getter;
 const TYPED_ARRAY = Object.getPrototypeOf(Uint8Array.prototype) as object;
-const typedArrayName = getterOf(TYPED_ARRAY, Symbol.toStringTag);
-const VIEW_PARTS: readonly (readonly [Getter, Getter, Getter])[] = [
-  [getterOf(TYPED_ARRAY, 'buffer'), getterOf(TYPED_ARRAY, 'byteOffset'), getterOf(TYPED_ARRAY, 'byteLength')],
-  [
-    getterOf(DataView.prototype, 'buffer'),
-    getterOf(DataView.prototype, 'byteOffset'),
-    getterOf(DataView.prototype, 'byteLength'),
-  ],
-];
-const BUFFER_LENGTHS: readonly Getter[] = [
-  getterOf(ArrayBuffer.prototype, 'byteLength'),
-  ...(typeof SharedArrayBuffer === 'function' ? [getterOf(SharedArrayBuffer.prototype, 'byteLength')] : []),
-];
-
-/** Whether the input is binary, by brand checks alone (nothing copied, nothing of the caller's run). */
-function isBinaryInput(input: object): boolean {
-  return (
-    typedArrayName.call(input) !== undefined ||
-    brand(VIEW_PARTS[1]?.[0] as Getter, input) !== undefined ||
-    BUFFER_LENGTHS.some((length) => brand(length, input) !== undefined)
-  );
-}
+/** Each kind of binary input, by the built-in getter that only it answers: typed arrays, DataViews, buffers. */
+const VIEWS = [TYPED_ARRAY, DataView.prototype];
+const BUFFERS =
+  typeof SharedArrayBuffer === 'function' ? [ArrayBuffer.prototype, SharedArrayBuffer.prototype] : [ArrayBuffer.prototype];
 
 /** Calls a built-in getter as a brand check: `undefined` when `input` is not what the getter reads. */
-function brand(getter: Getter, input: object): unknown {
+function brand(prototype: object, name: string, input: object): unknown {
   try {
-    return getter.call(input);
+    return getterOf(prototype, name).call(input);
   } catch {
     return undefined;
   }
 }
+
+/** The built-in prototype whose getters read `input` (a view's, then a buffer's), or `undefined`: brand checks alone. */
+function binaryKind(input: object): object | undefined {
+  return [...VIEWS, ...BUFFERS].find((prototype) => brand(prototype, 'byteLength', input) !== undefined);
+}
+
+/** Whether the input is binary, by brand checks alone (nothing copied, nothing of the caller's run). */
+const isBinaryInput = (input: object): boolean => binaryKind(input) !== undefined;
 
 /**
  * A copy of the bytes of any binary input, from this realm or another (a Buffer, any typed array, a
@@ -170,20 +160,16 @@ function brand(getter: Getter, input: object): unknown {
  * this one copy.
  */
 function bytesOf(input: object): Uint8Array | undefined {
-  const [buffer, offset, length] = VIEW_PARTS[typedArrayName.call(input) === undefined ? 1 : 0] as readonly [
-    Getter,
-    Getter,
-    Getter,
-  ];
-  const from = brand(buffer, input);
-  const whole = from === undefined && BUFFER_LENGTHS.some((byteLength) => brand(byteLength, input) !== undefined);
-  if (from === undefined && !whole) return undefined;
+  const kind = binaryKind(input);
+  if (kind === undefined) return undefined;
+  const read = (name: string) => getterOf(kind, name).call(input) as number;
   try {
-    const view = whole
-      ? new Uint8Array(input as ArrayBuffer)
-      : new Uint8Array(from as ArrayBuffer, offset.call(input) as number, length.call(input) as number);
+    const view = VIEWS.includes(kind)
+      ? new Uint8Array(getterOf(kind, 'buffer').call(input) as ArrayBuffer, read('byteOffset'), read('byteLength'))
+      : new Uint8Array(input as ArrayBuffer);
     return new Uint8Array(view);
   } catch (cause) {
+    // A view over a detached or shrunk buffer.
     throw new KeyInvalidError('the key bytes cannot be read (a detached or resized buffer)', { cause });
   }
 }
