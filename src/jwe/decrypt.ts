@@ -25,8 +25,8 @@ import {
 import { headerRules } from '../jws/header.js';
 import { createKeySource, type KeyOrResolver, type KeySource } from '../jws/key-source.js';
 import { limitOption } from '../jws/limits.js';
-import type { Key } from '../keys/key.js';
-import { isKey, type KeyMaterial } from '../keys/material.js';
+import { Key } from '../keys/key.js';
+import type { KeyMaterial } from '../keys/material.js';
 import { checkOptionNames, optionNames } from '../options.js';
 import { additionalData, decryptContent } from './content.js';
 import { type CheckedHeader, checkJWEHeaders } from './header.js';
@@ -118,7 +118,7 @@ function names(option: string, value: unknown, known: (name: unknown) => unknown
 }
 
 function unboundKey(material: KeyMaterial): void {
-  if (isKey(material)) return;
+  if (material instanceof Key) return;
   let jwkAlg: unknown;
   try {
     jwkAlg = typeof material === 'object' && material !== null ? (material as { alg?: unknown }).alg : undefined;

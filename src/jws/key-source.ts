@@ -14,7 +14,7 @@ import {
 import { AlgorithmNotAllowedError, InvalidOptionError, KeyInvalidError, SyncUnavailableError } from '../errors.js';
 import { importKeyFor, importKeyForSync } from '../keys/import.js';
 import { Key } from '../keys/key.js';
-import { isKey, type KeyMaterial } from '../keys/material.js';
+import type { KeyMaterial } from '../keys/material.js';
 import type { KeySide } from '../keys/pem.js';
 import type { JWSHeader } from './header.js';
 
@@ -129,7 +129,7 @@ export function createKeySource(
       },
     };
   }
-  if (isKey(input)) {
+  if (input instanceof Key) {
     return { get: (alg) => bound(input, alg), getSync: (alg) => bound(input, alg) };
   }
   check?.(input);
@@ -202,7 +202,7 @@ export function primeKeySource(
 function present(material: KeyMaterial, check: UnboundCheck | undefined): void {
   if (material === undefined || material === null || material === '')
     throw new KeyInvalidError('the key resolver returned no key');
-  if (!isKey(material)) check?.(material);
+  if (!(material instanceof Key)) check?.(material);
 }
 
 /** The half of a PEM bundle a key source needs: a verifier's public key, a decrypter's private one. */

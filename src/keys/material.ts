@@ -52,15 +52,6 @@ export const setKeyTextReader: (installed: KeyTextReader) => void = reader.set;
 /** The installed reader (text-reader.ts). */
 export const keyTextReader: () => KeyTextReader = reader.get;
 
-/** `value instanceof Key`, where a value that cannot even be asked (a revoked Proxy) is a KeyInvalidError. */
-export function isKey(value: unknown): value is Key {
-  try {
-    return value instanceof Key;
-  } catch (cause) {
-    throw new KeyInvalidError('the key object cannot be read', { cause });
-  }
-}
-
 /** The JWK copies {@link snapshotJWK} made: the only objects {@link classifyMaterial} takes for a JWK. */
 const snapshots = new WeakSet<object>();
 
@@ -127,26 +118,29 @@ type Getter = (this: unknown) => unknown;
 const getterOf = (prototype: object, name: PropertyKey): Getter =>
   Object.getOwnPropertyDescriptor(prototype, name)?.get as Getter;
 const TYPED_ARRAY = Object.getPrototypeOf(Uint8Array.prototype) as object;
-/** Each kind of binary input, by the built-in getter that only it answers: typed arrays, DataViews, buffers. */
-const VIEWS = [TYPED_ARRAY, DataView.prototype];
-const BUFFERS =
-  typeof SharedArrayBuffer === 'function' ? [ArrayBuffer.prototype, SharedArrayBuffer.prototype] : [ArrayBuffer.prototype];
+const typedArrayName = getterOf(TYPED_ARRAY, Symbol.toStringTag);
+const BUFFER_LENGTHS = (typeof SharedArrayBuffer === 'function' ? [ArrayBuffer, SharedArrayBuffer] : [ArrayBuffer]).map((type) =>
+  getterOf(type.prototype, 'byteLength'),
+);
 
-/** Calls a built-in getter as a brand check: `undefined` when `input` is not what the getter reads. */
-function brand(prototype: object, name: string, input: object): unknown {
-  try {
-    return getterOf(prototype, name).call(input);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The built-in prototype whose getters read `input` (a view's, then a buffer's), or `undefined`: brand checks alone. */
+/**
+ * Which kind of binary input `input` is, by brand checks alone (nothing copied, nothing of the
+ * caller's run): the prototype whose getters read a view (typed arrays', DataView's), `ArrayBuffer`
+ * for a whole buffer, or `undefined`. `ArrayBuffer.isView` and the typed arrays' tag getter never
+ * throw; a buffer is confirmed by its length getter, which throws for anything else.
+ */
 function binaryKind(input: object): object | undefined {
-  return [...VIEWS, ...BUFFERS].find((prototype) => brand(prototype, 'byteLength', input) !== undefined);
+  if (ArrayBuffer.isView(input)) return typedArrayName.call(input) === undefined ? DataView.prototype : TYPED_ARRAY;
+  for (const length of BUFFER_LENGTHS) {
+    try {
+      length.call(input);
+      return ArrayBuffer;
+    } catch {}
+  }
+  return undefined;
 }
 
-/** Whether the input is binary, by brand checks alone (nothing copied, nothing of the caller's run). */
+/** Whether the input is binary, by brand checks alone. */
 const isBinaryInput = (input: object): boolean => binaryKind(input) !== undefined;
 
 /**
@@ -164,9 +158,10 @@ function bytesOf(input: object): Uint8Array | undefined {
   if (kind === undefined) return undefined;
   const read = (name: string) => getterOf(kind, name).call(input) as number;
   try {
-    const view = VIEWS.includes(kind)
-      ? new Uint8Array(getterOf(kind, 'buffer').call(input) as ArrayBuffer, read('byteOffset'), read('byteLength'))
-      : new Uint8Array(input as ArrayBuffer);
+    const view =
+      kind === ArrayBuffer
+        ? new Uint8Array(input as ArrayBuffer)
+        : new Uint8Array(getterOf(kind, 'buffer').call(input) as ArrayBuffer, read('byteOffset'), read('byteLength'));
     return new Uint8Array(view);
   } catch (cause) {
     // A view over a detached or shrunk buffer.
