@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { type Node, parse } from 'acorn';
 import { type BuildOptions, build, type Metafile, type OutputFile } from 'esbuild';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,6 +37,8 @@ export interface Bundle {
   readonly minified: number;
   /** The code loaded before the first call, gzipped. */
   readonly gzipped: number;
+  /** The same with every string literal and template text emptied, gzipped: the code without its messages. */
+  readonly codeOnly: number;
   /** The inputs that put bytes into the initial chunks, largest first, with their minified bytes. */
   readonly inputs: readonly { readonly file: string; readonly bytes: number }[];
   /** The whole bundle in one file, dynamic imports inlined (a Worker), gzipped. */
@@ -145,12 +148,41 @@ export async function bundle(from: 'jwtkit' | 'jose', names: readonly string[]):
       text: output.text,
       minified: output.contents.length,
       gzipped: gzipSync(output.contents, { level: 9 }).length,
+      codeOnly: gzipSync(withoutStrings(output.text), { level: 9 }).length,
       inputs: inputsOf(Object.values(first.outputs)[0]).sort((a, b) => b.bytes - a.bytes),
       lazy,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The bundle with every string literal and every template's text emptied (`"..."` to `""`, the
+ * expressions of a template kept), found by parsing it (acorn): what the code weighs without its
+ * messages, property-name strings and tables, for both libraries alike.
+ */
+export function withoutStrings(code: string): string {
+  const ranges: [number, number][] = [];
+  const visit = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null) return;
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    const { type, start, end } = node as Node;
+    if (type === 'Literal' && typeof (node as { value?: unknown }).value === 'string') ranges.push([start + 1, end - 1]);
+    else if (type === 'TemplateElement') ranges.push([start, end]);
+    for (const [name, child] of Object.entries(node)) if (name !== 'loc') visit(child);
+  };
+  visit(parse(code, { ecmaVersion: 'latest', sourceType: 'module' }));
+  let out = '';
+  let at = 0;
+  for (const [start, end] of ranges.sort((a, b) => a[0] - b[0])) {
+    out += code.slice(at, start);
+    at = end;
+  }
+  return out + code.slice(at);
 }
 
 export interface JobSizes {
@@ -180,6 +212,16 @@ function lazyOf(rows: readonly JobSizes[], file: string): string {
   return chunk === undefined ? 'not in this bundle' : kib(chunk.gzipped);
 }
 
+/** The code-only and whole ratios of one job, as the report states them. */
+const codeRatio = (rows: readonly JobSizes[], label: string): string => {
+  const row = rows.find((candidate) => candidate.job.label === label);
+  return row === undefined ? 'not measured' : `${(row.jwtkit.codeOnly / row.jose.codeOnly).toFixed(2)}x`;
+};
+const wholeRatio = (rows: readonly JobSizes[], label: string): string => {
+  const row = rows.find((candidate) => candidate.job.label === label);
+  return row === undefined ? 'not measured' : `${row.ratio.toFixed(2)}x`;
+};
+
 export function sizeReport(rows: readonly JobSizes[], joseVersion: string): string[] {
   const lines = [
     `Measured by \`npm run bench:size -- --write\` against jose ${joseVersion} (esbuild, minified, ESM, platform browser, gzip -9; one run for both).`,
@@ -201,6 +243,15 @@ export function sizeReport(rows: readonly JobSizes[], joseVersion: string): stri
       `Two smaller chunks load on first need too: the RSA checks (the ROCA fingerprint) with the first RSA key, ${lazyOf(rows, 'keys/roca.js')}, and WebCrypto key export, generation and digests (a thumbprint, \`generateKeyPair\`), ${lazyOf(rows, 'backend/web-keys.js')}. ` +
       "esbuild's own split puts the modules the entry shares with the lazy chunks into shared chunks of their own (about 20 % more before the first call, in several files); the last column is everything in one file, as a Worker is deployed. " +
       "For a PEM key, jose's `jwtVerify` needs `importSPKI` too, which this table does not add to jose's side.",
+    '',
+    `Code without its messages: the same first loads with every string literal and template text emptied (parsed with acorn, both libraries alike), which is what the code itself weighs. For verify, the code alone is ${codeRatio(rows, 'verify')} jose's, the whole first load ${wholeRatio(rows, 'verify')}:`,
+    '',
+    '| job | jwtkit, code only | jose, code only | jwtkit / jose | strings, jwtkit | strings, jose |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (row) =>
+        `| ${row.job.label} | ${kib(row.jwtkit.codeOnly)} | ${kib(row.jose.codeOnly)} | ${(row.jwtkit.codeOnly / row.jose.codeOnly).toFixed(2)}x | ${kib(row.jwtkit.gzipped - row.jwtkit.codeOnly)} | ${kib(row.jose.gzipped - row.jose.codeOnly)} |`,
+    ),
     '',
     'Where the bytes go (minified bytes per source file, the largest ten of each jwtkit first load):',
     '',

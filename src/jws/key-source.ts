@@ -11,6 +11,7 @@ import {
   sameAlgorithm,
   signatureAlgorithm,
 } from '../algorithms/index.js';
+import { type Awaitable, after, settle } from '../backend/types.js';
 import { AlgorithmNotAllowedError, InvalidOptionError, KeyInvalidError, SyncUnavailableError } from '../errors.js';
 import { importKeyFor, importKeyForSync } from '../keys/import.js';
 import { Key } from '../keys/key.js';
@@ -72,8 +73,20 @@ function bound(key: Key, alg: KeyAlgorithmName): Key {
 
 export interface KeySource {
   get(alg: KeyAlgorithmName, header: JWSHeader, token: unknown): Key | Promise<Key>;
+  /** Only for a source made with `sync`; any other throws `ERR_SYNC_UNAVAILABLE`. */
   getSync(alg: KeyAlgorithmName, header: JWSHeader, token: unknown): Key;
 }
+
+/**
+ * How material becomes a key: {@link importKeyFor}, or `importKeyForSync` for the sources of the
+ * APIs with a synchronous form, which pass it (so that verifyJWT's bundle does not carry it).
+ */
+type Importer = (lookup: AlgorithmLookup, material: KeyMaterial, options: { alg?: string }, side: KeySide) => Awaitable<Key>;
+
+/** The importer of a source made without `sync`: its synchronous form is never asked for. */
+const noSync: Importer = () => {
+  throw new SyncUnavailableError('this key source has no synchronous form');
+};
 
 /** Called, without an allowlist, on material before it is imported: JWE refuses material not bound to one algorithm. */
 export type UnboundCheck = (material: KeyMaterial) => void;
@@ -90,11 +103,14 @@ export function createKeySource(
     lookup = SIGNATURE_ONLY,
     unbound,
     prime,
+    sync = noSync,
   }: {
     lookup?: AlgorithmLookup;
     unbound?: UnboundCheck;
     /** {@link primeKeySource} for a verifier made once, so that verifyJWT's bundle does not carry it. */
     prime?: typeof primeKeySource;
+    /** `importKeyForSync`, for a source whose `getSync` is used. */
+    sync?: Importer;
   } = {},
 ): KeySource {
   if (input === undefined || input === null || input === '') throw new KeyInvalidError('no key was given');
@@ -125,7 +141,9 @@ export function createKeySource(
         const material = resolver(header, token);
         if (material instanceof Promise) throw new SyncUnavailableError('the key resolver returned a promise');
         const known = recall(material, alg);
-        return known ? bound(known, alg) : remember(material, alg, fromMaterialSync(material, alg, allowed, lookup, check));
+        return known
+          ? bound(known, alg)
+          : remember(material, alg, fromMaterial(material, alg, allowed, lookup, check, sync) as Key);
       },
     };
   }
@@ -141,7 +159,7 @@ export function createKeySource(
       const slot = cacheKey(alg);
       let entry = cache.get(slot);
       if (entry === undefined) {
-        entry = fromMaterial(input, alg, allowed, lookup, check);
+        entry = settle(() => fromMaterial(input, alg, allowed, lookup, check));
         cache.set(slot, entry);
         // A failed import is not cached: the next call reports the error again.
         entry.then(
@@ -156,7 +174,7 @@ export function createKeySource(
       let entry = cache.get(slot);
       if (entry instanceof Promise) throw new SyncUnavailableError('the key is being imported asynchronously');
       if (entry === undefined) {
-        entry = fromMaterialSync(input, alg, allowed, lookup, check);
+        entry = fromMaterial(input, alg, allowed, lookup, check, sync) as Key;
         cache.set(slot, entry);
       }
       return bound(entry, alg);
@@ -208,24 +226,15 @@ function present(material: KeyMaterial, check: UnboundCheck | undefined): void {
 /** The half of a PEM bundle a key source needs: a verifier's public key, a decrypter's private one. */
 const sideOf = (lookup: AlgorithmLookup): KeySide => (lookup === SIGNATURE_ONLY ? 'public' : 'private');
 
-async function fromMaterial(
+/** Imports material for one algorithm and binds it: a Key from a synchronous importer, a promise from the other. */
+function fromMaterial(
   material: KeyMaterial,
   alg: KeyAlgorithmName,
   allowed: ReadonlySet<string> | undefined,
   lookup: AlgorithmLookup,
-  check?: UnboundCheck,
-): Promise<Key> {
+  check: UnboundCheck | undefined,
+  importer: Importer = importKeyFor,
+): Awaitable<Key> {
   present(material, check);
-  return bound(await importKeyFor(lookup, material, allowed === undefined ? {} : { alg }, sideOf(lookup)), alg);
-}
-
-function fromMaterialSync(
-  material: KeyMaterial,
-  alg: KeyAlgorithmName,
-  allowed: ReadonlySet<string> | undefined,
-  lookup: AlgorithmLookup,
-  check?: UnboundCheck,
-): Key {
-  present(material, check);
-  return bound(importKeyForSync(lookup, material, allowed === undefined ? {} : { alg }, sideOf(lookup)), alg);
+  return after(importer(lookup, material, allowed === undefined ? {} : { alg }, sideOf(lookup)), (key) => bound(key, alg));
 }

@@ -20,6 +20,7 @@ import {
   primeKeySource,
 } from '../jws/key-source.js';
 import { assertVerified, verifySegment } from '../jws/signature.js';
+import { importKeyForSync } from '../keys/import.js';
 import { Key } from '../keys/key.js';
 import { checkOptionNames, optionNames } from '../options.js';
 import { type ClaimOptions, type ClaimPolicy, checkClaims, checkTimes, compileClaimPolicy } from './claims.js';
@@ -85,12 +86,16 @@ interface Split {
   readonly signature: string;
 }
 
-function compile(
-  key: KeyOrResolver,
-  options: VerifyJWTOptions,
-  headerCacheSize: number,
-  prime?: typeof primeKeySource,
-): Compiled {
+/**
+ * What only the APIs with a synchronous form pass to {@link compile} (so that verifyJWT's bundle
+ * carries neither): the synchronous import, and for a verifier made once the priming of its key.
+ */
+interface SyncParts {
+  readonly sync: typeof importKeyForSync;
+  readonly prime?: typeof primeKeySource;
+}
+
+function compile(key: KeyOrResolver, options: VerifyJWTOptions, headerCacheSize: number, parts?: SyncParts): Compiled {
   const maxLength = options.maxTokenLength ?? DEFAULT_MAX_JWT_LENGTH;
   if (!Number.isSafeInteger(maxLength) || maxLength <= 0)
     throw new InvalidOptionError('maxTokenLength', 'must be a positive integer');
@@ -101,7 +106,7 @@ function compile(
   return {
     readHeader: createHeaderReader(headerRules(options.crit, false), malformed, headerCacheSize),
     allowed,
-    source: createKeySource(key, allowed, { prime }),
+    source: createKeySource(key, allowed, parts),
     policy: compileClaimPolicy(options),
     maxLength,
   };
@@ -330,7 +335,7 @@ export function verifyJWTSync<P extends object = JWTPayload>(
   options: VerifyJWTOptions = {},
 ): VerifiedJWT<P> {
   checkOptionNames(options, VERIFY_JWT_OPTIONS);
-  return runSync<P>(compile(keyOrResolver, options, 0), token);
+  return runSync<P>(compile(keyOrResolver, options, 0, { sync: importKeyForSync }), token);
 }
 
 /**
@@ -373,7 +378,7 @@ export function createVerifier<P extends object = JWTPayload>(options: VerifierO
     );
   checkOptionNames(options, VERIFIER_OPTIONS);
   const { key, cache: cacheOptions, ...rest } = options;
-  const compiled = compile(key, rest, 32, primeKeySource);
+  const compiled = compile(key, rest, 32, { sync: importKeyForSync, prime: primeKeySource });
   const cache = cacheOptions === undefined ? undefined : createVerifiedTokenCache(cacheOptions);
   const now = (token: string): Awaitable<VerifiedJWT<P>> =>
     cache !== undefined && typeof token === 'string' ? runCached<P>(compiled, cache, token) : run<P>(compiled, token);

@@ -10,7 +10,9 @@
 // held at its measured ratio with a little room, so that any growth against jose fails here.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BUNDLE_JOBS, bundle as bundleOf, type JobSizes, measureJob } from '../../bench/bundles.js';
+import { parse } from 'acorn';
+import fc from 'fast-check';
+import { BUNDLE_JOBS, bundle as bundleOf, type JobSizes, measureJob, withoutStrings } from '../../bench/bundles.js';
 
 /** Files whose code is JWE (the JWE registry, the cipher primitives, the JWE and encrypted-JWT modules). */
 const JWE_CODE = /dist\/src\/(jwe\/|algorithms\/encryption\.js|backend\/(web|node)-cipher\.js|jwt\/(encrypt|decrypt)\.js)/;
@@ -146,6 +148,37 @@ describe('browser bundles against jose (same esbuild run)', () => {
           `${file}.js is not in the reader's chunk`,
         );
     }
+  });
+});
+
+describe('the code-only measure (bench:size)', () => {
+  const template = (text: string) => text.replace(/[\\`$]/g, '\\$&');
+  it('empties every string literal and template text, whatever they hold, and keeps the code around them', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), (first, second) => {
+        const code = `const a=${JSON.stringify(first)},b={${JSON.stringify(second)}:1},c=\`${template(first)}\${a+'${second.replace(/[\\'\n\r\u2028\u2029]/g, '')}'}${template(second)}\`,d=/"x"/g;`;
+        // The template keeps its expression, emptied of its own string: c=`${a+''}`.
+        assert.equal(withoutStrings(code), `const a="",b={"":1},c=\`\${a+''}\`,d=/"x"/g;`);
+      }),
+    );
+  });
+
+  it('leaves a real bundle parseable, with no string left in it and less than the whole', async () => {
+    const sizes = await measureJob(
+      BUNDLE_JOBS.find((job) => job.label === 'verify') ?? (BUNDLE_JOBS[0] as (typeof BUNDLE_JOBS)[0]),
+    );
+    const stripped = withoutStrings(sizes.jwtkit.text);
+    const strings: string[] = [];
+    const visit = (node: unknown): void => {
+      if (typeof node !== 'object' || node === null) return;
+      const { type, value } = node as { type?: string; value?: unknown };
+      if (type === 'Literal' && typeof value === 'string' && value !== '') strings.push(value);
+      if (type === 'TemplateElement' && (value as { raw: string }).raw !== '') strings.push((value as { raw: string }).raw);
+      for (const child of Object.values(node)) visit(child);
+    };
+    visit(parse(stripped, { ecmaVersion: 'latest', sourceType: 'module' }));
+    assert.deepEqual(strings, []);
+    assert.ok(sizes.jwtkit.codeOnly < sizes.jwtkit.gzipped && sizes.jose.codeOnly < sizes.jose.gzipped);
   });
 });
 
