@@ -4,6 +4,7 @@
  * would keep), claims as JSON, and passwords from a prompt or a file.
  */
 import { readFileSync, readSync, statSync } from 'node:fs';
+import { importKeySync } from 'jwtkit';
 import {
   extractSDJWT,
   extractToken,
@@ -173,17 +174,31 @@ export function classify(bytes: Buffer, flag: string, encoding: SecretEncoding =
   }
 }
 
+/**
+ * What bytes that are neither PEM nor JSON hold, as the import reads them: DER or UTF-16 key text of
+ * either half, a secret, or (where the import refuses them) key material of an unknown half.
+ */
+function bytesHold(bytes: Uint8Array): 'a secret' | 'a private key' | 'key material' | undefined {
+  try {
+    const { type } = importKeySync(bytes);
+    return type === 'public' ? undefined : type === 'private' ? 'a private key' : 'a secret';
+  } catch (error) {
+    // A secret too short for HS256 is still a secret (the command may allow it); anything else is refused anyway.
+    return (error as { code?: unknown }).code === 'ERR_KEY_WEAK' ? 'a secret' : 'key material';
+  }
+}
+
 /** Warns when a file holding a private key or secret is readable by others (POSIX modes). */
 export function checkPermissions(out: Output, source: SourceText, material: Material, flag: string): void {
-  if (source.path === undefined || process.platform === 'win32') return;
-  const secret = material.kind === 'secret' || (material.kind !== 'jwks' && material.private);
-  if (!secret) return;
+  if (source.path === undefined || process.platform === 'win32' || material.kind === 'jwks') return;
+  if (material.kind !== 'secret' && !material.private) return;
   const mode = statSync(source.path).mode & 0o777;
-  if ((mode & 0o077) !== 0) {
-    out.warn(
-      `${flag}: "${source.path}" holds a ${material.kind === 'secret' ? 'secret' : 'private key'} and is readable by others (mode ${mode.toString(8).padStart(4, '0')}); run chmod 600 "${source.path}"`,
-    );
-  }
+  if ((mode & 0o077) === 0) return;
+  const holds = material.kind === 'secret' ? bytesHold(material.bytes) : 'a private key';
+  if (holds === undefined) return;
+  out.warn(
+    `${flag}: "${source.path}" holds ${holds} and is readable by others (mode ${mode.toString(8).padStart(4, '0')}); run chmod 600 "${source.path}"`,
+  );
 }
 
 /** Reads and classifies key material, warning about loose file permissions. */

@@ -44,7 +44,7 @@ function jwtkitAsync(args: string[]): Promise<Run> {
   });
 }
 
-function file(name: string, content: string, mode = 0o600): string {
+function file(name: string, content: string | Uint8Array, mode = 0o600): string {
   const path = join(dir, name);
   writeFileSync(path, content);
   chmodSync(path, mode);
@@ -208,6 +208,36 @@ describe('jwtkit verify', () => {
     assert.equal(warned.status, 0);
     assert.match(warned.stderr, /readable by others \(mode 0644\); run chmod 600/);
     assert.doesNotMatch(jwtkit(['verify', valid(), '--key', secretFile]).stderr, /readable by others/);
+  });
+
+  it('warns about a readable key file by what it holds: never a public key, whatever its encoding (DER, UTF-16 PEM)', async () => {
+    const der = (pem: string) => Buffer.from(pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+    for (const owner of OWNERS) {
+      const token = await signJWT({ sub: 'ada' }, await importKey(owner.fixture.pkcs8, { alg: owner.alg }));
+      for (const [form, bytes] of [
+        ['DER', der(owner.fixture.spki)],
+        ['UTF-16 PEM', Buffer.from(owner.fixture.spki, 'utf16le')],
+      ] as const) {
+        const run = jwtkit(['verify', token, '--key', file(`public-${owner.name}.key`, bytes, 0o644)]);
+        assert.equal(run.status, 0, `${owner.name} ${form}: ${run.stderr}`);
+        assert.doesNotMatch(run.stderr, /readable by others/, `${owner.name} public key as ${form}`);
+      }
+      const signed = jwtkit(['sign', '{}', '--key', file(`private-${owner.name}.der`, der(owner.fixture.pkcs8), 0o644)]);
+      assert.equal(signed.status, 0, signed.stderr);
+      assert.match(signed.stderr, /holds a private key and is readable by others/, `${owner.name} private DER`);
+    }
+    const binarySecret = file(
+      'binary.secret',
+      Uint8Array.from({ length: 48 }, (_, i) => (i * 97 + 200) % 256),
+      0o644,
+    );
+    // Not the token's secret, so the verification fails; the warning comes as the key is read.
+    assert.match(jwtkit(['verify', valid(), '--key', binarySecret]).stderr, /holds a secret and is readable by others/);
+    const shortSecret = file('short.secret', Uint8Array.of(0xff, 0xfe, 1, 2, 3), 0o644);
+    assert.match(jwtkit(['verify', valid(), '--key', shortSecret]).stderr, /holds a secret and is readable by others/);
+    // Key text the import refuses (hex of DER): which half it holds is not known, so it is named neither way.
+    const hexDER = file('public.hex', der(OWNERS[0]?.fixture.spki ?? '').toString('hex'), 0o644);
+    assert.match(jwtkit(['verify', valid(), '--key', hexDER]).stderr, /holds key material and is readable by others/);
   });
 
   describe('with keys served over HTTP on 127.0.0.1', () => {
