@@ -17,7 +17,7 @@ import { findKeyMaterial } from './find-key-material.js';
 import { article, defaultAlgorithm, type Plan, type PlanFor } from './import-plan.js';
 import type { JWK } from './jwk.js';
 import type { KeyMaterial } from './material.js';
-import { rejectROCA } from './roca.js';
+import { rsaChecks } from './rsa-checks.js';
 import { warnShortSecretOnce } from './short-secret-warning.js';
 
 /**
@@ -67,7 +67,9 @@ export function planContainer(
   if (!keyFits(alg, container.kty, container.crv)) {
     throw new KeyMismatchError(`${article(container.crv ?? container.kty)} key cannot serve ${alg.name}`);
   }
-  rejectROCA(rsaModulus(container));
+  // The RSA checks are a chunk of their own in the browser build, not part of the reader's: until an
+  // import has loaded them this throws ERR_SYNC_UNAVAILABLE, and importKeyFor loads them and plans again.
+  if (container.kty === 'RSA') rsaChecks().rejectROCA(rsaModulus(container));
   const side = container.format === 'pkcs8' ? 'private' : 'public';
   return planFor(
     alg,

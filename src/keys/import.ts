@@ -280,7 +280,8 @@ export async function importKeyFor(
     return await planAndFinish(material, options, lookup, side);
   } catch (error) {
     // Only a part not loaded throws this here (the asynchronous path never needs a synchronous
-    // backend): a key object whose getters told the checks above one thing and the backend another.
+    // backend): the RSA checks for an RSA key in text (its type shows only once the reader has read
+    // it), or a key object whose getters told the checks above one thing and the backend another.
     // Load both parts and plan again; the backend's reading is the one the plan uses.
     if (!(error instanceof SyncUnavailableError)) throw error;
     await Promise.all([loadKeyTextReader(), loadRSAChecks()]);

@@ -2,7 +2,9 @@
  * The hook to the RSA key checks (roca.ts: the ROCA fingerprint, CVE-2017-15361). Only RSA keys need
  * them, so the browser build loads them the first time an RSA JWK or key object comes (a verifier of
  * ES256 or EdDSA never does); the Node, Deno and Bun build installs them before every import
- * (backend/select.node.ts). Key text brings them with the key text reader.
+ * (backend/select.node.ts). An RSA key in text (a PEM, a JWK's JSON) shows its type only once the
+ * key text reader has read it: the first such import plans, meets the checks missing, loads them and
+ * plans again (import.ts, importKeyFor).
  */
 import { chunkHook, loadChunk } from '../backend/load-chunk.js';
 import type * as ROCA from './roca.js';

@@ -23,7 +23,6 @@ import { checkSecret, planContainer, planSecret, planSymmetricJWK, rawMLDSA, sec
 import type { JWK } from './jwk.js';
 import { type Material, type SecretIntent, setKeyTextReader } from './material.js';
 import { decodeBase64, type KeySide, pemBlocksFor, readPEM } from './pem.js';
-import { installRSAChecks } from './roca.js';
 
 const OPENSSH_LINE = /^\s*(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp\d+|sk-(?:ssh|ecdsa)-\S+)\s/;
 
@@ -151,8 +150,11 @@ export function fromBytes(bytes: Uint8Array, intent: SecretIntent, side?: KeySid
 
 const READER = { fromText, fromBytes, rawMLDSA, planSecret, planContainer, planSymmetricJWK, secretOf, checkSecret };
 
-/** Installs the reader, and the RSA checks its keys (a JWK text, a PEM) may need (idempotent, and cheap enough to call on every import). */
+/**
+ * Installs the reader (idempotent, and cheap enough to call on every import). The RSA checks an RSA
+ * key in text needs are not part of it: the browser build loads them as their own chunk when an
+ * import meets an RSA key (rsa-checks.ts), so a verifier of secrets or EC keys never fetches them.
+ */
 export function installKeyTextReader(): void {
   setKeyTextReader(READER);
-  installRSAChecks();
 }
