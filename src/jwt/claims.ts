@@ -1,3 +1,15 @@
+/** @internal The option names of {@link ClaimOptions}, which verifyJWT and decryptJWT both take. */
+export const CLAIM_OPTION_NAMES = [
+  'issuer',
+  'audience',
+  'subject',
+  'typ',
+  'maxAge',
+  'clockTolerance',
+  'requiredClaims',
+  'now',
+] as const;
+
 /**
  * Claim validation (RFC 7519 §4.1, RFC 8725 §3.8-3.11). Options are compiled once into a policy; a
  * claim that is present must have the right type (a string, `null` or `1e400` in `exp` is invalid,

@@ -11,7 +11,7 @@ import { parseJSONBytes } from '../jws/compact.js';
 import type { JWSHeader } from '../jws/header.js';
 import type { KeyOrResolver } from '../jws/key-source.js';
 import { checkOptionNames, optionNames } from '../options.js';
-import { type ClaimOptions, checkClaims, compileClaimPolicy } from './claims.js';
+import { CLAIM_OPTION_NAMES, type ClaimOptions, checkClaims, compileClaimPolicy } from './claims.js';
 import { DEFAULT_MAX_JWT_LENGTH, type JWTPayload } from './types.js';
 import { verifyJWTSignature } from './verify.js';
 
@@ -48,14 +48,7 @@ const DECRYPT_JWT_OPTIONS = optionNames<DecryptJWTOptions>()([
   'maxDecompressedSize',
   'maxPBES2Count',
   'maxRecipients',
-  'issuer',
-  'audience',
-  'subject',
-  'typ',
-  'maxAge',
-  'clockTolerance',
-  'requiredClaims',
-  'now',
+  ...CLAIM_OPTION_NAMES,
 ]);
 const NESTED_VERIFY_OPTIONS = optionNames<NonNullable<DecryptJWTOptions['verify']>>()(['key', 'algorithms', 'crit']);
 

@@ -23,7 +23,14 @@ import { assertVerified, verifySegment } from '../jws/signature.js';
 import { importKeyForSync } from '../keys/import.js';
 import { Key } from '../keys/key.js';
 import { checkOptionNames, optionNames } from '../options.js';
-import { type ClaimOptions, type ClaimPolicy, checkClaims, checkTimes, compileClaimPolicy } from './claims.js';
+import {
+  CLAIM_OPTION_NAMES,
+  type ClaimOptions,
+  type ClaimPolicy,
+  checkClaims,
+  checkTimes,
+  compileClaimPolicy,
+} from './claims.js';
 import { DEFAULT_MAX_JWT_LENGTH, type JWTPayload, type VerifiedJWT } from './types.js';
 import { type CacheEntry, createVerifiedTokenCache, type VerifiedTokenCache, type VerifierCacheOptions } from './verify-cache.js';
 
@@ -50,19 +57,7 @@ export interface VerifierOptions extends VerifyJWTOptions {
 const malformed = (message: string) => new JWTMalformedError(message);
 
 /** The option names of verifyJWT, which createVerifier takes too. */
-const VERIFY_JWT_NAMES = [
-  'algorithms',
-  'crit',
-  'maxTokenLength',
-  'issuer',
-  'audience',
-  'subject',
-  'typ',
-  'maxAge',
-  'clockTolerance',
-  'requiredClaims',
-  'now',
-] as const;
+const VERIFY_JWT_NAMES = ['algorithms', 'crit', 'maxTokenLength', ...CLAIM_OPTION_NAMES] as const;
 /** The option names of createVerifier: its key and cache, then verifyJWT's. @internal */
 export const VERIFIER_NAMES = ['key', 'cache', ...VERIFY_JWT_NAMES] as const;
 /** @internal */
