@@ -174,27 +174,48 @@ export function classify(bytes: Buffer, flag: string, encoding: SecretEncoding =
   }
 }
 
+/** The armour of any private key block: PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, OpenSSH. */
+const PRIVATE_ARMOUR = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+
 /**
- * What bytes that are neither PEM nor JSON hold, as the import reads them: DER or UTF-16 key text of
- * either half, a secret, or (where the import refuses them) key material of an unknown half.
+ * What bytes that are neither UTF-8 PEM nor JSON hold. A private block anywhere, in the text as it
+ * is or without its NULs (UTF-16), makes a private key, even after a public block or a certificate
+ * (which is what an import would read first). Otherwise the import says: a public key is not warned
+ * about, a private one or a secret is; bytes the import refuses (key text of an unsupported or weak
+ * key, a short secret) are "key material", named neither way, since the command will refuse them too.
  */
 function bytesHold(bytes: Uint8Array): 'a secret' | 'a private key' | 'key material' | undefined {
+  if (PRIVATE_ARMOUR.test(Buffer.from(bytes).toString('latin1').replaceAll('\0', ''))) return 'a private key';
+  let type: string;
   try {
-    const { type } = importKeySync(bytes);
-    return type === 'public' ? undefined : type === 'private' ? 'a private key' : 'a secret';
-  } catch (error) {
-    // A secret too short for HS256 is still a secret (the command may allow it); anything else is refused anyway.
-    return (error as { code?: unknown }).code === 'ERR_KEY_WEAK' ? 'a secret' : 'key material';
+    type = importKeySync(bytes).type;
+  } catch {
+    return 'key material';
   }
+  return type === 'public' ? undefined : type === 'private' ? 'a private key' : 'a secret';
+}
+
+/** Whether a JWKS holds a key others must not read: a secret or a private key. */
+function jwksHoldsPrivate(jwks: { keys: unknown[] }): boolean {
+  return jwks.keys.some((key) => {
+    if (typeof key !== 'object' || key === null) return false;
+    const jwk = key as Record<string, unknown>;
+    return jwk.kty === 'oct' || jwk.d !== undefined || jwk.priv !== undefined;
+  });
 }
 
 /** Warns when a file holding a private key or secret is readable by others (POSIX modes). */
 export function checkPermissions(out: Output, source: SourceText, material: Material, flag: string): void {
-  if (source.path === undefined || process.platform === 'win32' || material.kind === 'jwks') return;
-  if (material.kind !== 'secret' && !material.private) return;
+  if (source.path === undefined || process.platform === 'win32') return;
+  if (material.kind === 'jwks' ? !jwksHoldsPrivate(material.jwks) : material.kind !== 'secret' && !material.private) return;
   const mode = statSync(source.path).mode & 0o777;
   if ((mode & 0o077) === 0) return;
-  const holds = material.kind === 'secret' ? bytesHold(material.bytes) : 'a private key';
+  const holds =
+    material.kind === 'secret'
+      ? bytesHold(material.bytes)
+      : material.kind === 'jwks'
+        ? 'secret or private keys'
+        : 'a private key';
   if (holds === undefined) return;
   out.warn(
     `${flag}: "${source.path}" holds ${holds} and is readable by others (mode ${mode.toString(8).padStart(4, '0')}); run chmod 600 "${source.path}"`,

@@ -9,7 +9,7 @@ import { utf8Decode, utf8Encode } from '../encoding/utf8.js';
 import { KeyInvalidError } from '../errors.js';
 import type { KeyOrResolver } from '../jws/key-source.js';
 import { importKey } from '../keys/import.js';
-import type { JWK, JWKS } from '../keys/jwk.js';
+import { isPrivateJWK, type JWK, type JWKS } from '../keys/jwk.js';
 import { createLocalJWKS } from '../keys/jwks-local.js';
 
 /** What a piece of key text holds. */
@@ -71,7 +71,7 @@ export function readKeyText(text: string, encoding: SecretEncoding = 'utf8'): Ke
     if (Array.isArray(object.keys)) return { kind: 'jwks', jwks: object as unknown as JWKS };
     if (typeof object.kty === 'string') {
       const jwk = object as unknown as JWK;
-      return { kind: 'jwk', jwk, private: jwk.kty === 'oct' || jwk.d !== undefined };
+      return { kind: 'jwk', jwk, private: jwk.kty === 'oct' || isPrivateJWK(jwk) };
     }
     throw new KeyInvalidError('JSON key material must be a JWK (with "kty") or a JWKS (with "keys")');
   }

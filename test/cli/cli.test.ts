@@ -234,10 +234,48 @@ describe('jwtkit verify', () => {
     // Not the token's secret, so the verification fails; the warning comes as the key is read.
     assert.match(jwtkit(['verify', valid(), '--key', binarySecret]).stderr, /holds a secret and is readable by others/);
     const shortSecret = file('short.secret', Uint8Array.of(0xff, 0xfe, 1, 2, 3), 0o644);
-    assert.match(jwtkit(['verify', valid(), '--key', shortSecret]).stderr, /holds a secret and is readable by others/);
-    // Key text the import refuses (hex of DER): which half it holds is not known, so it is named neither way.
+    // Too short for the import (it takes --allow-weak-key): warned about as key material.
+    assert.match(jwtkit(['verify', valid(), '--key', shortSecret]).stderr, /holds key material and is readable by others/);
+    // Key text the import refuses (hex of DER, a weak RSA key): which half it holds is not told, so it is named neither way.
     const hexDER = file('public.hex', der(OWNERS[0]?.fixture.spki ?? '').toString('hex'), 0o644);
     assert.match(jwtkit(['verify', valid(), '--key', hexDER]).stderr, /holds key material and is readable by others/);
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'der' });
+    assert.match(
+      jwtkit(['verify', valid(), '--key', file('weak.der', weak, 0o644)]).stderr,
+      /holds key material and is readable/,
+    );
+    // A private block after a public one or a certificate, in UTF-16 (where the armour has NULs between its letters):
+    // the import would read the public block first, and the file still holds the private key.
+    for (const owner of OWNERS) {
+      const bundle = `${owner.fixture.spki}${owner.fixture.certificate ?? ''}${owner.fixture.pkcs8}`;
+      for (const [encoding, bom] of [
+        ['utf16le', '\ufeff'],
+        ['utf16le', ''],
+      ] as const) {
+        const path = file(`bundle-${owner.name}.pem`, Buffer.from(`${bom}${bundle}`, encoding), 0o644);
+        assert.match(
+          jwtkit(['verify', valid(), '--key', path]).stderr,
+          /holds a private key and is readable/,
+          `${owner.name} ${bom ? 'with' : 'without'} BOM`,
+        );
+      }
+    }
+    // A JWKS with a private key or a secret in it; one of public keys is not warned about.
+    const publicJWK = OWNERS[1]?.fixture.publicJwk as Record<string, string>;
+    const privateJWK = OWNERS[1]?.fixture.privateJwk as Record<string, string>;
+    const jwks = (keys: object[]) => JSON.stringify({ keys });
+    assert.match(
+      jwtkit(['verify', valid(), '--key', file('private.jwks', jwks([publicJWK, privateJWK]), 0o644)]).stderr,
+      /holds secret or private keys and is readable/,
+    );
+    assert.match(
+      jwtkit(['verify', valid(), '--key', file('secret.jwks', jwks([{ kty: 'oct', k: 'c2VjcmV0' }]), 0o644)]).stderr,
+      /holds secret or private keys and is readable/,
+    );
+    assert.doesNotMatch(
+      jwtkit(['verify', valid(), '--key', file('public.jwks', jwks([publicJWK]), 0o644)]).stderr,
+      /readable by others/,
+    );
   });
 
   describe('with keys served over HTTP on 127.0.0.1', () => {

@@ -181,6 +181,10 @@ describe("key text (the CLI's --key and the page's key boxes)", () => {
     assert.equal((readKeyText(await exportKey(pair.publicKey, 'spki')) as { private: boolean }).private, false);
     assert.deepEqual(readKeyText(JSON.stringify(jwk)), { kind: 'jwk', jwk, private: false });
     assert.equal((readKeyText(JSON.stringify({ kty: 'oct', k: 'AAAA' })) as { private: boolean }).private, true);
+    // An ML-DSA (AKP) JWK's private member is "priv", not "d".
+    const akp = { kty: 'AKP', alg: 'ML-DSA-44', pub: 'AAAA' };
+    assert.equal((readKeyText(JSON.stringify(akp)) as { private: boolean }).private, false);
+    assert.equal((readKeyText(JSON.stringify({ ...akp, priv: 'AAAA' })) as { private: boolean }).private, true);
     assert.equal(readKeyText(JSON.stringify({ keys: [jwk] })).kind, 'jwks');
     assert.equal(
       code(() => readKeyText('{"kty": ')),
