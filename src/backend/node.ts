@@ -290,3 +290,17 @@ export const nodeBackend: Backend = {
     return createHash(HASH[hash]).update(data).digest();
   },
 };
+
+/**
+ * The RSA modulus of a CryptoKey whose export WebCrypto refuses (made with extractable false), read
+ * through node:crypto's `KeyObject.from`, for the ROCA check (keys/roca.ts): only `n`, the public
+ * half. `undefined` where the runtime cannot (its `KeyObject.from` missing or refusing the object).
+ */
+export function cryptoKeyModulus(object: object): Uint8Array | undefined {
+  try {
+    const { n } = KeyObject.from(object as CryptoKey).export({ format: 'jwk' });
+    return typeof n === 'string' ? new Uint8Array(Buffer.from(n, 'base64url')) : undefined;
+  } catch {
+    return undefined;
+  }
+}

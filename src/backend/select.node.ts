@@ -6,7 +6,7 @@ import type { AlgorithmEntry } from '../algorithms/index.js';
 import { installRSAChecks } from '../keys/roca.js';
 import { installKeyTextReader } from '../keys/text-reader.js';
 import { chooseBackend, forcedBackend, type KeySide, type Preference } from './choose.js';
-import { nodeBackend } from './node.js';
+import { cryptoKeyModulus, nodeBackend } from './node.js';
 import { nodeCipher } from './node-cipher.js';
 import type { Backend, BackendName, BuildInfo, CipherBackend } from './types.js';
 import { webBackend } from './web.js';
@@ -66,6 +66,6 @@ export function installKeyText(): void {
   if (installed) return;
   installed = true;
   installKeyTextReader();
-  installRSAChecks();
+  installRSAChecks(cryptoKeyModulus);
 }
 let installed = false;

@@ -63,33 +63,45 @@ export function rejectROCA(modulus: Uint8Array | undefined): void {
 /** Key objects already checked: verifyJWT(token, keyObject) imports the object on every call. */
 const rocaChecked = new WeakSet<object>();
 
+/** The RSA modulus of a key object by other means than its export, where the runtime has them. */
+type ModulusReader = (object: object) => Uint8Array | undefined;
+
+let readModulus: ModulusReader | undefined;
+
 /**
  * A KeyObject or CryptoKey holding RSA is checked for ROCA through its JWK export. A key whose
- * export is refused (a non-extractable CryptoKey) cannot be checked: WebCrypto does not reveal the
- * modulus otherwise (docs/decisions.md, "ROCA").
+ * export is refused (a non-extractable CryptoKey) is read by the runtime's own means where the build
+ * has them (the Node build: node:crypto's `KeyObject.from`); elsewhere it cannot be checked, since
+ * WebCrypto does not reveal the modulus otherwise (docs/decisions.md, "ROCA").
  */
 export function checkedNative(backend: Backend, native: NativeKey, object: object): NativeKey | Promise<NativeKey> {
   if (native.facts.kty !== 'RSA' || rocaChecked.has(object)) return native;
-  const check = (jwk: JWK): NativeKey => {
-    rejectROCA(decodeBase64url(jwk.n ?? ''));
+  const checkModulus = (modulus: Uint8Array | undefined): NativeKey => {
+    if (modulus === undefined) return native;
+    rejectROCA(modulus);
     rocaChecked.add(object);
     return native;
+  };
+  const check = (jwk: JWK): NativeKey => checkModulus(decodeBase64url(jwk.n ?? ''));
+  // A refused export leaves the key to the runtime's reader, if any, else unchecked; a chunk that could not load is an error.
+  const unchecked = (error: unknown) => {
+    if (error instanceof NotSupportedError) throw error;
+    return checkModulus(readModulus?.(object));
   };
   let exported: JWK | Promise<JWK>;
   try {
     exported = backend.exportJWK(native);
-  } catch {
-    return native;
+  } catch (error) {
+    return unchecked(error);
   }
-  // A refused export leaves the key unchecked (above); a chunk that could not load is an error.
-  const unchecked = (error: unknown) => {
-    if (error instanceof NotSupportedError) throw error;
-    return native;
-  };
   return exported instanceof Promise ? exported.then(check, unchecked) : check(exported);
 }
 
-/** Installs the checks behind rsa-checks.ts's hook (idempotent). */
-export function installRSAChecks(): void {
+/**
+ * Installs the checks behind rsa-checks.ts's hook (idempotent); the Node build passes a reader of
+ * the modulus of a key whose export is refused.
+ */
+export function installRSAChecks(modulus?: ModulusReader): void {
+  if (modulus !== undefined) readModulus = modulus;
   setRSAChecks({ rejectROCA, checkedNative });
 }

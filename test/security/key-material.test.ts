@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { createVerifier, importKey, JWTKitError, type KeyOrResolver, signJWT, verifyJWS, verifyJWT } from 'jwtkit';
+import { buildInfo, createVerifier, importKey, JWTKitError, type KeyOrResolver, signJWT, verifyJWS, verifyJWT } from 'jwtkit';
 import { keyFromText, readKeyText } from 'jwtkit/inspect';
 import { forgeHMAC, OWNERS, wrappedKeyCase } from '../support/key-forms.js';
 import { ROCA_KEY } from '../support/roca-key.js';
@@ -121,6 +121,21 @@ describe('35. key material as bytes', () => {
   });
 });
 
+/** Whether this runtime's node:crypto reads a non-extractable CryptoKey's modulus (an oracle apart from the library's). */
+function keyObjectFromWorks(key: CryptoKey): boolean {
+  type KeyObjects = { KeyObject?: { from(key: CryptoKey): { export(options: { format: 'jwk' }): { n?: unknown } } } };
+  const process = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
+  try {
+    return (
+      typeof (process?.getBuiltinModule?.('node:crypto') as KeyObjects | undefined)?.KeyObject?.from(key).export({
+        format: 'jwk',
+      }).n === 'string'
+    );
+  } catch {
+    return false;
+  }
+}
+
 describe('37. ROCA keys', () => {
   const formats: Array<[string, unknown]> = [
     ['SPKI PEM', ROCA_KEY.spki],
@@ -151,6 +166,27 @@ describe('37. ROCA keys', () => {
       ['verify'],
     );
     await assert.rejects(importKey(cryptoKey), { code: 'ERR_KEY_WEAK' });
+  });
+
+  it('refuses a non-extractable ROCA CryptoKey where the runtime can read its modulus (node:crypto), and says where it cannot', async () => {
+    for (const [jwk, usage] of [
+      [ROCA_KEY.publicJwk, 'verify'],
+      [ROCA_KEY.privateJwk, 'sign'],
+    ] as const) {
+      const sealed = await crypto.subtle.importKey('jwk', jwk, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, [usage]);
+      const outcome = await importKey(sealed).then(
+        (key) => key.alg,
+        (error: unknown) => (error instanceof JWTKitError ? error.code : `untyped ${String(error)}`),
+      );
+      // The Node build reads the modulus through KeyObject.from wherever node:crypto has it (Node, and
+      // Deno and Bun if theirs does); the browser and Workers build cannot (docs/decisions.md, "ROCA").
+      const readable = buildInfo.build === 'node' && keyObjectFromWorks(sealed);
+      assert.equal(
+        outcome,
+        readable ? 'ERR_KEY_WEAK' : 'RS256',
+        `${usage} key, ${buildInfo.build} build on ${buildInfo.runtime}`,
+      );
+    }
   });
 
   it('refuses any modulus built from RSALib-form primes, and accepts moduli that are not', async () => {
