@@ -266,6 +266,17 @@ export function sizeReport(rows: readonly JobSizes[], joseVersion: string): stri
   return lines;
 }
 
+/** The README comparison table's row on browser bundle size, drawn from the verify job of a run. */
+export const README_SIZE_ROW = /^\| Browser bundle for verifying a JWT .*\|$/m;
+
+export function readmeSizeRow(rows: readonly JobSizes[]): string {
+  const verify = rows.find((row) => row.job.label === 'verify');
+  if (verify === undefined) throw new Error('bench:size: no verify job');
+  const reader = verify.jwtkit.lazy.find((chunk) => chunk.inputs.some((file) => file.endsWith('keys/text-reader.js')));
+  const withReader = reader === undefined ? '' : `, ${kib(verify.jwtkit.gzipped + reader.gzipped)} with a key given as text`;
+  return `| Browser bundle for verifying a JWT (gzip, loaded before the first call; [sizes](docs/benchmarks.md#browser-bundles-against-jose)) | ${kib(verify.jwtkit.gzipped)} (${verify.ratio.toFixed(1)}x jose's${withReader}) | ${kib(verify.jose.gzipped)} | ✗ | ✗ |`;
+}
+
 async function main(): Promise<void> {
   const { readFileSync } = await import('node:fs');
   const joseVersion = (JSON.parse(readFileSync(`${root}node_modules/jose/package.json`, 'utf8')) as { version: string }).version;
@@ -277,6 +288,13 @@ async function main(): Promise<void> {
     const { recordSection } = await import('./doc-section.js');
     process.chdir(root);
     recordSection('bundles', 'Browser bundles against jose', lines);
+    const { writeFileSync } = await import('node:fs');
+    const readme = readFileSync('README.md', 'utf8');
+    if (!README_SIZE_ROW.test(readme)) throw new Error('README.md: the "Browser bundle for verifying a JWT" row is missing');
+    writeFileSync(
+      'README.md',
+      readme.replace(README_SIZE_ROW, () => readmeSizeRow(rows)),
+    );
   }
 }
 

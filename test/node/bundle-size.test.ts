@@ -9,10 +9,19 @@
 // gets there lands (docs/decisions.md, "Issue 32: the browser bundles against jose"), each job is
 // held at its measured ratio with a little room, so that any growth against jose fails here.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'acorn';
 import fc from 'fast-check';
-import { BUNDLE_JOBS, bundle as bundleOf, type JobSizes, measureJob, withoutStrings } from '../../bench/bundles.js';
+import {
+  BUNDLE_JOBS,
+  bundle as bundleOf,
+  type JobSizes,
+  measureJob,
+  README_SIZE_ROW,
+  readmeSizeRow,
+  withoutStrings,
+} from '../../bench/bundles.js';
 
 /** Files whose code is JWE (the JWE registry, the cipher primitives, the JWE and encrypted-JWT modules). */
 const JWE_CODE = /dist\/src\/(jwe\/|algorithms\/encryption\.js|backend\/(web|node)-cipher\.js|jwt\/(encrypt|decrypt)\.js)/;
@@ -108,6 +117,13 @@ describe('browser bundles against jose (same esbuild run)', () => {
       assert.ok(oneFile <= oneFileCeiling, `${job.label} in one file: ${oneFile.toFixed(3)}x jose's, over ${oneFileCeiling}x`);
     });
   }
+
+  it("the README's size row says what this run measures (npm run bench:size -- --write rewrites it)", async () => {
+    const verify = BUNDLE_JOBS.find((job) => job.label === 'verify');
+    assert.ok(verify !== undefined);
+    const row = README_SIZE_ROW.exec(readFileSync(new URL('../../../README.md', import.meta.url), 'utf8'))?.[0];
+    assert.equal(row, readmeSizeRow([await measureJob(verify)]));
+  });
 
   it('no job loads the RSA checks (ROCA) or WebCrypto key generation and export before it needs them; each is a chunk of its own', async () => {
     for (const job of BUNDLE_JOBS.filter((entry) => entry.label !== 'decode')) {
