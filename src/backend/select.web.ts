@@ -1,21 +1,27 @@
 /** Backend selection for browsers and Workers: WebCrypto only, no node: module anywhere. */
 import type { AlgorithmEntry } from '../algorithms/index.js';
-import { chooseBackend, type KeySide, type Preference } from './choose.js';
+import { NotSupportedError } from '../errors.js';
+import type { KeySide } from './choose.js';
 import type { Backend, BuildInfo, CipherBackend } from './types.js';
 import { webBackend } from './web.js';
 import { webCipher } from './web-cipher.js';
 
-const WEB: Preference = {};
 const backends: readonly Backend[] = [webBackend];
+
+/** The one backend of this build, when it serves `alg` (chooseBackend's choice, with nothing to choose from). */
+function only<B extends { supports(alg: AlgorithmEntry): boolean }>(alg: AlgorithmEntry, backend: B): B {
+  if (backend.supports(alg)) return backend;
+  throw new NotSupportedError(`${alg.name} is not supported on this runtime`);
+}
 
 /** The backend that serves `alg` here. */
 export function backendFor(alg: AlgorithmEntry, _side?: KeySide): Backend {
-  return chooseBackend(alg, backends, WEB, undefined);
+  return only(alg, webBackend);
 }
 
 /** The JWE primitives for `alg` (content encryption, key wrap, PBES2) here. */
 export function cipherFor(alg: AlgorithmEntry): CipherBackend {
-  return chooseBackend(alg, [webCipher], WEB, undefined);
+  return only(alg, webCipher);
 }
 
 /** The JWE primitives of the backend that holds a key (RSA-OAEP, ECDH need the same one). */

@@ -37,7 +37,15 @@ export interface CreateDPoPProofOptions {
   jti?: string;
 }
 
-const CREATE_OPTIONS = optionNames<CreateDPoPProofOptions>()(['htm', 'htu', 'nonce', 'accessToken', 'alg', 'iat', 'jti']);
+const CREATE_OPTIONS = /* @__PURE__ */ optionNames<CreateDPoPProofOptions>()([
+  'htm',
+  'htu',
+  'nonce',
+  'accessToken',
+  'alg',
+  'iat',
+  'jti',
+]);
 // RFC 9110 §9.1: a method is a token.
 const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
 // RFC 9449 §8.1: a nonce is one or more NQCHAR (printable ASCII but `"` and `\`).

@@ -26,7 +26,7 @@ export interface DPoPFetchOptions {
 /** A fetch whose requests carry DPoP proofs: same arguments, same result as the global `fetch`. */
 export type DPoPFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
-const FETCH_OPTIONS = optionNames<DPoPFetchOptions>()(['keyPair', 'accessToken', 'fetch', 'alg']);
+const FETCH_OPTIONS = /* @__PURE__ */ optionNames<DPoPFetchOptions>()(['keyPair', 'accessToken', 'fetch', 'alg']);
 // RFC 9449 §7.1: the DPoP scheme's credentials are a token68.
 const TOKEN68 = /^[A-Za-z0-9._~+/-]+=*$/;
 const DPOP_AUTHORIZATION = /^DPoP +([A-Za-z0-9._~+/-]+=*) *$/i;

@@ -42,7 +42,7 @@ export interface DPoPNoncesOptions {
   now?: () => number | Date;
 }
 
-const NONCES_OPTIONS = optionNames<DPoPNoncesOptions>()(['secret', 'lifetime', 'now']);
+const NONCES_OPTIONS = /* @__PURE__ */ optionNames<DPoPNoncesOptions>()(['secret', 'lifetime', 'now']);
 const LABEL = 'jwtkit DPoP nonce v1.';
 // A step number, a dot and 22 base64url characters: 128 bits of the HMAC-SHA-256 tag.
 const NONCE_FORMAT = /^(0|[1-9][0-9]{0,14})\.([A-Za-z0-9_-]{22})$/;

@@ -14,7 +14,7 @@ export interface RecordDPoPProofOptions {
   clockTolerance?: number | string;
 }
 
-const RECORD_OPTIONS = optionNames<RecordDPoPProofOptions>()(['replay', 'maxAge', 'clockTolerance']);
+const RECORD_OPTIONS = /* @__PURE__ */ optionNames<RecordDPoPProofOptions>()(['replay', 'maxAge', 'clockTolerance']);
 
 /**
  * How long a jti is kept: as long as its proof could pass the iat check, until iat + maxAge +

@@ -66,7 +66,7 @@ export interface VerifiedDPoPProof {
   payload: JSONObject;
 }
 
-const VERIFY_OPTIONS = optionNames<VerifyDPoPProofOptions>()([
+const VERIFY_OPTIONS = /* @__PURE__ */ optionNames<VerifyDPoPProofOptions>()([
   'htm',
   'htu',
   'algorithms',

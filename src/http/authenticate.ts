@@ -144,7 +144,7 @@ const HTTP_NAMES = [
 const HTTP_OPTIONS: ReadonlySet<string> = new Set(HTTP_NAMES);
 
 /** Every option name of {@link AuthOptions}: the HTTP layer's and createVerifier's. */
-export const AUTH_OPTIONS = optionNames<AuthOptions>()([...HTTP_NAMES, ...VERIFIER_NAMES]);
+export const AUTH_OPTIONS = /* @__PURE__ */ optionNames<AuthOptions>()([...HTTP_NAMES, ...VERIFIER_NAMES]);
 
 function buildVerifier<P extends object>(options: AuthOptions<P>): Verifier<P> {
   const { verifier, key } = options;

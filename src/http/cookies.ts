@@ -108,8 +108,8 @@ export function cameOverHTTPS(request: AuthRequest, trustProxy: boolean): boolea
 }
 
 const CLEAR_COOKIE_NAMES = ['name', 'secure', 'request', 'trustProxy', 'sameSite', 'path', 'domain', 'now'] as const;
-const COOKIE_OPTIONS = optionNames<CookieOptions>()([...CLEAR_COOKIE_NAMES, 'maxAge']);
-const CLEAR_COOKIE_OPTIONS = optionNames<Omit<CookieOptions, 'maxAge'>>()(CLEAR_COOKIE_NAMES);
+const COOKIE_OPTIONS = /* @__PURE__ */ optionNames<CookieOptions>()([...CLEAR_COOKIE_NAMES, 'maxAge']);
+const CLEAR_COOKIE_OPTIONS = /* @__PURE__ */ optionNames<Omit<CookieOptions, 'maxAge'>>()(CLEAR_COOKIE_NAMES);
 
 function isSecure(options: CookieOptions): boolean {
   const { secure = true, request, trustProxy = false } = options;

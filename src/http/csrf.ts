@@ -29,7 +29,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 /** Shorter values are not a secret worth the name. */
 const MIN_TOKEN_LENGTH = 16;
 
-const CSRF_OPTIONS = optionNames<CSRFOptions>()(['origins', 'header', 'cookie']);
+const CSRF_OPTIONS = /* @__PURE__ */ optionNames<CSRFOptions>()(['origins', 'header', 'cookie']);
 
 export function compileCSRF(options: CSRFOptions | boolean | undefined): CSRFPolicy | undefined {
   if (options === false) return undefined;

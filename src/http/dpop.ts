@@ -72,7 +72,7 @@ export interface DPoPAuthResult extends VerifiedDPoPProof {
   nonce?: string;
 }
 
-export const DPOP_AUTH_OPTIONS = optionNames<DPoPAuthOptions>()([
+export const DPOP_AUTH_OPTIONS = /* @__PURE__ */ optionNames<DPoPAuthOptions>()([
   'required',
   'baseURL',
   'htu',

@@ -53,7 +53,7 @@ export interface InspectOptions {
   signal?: AbortSignal;
 }
 
-const INSPECT_OPTIONS = optionNames<InspectOptions>()([
+const INSPECT_OPTIONS = /* @__PURE__ */ optionNames<InspectOptions>()([
   'now',
   'maxLifetime',
   'maxSize',

@@ -44,7 +44,7 @@ export const MAX_SECRET_SEARCH_TOKEN_LENGTH = DEFAULT_MAX_JWT_LENGTH;
 export const MAX_SECRET_CANDIDATES = 100_000;
 
 /** The option names of the inspection functions that read text (`InputLimit`). */
-export const INPUT_LIMIT_OPTIONS = optionNames<InputLimit>()(['maxInputLength']);
+export const INPUT_LIMIT_OPTIONS = /* @__PURE__ */ optionNames<InputLimit>()(['maxInputLength']);
 
 /** A positive whole-number option, or its default. */
 export function limitOption(name: string, value: number | undefined, fallback: number): number {

@@ -18,7 +18,13 @@ import { dissectToken } from './dissect.js';
 import { limitOption, MAX_SECRET_CANDIDATES, MAX_SECRET_SEARCH_TOKEN_LENGTH } from './limits.js';
 import { commonSecrets, shortSecrets } from './secrets.js';
 
-const WEAK_SECRET_OPTIONS = optionNames<WeakSecretOptions>()(['extra', 'short', 'maxCandidates', 'maxTokenLength', 'signal']);
+const WEAK_SECRET_OPTIONS = /* @__PURE__ */ optionNames<WeakSecretOptions>()([
+  'extra',
+  'short',
+  'maxCandidates',
+  'maxTokenLength',
+  'signal',
+]);
 
 export interface WeakSecret {
   /** Where the secret came from. */

@@ -22,7 +22,7 @@ export interface TokenRequestOptions {
   dpop?: DPoPBinding;
 }
 
-const REQUEST_OPTIONS = optionNames<TokenRequestOptions>()(['dpop']);
+const REQUEST_OPTIONS = /* @__PURE__ */ optionNames<TokenRequestOptions>()(['dpop']);
 // A SHA-256 thumbprint, base64url: what verifyDPoPProof returns and cnf.jkt carries.
 const JKT = /^[A-Za-z0-9_-]{43}$/;
 

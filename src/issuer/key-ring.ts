@@ -101,7 +101,7 @@ export interface KeyRingOptions {
   onRotationError?: (error: JWTKitError) => void;
 }
 
-const KEY_RING_OPTIONS = optionNames<KeyRingOptions>()([
+const KEY_RING_OPTIONS = /* @__PURE__ */ optionNames<KeyRingOptions>()([
   'alg',
   'keys',
   'rotateEvery',
@@ -114,7 +114,7 @@ const KEY_RING_OPTIONS = optionNames<KeyRingOptions>()([
   'rotationRetry',
   'onRotationError',
 ]);
-const RING_SIGN_OPTIONS = optionNames<Omit<SignJWTOptions, 'alg' | 'kid'>>()([
+const RING_SIGN_OPTIONS = /* @__PURE__ */ optionNames<Omit<SignJWTOptions, 'alg' | 'kid'>>()([
   'typ',
   'cty',
   'header',

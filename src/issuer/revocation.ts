@@ -60,8 +60,17 @@ export interface RevocationList {
   consumeOnce(payload: JWTPayload): Promise<boolean>;
 }
 
-const REVOCATION_OPTIONS = optionNames<RevocationOptions>()(['maxTokenLifetime', 'clockTolerance', 'failOpen', 'onFailOpen']);
-const SESSION_NAMES = optionNames<Parameters<RevocationList['isSessionRevoked']>[0]>()(['sid', 'sub', 'startedAt']);
+const REVOCATION_OPTIONS = /* @__PURE__ */ optionNames<RevocationOptions>()([
+  'maxTokenLifetime',
+  'clockTolerance',
+  'failOpen',
+  'onFailOpen',
+]);
+const SESSION_NAMES = /* @__PURE__ */ optionNames<Parameters<RevocationList['isSessionRevoked']>[0]>()([
+  'sid',
+  'sub',
+  'startedAt',
+]);
 
 const KEYS = {
   jti: (jti: string) => `revoked:jti:${jti}`,

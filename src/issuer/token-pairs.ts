@@ -109,7 +109,7 @@ interface Family {
   jkt?: string;
 }
 
-const TOKEN_ISSUER_OPTIONS = optionNames<TokenIssuerOptions>()([
+const TOKEN_ISSUER_OPTIONS = /* @__PURE__ */ optionNames<TokenIssuerOptions>()([
   'ring',
   'store',
   'accessTokenLifetime',
@@ -118,7 +118,7 @@ const TOKEN_ISSUER_OPTIONS = optionNames<TokenIssuerOptions>()([
   'accessTokenProfile',
 ]);
 // A misspelt refreshToken would end nothing and report success: the one case where a typo logs nobody out.
-const LOGOUT_NAMES = optionNames<Parameters<TokenIssuer['logout']>[0]>()(['refreshToken', 'accessToken']);
+const LOGOUT_NAMES = /* @__PURE__ */ optionNames<Parameters<TokenIssuer['logout']>[0]>()(['refreshToken', 'accessToken']);
 
 const REFRESH_TOKEN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
 /** Claims the issuer sets itself, and where each comes from instead. */

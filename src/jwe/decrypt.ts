@@ -152,7 +152,7 @@ function singleOrList(
 }
 
 /** @internal The option names decryptJWE accepts. */
-export const DECRYPT_JWE_OPTIONS = optionNames<DecryptJWEOptions>()([
+export const DECRYPT_JWE_OPTIONS = /* @__PURE__ */ optionNames<DecryptJWEOptions>()([
   'alg',
   'enc',
   'keyManagementAlgorithms',

@@ -83,7 +83,7 @@ interface Resolved {
 const invalid = (option: string, message: string) => new InvalidOptionError(option, message);
 
 /** @internal */
-export const ENCRYPT_JWE_OPTIONS = optionNames<EncryptJWEOptions>()([
+export const ENCRYPT_JWE_OPTIONS = /* @__PURE__ */ optionNames<EncryptJWEOptions>()([
   'alg',
   'kid',
   'recipientHeader',
@@ -100,7 +100,15 @@ export const ENCRYPT_JWE_OPTIONS = optionNames<EncryptJWEOptions>()([
   'aad',
   'zip',
 ]);
-const RECIPIENT_OPTIONS = optionNames<JWERecipient>()(['key', 'alg', 'kid', 'recipientHeader', 'apu', 'apv', 'p2c']);
+const RECIPIENT_OPTIONS = /* @__PURE__ */ optionNames<JWERecipient>()([
+  'key',
+  'alg',
+  'kid',
+  'recipientHeader',
+  'apu',
+  'apv',
+  'p2c',
+]);
 
 /** What to write when a bare secret arrives without `alg`: it would otherwise default to a signature algorithm. */
 const BARE_SECRET =

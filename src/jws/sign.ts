@@ -32,7 +32,7 @@ export interface SignJWSOptions extends JWSSignerOptions {
   b64?: boolean;
 }
 
-const SIGN_JWS_OPTIONS = optionNames<SignJWSOptions>()([
+const SIGN_JWS_OPTIONS = /* @__PURE__ */ optionNames<SignJWSOptions>()([
   'alg',
   'unprotectedHeader',
   'serialization',
@@ -44,7 +44,16 @@ const SIGN_JWS_OPTIONS = optionNames<SignJWSOptions>()([
   'header',
   'crit',
 ]);
-const SIGNER_ENTRY_OPTIONS = optionNames<JWSSigner>()(['key', 'alg', 'unprotectedHeader', 'kid', 'typ', 'cty', 'header', 'crit']);
+const SIGNER_ENTRY_OPTIONS = /* @__PURE__ */ optionNames<JWSSigner>()([
+  'key',
+  'alg',
+  'unprotectedHeader',
+  'kid',
+  'typ',
+  'cty',
+  'header',
+  'crit',
+]);
 
 interface Signed {
   entry: JWSSignatureEntry;

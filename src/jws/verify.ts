@@ -204,7 +204,13 @@ async function verifyCandidate(candidate: Candidate, call: Call): Promise<Verifi
  * new TextDecoder().decode(payload);
  * ```
  */
-const VERIFY_JWS_OPTIONS = optionNames<VerifyJWSOptions>()(['algorithms', 'crit', 'payload', 'maxTokenLength', 'maxSignatures']);
+const VERIFY_JWS_OPTIONS = /* @__PURE__ */ optionNames<VerifyJWSOptions>()([
+  'algorithms',
+  'crit',
+  'payload',
+  'maxTokenLength',
+  'maxSignatures',
+]);
 
 export async function verifyJWS(
   jws: string | FlattenedJWS | GeneralJWS,

@@ -70,11 +70,11 @@ const VERIFY_NAMES = [
 let verifyOptionNames: ReadonlySet<string> | undefined;
 let verifierOptionNames: ReadonlySet<string> | undefined;
 const verifyNames = () => {
-  verifyOptionNames ??= optionNames<AccessTokenVerifyOptions>()(VERIFY_NAMES);
+  verifyOptionNames ??= /* @__PURE__ */ optionNames<AccessTokenVerifyOptions>()(VERIFY_NAMES);
   return verifyOptionNames;
 };
 const verifierNames = () => {
-  verifierOptionNames ??= optionNames<AccessTokenVerifierOptions>()(['key', 'cache', ...VERIFY_NAMES]);
+  verifierOptionNames ??= /* @__PURE__ */ optionNames<AccessTokenVerifierOptions>()(['key', 'cache', ...VERIFY_NAMES]);
   return verifierOptionNames;
 };
 

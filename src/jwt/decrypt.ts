@@ -37,7 +37,7 @@ export interface DecryptedJWT<P extends object = JWTPayload> {
 
 const malformed = (message: string) => new JWTMalformedError(message);
 
-const DECRYPT_JWT_OPTIONS = optionNames<DecryptJWTOptions>()([
+const DECRYPT_JWT_OPTIONS = /* @__PURE__ */ optionNames<DecryptJWTOptions>()([
   'verify',
   'alg',
   'enc',
@@ -50,7 +50,11 @@ const DECRYPT_JWT_OPTIONS = optionNames<DecryptJWTOptions>()([
   'maxRecipients',
   ...CLAIM_OPTION_NAMES,
 ]);
-const NESTED_VERIFY_OPTIONS = optionNames<NonNullable<DecryptJWTOptions['verify']>>()(['key', 'algorithms', 'crit']);
+const NESTED_VERIFY_OPTIONS = /* @__PURE__ */ optionNames<NonNullable<DecryptJWTOptions['verify']>>()([
+  'key',
+  'algorithms',
+  'crit',
+]);
 
 /**
  * Decrypts a compact JWE and checks its claims with the same options as verifyJWT. A nested JWT

@@ -12,7 +12,7 @@ export interface EncryptJWTOptions
   extends ClaimSetOptions,
     Omit<EncryptJWEOptions, 'serialization' | 'unprotectedHeader' | 'recipientHeader' | 'aad'> {}
 
-const ENCRYPT_JWT_OPTIONS = optionNames<EncryptJWTOptions>()([
+const ENCRYPT_JWT_OPTIONS = /* @__PURE__ */ optionNames<EncryptJWTOptions>()([
   ...CLAIM_SET_NAMES,
   'alg',
   'kid',

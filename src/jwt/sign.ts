@@ -64,8 +64,8 @@ function signSync(signer: CompiledSigner, claims: object): string {
 /** @internal The option names of signJWT: the header's, then the claim set's. */
 export const SIGN_JWT_NAMES = ['alg', 'kid', 'typ', 'cty', 'header', 'crit', ...CLAIM_SET_NAMES] as const;
 /** @internal */
-export const SIGN_JWT_OPTIONS = optionNames<SignJWTOptions>()(SIGN_JWT_NAMES);
-const SIGNER_OPTIONS = optionNames<SignerOptions>()(['key', ...SIGN_JWT_NAMES]);
+export const SIGN_JWT_OPTIONS = /* @__PURE__ */ optionNames<SignJWTOptions>()(SIGN_JWT_NAMES);
+const SIGNER_OPTIONS = /* @__PURE__ */ optionNames<SignerOptions>()(['key', ...SIGN_JWT_NAMES]);
 
 const importOptions = (options: SignJWTOptions) => (options.alg === undefined ? {} : { alg: options.alg });
 

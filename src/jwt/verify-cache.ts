@@ -80,7 +80,7 @@ export interface VerifiedTokenCache {
 }
 
 /** Validates the options and makes the cache. Non-finite or non-positive limits are refused: they would switch off a bound. */
-const CACHE_OPTIONS = optionNames<VerifierCacheOptions>()(['max', 'ttl', 'errors']);
+const CACHE_OPTIONS = /* @__PURE__ */ optionNames<VerifierCacheOptions>()(['max', 'ttl', 'errors']);
 
 export function createVerifiedTokenCache(options: VerifierCacheOptions): VerifiedTokenCache {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('cache', 'must be an object { max, ttl }');

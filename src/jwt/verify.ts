@@ -61,8 +61,8 @@ const VERIFY_JWT_NAMES = ['algorithms', 'crit', 'maxTokenLength', ...CLAIM_OPTIO
 /** The option names of createVerifier: its key and cache, then verifyJWT's. @internal */
 export const VERIFIER_NAMES = ['key', 'cache', ...VERIFY_JWT_NAMES] as const;
 /** @internal */
-export const VERIFY_JWT_OPTIONS = optionNames<VerifyJWTOptions>()(VERIFY_JWT_NAMES);
-const VERIFIER_OPTIONS = optionNames<VerifierOptions>()(VERIFIER_NAMES);
+export const VERIFY_JWT_OPTIONS = /* @__PURE__ */ optionNames<VerifyJWTOptions>()(VERIFY_JWT_NAMES);
+const VERIFIER_OPTIONS = /* @__PURE__ */ optionNames<VerifierOptions>()(VERIFIER_NAMES);
 
 interface Compiled {
   readonly readHeader: (segment: string) => ParsedHeader;

@@ -52,7 +52,12 @@ function curveFor(algorithm: AlgorithmEntry, crv: string | undefined): string | 
   return fixed;
 }
 
-const GENERATE_KEY_PAIR_OPTIONS = optionNames<GenerateKeyPairOptions>()(['modulusLength', 'crv', 'extractable', 'kid']);
+const GENERATE_KEY_PAIR_OPTIONS = /* @__PURE__ */ optionNames<GenerateKeyPairOptions>()([
+  'modulusLength',
+  'crv',
+  'extractable',
+  'kid',
+]);
 const GENERATE_SECRET_OPTIONS: ReadonlySet<string> = new Set(['extractable', 'kid']);
 
 /**

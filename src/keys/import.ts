@@ -60,7 +60,13 @@ export interface ImportKeyOptions {
   secret?: boolean;
 }
 
-const IMPORT_KEY_OPTIONS = optionNames<ImportKeyOptions>()(['alg', 'kid', 'extractable', 'unsafeAllowShortSecret', 'secret']);
+const IMPORT_KEY_OPTIONS = /* @__PURE__ */ optionNames<ImportKeyOptions>()([
+  'alg',
+  'kid',
+  'extractable',
+  'unsafeAllowShortSecret',
+  'secret',
+]);
 
 function algorithmNamed(name: string, lookup: AlgorithmLookup): AlgorithmEntry {
   const alg = lookup.find(name);
@@ -216,12 +222,12 @@ function finish(plan: Plan, native: NativeKey): Key {
   // A secret key comes as text, bytes, a symmetric JWK or a secret key object: the reader is loaded (material.ts).
   if (alg.kty === 'oct') keyTextReader().checkSecret(plan, (facts.bits ?? 0) / 8);
   const ops = plan.ops;
-  const may = (...wanted: string[]) => ops === undefined || wanted.some((op) => ops.includes(op));
+  const may = (wanted: readonly string[]) => ops === undefined || wanted.some((op) => ops.includes(op));
   const signing = alg.kind === 'signature' ? alg : undefined;
   const signatureLength =
     signing === undefined ? undefined : alg.kty === 'RSA' ? Math.ceil((facts.bits ?? 0) / 8) : signing.signatureLength;
-  const canSign = signing !== undefined && facts.type !== 'public' && may('sign');
-  const canVerify = signing !== undefined && facts.type !== 'private' && may('verify');
+  const canSign = signing !== undefined && facts.type !== 'public' && may(['sign']);
+  const canVerify = signing !== undefined && facts.type !== 'private' && may(['verify']);
   return new Key(alg.name as KeyAlgorithmName, plan.kid, {
     algorithm: alg,
     backend,
@@ -232,8 +238,8 @@ function finish(plan: Plan, native: NativeKey): Key {
     signEncoded: canSign ? backend.encodedSigner?.(native, signing) : undefined,
     verifyEncoded: canVerify ? backend.encodedVerifier?.(native, signing) : undefined,
     signatureLength,
-    encrypt: !signing && facts.type !== 'private' && may(...ENCRYPT_OPS),
-    decrypt: !signing && facts.type !== 'public' && may(...DECRYPT_OPS),
+    encrypt: !signing && facts.type !== 'private' && may(ENCRYPT_OPS),
+    decrypt: !signing && facts.type !== 'public' && may(DECRYPT_OPS),
   });
 }
 

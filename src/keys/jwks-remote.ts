@@ -66,7 +66,7 @@ export interface Settings extends FetchJSONOptions {
   readonly staleIfError: number;
 }
 
-const REMOTE_JWKS_OPTIONS = optionNames<RemoteJWKSOptions>()([
+const REMOTE_JWKS_OPTIONS = /* @__PURE__ */ optionNames<RemoteJWKSOptions>()([
   'timeout',
   'cooldown',
   'cacheMaxAge',

@@ -82,9 +82,17 @@ export interface PKCS11Token {
   close(): Promise<void>;
 }
 
-const OPTIONS = optionNames<PKCS11Options>()(['module', 'token', 'slot', 'pinFile', 'pinEnv', 'sessions', 'timeout']);
-const KEY_OPTIONS = optionNames<PKCS11KeyOptions>()(['alg', 'label', 'id', 'kid', 'publicKey']);
-const GENERATE_OPTIONS = optionNames<PKCS11GenerateOptions>()(['label', 'modulusLength', 'kid']);
+const OPTIONS = /* @__PURE__ */ optionNames<PKCS11Options>()([
+  'module',
+  'token',
+  'slot',
+  'pinFile',
+  'pinEnv',
+  'sessions',
+  'timeout',
+]);
+const KEY_OPTIONS = /* @__PURE__ */ optionNames<PKCS11KeyOptions>()(['alg', 'label', 'id', 'kid', 'publicKey']);
+const GENERATE_OPTIONS = /* @__PURE__ */ optionNames<PKCS11GenerateOptions>()(['label', 'modulusLength', 'kid']);
 
 /** A value the caller meant as a variable name or a path may be a PIN given in the wrong place: echoed only when it looks like one. */
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;

@@ -14,7 +14,7 @@ export interface DecodeSDJWTOptions {
   maxTokenLength?: number;
 }
 
-const DECODE_OPTIONS = optionNames<DecodeSDJWTOptions>()(['maxTokenLength']);
+const DECODE_OPTIONS = /* @__PURE__ */ optionNames<DecodeSDJWTOptions>()(['maxTokenLength']);
 
 /** An SD-JWT taken apart by {@link decodeSDJWT}: nothing in it is verified. */
 export interface DecodedSDJWT {

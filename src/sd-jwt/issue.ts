@@ -24,7 +24,13 @@ export interface IssueSDJWTOptions extends SignJWTOptions {
   holderKey?: JWK | Key;
 }
 
-const ISSUE_SD_JWT_OPTIONS = optionNames<IssueSDJWTOptions>()([...SIGN_JWT_NAMES, 'disclosable', 'decoys', 'sdAlg', 'holderKey']);
+const ISSUE_SD_JWT_OPTIONS = /* @__PURE__ */ optionNames<IssueSDJWTOptions>()([
+  ...SIGN_JWT_NAMES,
+  'disclosable',
+  'decoys',
+  'sdAlg',
+  'holderKey',
+]);
 
 /** The holder key as a public JWK: private members dropped, a symmetric key refused (it would be published). */
 async function holderJWK(holderKey: JWK | Key): Promise<JWK> {

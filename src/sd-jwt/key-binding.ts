@@ -25,7 +25,7 @@ export interface KeyBindingOptions {
 }
 
 /** @internal */
-export const KEY_BINDING_OPTIONS = optionNames<KeyBindingOptions>()([
+export const KEY_BINDING_OPTIONS = /* @__PURE__ */ optionNames<KeyBindingOptions>()([
   'required',
   'audience',
   'nonce',

@@ -40,8 +40,8 @@ export interface PresentSDJWTOptions {
   maxTokenLength?: number;
 }
 
-const PRESENT_OPTIONS = optionNames<PresentSDJWTOptions>()(['disclose', 'keyBinding', 'maxTokenLength']);
-const KEY_BINDING_OPTIONS = optionNames<PresentKeyBindingOptions>()(['key', 'aud', 'nonce', 'iat', 'alg']);
+const PRESENT_OPTIONS = /* @__PURE__ */ optionNames<PresentSDJWTOptions>()(['disclose', 'keyBinding', 'maxTokenLength']);
+const KEY_BINDING_OPTIONS = /* @__PURE__ */ optionNames<PresentKeyBindingOptions>()(['key', 'aud', 'nonce', 'iat', 'alg']);
 
 class Selector {
   readonly picked = new Set<string>();

@@ -74,7 +74,7 @@ export interface VerifySDJWTVCOptions extends Omit<VerifySDJWTOptions, 'typ'> {
   acceptLegacyTyp?: boolean;
 }
 
-const ISSUE_ONLY_NAMES = optionNames<Omit<IssueSDJWTVCOptions, keyof SignJWTOptions>>()([
+const ISSUE_ONLY_NAMES = /* @__PURE__ */ optionNames<Omit<IssueSDJWTVCOptions, keyof SignJWTOptions>>()([
   'disclosable',
   'decoys',
   'sdAlg',
@@ -85,7 +85,10 @@ const issueOptionNames = () => {
   issueNames ??= new Set([...SIGN_JWT_NAMES, ...ISSUE_ONLY_NAMES].filter((name) => name !== 'typ'));
   return issueNames;
 };
-const VC_ONLY_NAMES = optionNames<Omit<VerifySDJWTVCOptions, keyof VerifySDJWTOptions>>()(['vct', 'acceptLegacyTyp']);
+const VC_ONLY_NAMES = /* @__PURE__ */ optionNames<Omit<VerifySDJWTVCOptions, keyof VerifySDJWTOptions>>()([
+  'vct',
+  'acceptLegacyTyp',
+]);
 let verifyNames: ReadonlySet<string> | undefined;
 const verifyOptionNames = () => {
   verifyNames ??= new Set([...VERIFY_JWT_OPTIONS, 'keyBinding', ...VC_ONLY_NAMES].filter((name) => name !== 'typ'));

@@ -13,7 +13,7 @@ export interface MemoryStoreOptions {
   max?: number;
 }
 
-const MEMORY_STORE_OPTIONS = optionNames<MemoryStoreOptions>()(['max']);
+const MEMORY_STORE_OPTIONS = /* @__PURE__ */ optionNames<MemoryStoreOptions>()(['max']);
 
 interface Entry {
   value: string;

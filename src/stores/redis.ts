@@ -66,8 +66,18 @@ const SWAP = `if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
-const REDIS_STORE_OPTIONS = optionNames<RedisStoreOptions>()(['prefix', 'timeout', 'replicas', 'replicaTimeout', 'nearCache']);
-const NEAR_CACHE_OPTIONS = optionNames<NonNullable<RedisStoreOptions['nearCache']>>()(['subscriber', 'maxStaleness', 'max']);
+const REDIS_STORE_OPTIONS = /* @__PURE__ */ optionNames<RedisStoreOptions>()([
+  'prefix',
+  'timeout',
+  'replicas',
+  'replicaTimeout',
+  'nearCache',
+]);
+const NEAR_CACHE_OPTIONS = /* @__PURE__ */ optionNames<NonNullable<RedisStoreOptions['nearCache']>>()([
+  'subscriber',
+  'maxStaleness',
+  'max',
+]);
 
 /**
  * Makes a store on Redis, shared by every process that uses the same server (or cluster) and prefix.

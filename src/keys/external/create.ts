@@ -75,7 +75,7 @@ export interface ExternalKeyOptions {
   timeout?: number | string;
 }
 
-const EXTERNAL_KEY_OPTIONS = optionNames<ExternalKeyOptions>()([
+const EXTERNAL_KEY_OPTIONS = /* @__PURE__ */ optionNames<ExternalKeyOptions>()([
   'alg',
   'publicKey',
   'kid',
