@@ -174,8 +174,8 @@ export function classify(bytes: Buffer, flag: string, encoding: SecretEncoding =
   }
 }
 
-/** The armour of any private key block: PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, OpenSSH. */
-const PRIVATE_ARMOUR = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+/** The end of the armour of any private key block (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, OpenSSH), as readKeyText tests it. */
+const PRIVATE_ARMOUR = 'PRIVATE KEY-----';
 
 /**
  * What bytes that are neither UTF-8 PEM nor JSON hold. A private block anywhere, in the text as it
@@ -185,7 +185,7 @@ const PRIVATE_ARMOUR = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
  * key, a short secret) are "key material", named neither way, since the command will refuse them too.
  */
 function bytesHold(bytes: Uint8Array): 'a secret' | 'a private key' | 'key material' | undefined {
-  if (PRIVATE_ARMOUR.test(Buffer.from(bytes).toString('latin1').replaceAll('\0', ''))) return 'a private key';
+  if (Buffer.from(bytes).toString('latin1').replaceAll('\0', '').includes(PRIVATE_ARMOUR)) return 'a private key';
   let type: string;
   try {
     type = importKeySync(bytes).type;
