@@ -72,13 +72,17 @@ export function closestOption(name: string, known: ReadonlySet<string>): string 
 
 /**
  * Throws `ERR_INVALID_OPTION` for an own enumerable property of `options` that is not a known
- * option name, naming the closest known one. `where` names the options object in the message
+ * option name, naming the closest known one, and for options that are not an object (`null`, a
+ * number, a string; `undefined` is no options). `where` names the options object in the message
  * when it is not the call's top-level options (`cache`, `verify`, ...).
  *
  * @internal
  */
 export function checkOptionNames(options: unknown, known: ReadonlySet<string>, where?: string): void {
-  if (typeof options !== 'object' || options === null) return;
+  if (options === undefined) return;
+  // null, a number or a string where options go: a TypeError a moment later, or options silently ignored.
+  if (typeof options !== 'object' || options === null)
+    throw new InvalidOptionError(where ?? 'options', 'must be an object, or left out');
   // Options are read as own enumerable properties in some places (copies, spreads) and through the
   // prototype chain in others; an instance of a class, an Object.create(base) or a non-enumerable
   // property would have a check on in one and off in the other. A plain object (of any realm) only.

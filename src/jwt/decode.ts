@@ -20,7 +20,8 @@ export function decodeJWT<P extends object = JWTPayload>(
   token: string,
   options: { maxTokenLength?: number } = {},
 ): { header: JWSHeader; payload: P & JWTPayload } {
-  const parts = splitCompact(token, options.maxTokenLength ?? DEFAULT_MAX_JWT_LENGTH, malformed);
+  // null options are no options here (decodeJWT checks no option names: its bundle stays at jose's decodeJwt's size).
+  const parts = splitCompact(token, options?.maxTokenLength ?? DEFAULT_MAX_JWT_LENGTH, malformed);
   const header = decodeJSONSegment(parts.protectedSegment, 'protected header', malformed) as JWSHeader;
   const payload = decodeJSONSegment(parts.payloadSegment, 'payload', malformed) as JSONObject;
   return { header, payload: payload as P & JWTPayload };

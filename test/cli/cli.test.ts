@@ -276,6 +276,13 @@ describe('jwtkit verify', () => {
       jwtkit(['verify', valid(), '--key', file('public.jwks', jwks([publicJWK]), 0o644)]).stderr,
       /readable by others/,
     );
+    // A private JWK that also has "keys" reads as a JWKS: its own members count too.
+    const both = file('jwk-and-keys.json', JSON.stringify({ ...privateJWK, keys: [] }), 0o644);
+    assert.match(jwtkit(['verify', valid(), '--key', both]).stderr, /holds secret or private keys and is readable/);
+    // A file that cannot be read as a key at all (broken JSON) is warned about before the error.
+    const broken = jwtkit(['verify', valid(), '--key', file('broken.jwk', JSON.stringify(privateJWK).slice(0, -1), 0o644)]);
+    assert.equal(broken.status, 2);
+    assert.match(broken.stderr, /holds key material and is readable by others[\s\S]*does not parse/);
   });
 
   describe('with keys served over HTTP on 127.0.0.1', () => {

@@ -565,6 +565,47 @@ describe('unknown option names across the package exports', () => {
     }
   }
 
+  it('null, a number or a string where an options object goes is ERR_INVALID_OPTION naming it, never a TypeError', async () => {
+    // The functions that take their options object as it is given (those whose options are spread
+    // into a call above cannot be handed null through the table).
+    const direct: [string, string, (options: never) => unknown][] = [
+      ['signJWT', 'options', (o) => core.signJWT({}, SECRET, o)],
+      ['signJWTSync', 'options', (o) => core.signJWTSync({}, SECRET, o)],
+      ['verifyJWT', 'options', (o) => core.verifyJWT(TOKEN, SECRET, o)],
+      ['verifyJWTSync', 'options', (o) => core.verifyJWTSync(TOKEN, SECRET, o)],
+      ['createVerifier cache', 'cache', (o) => core.createVerifier({ key: SECRET, cache: o })],
+      ['encryptJWT', 'options', (o) => core.encryptJWT({}, SECRET, o)],
+      ['decryptJWT', 'options', (o) => core.decryptJWT(TOKEN, SECRET, o)],
+      ['decryptJWT verify', 'verify', (o) => core.decryptJWT(TOKEN, SECRET, { verify: o })],
+      ['encryptJWE', 'options', (o) => core.encryptJWE('x', SECRET, o)],
+      ['decryptJWE', 'options', (o) => core.decryptJWE(TOKEN, SECRET, o)],
+      ['signJWS', 'options', (o) => core.signJWS('x', SECRET, o)],
+      ['verifyJWS', 'options', (o) => core.verifyJWS(TOKEN, SECRET, o)],
+      ['importKey', 'options', (o) => core.importKey(SECRET, o)],
+      ['importKeySync', 'options', (o) => core.importKeySync(SECRET, o)],
+      ['generateKeyPair', 'options', (o) => core.generateKeyPair('ES256', o)],
+      ['generateSecret', 'options', (o) => core.generateSecret('HS256', o)],
+      ['presentSDJWT', 'options', (o) => sdJWT.presentSDJWT(`${TOKEN}~`, o)],
+      ['verifySDJWT', 'options', (o) => sdJWT.verifySDJWT(`${TOKEN}~`, SECRET, o)],
+      ['issueSDJWT', 'options', (o) => sdJWT.issueSDJWT({}, SECRET, o)],
+      ['decodeSDJWT', 'options', (o) => sdJWT.decodeSDJWT(`${TOKEN}~`, o)],
+      ['tokenCookie', 'options', (o) => http.tokenCookie(TOKEN, o)],
+      ['createMemoryStore', 'options', (o) => stores.createMemoryStore(o)],
+    ];
+    for (const [name, option, call] of direct) {
+      for (const value of [null, 42, 'x', true]) {
+        const error = await outcome(() => call(value as never));
+        assert.ok(
+          error instanceof core.JWTKitError && error.code === 'ERR_INVALID_OPTION',
+          `${name}(${JSON.stringify(value)}): ${String(error)}`,
+        );
+        assert.equal((error as core.InvalidOptionError).option, option, name);
+      }
+    }
+    // decodeJWT checks no option names (its bundle stays small): null is no options there, not a TypeError.
+    assert.equal(core.decodeJWT(TOKEN, null as never).header.alg, 'HS256');
+  });
+
   it('claims, headers and user payloads keep names of their own', async () => {
     const claims = { scope: 'read', tenant: 't1', audiance: 'not an option here' };
     const token = await core.signJWT(claims, SECRET, { header: { x5t: 'a', custom: 1 }, expiresIn: 60 });
