@@ -82,14 +82,12 @@ interface Resolved {
 
 const invalid = (option: string, message: string) => new InvalidOptionError(option, message);
 
+/** The per-recipient options, which encryptJWE also takes for its one recipient. */
+const RECIPIENT_NAMES = ['alg', 'kid', 'recipientHeader', 'apu', 'apv', 'p2c'] as const;
+
 /** @internal */
 export const ENCRYPT_JWE_OPTIONS = /* @__PURE__ */ optionNames<EncryptJWEOptions>()([
-  'alg',
-  'kid',
-  'recipientHeader',
-  'apu',
-  'apv',
-  'p2c',
+  ...RECIPIENT_NAMES,
   'enc',
   'serialization',
   'typ',
@@ -100,15 +98,7 @@ export const ENCRYPT_JWE_OPTIONS = /* @__PURE__ */ optionNames<EncryptJWEOptions
   'aad',
   'zip',
 ]);
-const RECIPIENT_OPTIONS = /* @__PURE__ */ optionNames<JWERecipient>()([
-  'key',
-  'alg',
-  'kid',
-  'recipientHeader',
-  'apu',
-  'apv',
-  'p2c',
-]);
+const RECIPIENT_OPTIONS = /* @__PURE__ */ optionNames<JWERecipient>()(['key', ...RECIPIENT_NAMES]);
 
 /** What to write when a bare secret arrives without `alg`: it would otherwise default to a signature algorithm. */
 const BARE_SECRET =
