@@ -151,8 +151,8 @@ function singleOrList(
   return [one];
 }
 
-/** @internal The option names decryptJWE accepts. */
-export const DECRYPT_JWE_OPTIONS = /* @__PURE__ */ optionNames<DecryptJWEOptions>()([
+/** @internal The option names decryptJWE accepts, which decryptJWT takes too. */
+export const DECRYPT_JWE_NAMES = [
   'alg',
   'enc',
   'keyManagementAlgorithms',
@@ -162,7 +162,9 @@ export const DECRYPT_JWE_OPTIONS = /* @__PURE__ */ optionNames<DecryptJWEOptions
   'maxDecompressedSize',
   'maxPBES2Count',
   'maxRecipients',
-]);
+] as const;
+/** @internal */
+export const DECRYPT_JWE_OPTIONS = /* @__PURE__ */ optionNames<DecryptJWEOptions>()(DECRYPT_JWE_NAMES);
 
 /** @internal Checks decrypt options once; shared by decryptJWE and decryptJWT. */
 export function compileDecryptPolicy(key: KeyOrResolver, options: DecryptJWEOptions, defaultMaxLength: number): DecryptPolicy {

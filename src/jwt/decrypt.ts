@@ -5,7 +5,7 @@
 
 import { utf8Decode } from '../encoding/utf8.js';
 import { InvalidOptionError, JWTMalformedError } from '../errors.js';
-import { compileDecryptPolicy, type DecryptJWEOptions, decryptWith } from '../jwe/decrypt.js';
+import { compileDecryptPolicy, DECRYPT_JWE_NAMES, type DecryptJWEOptions, decryptWith } from '../jwe/decrypt.js';
 import type { JWEHeader } from '../jwe/types.js';
 import { parseJSONBytes } from '../jws/compact.js';
 import type { JWSHeader } from '../jws/header.js';
@@ -39,15 +39,7 @@ const malformed = (message: string) => new JWTMalformedError(message);
 
 const DECRYPT_JWT_OPTIONS = /* @__PURE__ */ optionNames<DecryptJWTOptions>()([
   'verify',
-  'alg',
-  'enc',
-  'keyManagementAlgorithms',
-  'contentEncryptionAlgorithms',
-  'crit',
-  'maxTokenLength',
-  'maxDecompressedSize',
-  'maxPBES2Count',
-  'maxRecipients',
+  ...DECRYPT_JWE_NAMES,
   ...CLAIM_OPTION_NAMES,
 ]);
 const NESTED_VERIFY_OPTIONS = /* @__PURE__ */ optionNames<NonNullable<DecryptJWTOptions['verify']>>()([
