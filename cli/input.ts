@@ -195,40 +195,27 @@ function bytesHold(bytes: Uint8Array): 'a secret' | 'a private key' | 'key mater
   return type === 'public' ? undefined : type === 'private' ? 'a private key' : 'a secret';
 }
 
-/** Whether a JWK's members are a secret or a private key. */
-function holdsPrivate(key: unknown): boolean {
-  if (typeof key !== 'object' || key === null) return false;
-  const jwk = key as Record<string, unknown>;
-  return jwk.kty === 'oct' || jwk.d !== undefined || jwk.priv !== undefined;
-}
-
-/** Whether a JWKS holds a key others must not read: a secret or a private key, in `keys` or beside it. */
-function jwksHoldsPrivate(jwks: { keys: unknown[] }): boolean {
-  return holdsPrivate(jwks) || jwks.keys.some(holdsPrivate);
-}
-
-/** Warns when a file holding a private key or secret is readable by others (POSIX modes). */
-export function checkPermissions(
-  out: Output,
-  source: SourceText,
-  material: Material,
-  flag: string,
-  known?: 'key material',
-): void {
+/** Warns that the file at `source.path`, holding `holds`, is readable by others (POSIX modes), if it is. */
+function warnIfReadable(out: Output, source: SourceText, flag: string, holds: () => string | undefined): void {
   if (source.path === undefined || process.platform === 'win32') return;
-  if (material.kind === 'jwks' ? !jwksHoldsPrivate(material.jwks) : material.kind !== 'secret' && !material.private) return;
   const mode = statSync(source.path).mode & 0o777;
   if ((mode & 0o077) === 0) return;
-  const holds =
-    known ??
-    (material.kind === 'secret'
+  const what = holds();
+  if (what === undefined) return;
+  out.warn(
+    `${flag}: "${source.path}" holds ${what} and is readable by others (mode ${mode.toString(8).padStart(4, '0')}); run chmod 600 "${source.path}"`,
+  );
+}
+
+/** Warns when a file holding a private key or secret is readable by others. */
+export function checkPermissions(out: Output, source: SourceText, material: Material, flag: string): void {
+  if (material.kind !== 'secret' && !material.private) return;
+  warnIfReadable(out, source, flag, () =>
+    material.kind === 'secret'
       ? bytesHold(material.bytes)
       : material.kind === 'jwks'
         ? 'secret or private keys'
-        : 'a private key');
-  if (holds === undefined) return;
-  out.warn(
-    `${flag}: "${source.path}" holds ${holds} and is readable by others (mode ${mode.toString(8).padStart(4, '0')}); run chmod 600 "${source.path}"`,
+        : 'a private key',
   );
 }
 
@@ -245,7 +232,7 @@ export function loadMaterial(out: Output, value: string, flag: string, encoding?
     material = classify(source.bytes, flag, encoding);
   } catch (error) {
     // Bytes that cannot be read as a key (a JWK with broken JSON) may still be one: warn in doubt.
-    checkPermissions(out, source, { kind: 'secret', bytes: new Uint8Array(0) }, flag, 'key material');
+    warnIfReadable(out, source, flag, () => 'key material');
     throw error;
   }
   checkPermissions(out, source, material, flag);

@@ -70,7 +70,8 @@ export async function loadVerificationKey(
 ): Promise<KeyOrResolver> {
   if (/^https?:\/\//i.test(value)) {
     const jwks = await fetchJWKS(value, flag);
-    return verificationKey({ kind: 'jwks', jwks }, flag, alg);
+    // Fetched, not read from a file: `private` only decides file-permission warnings (and createLocalJWKS refuses private keys).
+    return verificationKey({ kind: 'jwks', jwks, private: false }, flag, alg);
   }
   return verificationKey(loadMaterial(out, value, flag, encoding), flag, alg);
 }

@@ -16,8 +16,13 @@ import { createLocalJWKS } from '../keys/jwks-local.js';
 export type KeyText =
   | { readonly kind: 'pem'; readonly text: string; readonly private: boolean }
   | { readonly kind: 'jwk'; readonly jwk: JWK; readonly private: boolean }
-  | { readonly kind: 'jwks'; readonly jwks: JWKS }
+  /** `private`: a secret or a private key among `keys`, or in members beside them. */
+  | { readonly kind: 'jwks'; readonly jwks: JWKS; readonly private: boolean }
   | { readonly kind: 'secret'; readonly bytes: Uint8Array };
+
+/** Whether a JWK holds a secret or a private key (`d`, or `priv` for ML-DSA). */
+const holdsPrivate = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && ((value as JWK).kty === 'oct' || isPrivateJWK(value as JWK));
 
 /** How a secret is written. */
 export type SecretEncoding = 'utf8' | 'base64' | 'base64url' | 'hex';
@@ -68,10 +73,11 @@ export function readKeyText(text: string, encoding: SecretEncoding = 'utf8'): Ke
       throw new KeyInvalidError(`the key looks like JSON but does not parse (${whereJSONFails(trimmed)})`);
     }
     const object = value as Record<string, unknown>;
-    if (Array.isArray(object.keys)) return { kind: 'jwks', jwks: object as unknown as JWKS };
+    if (Array.isArray(object.keys))
+      return { kind: 'jwks', jwks: object as unknown as JWKS, private: holdsPrivate(object) || object.keys.some(holdsPrivate) };
     if (typeof object.kty === 'string') {
       const jwk = object as unknown as JWK;
-      return { kind: 'jwk', jwk, private: jwk.kty === 'oct' || isPrivateJWK(jwk) };
+      return { kind: 'jwk', jwk, private: holdsPrivate(jwk) };
     }
     throw new KeyInvalidError('JSON key material must be a JWK (with "kty") or a JWKS (with "keys")');
   }

@@ -13,7 +13,7 @@ import {
 } from '../algorithms/index.js';
 import { type Awaitable, after, settle } from '../backend/types.js';
 import { AlgorithmNotAllowedError, InvalidOptionError, KeyInvalidError, SyncUnavailableError } from '../errors.js';
-import { importKeyFor, importKeyForSync } from '../keys/import.js';
+import { importKeyFor } from '../keys/import.js';
 import { Key } from '../keys/key.js';
 import type { KeyMaterial } from '../keys/material.js';
 import type { KeySide } from '../keys/pem.js';
@@ -153,7 +153,7 @@ export function createKeySource(
   check?.(input);
   const cache = new Map<string, Key | Promise<Key>>();
   const cacheKey = (alg: KeyAlgorithmName) => (allowed === undefined ? '' : alg);
-  prime?.(cache, input, allowed, lookup);
+  prime?.(cache, input, allowed, lookup, sync);
   return {
     get(alg) {
       const slot = cacheKey(alg);
@@ -183,8 +183,8 @@ export function createKeySource(
 }
 
 /**
- * Imports static material now, for a verifier or decrypter made once (createVerifier, the
- * middleware): a wrong key then fails where it was written, not as the first client's
+ * Imports static material now, with the source's synchronous importer, for a verifier or decrypter
+ * made once (createVerifier, the middleware): a wrong key then fails where it was written, not as the first client's
  * `invalid_token`. Every algorithm of the allowlist is tried; the call fails only when none can
  * use the key (an allowlist may name algorithms for other keys of a resolver-less setup, whose
  * tokens then fail as before). Where only an asynchronous backend can import (WebCrypto), the
@@ -199,14 +199,14 @@ export function primeKeySource(
   material: KeyMaterial,
   allowed: ReadonlySet<string> | undefined,
   lookup: AlgorithmLookup,
+  sync: Importer,
 ): void {
   const algorithms = allowed === undefined ? [undefined] : [...allowed];
   let firstError: unknown;
   let usable = false;
   for (const alg of algorithms) {
     try {
-      const key = importKeyForSync(lookup, material, alg === undefined ? {} : { alg }, sideOf(lookup));
-      cache.set(alg ?? '', key);
+      cache.set(alg ?? '', sync(lookup, material, alg === undefined ? {} : { alg }, sideOf(lookup)) as Key);
       usable = true;
     } catch (error) {
       // The plan (classification, algorithm fit) passed: only the backend is asynchronous here.
